@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "pledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Programme", targets: ["Programme"]),
+        .executable(name: "pledger", targets: ["pledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // C binding → safe LMDB wrapper → event log → programme domain → projections → tools.
+        .systemLibrary(
+            name: "CLMDB",
+            path: "Sources/CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(name: "LMDB", dependencies: ["CLMDB"], path: "Sources/LMDB"),
+        .target(
+            name: "EventLog",
+            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/EventLog"
+        ),
+        .target(
+            name: "Programme",
+            dependencies: ["EventLog"],
+            path: "Sources/Programme",
+            resources: [.copy("Resources/default-ledger.jsonl")]
+        ),
+        .executableTarget(
+            name: "pledger",
+            dependencies: [
+                "EventLog", "Programme",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/pledger"
+        ),
+        .executableTarget(
+            name: "pledger-stress",
+            dependencies: ["EventLog"],
+            path: "Tools/pledger-stress"
+        ),
+        .testTarget(
+            name: "LMDBTests",
+            dependencies: ["LMDB"],
+            path: "Tests/LMDBTests"
+        ),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: [
+                "EventLog",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            path: "Tests/EventLogTests"
+        ),
+        .testTarget(
+            name: "ProgrammeTests",
+            dependencies: ["Programme", "EventLog"],
+            path: "Tests/ProgrammeTests"
+        ),
+        .testTarget(
+            name: "PledgerCLITests",
+            dependencies: ["pledger", "pledger-stress", "EventLog"],
+            path: "Tests/PledgerCLITests"
+        ),
+    ]
+)

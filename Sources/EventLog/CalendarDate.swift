@@ -1,0 +1,85 @@
+/// A day in the proleptic Gregorian calendar, written `YYYY-MM-DD` (years 0001 to 9999).
+///
+/// Effective dates are days: a decree, an allocation or a target takes effect on a date, not at an
+/// instant. The text form sorts in date order, so it also serves as an index key.
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Days since 1970-01-01 (negative before).
+    public let daysSinceEpoch: Int64
+
+    public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+
+    /// The date with this year, month and day, or `nil` when there is no such day.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+        daysSinceEpoch = CalendarDate.days(year: Int64(year), month: Int64(month), day: Int64(day))
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(_ text: some StringProtocol) {
+        let u = Array(text.utf8)
+        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              let y = CalendarDate.digits(u[0..<4]), let m = CalendarDate.digits(u[5..<7]),
+              let d = CalendarDate.digits(u[8..<10]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public var components: (year: Int, month: Int, day: Int) {
+        // Howard Hinnant's civil_from_days.
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (Int(y), Int(m), Int(d))
+    }
+
+    public var year: Int { components.year }
+
+    public var description: String {
+        let (y, m, d) = components
+        return CalendarDate.pad(y, 4) + "-" + CalendarDate.pad(m, 2) + "-" + CalendarDate.pad(d, 2)
+    }
+
+    public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+
+    /// The date `n` days later (earlier when negative).
+    public func adding(days n: Int64) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + n) }
+
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+        var v = 0
+        for b in s {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) else { return nil }
+            v = v * 10 + Int(b - UInt8(ascii: "0"))
+        }
+        return v
+    }
+
+    static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The canonical encoding of events, and the reading of JSON Lines input. `docs/FORMAT.md` is its specification.
+public enum EventCodec {
+    /// Names of the members of a canonical event line.
+    public static let eventFields: Set<String> = [
+        "actor", "causation", "correlation", "effective", "id", "payload", "rationale", "recorded",
+        "schema", "seq", "source", "stream", "type", "version",
+    ]
+    /// Members an input line may carry besides the event's own: the concurrency check.
+    public static let inputOnlyFields: Set<String> = ["expect"]
+
+    /// The largest canonical event the log accepts, in bytes.
+    public static let maximumEventSize = 1 << 20
+
+    /// The canonical bytes of `event` at a position.
+    public static func encode(_ event: ProposedEvent, sequence: UInt64, recorded: Timestamp, version: UInt64) -> [UInt8] {
+        var members = contentMembers(event)
+        members.append(("seq", .integer(Int64(sequence))))
+        members.append(("recorded", .string(recorded.description)))
+        members.append(("version", .integer(Int64(version))))
+        return CanonicalJSON.encode(.object(members))
+    }
+
+    /// The canonical bytes of the event's content alone, without `seq`, `recorded` and `version`:
+    /// what an idempotent retry must match.
+    public static func encodeContent(_ event: ProposedEvent) -> [UInt8] {
+        CanonicalJSON.encode(.object(contentMembers(event)))
+    }
+
+    static func contentMembers(_ e: ProposedEvent) -> [(String, JSONValue)] {
+        var m: [(String, JSONValue)] = [
+            ("actor", .string(e.actor)),
+            ("effective", .string(e.effective.description)),
+            ("id", .string(e.id.canonicalString)),
+            ("payload", e.payload),
+            ("rationale", .string(e.rationale)),
+            ("schema", .integer(Int64(e.schema))),
+            ("source", .string(e.source)),
+            ("stream", .string(e.stream.rawValue)),
+            ("type", .string(e.type)),
+        ]
+        if let c = e.causation { m.append(("causation", .string(c.canonicalString))) }
+        if let c = e.correlation { m.append(("correlation", .string(c.canonicalString))) }
+        return m
+    }
+
+    /// Reads one line of JSON Lines input into an event to append.
+    ///
+    /// A line carrying `seq` is a restored event: it must also carry `recorded` and `version`, and its
+    /// bytes must already be canonical, since the log keeps them byte for byte.
+    public static func decodeLine(_ bytes: some Collection<UInt8>) throws -> ProposedEvent {
+        let value = try JSONParser.parse(bytes)
+        var event = try decodeContent(value, allowing: eventFields.union(inputOnlyFields))
+        let fields = try JSONFields(value)
+        if let e = fields.value("expect") {
+            switch e {
+            case .string("any"): event.expected = .any
+            case .string("none"): event.expected = .noStream
+            case .integer(let n) where n >= 0: event.expected = .exactly(UInt64(n))
+            default: throw FieldError(field: "expect", "expected \"any\", \"none\" or a stream version (an integer ≥ 0)")
+            }
+        }
+        let stampFields = ["seq", "recorded", "version"].filter(fields.has)
+        if !stampFields.isEmpty {
+            guard stampFields.count == 3 else {
+                let missing = ["seq", "recorded", "version"].first { !fields.has($0) } ?? "seq"
+                throw FieldError(field: missing, "a restored line carries seq, recorded and version together")
+            }
+            let stamp = try decodeStamp(fields)
+            event.stamp = stamp
+            let canonical = encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version)
+            guard canonical.elementsEqual(bytes) else {
+                throw FieldError(field: "(line)", "a line carrying seq is restored byte for byte and must be in canonical form (docs/FORMAT.md); it is not")
+            }
+        }
+        return event
+    }
+
+    static func decodeStamp(_ fields: JSONFields) throws(FieldError) -> ProposedEvent.Stamp {
+        let seq = try fields.integer("seq")
+        guard seq >= 1 else { throw FieldError(field: "seq", "must be 1 or more") }
+        let version = try fields.integer("version")
+        guard version >= 1 else { throw FieldError(field: "version", "must be 1 or more") }
+        let text = try fields.string("recorded")
+        guard let recorded = Timestamp(canonical: text) else {
+            throw FieldError(field: "recorded", "expected a UTC time YYYY-MM-DDTHH:MM:SS.ffffffZ, got \"\(text.prefix(40))\"")
+        }
+        return .init(sequence: UInt64(seq), recorded: recorded, version: UInt64(version))
+    }
+
+    static func decodeContent(_ value: JSONValue, allowing allowed: Set<String>) throws(FieldError) -> ProposedEvent {
+        let f = try JSONFields(value)
+        try f.rejectUnknown(allowing: allowed)
+        let stream = try StreamName(validating: try f.string("stream"))
+        let type = try f.string("type")
+        try EventTypeName.validate(type)
+        let schema = try f.integer("schema")
+        guard (1...1000).contains(schema) else { throw FieldError(field: "schema", "must be from 1 to 1000") }
+        let payload = try f.required("payload")
+        guard case .object = payload else { throw FieldError(field: "payload", "expected an object, got \(payload.kindName)") }
+        return ProposedEvent(
+            id: try f.uuid("id"), stream: stream, type: type, schema: Int(schema), effective: try f.date("effective"),
+            actor: try f.text("actor"), rationale: try f.text("rationale"), source: try f.text("source"),
+            correlation: try f.optionalUUID("correlation"), causation: try f.optionalUUID("causation"),
+            payload: payload)
+    }
+
+    /// Reads stored canonical bytes back into an event.
+    public static func decodeRecorded(_ bytes: some Collection<UInt8>) throws -> RecordedEvent {
+        let value = try JSONParser.parse(bytes)
+        let e = try decodeContent(value, allowing: eventFields)
+        let stamp = try decodeStamp(try JSONFields(value))
+        return RecordedEvent(
+            sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version, id: e.id, stream: e.stream,
+            type: e.type, schema: e.schema, effective: e.effective, actor: e.actor, rationale: e.rationale,
+            source: e.source, correlation: e.correlation, causation: e.causation, payload: e.payload,
+            canonicalBytes: Array(bytes))
+    }
+}

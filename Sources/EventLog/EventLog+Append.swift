@@ -1,0 +1,120 @@
+import Foundation
+import LMDB
+
+/// Where an appended event stands in the log.
+public struct AppendedPosition: Sendable, Equatable {
+    public var id: UUID
+    public var stream: StreamName
+    public var sequence: UInt64
+    public var version: UInt64
+    public var recorded: Timestamp
+    /// True when the event was already in the log with the same content: nothing was written for it.
+    public var alreadyPresent: Bool
+}
+
+extension EventLog {
+    /// Appends `batch` in one durable write transaction: every event or none.
+    ///
+    /// For each event in order: an id already in the log with identical content is a no-op that
+    /// reports the original position, and with other content an error; otherwise the stream's version
+    /// is checked against the event's expectation, `rules` are checked against the ledger as it stands
+    /// (earlier events of the batch included), and the event is written with its leaf hash and indexes.
+    /// A failure at any event throws ``AppendError`` naming it, and nothing of the batch is written.
+    @discardableResult
+    @available(*, noasync, message: "appending blocks on a durable commit")
+    public func append(_ batch: [ProposedEvent], rules: (any AppendRules)? = nil) throws -> [AppendedPosition] {
+        let now = configuration.clock()
+        return try environment.write { txn in
+            var head = try self.head(in: txn)
+            var positions: [AppendedPosition] = []
+            positions.reserveCapacity(batch.count)
+            for (index, event) in batch.enumerated() {
+                do {
+                    if let position = try existingPosition(of: event, in: txn) {
+                        positions.append(position)
+                        continue
+                    }
+                    positions.append(try write(event, after: &head, now: now, rules: rules, in: txn))
+                } catch let error as AppendError {
+                    throw error
+                } catch {
+                    throw AppendError(index: index, underlying: error as any Error & Sendable)
+                }
+            }
+            if positions.contains(where: { !$0.alreadyPresent }) {
+                var value = Key.sequence(head.sequence)
+                value.append(contentsOf: Key.sequence(UInt64(bitPattern: head.recorded.microsecondsSinceEpoch)))
+                try txn.put(value, forKey: Key.head, in: meta)
+            }
+            return positions
+        }
+    }
+
+    /// Appends one event. See ``append(_:rules:)``.
+    @discardableResult
+    @available(*, noasync, message: "appending blocks on a durable commit")
+    public func append(_ event: ProposedEvent, rules: (any AppendRules)? = nil) throws -> AppendedPosition {
+        do {
+            guard let position = try append([event], rules: rules).first else { throw EventLogError.damaged(sequence: 0, reason: "empty append result") }
+            return position
+        } catch let error as AppendError {
+            throw error.underlying
+        }
+    }
+
+    /// The position of an identical event already in the log; an error when the id holds other content.
+    private func existingPosition(of event: ProposedEvent, in txn: borrowing WriteTransaction) throws -> AppendedPosition? {
+        guard let stored = try self.event(id: event.id, in: txn) else { return nil }
+        let sameContent = EventCodec.encodeContent(stored.proposal) == EventCodec.encodeContent(event)
+        let sameStamp = event.stamp.map { $0 == .init(sequence: stored.sequence, recorded: stored.recorded, version: stored.version) } ?? true
+        guard sameContent, sameStamp else {
+            throw EventLogError.idReusedWithOtherContent(id: event.id.canonicalString, sequence: stored.sequence)
+        }
+        return AppendedPosition(id: stored.id, stream: stored.stream, sequence: stored.sequence, version: stored.version,
+                                recorded: stored.recorded, alreadyPresent: true)
+    }
+
+    private func write(
+        _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
+        in txn: borrowing WriteTransaction
+    ) throws -> AppendedPosition {
+        let current = try version(of: event.stream, in: txn)
+        guard event.expected.admits(current) else {
+            throw EventLogError.conflict(stream: event.stream, expected: event.expected, actual: current)
+        }
+        let sequence = head.sequence + 1
+        let version = current + 1
+        let recorded: Timestamp
+        if let stamp = event.stamp {
+            guard stamp.sequence == sequence else {
+                throw EventLogError.restoreOutOfOrder("field 'seq': a restored event must continue the log: expected seq \(sequence), got \(stamp.sequence)")
+            }
+            guard stamp.version == version else {
+                throw EventLogError.restoreOutOfOrder("field 'version': stream '\(event.stream)' is at version \(current), so a restored event must have version \(version), not \(stamp.version)")
+            }
+            guard stamp.recorded > head.recorded else {
+                throw EventLogError.restoreOutOfOrder("field 'recorded': \(stamp.recorded) is not after the last recorded time \(head.recorded)")
+            }
+            recorded = stamp.recorded
+        } else {
+            recorded = max(now, Timestamp(microsecondsSinceEpoch: head.recorded.microsecondsSinceEpoch + 1))
+        }
+        if let rules {
+            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self))
+        }
+        let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
+        guard bytes.count <= EventCodec.maximumEventSize else {
+            throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
+        }
+        let seqKey = Key.sequence(sequence)
+        try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
+        try txn.put(LeafHash.of(bytes), forKey: seqKey, in: leaves, flags: .append)
+        try txn.put(seqKey, forKey: Key.uuid(event.id), in: ids, flags: .noOverwrite)
+        try txn.put(seqKey, forKey: Key.named(event.stream.rawValue, version), in: streams, flags: .noOverwrite)
+        try txn.put([], forKey: Key.named(event.type, sequence), in: types, flags: .noOverwrite)
+        try txn.put([], forKey: Key.named(event.effective.description, sequence), in: effective, flags: .noOverwrite)
+        head = LogHead(sequence: sequence, recorded: recorded)
+        return AppendedPosition(id: event.id, stream: event.stream, sequence: sequence, version: version,
+                                recorded: recorded, alreadyPresent: false)
+    }
+}

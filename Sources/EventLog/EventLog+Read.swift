@@ -1,0 +1,243 @@
+import Foundation
+import LMDB
+
+extension EventLog {
+    /// Which way a scan walks the log.
+    public enum Direction: Sendable { case forward, backward }
+
+    /// Which events a scan yields.
+    public struct Filter: Sendable, Equatable {
+        public var stream: StreamName?
+        public var type: String?
+        public init(stream: StreamName? = nil, type: String? = nil) {
+            self.stream = stream
+            self.type = type
+        }
+    }
+
+    /// The last sequence number and recorded time; zero for an empty log.
+    public func head() throws -> LogHead { try environment.read { try head(in: $0) } }
+
+    func head(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> LogHead {
+        guard let bytes = try txn.value(in: meta, forKey: Key.head), bytes.count == 16 else {
+            return LogHead(sequence: 0, recorded: Timestamp(microsecondsSinceEpoch: 0))
+        }
+        let (seq, us) = bytes.withUnsafeBytes {
+            (Key.decodeSequence(UnsafeRawBufferPointer(rebasing: $0[0..<8])),
+             Key.decodeSequence(UnsafeRawBufferPointer(rebasing: $0[8..<16])))
+        }
+        return LogHead(sequence: seq, recorded: Timestamp(microsecondsSinceEpoch: Int64(bitPattern: us)))
+    }
+
+    /// The current version of `stream`: its number of events, 0 when it has none.
+    public func version(of stream: StreamName) throws -> UInt64 { try environment.read { try version(of: stream, in: $0) } }
+
+    func version(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
+        let prefix = Key.named(stream.rawValue, 0).dropLast(8)
+        return try txn.withCursor(streams) { c in
+            let probe = Key.named(stream.rawValue, UInt64.max)
+            let entry = try c.seek(atLeast: probe) != nil ? try c.previous() : try c.last()
+            guard let entry, entry.key.count == prefix.count + 8, entry.key.starts(with: prefix) else { return 0 }
+            return Key.decodeSequence(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...]))
+        }
+    }
+
+    /// The event at sequence number `sequence`, if any.
+    public func event(at sequence: UInt64) throws -> RecordedEvent? {
+        try environment.read { try event(at: sequence, in: $0) }
+    }
+
+    func event(at sequence: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RecordedEvent? {
+        let key = Key.sequence(sequence)
+        return try key.withUnsafeBytes { k in
+            try txn.withValue(in: events, forKey: k) { bytes in
+                try bytes.map { try decodeStored($0, sequence: sequence) }
+            }
+        }
+    }
+
+    /// The event with id `id`, if any.
+    public func event(id: UUID) throws -> RecordedEvent? { try environment.read { try event(id: id, in: $0) } }
+
+    func event(id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RecordedEvent? {
+        guard let seq = try txn.value(in: ids, forKey: Key.uuid(id)) else { return nil }
+        return try seq.withUnsafeBytes { try event(at: Key.decodeSequence($0), in: txn) }
+    }
+
+    /// The events of `stream`, oldest first.
+    public func events(in stream: StreamName) throws -> [RecordedEvent] {
+        try environment.read { try events(in: stream, transaction: $0) }
+    }
+
+    func events(in stream: StreamName, transaction txn: borrowing some ReadableTransaction & ~Copyable) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        try scanSequences(filter: Filter(stream: stream), from: 1, direction: .forward, in: txn) { seq in
+            if let e = try event(at: seq, in: txn) { out.append(e) }
+            return true
+        }
+        return out
+    }
+
+    func decodeStored(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws -> RecordedEvent {
+        do {
+            return try EventCodec.decodeRecorded(bytes)
+        } catch {
+            throw EventLogError.damaged(sequence: sequence, reason: "\(error)")
+        }
+    }
+
+    /// Calls `body` with each matching event from sequence `start` in `direction`, in one consistent
+    /// snapshot, until `body` returns false. Events are decoded one at a time: the log is never loaded whole.
+    @available(*, noasync, message: "a scan holds a read transaction")
+    public func scan(
+        from start: UInt64 = 1, direction: Direction = .forward, filter: Filter = .init(),
+        _ body: (RecordedEvent) throws -> Bool
+    ) throws {
+        try environment.read { txn in
+            try scanRaw(from: start, direction: direction, filter: filter, in: txn) { seq, bytes in
+                try body(try decodeStored(bytes, sequence: seq))
+            }
+        }
+    }
+
+    /// Calls `body` with the sequence number and canonical bytes of each matching event, without
+    /// decoding them. The bytes are valid only during the call.
+    @available(*, noasync, message: "a scan holds a read transaction")
+    public func scanCanonical(
+        from start: UInt64 = 1, direction: Direction = .forward, filter: Filter = .init(),
+        _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try environment.read { txn in try scanRaw(from: start, direction: direction, filter: filter, in: txn, body) }
+    }
+
+    /// Up to `limit` matching events from `start`, as copies.
+    public func read(from start: UInt64 = 1, direction: Direction = .forward, filter: Filter = .init(), limit: Int) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        guard limit > 0 else { return out }
+        try scan(from: start, direction: direction, filter: filter) { e in
+            out.append(e)
+            return out.count < limit
+        }
+        return out
+    }
+
+    /// The stored leaf hash of event `sequence`.
+    public func storedLeafHash(at sequence: UInt64) throws -> [UInt8]? {
+        try environment.read { try $0.value(in: leaves, forKey: Key.sequence(sequence)) }
+    }
+
+    /// Calls `body` with every event's sequence number, canonical bytes and stored leaf hash, in order.
+    @available(*, noasync, message: "a scan holds a read transaction")
+    public func scanWithLeafHashes(_ body: (UInt64, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+        try environment.read { txn in
+            try txn.withCursor(events) { ec in
+                try txn.withCursor(leaves) { lc in
+                    var e = try ec.first()
+                    var l = try lc.first()
+                    while let ev = e {
+                        let seq = Key.decodeSequence(ev.key)
+                        var leaf = UnsafeRawBufferPointer(start: nil, count: 0)
+                        if let lv = l, Key.decodeSequence(lv.key) == seq { leaf = lv.value }
+                        guard try body(seq, ev.value, leaf) else { return }
+                        e = try ec.next()
+                        if l != nil { l = try lc.next() }
+                    }
+                }
+            }
+        }
+    }
+
+    private func scanRaw(
+        from start: UInt64, direction: Direction, filter: Filter,
+        in txn: borrowing ReadTransaction, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        if filter.stream == nil, filter.type == nil {
+            try txn.withCursor(events) { c in
+                let key = Key.sequence(start)
+                var entry = direction == .forward ? try c.seek(atLeast: key) : try c.seek(atMost: key)
+                while let e = entry {
+                    guard try body(Key.decodeSequence(e.key), e.value) else { return }
+                    entry = direction == .forward ? try c.next() : try c.previous()
+                }
+            }
+            return
+        }
+        try scanSequences(filter: filter, from: start, direction: direction, in: txn) { seq in
+            let key = Key.sequence(seq)
+            return try key.withUnsafeBytes { k in
+                try txn.withValue(in: events, forKey: k) { bytes in
+                    guard let bytes else { throw EventLogError.damaged(sequence: seq, reason: "indexed but not stored") }
+                    return try body(seq, bytes)
+                }
+            }
+        }
+    }
+
+    /// Walks the sequence numbers that match a stream and/or type filter, using the index that fits.
+    func scanSequences(
+        filter: Filter, from start: UInt64, direction: Direction,
+        in txn: borrowing some ReadableTransaction & ~Copyable, _ body: (UInt64) throws -> Bool
+    ) throws {
+        if let stream = filter.stream {
+            // Stream index: name 0x00 version → seq. Versions and sequence numbers rise together.
+            let prefix = Array(stream.rawValue.utf8) + [0]
+            try txn.withCursor(streams) { c in
+                var entry = direction == .forward
+                    ? try c.seek(atLeast: Key.named(stream.rawValue, 0))
+                    : try c.seek(atMost: Key.named(stream.rawValue, UInt64.max))
+                while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
+                    let seq = Key.decodeSequence(e.value)
+                    let inRange = direction == .forward ? seq >= start : seq <= start
+                    if inRange {
+                        if let type = filter.type, try !matchesType(seq, type, in: txn) {
+                            // skip
+                        } else if try !body(seq) { return }
+                    }
+                    entry = direction == .forward ? try c.next() : try c.previous()
+                }
+            }
+        } else if let type = filter.type {
+            let prefix = Array(type.utf8) + [0]
+            try txn.withCursor(types) { c in
+                var entry = direction == .forward
+                    ? try c.seek(atLeast: Key.named(type, start))
+                    : try c.seek(atMost: Key.named(type, start))
+                while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
+                    guard try body(Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[prefix.count...]))) else { return }
+                    entry = direction == .forward ? try c.next() : try c.previous()
+                }
+            }
+        }
+    }
+
+    private func matchesType(_ seq: UInt64, _ type: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Bool {
+        try txn.contains(Key.named(type, seq), in: types)
+    }
+
+    /// Sequence numbers of events whose effective date lies in `range`, in date order then sequence order.
+    public func sequences(effectiveIn range: ClosedRange<CalendarDate>) throws -> [UInt64] {
+        try environment.read { txn in
+            try txn.withCursor(effective) { c in
+                var out: [UInt64] = []
+                var entry = try c.seek(atLeast: Array(range.lowerBound.description.utf8))
+                let upper = Array(range.upperBound.description.utf8)
+                while let e = entry, e.key.count == 19 {
+                    let dateBytes = e.key[0..<10]
+                    if dateBytes.lexicographicallyPrecedes(upper) == false && !dateBytes.elementsEqual(upper) { break }
+                    out.append(Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[11...])))
+                    entry = try c.next()
+                }
+                return out
+            }
+        }
+    }
+
+    /// Number of events, and bytes of the map in use.
+    public func statistics() throws -> (events: Int, mapBytesUsed: Int) {
+        let info = environment.info()
+        return try environment.read { txn in
+            let s = try txn.statistics(events)
+            return (s.entries, (info.lastPage + 1) * s.pageSize)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import LMDB
+
+/// The append-only event log of one ledger, stored in an LMDB environment.
+///
+/// Events are appended in batches, each batch one durable write transaction: all of it or none.
+/// Every event gets the next global sequence number and the next version of its stream; its canonical
+/// bytes are stored under the big-endian sequence number, beside their RFC 9162 leaf hash and the
+/// indexes by id, stream, type and effective date. Nothing is ever updated or deleted.
+///
+/// Several processes may read while one writes; a second writer waits for the first.
+public final class EventLog: @unchecked Sendable {
+    /// How to open a log.
+    public struct Configuration: Sendable {
+        /// Initial map size; the map grows by itself when full.
+        public var mapSize: Int = 1 << 30
+        /// Open for reading only (auditors): nothing can be appended.
+        public var readOnly = false
+        /// The clock that stamps `recorded`. Tests inject their own.
+        public var clock: @Sendable () -> Timestamp = { Timestamp.now() }
+        public init() {}
+    }
+
+    /// The format written into a new log's `meta` database.
+    public static let formatVersion = "pledger-log/1"
+
+    let environment: Environment
+    let events: Database
+    let leaves: Database
+    let ids: Database
+    let streams: Database
+    let types: Database
+    let effective: Database
+    let meta: Database
+    let configuration: Configuration
+    /// The directory of the LMDB environment.
+    public let path: String
+
+    static let databaseSpecs: [Database.Spec] = [
+        .init("events"), .init("leaves"), .init("ids"), .init("streams"), .init("types"), .init("effective"), .init("meta"),
+    ]
+
+    /// Creates an empty log in directory `path` (created with mode 0700, with its parents), or opens
+    /// the log already there.
+    public static func create(at path: String, configuration: Configuration = .init()) throws -> EventLog {
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let log = try EventLog(opening: path, configuration: configuration, creating: true)
+        return log
+    }
+
+    /// Opens the log in directory `path`; fails with ``EventLogError/noLedger(path:)`` when there is none.
+    public convenience init(path: String, configuration: Configuration = .init()) throws {
+        try self.init(opening: path, configuration: configuration, creating: false)
+    }
+
+    init(opening path: String, configuration: Configuration, creating: Bool) throws {
+        guard FileManager.default.fileExists(atPath: path + "/data.mdb") || creating else {
+            throw EventLogError.noLedger(path: path)
+        }
+        var options = Environment.Options()
+        options.mapSize = configuration.mapSize
+        options.readOnly = configuration.readOnly
+        let env = try Environment(path: path, options: options, databases: Self.databaseSpecs)
+        self.environment = env
+        self.events = try env.database("events")
+        self.leaves = try env.database("leaves")
+        self.ids = try env.database("ids")
+        self.streams = try env.database("streams")
+        self.types = try env.database("types")
+        self.effective = try env.database("effective")
+        self.meta = try env.database("meta")
+        self.configuration = configuration
+        self.path = path
+        try checkFormat(creating: creating)
+    }
+
+    private func checkFormat(creating: Bool) throws {
+        let key = Array("format".utf8)
+        let found = try environment.read { try $0.value(in: meta, forKey: key) }
+        if let found {
+            let text = String(decoding: found, as: UTF8.self)
+            guard text == Self.formatVersion else { throw EventLogError.unsupportedFormat(found: text) }
+        } else if creating {
+            try environment.write { try $0.put(Array(Self.formatVersion.utf8), forKey: key, in: meta) }
+        } else {
+            throw EventLogError.noLedger(path: path)
+        }
+    }
+
+    /// The underlying environment, for tools that copy or inspect it.
+    public var lmdb: Environment { environment }
+}
+
+/// The last event of the log: its sequence number and recorded time (both zero for an empty log).
+public struct LogHead: Sendable, Equatable {
+    public var sequence: UInt64
+    public var recorded: Timestamp
+}
+
+/// Big-endian keys: they sort bytewise in numeric order, the same on every machine.
+enum Key {
+    static func sequence(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
+
+    static func decodeSequence(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard bytes.count == 8 else { return 0 }
+        var v: UInt64 = 0
+        for b in bytes { v = v << 8 | UInt64(b) }
+        return v
+    }
+
+    static func uuid(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid, Array.init) }
+
+    /// `name` 0x00 big-endian `n`: the 0x00 keeps `a/b` apart from `a/b/c`.
+    static func named(_ name: String, _ n: UInt64) -> [UInt8] {
+        var k = Array(name.utf8)
+        k.append(0)
+        k.append(contentsOf: sequence(n))
+        return k
+    }
+
+    static let head = Array("head".utf8)
+}

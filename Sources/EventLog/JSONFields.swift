@@ -1,0 +1,124 @@
+import Foundation
+
+/// Reads typed fields out of a JSON object, turning every problem into a ``FieldError`` that names
+/// the field's full path and the rule it broke.
+public struct JSONFields: Sendable {
+    public let members: [(String, JSONValue)]
+    /// The path of this object, such as `payload`; empty at the top level.
+    public let path: String
+
+    public init(_ value: JSONValue, path: String = "") throws(FieldError) {
+        guard case .object(let members) = value else {
+            throw FieldError(field: path.isEmpty ? "(line)" : path, "expected an object, got \(value.kindName)")
+        }
+        self.members = members
+        self.path = path
+    }
+
+    public func fieldPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    public func value(_ key: String) -> JSONValue? { members.first { $0.0 == key }?.1 }
+
+    public func has(_ key: String) -> Bool { value(key) != nil }
+
+    /// Fails when the object has a member not in `allowed`: a typo must not pass silently.
+    public func rejectUnknown(allowing allowed: Set<String>) throws(FieldError) {
+        for (k, _) in members where !allowed.contains(k) {
+            throw FieldError(field: fieldPath(k), "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    public func required(_ key: String) throws(FieldError) -> JSONValue {
+        guard let v = value(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return v
+    }
+
+    public func string(_ key: String) throws(FieldError) -> String {
+        guard let s = try optionalString(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return s
+    }
+
+    /// A string that must not be empty or only white space.
+    public func text(_ key: String) throws(FieldError) -> String {
+        let s = try string(key)
+        guard !s.allSatisfy(\.isWhitespace) else { throw FieldError(field: fieldPath(key), "must not be empty") }
+        return s
+    }
+
+    public func optionalString(_ key: String) throws(FieldError) -> String? {
+        guard let v = value(key) else { return nil }
+        guard case .string(let s) = v else { throw FieldError(field: fieldPath(key), "expected a string, got \(v.kindName)") }
+        return s
+    }
+
+    public func integer(_ key: String) throws(FieldError) -> Int64 {
+        guard let i = try optionalInteger(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return i
+    }
+
+    public func optionalInteger(_ key: String) throws(FieldError) -> Int64? {
+        guard let v = value(key) else { return nil }
+        guard case .integer(let i) = v else { throw FieldError(field: fieldPath(key), "expected an integer, got \(v.kindName)") }
+        return i
+    }
+
+    public func bool(_ key: String) throws(FieldError) -> Bool {
+        let v = try required(key)
+        guard case .bool(let b) = v else { throw FieldError(field: fieldPath(key), "expected true or false, got \(v.kindName)") }
+        return b
+    }
+
+    public func optionalBool(_ key: String) throws(FieldError) -> Bool? {
+        guard has(key) else { return nil }
+        return try bool(key)
+    }
+
+    public func date(_ key: String) throws(FieldError) -> CalendarDate {
+        guard let d = try optionalDate(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return d
+    }
+
+    public func optionalDate(_ key: String) throws(FieldError) -> CalendarDate? {
+        guard let s = try optionalString(key) else { return nil }
+        guard let d = CalendarDate(s) else { throw FieldError(field: fieldPath(key), "expected a date YYYY-MM-DD, got \"\(s.prefix(40))\"") }
+        return d
+    }
+
+    public func uuid(_ key: String) throws(FieldError) -> UUID {
+        guard let u = try optionalUUID(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return u
+    }
+
+    public func optionalUUID(_ key: String) throws(FieldError) -> UUID? {
+        guard let s = try optionalString(key) else { return nil }
+        guard s.utf8.count == 36, let u = UUID(uuidString: s) else {
+            throw FieldError(field: fieldPath(key), "expected a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, got \"\(s.prefix(40))\"")
+        }
+        return u
+    }
+
+    public func object(_ key: String) throws(FieldError) -> JSONFields {
+        try JSONFields(try required(key), path: fieldPath(key))
+    }
+
+    public func optionalObject(_ key: String) throws(FieldError) -> JSONFields? {
+        guard let v = value(key) else { return nil }
+        return try JSONFields(v, path: fieldPath(key))
+    }
+
+    public func array(_ key: String) throws(FieldError) -> [JSONValue] {
+        let v = try required(key)
+        guard case .array(let a) = v else { throw FieldError(field: fieldPath(key), "expected an array, got \(v.kindName)") }
+        return a
+    }
+
+    public func optionalArray(_ key: String) throws(FieldError) -> [JSONValue]? {
+        guard has(key) else { return nil }
+        return try array(key)
+    }
+}
+
+extension UUID {
+    /// Lower-case text, as the canonical encoding writes it.
+    public var canonicalString: String { uuidString.lowercased() }
+}

@@ -1,0 +1,47 @@
+/// Reads JSON Lines input (one event a line) into events to append, naming the line of any error.
+///
+/// Lines are separated by LF; a CR before the LF is dropped; empty lines are skipped. The format of
+/// a line is in `docs/FORMAT.md`.
+public enum JSONLines {
+    /// A line of input that is not an acceptable event.
+    public struct LineError: Error, Sendable, CustomStringConvertible {
+        /// Line number in the input, from 1.
+        public let line: Int
+        public let underlying: any Error & Sendable
+        public init(line: Int, underlying: any Error & Sendable) {
+            self.line = line
+            self.underlying = underlying
+        }
+        public var description: String { "line \(line): \(underlying)" }
+    }
+
+    /// One event read from the input, with the line it came from.
+    public struct Line: Sendable {
+        public var number: Int
+        public var event: ProposedEvent
+    }
+
+    /// Decodes every line of `input`; the first bad line throws.
+    public static func decode(_ input: [UInt8]) throws(LineError) -> [Line] {
+        var lines: [Line] = []
+        var number = 0
+        var start = 0
+        while start < input.count {
+            number += 1
+            var end = start
+            while end < input.count, input[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start, input[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let slice = input[start..<lineEnd]
+            if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                do {
+                    lines.append(Line(number: number, event: try EventCodec.decodeLine(slice)))
+                } catch {
+                    throw LineError(line: number, underlying: error as any Error & Sendable)
+                }
+            }
+            start = end + 1
+        }
+        return lines
+    }
+}

@@ -1,0 +1,228 @@
+/// A strict JSON parser (RFC 8259) over UTF-8 bytes, with pledger's restrictions: integers only,
+/// no duplicate member names, nesting at most 64 deep, valid UTF-8 and no lone surrogates.
+///
+/// It is hand-written because Foundation's decoder is slow on Linux, loses member order, and turns
+/// numbers into `Double`.
+public struct JSONParser {
+    /// Where and why a text is not acceptable JSON.
+    public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Byte offset in the input, from 0.
+        public let offset: Int
+        public let message: String
+        public var description: String { "invalid JSON at byte \(offset + 1): \(message)" }
+    }
+
+    public static let maximumDepth = 64
+
+    /// Parses exactly one JSON value, allowing white space around it.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(SyntaxError) -> JSONValue {
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { buffer throws(SyntaxError) in
+            var parser = Cursor(bytes: buffer)
+            parser.skipWhitespace()
+            let value = try parser.value(depth: 0)
+            parser.skipWhitespace()
+            if parser.index != buffer.count { throw parser.error("unexpected data after the JSON value") }
+            return value
+        }
+    }
+
+    /// Parses a UTF-8 string.
+    public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        func error(_ message: String, at offset: Int? = nil) -> SyntaxError {
+            SyntaxError(offset: offset ?? index, message: message)
+        }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func expect(_ literal: StaticString, _ value: JSONValue) throws(SyntaxError) -> JSONValue {
+            let start = index
+            let count = literal.utf8CodeUnitCount
+            guard index + count <= bytes.count else { throw error("unexpected end of input", at: start) }
+            for i in 0..<count where bytes[index + i] != literal.utf8Start[i] {
+                throw error("unexpected character", at: start)
+            }
+            index += count
+            return value
+        }
+
+        mutating func value(depth: Int) throws(SyntaxError) -> JSONValue {
+            guard index < bytes.count else { throw error("unexpected end of input") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return try object(depth: depth + 1)
+            case UInt8(ascii: "["): return try array(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): return try expect("true", .bool(true))
+            case UInt8(ascii: "f"): return try expect("false", .bool(false))
+            case UInt8(ascii: "n"): return try expect("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+            default: throw error("unexpected character '\(printable(bytes[index]))'")
+            }
+        }
+
+        func printable(_ b: UInt8) -> String {
+            (0x20..<0x7F).contains(b) ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
+        }
+
+        mutating func object(depth: Int) throws(SyntaxError) -> JSONValue {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            index += 1
+            var members: [(String, JSONValue)] = []
+            var seen = Set<String>()
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw error(index < bytes.count ? "expected a member name in quotes" : "unexpected end of input")
+                }
+                let keyOffset = index
+                let key = try string()
+                guard seen.insert(key).inserted else { throw error("duplicate member \"\(key)\"", at: keyOffset) }
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                index += 1
+                skipWhitespace()
+                members.append((key, try value(depth: depth)))
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input in an object") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                throw error("expected ',' or '}'")
+            }
+        }
+
+        mutating func array(depth: Int) throws(SyntaxError) -> JSONValue {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            index += 1
+            var elements: [JSONValue] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            while true {
+                skipWhitespace()
+                elements.append(try value(depth: depth))
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input in an array") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+                throw error("expected ',' or ']'")
+            }
+        }
+
+        mutating func number() throws(SyntaxError) -> JSONValue {
+            let start = index
+            var negative = false
+            if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
+            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+                throw error("expected a digit")
+            }
+            if bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count,
+               (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
+                throw error("leading zeros are not allowed", at: start)
+            }
+            var magnitude: Int64 = 0
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                let digit = Int64(bytes[index] - UInt8(ascii: "0"))
+                let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (m2, o2) = m1.addingReportingOverflow(digit)
+                guard !o1, !o2, m2 <= JSONValue.maximumSafeInteger else {
+                    throw error("integer out of range (at most 2^53-1 in magnitude; write larger values as strings)", at: start)
+                }
+                magnitude = m2
+                index += 1
+            }
+            if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+                throw error("fractional and exponent numbers are not allowed; write exact decimals as strings", at: start)
+            }
+            return .integer(negative ? -magnitude : magnitude)
+        }
+
+        mutating func hex4() throws(SyntaxError) -> UInt32 {
+            guard index + 4 <= bytes.count else { throw error("unexpected end of input in \\u escape") }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let b = bytes[index]
+                let d: UInt32
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
+                default: throw error("invalid hex digit in \\u escape")
+                }
+                v = v << 4 | d
+                index += 1
+            }
+            return v
+        }
+
+        mutating func string() throws(SyntaxError) -> String {
+            let start = index
+            index += 1
+            var out: [UInt8] = []
+            var runStart = index
+            while true {
+                guard index < bytes.count else { throw error("unterminated string", at: start) }
+                let b = bytes[index]
+                if b == UInt8(ascii: "\"") {
+                    out.append(contentsOf: bytes[runStart..<index])
+                    index += 1
+                    break
+                }
+                if b < 0x20 { throw error("control character in a string must be escaped") }
+                if b == UInt8(ascii: "\\") {
+                    out.append(contentsOf: bytes[runStart..<index])
+                    index += 1
+                    guard index < bytes.count else { throw error("unterminated escape") }
+                    let e = bytes[index]
+                    index += 1
+                    switch e {
+                    case UInt8(ascii: "\""): out.append(0x22)
+                    case UInt8(ascii: "\\"): out.append(0x5C)
+                    case UInt8(ascii: "/"): out.append(0x2F)
+                    case UInt8(ascii: "b"): out.append(0x08)
+                    case UInt8(ascii: "f"): out.append(0x0C)
+                    case UInt8(ascii: "n"): out.append(0x0A)
+                    case UInt8(ascii: "r"): out.append(0x0D)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "u"):
+                        var scalar = try hex4()
+                        if (0xD800...0xDBFF).contains(scalar) {
+                            guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                                  bytes[index + 1] == UInt8(ascii: "u") else { throw error("lone surrogate in \\u escape") }
+                            index += 2
+                            let low = try hex4()
+                            guard (0xDC00...0xDFFF).contains(low) else { throw error("lone surrogate in \\u escape") }
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else if (0xDC00...0xDFFF).contains(scalar) {
+                            throw error("lone surrogate in \\u escape")
+                        }
+                        guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                        out.append(contentsOf: Array(String(Character(u)).utf8))
+                    default: throw error("invalid escape '\\\(printable(e))'", at: index - 2)
+                    }
+                    runStart = index
+                    continue
+                }
+                index += 1
+            }
+            guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8", at: start) }
+            return s
+        }
+    }
+}

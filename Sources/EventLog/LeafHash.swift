@@ -1,0 +1,29 @@
+import Crypto
+
+/// RFC 9162 leaf hashes: SHA-256 over a 0x00 byte followed by the leaf's data.
+///
+/// The data of leaf `n` of pledger's tree is the canonical encoding of the event with sequence
+/// number `n`. The prefix keeps leaves and interior nodes (prefix 0x01) apart.
+public enum LeafHash {
+    public static func of(_ canonicalBytes: some Sequence<UInt8>) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        hasher.update(data: Array(canonicalBytes))
+        return Array(hasher.finalize())
+    }
+
+    public static func of(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        hasher.update(bufferPointer: bytes)
+        return Array(hasher.finalize())
+    }
+
+    /// Lower-case hexadecimal text of `bytes`.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

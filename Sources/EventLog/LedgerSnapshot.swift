@@ -1,0 +1,36 @@
+import Foundation
+import LMDB
+
+/// What an append rule may read: the log as it stands inside the appending transaction, including
+/// the earlier events of the same batch.
+///
+/// It exists only for the duration of one rule check and cannot be kept.
+public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
+    public let unsafeHandle: OpaquePointer
+    let log: EventLog
+
+    init(handle: OpaquePointer, log: EventLog) {
+        self.unsafeHandle = handle
+        self.log = log
+    }
+
+    /// The stream's version: how many events it holds (0 when it does not exist).
+    public func version(of stream: StreamName) throws -> UInt64 { try log.version(of: stream, in: self) }
+
+    /// Whether the stream has any event.
+    public func exists(_ stream: StreamName) throws -> Bool { try version(of: stream) > 0 }
+
+    /// The stream's events, oldest first.
+    public func events(in stream: StreamName) throws -> [RecordedEvent] { try log.events(in: stream, transaction: self) }
+
+    /// The event with this id, if the log holds it.
+    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id, in: self) }
+}
+
+/// Checks that an event may be appended, given what the ledger already holds.
+///
+/// The log calls it inside the write transaction, once per event, in batch order; a thrown error
+/// rolls back the whole batch. The programme domain supplies its rules through this protocol.
+public protocol AppendRules: Sendable {
+    func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// An instant in UTC with microsecond precision: when the ledger recorded an event.
+///
+/// The canonical text is `YYYY-MM-DDTHH:MM:SS.ffffffZ`, always with six fractional digits, so that
+/// the text sorts in time order. It is formatted and parsed by hand, off Foundation's slow formatters.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public let microsecondsSinceEpoch: Int64
+
+    public init(microsecondsSinceEpoch: Int64) { self.microsecondsSinceEpoch = microsecondsSinceEpoch }
+
+    /// The current time from the system clock.
+    public static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(microsecondsSinceEpoch: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000)
+    }
+
+    /// Midnight UTC at the start of `date`.
+    public init(startOf date: CalendarDate) {
+        microsecondsSinceEpoch = date.daysSinceEpoch * 86_400_000_000
+    }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microsecondsSinceEpoch < b.microsecondsSinceEpoch }
+
+    /// The UTC calendar day this instant falls on.
+    public var date: CalendarDate {
+        let us = microsecondsSinceEpoch
+        let day = us >= 0 ? us / 86_400_000_000 : (us - 86_399_999_999) / 86_400_000_000
+        return CalendarDate(daysSinceEpoch: day)
+    }
+
+    public var description: String {
+        let us = microsecondsSinceEpoch
+        let dayStart = date.daysSinceEpoch * 86_400_000_000
+        let within = us - dayStart
+        let seconds = within / 1_000_000
+        let fraction = within % 1_000_000
+        return date.description + "T" + CalendarDate.pad(Int(seconds / 3600), 2) + ":"
+            + CalendarDate.pad(Int(seconds / 60 % 60), 2) + ":" + CalendarDate.pad(Int(seconds % 60), 2)
+            + "." + CalendarDate.pad(Int(fraction), 6) + "Z"
+    }
+
+    /// Parses exactly the canonical form `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    public init?(canonical text: some StringProtocol) {
+        guard text.utf8.count == 27, let t = Timestamp(text), t.description == text else { return nil }
+        self = t
+    }
+
+    /// Parses `YYYY-MM-DD` (midnight UTC), or `YYYY-MM-DDTHH:MM[:SS[.f…]]` followed by `Z` or `±HH:MM`,
+    /// with at most six fractional digits.
+    public init?(_ text: some StringProtocol) {
+        let u = Array(text.utf8)
+        guard u.count >= 10, let date = CalendarDate(String(decoding: u[0..<10], as: UTF8.self)) else { return nil }
+        if u.count == 10 { self.init(startOf: date); return }
+        guard u.count >= 16, u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " "),
+              let hh = CalendarDate.digits(u[11..<13]), u[13] == UInt8(ascii: ":"),
+              let mm = CalendarDate.digits(u[14..<16]), hh < 24, mm < 60 else { return nil }
+        var i = 16
+        var ss = 0
+        var micros = 0
+        if i < u.count, u[i] == UInt8(ascii: ":") {
+            guard i + 3 <= u.count, let s = CalendarDate.digits(u[(i + 1)..<(i + 3)]), s < 60 else { return nil }
+            ss = s
+            i += 3
+            if i < u.count, u[i] == UInt8(ascii: ".") {
+                i += 1
+                var n = 0
+                while i < u.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(u[i]) {
+                    guard n < 6 else { return nil }
+                    micros = micros * 10 + Int(u[i] - UInt8(ascii: "0"))
+                    n += 1
+                    i += 1
+                }
+                guard n > 0 else { return nil }
+                for _ in n..<6 { micros *= 10 }
+            }
+        }
+        var offsetMinutes = 0
+        guard i < u.count else { return nil }
+        if u[i] == UInt8(ascii: "Z"), i + 1 == u.count {
+            offsetMinutes = 0
+        } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-"), i + 6 == u.count,
+                  let oh = CalendarDate.digits(u[(i + 1)..<(i + 3)]), u[i + 3] == UInt8(ascii: ":"),
+                  let om = CalendarDate.digits(u[(i + 4)..<(i + 6)]), oh < 24, om < 60 {
+            offsetMinutes = (oh * 60 + om) * (u[i] == UInt8(ascii: "+") ? 1 : -1)
+        } else {
+            return nil
+        }
+        let seconds = Int64(hh * 3600 + mm * 60 + ss) - Int64(offsetMinutes * 60)
+        self.init(microsecondsSinceEpoch: date.daysSinceEpoch * 86_400_000_000 + seconds * 1_000_000 + Int64(micros))
+    }
+}

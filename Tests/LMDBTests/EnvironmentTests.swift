@@ -1,0 +1,108 @@
+import Foundation
+import LMDB
+import Testing
+
+/// A fresh directory per test, removed afterwards.
+final class TemporaryDirectory {
+    let path: String
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("lmdb-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        path = base.path
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+@Suite struct EnvironmentTests {
+    @Test func writesAreVisibleAfterCommitAndAbortedOnThrow() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path, databases: [.init("kv")])
+        let kv = try env.database("kv")
+        try env.write { txn in try txn.put(Array("v1".utf8), forKey: Array("k1".utf8), in: kv) }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try env.write { txn in
+                try txn.put(Array("v2".utf8), forKey: Array("k2".utf8), in: kv)
+                throw Boom()
+            }
+        }
+        let (v1, v2) = try env.read { txn in
+            (try txn.value(in: kv, forKey: Array("k1".utf8)), try txn.value(in: kv, forKey: Array("k2".utf8)))
+        }
+        #expect(v1 == Array("v1".utf8))
+        #expect(v2 == nil)
+    }
+
+    @Test func appendFlagRejectsOutOfOrderKeysWithMatchableCode() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path, databases: [.init("log")])
+        let log = try env.database("log")
+        try env.write { txn in try txn.put([1], forKey: [0, 2], in: log, flags: .append) }
+        do {
+            try env.write { txn in try txn.put([1], forKey: [0, 1], in: log, flags: .append) }
+            Issue.record("expected MDB_KEYEXIST")
+        } catch LMDBError.Code.keyExists {
+            // expected
+        }
+    }
+
+    @Test func mapGrowsByItselfWhenFull() throws {
+        let dir = try TemporaryDirectory()
+        var options = Environment.Options()
+        options.mapSize = 64 * 1024
+        let env = try Environment(path: dir.path, options: options, databases: [.init("big")])
+        let big = try env.database("big")
+        let value = [UInt8](repeating: 7, count: 4000)
+        for i in 0..<200 {
+            try env.write { txn in
+                var key = UInt64(i).bigEndian
+                try withUnsafeBytes(of: &key) { k in
+                    try value.withUnsafeBytes { v in try txn.put(v, forKey: k, in: big) }
+                }
+            }
+        }
+        #expect(env.info().mapSize > 64 * 1024)
+        let count = try env.read { try $0.statistics(big).entries }
+        #expect(count == 200)
+    }
+
+    @Test func cursorSeeksAndWalksInKeyOrder() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path, databases: [.init("s")])
+        let s = try env.database("s")
+        try env.write { txn in
+            for k in [[1], [3], [5]] as [[UInt8]] { try txn.put(k, forKey: k, in: s) }
+        }
+        let walked: [[UInt8]] = try env.read { txn in
+            try txn.withCursor(s) { c in
+                var out: [[UInt8]] = []
+                var e = try c.seek(atLeast: [2])
+                while let entry = e { out.append(Array(entry.key)); e = try c.next() }
+                out.append(Array(try c.seek(atMost: [4])?.key ?? []))
+                out.append(Array(try c.seek(atMost: [9])?.key ?? []))
+                return out
+            }
+        }
+        #expect(walked == [[3], [5], [3], [5]])
+    }
+
+    @Test func readOnlyEnvironmentCannotWrite() throws {
+        let dir = try TemporaryDirectory()
+        _ = try Environment(path: dir.path, databases: [.init("kv")])
+        var options = Environment.Options()
+        options.readOnly = true
+        let ro = try Environment(path: dir.path, options: options, databases: [.init("kv")])
+        let kv = try ro.database("kv")
+        #expect(throws: LMDBError.self) {
+            try ro.write { txn in try txn.put([1], forKey: [1], in: kv) }
+        }
+    }
+
+    @Test func missingDirectoryIsAnErrorNamingTheCode() throws {
+        #expect {
+            _ = try Environment(path: "/nonexistent/\(UUID().uuidString)", databases: [])
+        } throws: { error in
+            LMDBError.Code.noEntry ~= error && "\(error)".contains("mdb_env_open")
+        }
+    }
+}

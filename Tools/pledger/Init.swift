@@ -1,0 +1,21 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create an empty ledger.")
+
+    @OptionGroup var ledger: LedgerOptions
+
+    func run() throws {
+        try reportingErrors {
+            let existed = FileManager.default.fileExists(atPath: ledger.logPath + "/data.mdb")
+            do {
+                _ = try EventLog.create(at: ledger.logPath)
+            } catch {
+                throw CLIError.cannotOpen(ledger.path, error)
+            }
+            print(existed ? "A ledger already exists at \(ledger.path); nothing changed." : "Created an empty ledger at \(ledger.path).")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Browse the log: a table by default, or --json.")
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: "Only this stream.") var stream: String?
+    @Option(help: "Only this event type.") var type: String?
+    @Option(help: "Start at this sequence number (default: the first, or the last with --backward).") var from: UInt64?
+    @Flag(help: "Newest first.") var backward = false
+    @Option(help: "At most this many events.") var limit: Int = 100
+    @Flag(help: "One canonical JSON event a line, as export writes them.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let streamName = try stream.map { try StreamName(validating: $0, field: "--stream") }
+            let log = try ledger.openLog(readOnly: true)
+            let start = from ?? (backward ? UInt64.max : 1)
+            let events = try log.read(from: start, direction: backward ? .backward : .forward,
+                                      filter: .init(stream: streamName, type: type), limit: max(limit, 0))
+            var out = Output()
+            if json {
+                for e in events { out.line(String(decoding: e.canonicalBytes, as: UTF8.self)) }
+            } else {
+                let rows = events.map { e in
+                    [String(e.sequence), String(e.recorded.description.prefix(19)) + "Z", e.effective.description,
+                     e.stream.rawValue, String(e.version), e.type, e.actor]
+                }
+                out.write(Table(header: ["SEQ", "RECORDED", "EFFECTIVE", "STREAM", "VER", "TYPE", "ACTOR"],
+                                rightAligned: [0, 4], rows: rows).rendered)
+                if events.isEmpty { out.line("(no events)") }
+            }
+            out.flush()
+        }
+    }
+}
+
+/// A plain-text table with padded columns.
+struct Table {
+    var header: [String]
+    var rightAligned: Set<Int> = []
+    var rows: [[String]]
+
+    var rendered: String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                if i == cells.count - 1 && !rightAligned.contains(i) { return cell }
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ")
+        }
+        return ([render(header)] + rows.map(render)).joined(separator: "\n") + "\n"
+    }
+}

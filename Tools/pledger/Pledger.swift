@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `pledger` command: an event-sourced programme ledger.
+@main
+struct Pledger: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pledger",
+        abstract: "An append-only, verifiable ledger of a programme's decisions, targets, funding and milestones.",
+        discussion: """
+            Every change is appended to an LMDB event log and never edited. The ledger is the directory \
+            given by --ledger, or $PLEDGER_LEDGER, or ./ledger.
+
+            Exit codes: 0 success; 1 input refused (bad JSON, a broken rule); 3 version conflict; \
+            4 no ledger or it cannot be opened; 64 bad command line.
+            """,
+        version: "0.1.0",
+        subcommands: [Init.self, Append.self, Import.self, Export.self, Log.self]
+    )
+}
