@@ -48,27 +48,28 @@ let package = Package(
             dependencies: ["EventLog"],
             path: "Tools/pledger-stress"
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "LMDBTests",
-            dependencies: ["LMDB"],
+            dependencies: ["LMDB", "TestSupport"],
             path: "Tests/LMDBTests"
         ),
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog",
+                "EventLog", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/EventLogTests"
         ),
         .testTarget(
             name: "ProgrammeTests",
-            dependencies: ["Programme", "EventLog"],
+            dependencies: ["Programme", "EventLog", "TestSupport"],
             path: "Tests/ProgrammeTests"
         ),
         .testTarget(
             name: "PledgerCLITests",
-            dependencies: ["pledger", "pledger-stress", "EventLog"],
+            dependencies: ["pledger", "pledger-stress", "EventLog", "TestSupport"],
             path: "Tests/PledgerCLITests"
         ),
     ]

@@ -35,7 +35,9 @@ extension EventLog {
                         continue
                     }
                     positions.append(try write(event, after: &head, now: now, rules: rules, in: txn))
-                } catch let error as AppendError {
+                } catch let error as LMDBError {
+                    // Storage errors belong to the transaction, not to one event; the environment
+                    // retries a full map itself.
                     throw error
                 } catch {
                     throw AppendError(index: index, underlying: error as any Error & Sendable)

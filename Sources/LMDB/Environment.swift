@@ -43,6 +43,7 @@ public final class Environment: @unchecked Sendable {
         self.handle = env
         self.path = path
         self.options = options
+        // From here on `deinit` closes the handle, also when this initializer throws.
         do {
             try check(mdb_env_set_maxdbs(env, options.maxDatabases), "mdb_env_set_maxdbs")
             try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
@@ -57,9 +58,6 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_reader_check(env, &dead), "mdb_reader_check")
             staleReadersCleared = Int(dead)
             try openDatabases(specs)
-        } catch {
-            mdb_env_close(env)
-            throw error
         }
     }
 

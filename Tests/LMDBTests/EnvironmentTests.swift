@@ -1,17 +1,7 @@
 import Foundation
 import LMDB
+import TestSupport
 import Testing
-
-/// A fresh directory per test, removed afterwards.
-final class TemporaryDirectory {
-    let path: String
-    init() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("lmdb-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        path = base.path
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 @Suite struct EnvironmentTests {
     @Test func writesAreVisibleAfterCommitAndAbortedOnThrow() throws {
@@ -78,8 +68,8 @@ final class TemporaryDirectory {
                 var out: [[UInt8]] = []
                 var e = try c.seek(atLeast: [2])
                 while let entry = e { out.append(Array(entry.key)); e = try c.next() }
-                out.append(Array(try c.seek(atMost: [4])?.key ?? []))
-                out.append(Array(try c.seek(atMost: [9])?.key ?? []))
+                out.append(try c.seek(atMost: [4]).map { Array($0.key) } ?? [])
+                out.append(try c.seek(atMost: [9]).map { Array($0.key) } ?? [])
                 return out
             }
         }

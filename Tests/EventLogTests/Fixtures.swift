@@ -1,0 +1,53 @@
+import EventLog
+import Foundation
+import TestSupport
+
+/// A log in a fresh directory, with a clock that ticks one second per append.
+struct LogFixture {
+    let directory: TemporaryDirectory
+    let log: EventLog
+
+    init(mapSize: Int = 1 << 26) throws {
+        directory = try TemporaryDirectory()
+        var configuration = EventLog.Configuration()
+        configuration.mapSize = mapSize
+        let clock = TickingClock()
+        configuration.clock = { clock.tick() }
+        log = try EventLog.create(at: directory.path + "/log", configuration: configuration)
+    }
+}
+
+final class TickingClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Int64 = 1_769_472_000_000_000 // 2026-01-27T00:00:00Z
+    func tick() -> Timestamp {
+        lock.lock(); defer { lock.unlock() }
+        now += 1_000_000
+        return Timestamp(microsecondsSinceEpoch: now)
+    }
+}
+
+func event(_ stream: String, _ type: String = "IndicatorMeasured", expected: ExpectedVersion = .any,
+           id: UUID = UUID(), value: Int64 = 1, effective: String = "2026-03-01") -> ProposedEvent {
+    event(StreamName(stringLiteral: stream), type, expected: expected, id: id, value: value, effective: effective)
+}
+
+func event(_ stream: StreamName, _ type: String = "IndicatorMeasured", expected: ExpectedVersion = .any,
+           id: UUID = UUID(), value: Int64 = 1, effective: String = "2026-03-01") -> ProposedEvent {
+    ProposedEvent(id: id, stream: stream, type: type, effective: CalendarDate(effective) ?? CalendarDate(daysSinceEpoch: 0),
+                  actor: "tester", rationale: "because", source: "test",
+                  payload: .object([("value", .integer(value))]), expected: expected)
+}
+
+/// Every event's canonical bytes, in order: the log's whole observable content.
+func exportLines(_ log: EventLog) throws -> [[UInt8]] {
+    var lines: [[UInt8]] = []
+    try log.scanCanonical { _, bytes in lines.append(Array(bytes)); return true }
+    return lines
+}
+
+/// Appends from async test code: the log's append is synchronous and must not be called across an await.
+@discardableResult
+func appendBlocking(_ log: EventLog, _ batch: [ProposedEvent]) throws -> [AppendedPosition] {
+    try log.append(batch)
+}

@@ -1,0 +1,95 @@
+import EventLog
+import PropertyBased
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test(arguments: [
+        ("{}", "{}"),
+        (#" { "b" : [1, -2, true, false, null], "a": "x" } "#, #"{"a":"x","b":[1,-2,true,false,null]}"#),
+        (#"{"s":"\u00e9\n\t\"\\\/\u0001"}"#, "{\"s\":\"é\\n\\t\\\"\\\\/\\u0001\"}"),
+        (#"{"emoji":"\ud83d\ude00"}"#, "{\"emoji\":\"😀\"}"),
+        (#"{"z":1,"Z":2,"é":3,"a1":4}"#, #"{"Z":2,"a1":4,"z":1,"é":3}"#),
+        ("9007199254740991", "9007199254740991"),
+    ])
+    func canonicalFormOfValidInput(input: String, canonical: String) throws {
+        let value = try JSONParser.parse(input)
+        #expect(String(decoding: CanonicalJSON.encode(value), as: UTF8.self) == canonical)
+    }
+
+    @Test(arguments: [
+        ("", "unexpected end"),
+        ("{", "unexpected end"),
+        (#"{"a":1,}"#, "member name"),
+        (#"{"a":1 "b":2}"#, "expected ',' or '}'"),
+        (#"{"a":1,"a":2}"#, "duplicate member \"a\""),
+        ("1.5", "fractional"),
+        ("1e3", "fractional"),
+        ("01", "leading zeros"),
+        ("9007199254740992", "out of range"),
+        (#""\ud800""#, "lone surrogate"),
+        ("\"a\u{1}\"", "control character"),
+        (#""\x""#, "invalid escape"),
+        ("[1] 2", "after the JSON value"),
+        ("nul", "unexpected"),
+    ])
+    func invalidInputIsRejectedWithReason(input: String, reason: String) {
+        #expect {
+            _ = try JSONParser.parse(input)
+        } throws: { error in
+            "\(error)".contains(reason)
+        }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+    }
+
+    @Test func nestingDeeperThan64IsRejected() {
+        let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+        #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse(deep) }
+        let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        #expect((try? JSONParser.parse(ok)) != nil)
+    }
+
+    /// Random values survive canonical encoding and parsing, and canonical encoding is a fixed point.
+    @Test func canonicalEncodingRoundTrips() async {
+        let scalar = Gen.int(in: 0...0x10FFFF).map { Unicode.Scalar(UInt32($0)).map(String.init) ?? "?" }
+        let strings = scalar.array(of: 0...12).map { $0.joined() }
+        await propertyCheck(count: 300, input: strings.array(of: 1...6), Gen.int64(in: -9_007_199_254_740_991...9_007_199_254_740_991)) { texts, number in
+            var members: [(String, JSONValue)] = []
+            for (i, t) in texts.enumerated() {
+                members.append(("k\(i)\(t)", i % 2 == 0 ? .string(t) : .array([.string(t), .integer(number), .bool(i % 3 == 0), .null])))
+            }
+            let value = JSONValue.object(members)
+            let bytes = CanonicalJSON.encode(value)
+            let parsed = try? JSONParser.parse(bytes)
+            #expect(parsed.map(CanonicalJSON.encode) == bytes)
+        }
+    }
+}
+
+@Suite struct DateAndTimeTests {
+    @Test func calendarDatesRoundTripAcrossCenturies() {
+        for (text, days) in [("1970-01-01", 0), ("2000-02-29", 11_016), ("2026-01-27", 20_480), ("1969-12-31", -1), ("0001-01-01", -719_162)] {
+            let date = CalendarDate(text)
+            #expect(date?.daysSinceEpoch == Int64(days), "\(text)")
+            #expect(date?.description == text)
+        }
+        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "20260101", "2026-01-32", "abcd-ef-gh"] {
+            #expect(CalendarDate(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func timestampsFormatWithSixDigitsAndParseOffsets() {
+        #expect(Timestamp(microsecondsSinceEpoch: 0).description == "1970-01-01T00:00:00.000000Z")
+        #expect(Timestamp(microsecondsSinceEpoch: 1_769_472_000_123_456).description == "2026-01-27T00:00:00.123456Z")
+        #expect(Timestamp("2027-03-01")?.description == "2027-03-01T00:00:00.000000Z")
+        #expect(Timestamp("2027-03-01T12:30:00+05:00")?.description == "2027-03-01T07:30:00.000000Z")
+        #expect(Timestamp("2027-03-01T12:30:00.5Z")?.description == "2027-03-01T12:30:00.500000Z")
+        #expect(Timestamp(canonical: "2027-03-01T12:30:00.5Z") == nil)
+        #expect(Timestamp(canonical: "2027-03-01T12:30:00.500000Z") != nil)
+        for bad in ["2027-03-01T25:00Z", "2027-03-01T12:00", "2027-03-01T12:00:00.1234567Z", "x"] {
+            #expect(Timestamp(bad) == nil, "\(bad)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every refused input gives one line on standard error naming the line and field, a non-zero exit,
+/// and an unchanged ledger.
+@Suite struct BadInputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var secondLine: String
+        var status: Int32
+        var mustMention: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "malformed JSON", secondLine: #"{"id": "x", "stream": }"#, status: 1,
+             mustMention: ["line 2:", "invalid JSON at byte 23: unexpected character"]),
+        Case(name: "missing required field", secondLine: newLine(stream: "a/1").replacingOccurrences(of: #""actor":"planner","#, with: ""),
+             status: 1, mustMention: ["line 2:", "field 'actor': required field is missing"]),
+        Case(name: "wrong field type", secondLine: newLine(stream: "a/1").replacingOccurrences(of: #""schema":1"#, with: #""schema":"1""#),
+             status: 1, mustMention: ["line 2:", "field 'schema': expected an integer, got a string"]),
+        Case(name: "unknown field", secondLine: newLine(stream: "a/1", extra: #","amount":5"#),
+             status: 1, mustMention: ["line 2:", "field 'amount': unknown field"]),
+        Case(name: "invalid date", secondLine: newLine(stream: "a/1").replacingOccurrences(of: "2026-04-01", with: "2026-02-30"),
+             status: 1, mustMention: ["line 2:", "field 'effective'"]),
+        Case(name: "version conflict", secondLine: newLine(stream: "indicator/IND-01", extra: #","expect":0"#),
+             status: 3, mustMention: ["line 2:", "stream 'indicator/IND-01'", "expected version 0", "at version 1"]),
+        Case(name: "duplicate id with other content",
+             secondLine: newLine(stream: "other/stream", id: UUID(uuidString: "00000000-0000-4000-8000-000000000001") ?? UUID()),
+             status: 1, mustMention: ["line 2:", "field 'id'", "already in the log at seq 1 with other content"]),
+        Case(name: "restored line that does not continue the log", secondLine: stampedLine(seq: 7, version: 1, stream: "b/1"),
+             status: 1, mustMention: ["line 2:", "field 'seq'", "expected seq 4, got 7"]),
+    ]
+
+    @Test(arguments: cases)
+    func refusedImportChangesNothing(_ c: Case) throws {
+        let f = try CLIFixture()
+        try f.pledger("init")
+        try f.pledger("import", "-", stdin: stampedLine(seq: 1, version: 1, stream: "indicator/IND-01") + "\n"
+                      + stampedLine(seq: 2, version: 1, stream: "indicator/IND-02") + "\n")
+        let before = try f.export()
+        let file = try f.write("bad.jsonl", newLine(stream: "fresh/1") + "\n" + c.secondLine + "\n" + newLine(stream: "fresh/2") + "\n")
+        let r = try f.pledger("import", file)
+        #expect(r.status == c.status, "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("pledger: error: "))
+        #expect(r.stderr.filter { $0 == "\n" }.count == 1, "one line: \(r.stderr)")
+        for text in c.mustMention { #expect(r.stderr.contains(text), "\(r.stderr) should mention \(text)") }
+        #expect(try f.export() == before)
+    }
+
+    @Test func missingFileIsNamed() throws {
+        let f = try CLIFixture()
+        try f.pledger("init")
+        let r = try f.pledger("import", f.directory.file("nope.jsonl"))
+        #expect(r.status == 1)
+        #expect(r.stderr == "pledger: error: cannot read \(f.directory.file("nope.jsonl")): no such file\n")
+    }
+
+    @Test func missingLedgerIsNamedWithTheCommandToCreateIt() throws {
+        let f = try CLIFixture()
+        let r = try f.pledger("log")
+        #expect(r.status == 4)
+        #expect(r.stderr == "pledger: error: no ledger at \(f.ledger) (create one with `pledger init --ledger \(f.ledger)`)\n")
+        #expect(!FileManager.default.fileExists(atPath: f.ledger), "reading must not create a ledger")
+    }
+
+    @Test func unwritableDirectoryIsAClearError() throws {
+        let f = try CLIFixture()
+        // Root ignores permission bits, so use a parent that is a regular file: no directory can be made there.
+        let blocker = try f.write("blocker", "not a directory")
+        let r = try run(executable("pledger"), ["init", "--ledger", blocker + "/ledger"])
+        #expect(r.status == 4)
+        #expect(r.stderr.hasPrefix("pledger: error: cannot open the ledger at \(blocker)/ledger: "))
+        #expect(r.stderr.filter { $0 == "\n" }.count == 1)
+        if geteuid() != 0 {
+            let locked = f.directory.file("locked")
+            try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o500])
+            let r2 = try run(executable("pledger"), ["init", "--ledger", locked + "/ledger"])
+            #expect(r2.status == 4)
+        }
+    }
+
+    @Test func bothJSONAndFlagsIsRefused() throws {
+        let f = try CLIFixture()
+        try f.pledger("init")
+        let r = try f.pledger("append", "--json", newLine(stream: "a/1"), "--stream", "a/1")
+        #expect(r.status == 1)
+        #expect(r.stderr == "pledger: error: give either --json or the event's fields as flags, not both\n")
+        #expect(try f.export().isEmpty)
+    }
+}
