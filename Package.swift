@@ -32,8 +32,7 @@ let package = Package(
         .target(
             name: "Programme",
             dependencies: ["EventLog"],
-            path: "Sources/Programme",
-            resources: [.copy("Resources/default-ledger.jsonl")]
+            path: "Sources/Programme"
         ),
         .executableTarget(
             name: "pledger",

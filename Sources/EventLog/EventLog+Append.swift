@@ -80,6 +80,7 @@ extension EventLog {
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
         in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
+        try event.validateEnvelope()
         let current = try version(of: event.stream, in: txn)
         guard event.expected.admits(current) else {
             throw EventLogError.conflict(stream: event.stream, expected: event.expected, actual: current)

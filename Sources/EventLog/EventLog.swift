@@ -96,6 +96,10 @@ public final class EventLog: @unchecked Sendable {
 public struct LogHead: Sendable, Equatable {
     public var sequence: UInt64
     public var recorded: Timestamp
+    public init(sequence: UInt64, recorded: Timestamp) {
+        self.sequence = sequence
+        self.recorded = recorded
+    }
 }
 
 /// Big-endian keys: they sort bytewise in numeric order, the same on every machine.

@@ -62,6 +62,19 @@ public struct ProposedEvent: Sendable, Equatable {
     }
 }
 
+extension ProposedEvent {
+    /// Checks what the log requires of every event, however it was built: a valid type name, a
+    /// schema version from 1 to 1000, a JSON object as payload, and a non-empty actor, rationale and source.
+    public func validateEnvelope() throws(FieldError) {
+        try EventTypeName.validate(type)
+        guard (1...1000).contains(schema) else { throw FieldError(field: "schema", "must be from 1 to 1000") }
+        guard case .object = payload else { throw FieldError(field: "payload", "expected an object, got \(payload.kindName)") }
+        for (name, value) in [("actor", actor), ("rationale", rationale), ("source", source)] where value.allSatisfy(\.isWhitespace) {
+            throw FieldError(field: name, "must not be empty")
+        }
+    }
+}
+
 /// An event as the log holds it: its canonical bytes and what they say.
 public struct RecordedEvent: Sendable, Equatable {
     /// Global position: 1, 2, 3, … in commit order, with no gaps.

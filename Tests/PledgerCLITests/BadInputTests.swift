@@ -16,31 +16,38 @@ import Testing
     static let cases: [Case] = [
         Case(name: "malformed JSON", secondLine: #"{"id": "x", "stream": }"#, status: 1,
              mustMention: ["line 2:", "invalid JSON at byte 23: unexpected character"]),
-        Case(name: "missing required field", secondLine: newLine(stream: "a/1").replacingOccurrences(of: #""actor":"planner","#, with: ""),
+        Case(name: "missing required field", secondLine: newLine().replacingOccurrences(of: #""actor":"planner","#, with: ""),
              status: 1, mustMention: ["line 2:", "field 'actor': required field is missing"]),
-        Case(name: "wrong field type", secondLine: newLine(stream: "a/1").replacingOccurrences(of: #""schema":1"#, with: #""schema":"1""#),
+        Case(name: "wrong field type", secondLine: newLine().replacingOccurrences(of: #""schema":1"#, with: #""schema":"1""#),
              status: 1, mustMention: ["line 2:", "field 'schema': expected an integer, got a string"]),
-        Case(name: "unknown field", secondLine: newLine(stream: "a/1", extra: #","amount":5"#),
+        Case(name: "unknown field", secondLine: newLine(extra: #","amount":5"#),
              status: 1, mustMention: ["line 2:", "field 'amount': unknown field"]),
-        Case(name: "invalid date", secondLine: newLine(stream: "a/1").replacingOccurrences(of: "2026-04-01", with: "2026-02-30"),
+        Case(name: "invalid date", secondLine: newLine().replacingOccurrences(of: "2026-04-01", with: "2026-02-30"),
              status: 1, mustMention: ["line 2:", "field 'effective'"]),
         Case(name: "version conflict", secondLine: newLine(stream: "indicator/IND-01", extra: #","expect":0"#),
-             status: 3, mustMention: ["line 2:", "stream 'indicator/IND-01'", "expected version 0", "at version 1"]),
+             status: 3, mustMention: ["line 2:", "stream 'indicator/IND-01'", "expected version 0", "at version 2"]),
         Case(name: "duplicate id with other content",
              secondLine: newLine(stream: "other/stream", id: UUID(uuidString: "00000000-0000-4000-8000-000000000001") ?? UUID()),
              status: 1, mustMention: ["line 2:", "field 'id'", "already in the log at seq 1 with other content"]),
-        Case(name: "restored line that does not continue the log", secondLine: stampedLine(seq: 7, version: 1, stream: "b/1"),
-             status: 1, mustMention: ["line 2:", "field 'seq'", "expected seq 4, got 7"]),
+        Case(name: "restored line that does not continue the log", secondLine: stampedLine(seq: 9, version: 3, stream: "indicator/IND-01", type: "IndicatorMeasured"),
+             status: 1, mustMention: ["line 2:", "field 'seq'", "expected seq 7, got 9"]),
+        Case(name: "wrong payload field type", secondLine: newLine(payload: #"{"year":"2026","value":"3"}"#),
+             status: 1, mustMention: ["line 2:", "field 'payload.year': expected an integer, got a string", "rule R01"]),
+        Case(name: "inexact money", secondLine: newLine(stream: "allocation/A-1", type: "FundingAllocated", schema: 2,
+                                                          payload: #"{"component":"component/C-1","amount":"10.005","currency":"KZT","fiscalYear":2026,"source":"state-budget","funder":"organisation/GOV-KZ","decision":"decision/D-1"}"#),
+             status: 1, mustMention: ["line 2:", "field 'payload.amount'", "KZT has 2 minor-unit digits", "rule R05"]),
+        Case(name: "reference to nothing", secondLine: newLine(stream: "indicator/IND-01", type: "TargetSet", payload: #"{"year":2026,"value":"3","decision":"decision/NOPE"}"#),
+             status: 1, mustMention: ["line 2:", "field 'payload.decision'", "decision/NOPE does not exist", "rule R04"]),
+        Case(name: "event on an undefined entity", secondLine: newLine(stream: "indicator/IND-99"),
+             status: 1, mustMention: ["line 2:", "field 'stream'", "indicator/IND-99 is not defined yet", "rule R03"]),
     ]
 
     @Test(arguments: cases)
     func refusedImportChangesNothing(_ c: Case) throws {
         let f = try CLIFixture()
-        try f.pledger("init")
-        try f.pledger("import", "-", stdin: stampedLine(seq: 1, version: 1, stream: "indicator/IND-01") + "\n"
-                      + stampedLine(seq: 2, version: 1, stream: "indicator/IND-02") + "\n")
+        try f.initWithPrelude()
         let before = try f.export()
-        let file = try f.write("bad.jsonl", newLine(stream: "fresh/1") + "\n" + c.secondLine + "\n" + newLine(stream: "fresh/2") + "\n")
+        let file = try f.write("bad.jsonl", newLine() + "\n" + c.secondLine + "\n" + newLine(stream: "indicator/IND-02") + "\n")
         let r = try f.pledger("import", file)
         #expect(r.status == c.status, "\(r.stderr)")
         #expect(r.stdout.isEmpty)
@@ -85,7 +92,7 @@ import Testing
     @Test func bothJSONAndFlagsIsRefused() throws {
         let f = try CLIFixture()
         try f.pledger("init")
-        let r = try f.pledger("append", "--json", newLine(stream: "a/1"), "--stream", "a/1")
+        let r = try f.pledger("append", "--json", newLine(), "--stream", "indicator/IND-01")
         #expect(r.status == 1)
         #expect(r.stderr == "pledger: error: give either --json or the event's fields as flags, not both\n")
         #expect(try f.export().isEmpty)

@@ -35,7 +35,31 @@ func stampedLine(seq: UInt64, version: UInt64, stream: String, type: String = "I
     return String(decoding: EventCodec.encode(event, sequence: seq, recorded: recorded, version: version), as: UTF8.self)
 }
 
-/// A line for a new event (no stamp): the ledger assigns its position.
-func newLine(stream: String, type: String = "IndicatorMeasured", id: UUID = UUID(), extra: String = "") -> String {
-    #"{"id":"\#(id.canonicalString)","stream":"\#(stream)","type":"\#(type)","schema":1,"effective":"2026-04-01","actor":"planner","rationale":"r","source":"s","payload":{}\#(extra)}"#
+/// A line for a new event (no stamp): the ledger assigns its position. By default a measurement of IND-01.
+func newLine(stream: String = "indicator/IND-01", type: String = "IndicatorMeasured", schema: Int = 1, id: UUID = UUID(),
+             payload: String = #"{"year":2026,"value":"3.5"}"#, extra: String = "") -> String {
+    #"{"id":"\#(id.canonicalString)","stream":"\#(stream)","type":"\#(type)","schema":\#(schema),"effective":"2026-04-01","actor":"planner","rationale":"r","source":"s","payload":\#(payload)\#(extra)}"#
+}
+
+/// The smallest programme the rules accept: an organisation, a programme, a direction and two indicators,
+/// as five stamped lines (seq 1–5).
+let prelude: [String] = [
+    stampedLine(seq: 1, version: 1, stream: "organisation/GOV-KZ", type: "OrganisationDefined", effective: "2026-01-27",
+                payload: ["name": "Government of the Republic of Kazakhstan", "roles": ["funder", "accountable"]]),
+    stampedLine(seq: 2, version: 1, stream: "programme/P-1", type: "ProgrammeDefined", effective: "2026-01-27",
+                payload: ["title": "Test programme", "start": "2026-01-01", "end": "2030-12-31", "owner": "organisation/GOV-KZ"]),
+    stampedLine(seq: 3, version: 1, stream: "component/C-1", type: "ComponentDefined", effective: "2026-01-27",
+                payload: ["programme": "programme/P-1", "level": "direction", "title": "Safety"]),
+    stampedLine(seq: 4, version: 1, stream: "indicator/IND-01", type: "IndicatorDefined", effective: "2026-01-27",
+                payload: ["component": "component/C-1", "name": "Support rooms", "unit": "rooms", "measure": "unit", "higherIsBetter": true]),
+    stampedLine(seq: 5, version: 1, stream: "indicator/IND-02", type: "IndicatorDefined", effective: "2026-02-01",
+                payload: ["component": "component/C-1", "name": "Offences", "unit": "per 100,000", "measure": "unit", "higherIsBetter": false]),
+]
+
+extension CLIFixture {
+    /// Creates the ledger and imports the prelude.
+    func initWithPrelude() throws {
+        try pledger("init")
+        try pledger("import", "-", stdin: prelude.joined(separator: "\n") + "\n")
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Programme
 
 struct Append: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,8 +36,8 @@ struct Append: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let event = try makeEvent()
-            let log = try ledger.openLog()
-            let position = try log.append(event, rules: LedgerRules.current)
+            let ledger = try self.ledger.open()
+            let position = try ledger.append(event)
             if jsonOutput {
                 print(#"{"alreadyPresent":\#(position.alreadyPresent),"id":"\#(position.id.canonicalString)","recorded":"\#(position.recorded)","seq":\#(position.sequence),"stream":"\#(position.stream)","version":\#(position.version)}"#)
             } else if position.alreadyPresent {

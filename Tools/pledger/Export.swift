@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Programme
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let log = try ledger.openLog(readOnly: true)
+            let log = try ledger.open(readOnly: true).log
             var out = Output()
             try log.scanCanonical(from: from) { seq, bytes in
                 if let to, seq > to { return false }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Programme
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,10 +24,10 @@ struct Import: ParsableCommand {
         try reportingErrors {
             let input = try readInput(file)
             let lines = try JSONLines.decode(input)
-            let log = try ledger.openLog()
+            let ledger = try self.ledger.open()
             let positions: [AppendedPosition]
             do {
-                positions = try log.append(lines.map(\.event), rules: LedgerRules.current)
+                positions = try ledger.append(lines.map(\.event))
             } catch let error as AppendError {
                 throw JSONLines.LineError(line: lines[error.index].number, underlying: error.underlying)
             }

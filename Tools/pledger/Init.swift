@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Programme
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create an empty ledger.")
@@ -11,7 +12,7 @@ struct Init: ParsableCommand {
         try reportingErrors {
             let existed = FileManager.default.fileExists(atPath: ledger.logPath + "/data.mdb")
             do {
-                _ = try EventLog.create(at: ledger.logPath)
+                _ = try Ledger.create(at: ledger.path)
             } catch {
                 throw CLIError.cannotOpen(ledger.path, error)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Programme
 
 /// The `--ledger` option every command shares.
 struct LedgerOptions: ParsableArguments {
@@ -15,14 +16,12 @@ struct LedgerOptions: ParsableArguments {
     }
 
     /// The directory of the event log inside the ledger.
-    var logPath: String { path + "/log" }
+    var logPath: String { Ledger.logPath(in: path) }
 
-    /// Opens the existing ledger's log, or fails with a clear message.
-    func openLog(readOnly: Bool = false) throws -> EventLog {
-        var configuration = EventLog.Configuration()
-        configuration.readOnly = readOnly
+    /// Opens the existing ledger, or fails with a clear message.
+    func open(readOnly: Bool = false) throws -> Ledger {
         do {
-            return try EventLog(path: logPath, configuration: configuration)
+            return try Ledger(path: path, readOnly: readOnly)
         } catch EventLogError.noLedger {
             throw CLIError.noLedger(path)
         } catch {

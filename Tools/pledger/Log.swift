@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Programme
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Browse the log: a table by default, or --json.")
@@ -17,7 +18,7 @@ struct Log: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let streamName = try stream.map { try StreamName(validating: $0, field: "--stream") }
-            let log = try ledger.openLog(readOnly: true)
+            let log = try ledger.open(readOnly: true).log
             let start = from ?? (backward ? UInt64.max : 1)
             let events = try log.read(from: start, direction: backward ? .backward : .forward,
                                       filter: .init(stream: streamName, type: type), limit: max(limit, 0))

@@ -14,6 +14,6 @@ struct Pledger: ParsableCommand {
             4 no ledger or it cannot be opened; 64 bad command line.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Append.self, Import.self, Export.self, Log.self]
+        subcommands: [Demo.self, Init.self, Append.self, Import.self, Export.self, Log.self]
     )
 }

@@ -1,0 +1,171 @@
+import EventLog
+import Foundation
+
+/// What one entity's stream says now: its definition and what has happened to it since, with
+/// corrections applied. The append rules check new events against it.
+///
+/// Events are applied in sequence order (the order they were recorded). A correction that replaces an
+/// event's payload applies the replacement in the corrected event's place; a voided event is skipped.
+public enum EntityState: Sendable, Equatable {
+    case programme(ProgrammeDefined)
+    case component(ComponentDefined)
+    case indicator(IndicatorState)
+    case organisation(OrganisationDefined)
+    case decision(DecisionRecorded)
+    case allocation(AllocationState)
+    case milestone(MilestoneState)
+
+    /// Folds a stream's events, oldest first. `nil` for an empty stream.
+    public static func fold(_ events: [RecordedEvent]) throws -> EntityState? {
+        var state: EntityState?
+        for event in try effectiveEvents(events) { state = try apply(event.1, at: event.0, to: state) }
+        return state
+    }
+
+    /// The stream's events as typed payloads, with corrections applied and corrections themselves removed.
+    public static func effectiveEvents(_ events: [RecordedEvent]) throws -> [(RecordedEvent, ProgrammeEvent)] {
+        var typed: [(RecordedEvent, ProgrammeEvent)] = []
+        var corrections: [UUID: EventCorrected] = [:]
+        for event in events {
+            let decoded: ProgrammeEvent
+            do { decoded = try ProgrammeEvent.decode(event) } catch {
+                throw EventLogError.damaged(sequence: event.sequence, reason: "\(error)")
+            }
+            if case .eventCorrected(let c) = decoded { corrections[c.corrects] = c } else { typed.append((event, decoded)) }
+        }
+        return try typed.compactMap { event, decoded in
+            guard let correction = corrections[event.id] else { return (event, decoded) }
+            switch correction.action {
+            case .void: return nil
+            case .replace:
+                do {
+                    return (event, try ProgrammeEvent.decode(type: event.type, schema: ProgrammeEvent.payloadType(named: event.type)?.currentSchema ?? event.schema,
+                                                             payload: correction.replacement ?? .object([])))
+                } catch {
+                    throw EventLogError.damaged(sequence: event.sequence, reason: "correction replacement: \(error)")
+                }
+            }
+        }
+    }
+
+    static func apply(_ event: ProgrammeEvent, at recorded: RecordedEvent, to state: EntityState?) throws -> EntityState? {
+        switch (event, state) {
+        case (.programmeDefined(let p), nil): return .programme(p)
+        case (.componentDefined(let p), nil): return .component(p)
+        case (.indicatorDefined(let p), nil): return .indicator(IndicatorState(definition: p))
+        case (.organisationDefined(let p), nil): return .organisation(p)
+        case (.decisionRecorded(let p), nil): return .decision(p)
+        case (.fundingAllocated(let p), nil): return .allocation(AllocationState(definition: p))
+        case (.milestoneScheduled(let p), nil): return .milestone(MilestoneState(definition: p))
+        case (_, .indicator(var s)):
+            s.apply(event)
+            return .indicator(s)
+        case (_, .allocation(var s)):
+            s.apply(event)
+            return .allocation(s)
+        case (_, .milestone(var s)):
+            s.apply(event, effective: recorded.effective)
+            return .milestone(s)
+        default:
+            // Anything else on a stream was refused at append; a stored one means a damaged log.
+            throw EventLogError.damaged(sequence: recorded.sequence, reason: "\(recorded.type) cannot follow the stream's earlier events")
+        }
+    }
+
+    public var kind: EntityKind {
+        switch self {
+        case .programme: .programme
+        case .component: .component
+        case .indicator: .indicator
+        case .organisation: .organisation
+        case .decision: .decision
+        case .allocation: .allocation
+        case .milestone: .milestone
+        }
+    }
+}
+
+/// An indicator's targets and latest measurements per year.
+public struct IndicatorState: Sendable, Equatable {
+    public var definition: IndicatorDefined
+    public var targets: [Int: ExactDecimal] = [:]
+    public var measurements: [Int: ExactDecimal] = [:]
+
+    mutating func apply(_ event: ProgrammeEvent) {
+        switch event {
+        case .targetSet(let t): targets[t.year] = t.value
+        case .targetChanged(let t): targets[t.year] = t.value
+        case .indicatorMeasured(let m): measurements[m.year] = m.value
+        default: break
+        }
+    }
+}
+
+/// An allocation's current amount and execution.
+public struct AllocationState: Sendable, Equatable {
+    public var definition: FundingAllocated
+    public var amount: ExactDecimal
+    public var withdrawn = false
+    public var disbursed = ExactDecimal.zero
+    public var spent = ExactDecimal.zero
+
+    init(definition: FundingAllocated) {
+        self.definition = definition
+        self.amount = definition.money.amount
+    }
+
+    public var currency: Currency { definition.money.currency }
+
+    mutating func apply(_ event: ProgrammeEvent) {
+        switch event {
+        case .fundingRevised(let r): amount = r.money.amount
+        case .fundingWithdrawn: withdrawn = true
+        case .disbursementRecorded(let d): disbursed = disbursed + d.money.amount
+        case .expenditureRecorded(let e): spent = spent + e.money.amount
+        default: break
+        }
+    }
+}
+
+/// Where a milestone stands.
+public enum MilestoneStatus: Sendable, Equatable {
+    case scheduled
+    case achieved(on: CalendarDate)
+    case missed(on: CalendarDate)
+    case cancelled(on: CalendarDate)
+
+    public var name: String {
+        switch self {
+        case .scheduled: "scheduled"
+        case .achieved: "achieved"
+        case .missed: "missed"
+        case .cancelled: "cancelled"
+        }
+    }
+}
+
+/// A milestone's plan and status.
+public struct MilestoneState: Sendable, Equatable {
+    public var definition: MilestoneScheduled
+    public var plannedDate: CalendarDate
+    public var status: MilestoneStatus = .scheduled
+    public var reschedules = 0
+
+    init(definition: MilestoneScheduled) {
+        self.definition = definition
+        self.plannedDate = definition.plannedDate
+    }
+
+    mutating func apply(_ event: ProgrammeEvent, effective: CalendarDate) {
+        switch event {
+        case .milestoneRescheduled(let r):
+            plannedDate = r.plannedDate
+            reschedules += 1
+            status = .scheduled
+        case .milestoneAchieved(let a): status = .achieved(on: a.achievedOn)
+        case .milestoneMissed: status = .missed(on: effective)
+        case .milestoneCancelled: status = .cancelled(on: effective)
+        default: break
+        }
+    }
+}

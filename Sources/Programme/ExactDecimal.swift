@@ -1,0 +1,125 @@
+/// An exact decimal number, such as an amount of money or a measured value: a 128-bit integer
+/// significand and a count of fractional digits. Never a binary floating-point number.
+///
+/// Its text form is `-?D+(.D+)?`: no exponent, no `+`, no grouping. `"12.50"` keeps its two digits,
+/// though it compares equal to `"12.5"`.
+public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let significand: Int128
+    /// Digits after the decimal point, 0 to 18.
+    public let scale: Int
+
+    public static let maximumScale = 18
+    public static let zero = ExactDecimal(significand: 0, scale: 0)
+
+    public init(significand: Int128, scale: Int) {
+        self.significand = significand
+        self.scale = scale
+    }
+
+    /// Parses the text form; `nil` when it is not one.
+    public init?(_ text: some StringProtocol) {
+        var u = Substring(text).utf8[...]
+        var negative = false
+        if u.first == UInt8(ascii: "-") { negative = true; u = u.dropFirst() }
+        guard let firstDigit = u.first, (0x30...0x39).contains(firstDigit) else { return nil }
+        var value: Int128 = 0
+        var scale = 0
+        var seenPoint = false
+        var integerDigits = 0
+        for b in u {
+            if b == UInt8(ascii: ".") {
+                guard !seenPoint else { return nil }
+                seenPoint = true
+                continue
+            }
+            guard (0x30...0x39).contains(b) else { return nil }
+            if seenPoint { scale += 1 } else { integerDigits += 1 }
+            guard scale <= ExactDecimal.maximumScale, integerDigits <= 30 else { return nil }
+            value = value * 10 + Int128(b - 0x30)
+        }
+        if seenPoint && scale == 0 { return nil }
+        self.init(significand: negative ? -value : value, scale: scale)
+    }
+
+    public init(_ integer: Int) { self.init(significand: Int128(integer), scale: 0) }
+
+    public var description: String {
+        let negative = significand < 0
+        let magnitude = negative ? -significand : significand
+        var digits = String(magnitude)
+        if scale > 0 {
+            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return (negative ? "-" : "") + digits
+    }
+
+    public var isPositive: Bool { significand > 0 }
+    public var isNegative: Bool { significand < 0 }
+
+    /// The same value written with `newScale` fractional digits; `nil` if that would drop non-zero digits.
+    public func rescaled(to newScale: Int) -> ExactDecimal? {
+        if newScale == scale { return self }
+        if newScale > scale {
+            var s = significand
+            for _ in scale..<newScale { s *= 10 }
+            return ExactDecimal(significand: s, scale: newScale)
+        }
+        var s = significand
+        for _ in newScale..<scale {
+            guard s % 10 == 0 else { return nil }
+            s /= 10
+        }
+        return ExactDecimal(significand: s, scale: newScale)
+    }
+
+    static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
+        let scale = max(a.scale, b.scale)
+        return (a.rescaled(to: scale)?.significand ?? 0, b.rescaled(to: scale)?.significand ?? 0, scale)
+    }
+
+    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
+        let (x, y, s) = aligned(a, b)
+        return ExactDecimal(significand: x + y, scale: s)
+    }
+
+    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
+        let (x, y, s) = aligned(a, b)
+        return ExactDecimal(significand: x - y, scale: s)
+    }
+
+    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
+        let (x, y, _) = aligned(a, b)
+        return x == y
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Equal values hash equally whatever their scale: hash the value with trailing zeros removed.
+        var s = significand, k = scale
+        while k > 0, s % 10 == 0 { s /= 10; k -= 1 }
+        hasher.combine(s)
+        hasher.combine(k)
+    }
+
+    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
+        let (x, y, _) = aligned(a, b)
+        return x < y
+    }
+
+    /// The value with digit grouping for people to read, such as `1,300,000,000,000.00`.
+    public var grouped: String {
+        let text = description
+        let negative = text.hasPrefix("-")
+        let body = negative ? String(text.dropFirst()) : text
+        let parts = body.split(separator: ".", maxSplits: 1)
+        var integer = String(parts[0])
+        var out = ""
+        while integer.count > 3 {
+            out = "," + integer.suffix(3) + out
+            integer = String(integer.dropLast(3))
+        }
+        out = integer + out
+        if parts.count > 1 { out += "." + parts[1] }
+        return (negative ? "-" : "") + out
+    }
+}

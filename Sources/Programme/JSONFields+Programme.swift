@@ -1,0 +1,68 @@
+import EventLog
+
+extension JSONFields {
+    /// A reference to an entity of `kind`: a stream name `<kind>/<code>`.
+    public func reference(_ key: String, _ kind: EntityKind) throws(FieldError) -> EntityReference {
+        guard let r = try optionalReference(key, kind) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return r
+    }
+
+    public func optionalReference(_ key: String, _ kind: EntityKind) throws(FieldError) -> EntityReference? {
+        guard let text = try optionalString(key) else { return nil }
+        let name = try StreamName(validating: text, field: fieldPath(key))
+        guard let r = EntityReference(stream: name), r.kind == kind else {
+            throw FieldError(field: fieldPath(key), "expected a reference to a \(kind.rawValue), such as \"\(kind.rawValue)/CODE\", got \"\(text.prefix(60))\"")
+        }
+        return r
+    }
+
+    /// An exact decimal written as a string, such as `"12.5"`.
+    public func decimal(_ key: String) throws(FieldError) -> ExactDecimal {
+        let text = try string(key)
+        guard let d = ExactDecimal(text) else {
+            throw FieldError(field: fieldPath(key), "expected an exact decimal in a string, such as \"12.5\" (no exponent, at most 18 fractional digits), got \"\(text.prefix(40))\"")
+        }
+        return d
+    }
+
+    public func currency(_ key: String) throws(FieldError) -> Currency {
+        let code = try string(key)
+        guard let c = Currency(code: code) else { throw FieldError(field: fieldPath(key), "\"\(code.prefix(10))\" is not an active ISO 4217 currency code") }
+        return c
+    }
+
+    /// A year from 1900 to 2200.
+    public func year(_ key: String) throws(FieldError) -> Int {
+        let y = try integer(key)
+        guard (1900...2200).contains(y) else { throw FieldError(field: fieldPath(key), "expected a year from 1900 to 2200, got \(y)") }
+        return Int(y)
+    }
+
+    /// One of an enumeration's raw values.
+    public func choice<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(FieldError) -> E where E.RawValue == String {
+        let text = try string(key)
+        guard let v = E(rawValue: text) else {
+            throw FieldError(field: fieldPath(key), "expected one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(text.prefix(40))\"")
+        }
+        return v
+    }
+}
+
+extension JSONValue {
+    /// An object of the given members, leaving out those whose value is `nil`.
+    static func members(_ pairs: [(String, JSONValue?)]) -> JSONValue {
+        .object(pairs.compactMap { k, v in v.map { (k, $0) } })
+    }
+}
+
+extension EntityReference {
+    var json: JSONValue { .string(stream.rawValue) }
+}
+
+extension ExactDecimal {
+    var json: JSONValue { .string(description) }
+}
+
+extension CalendarDate {
+    var json: JSONValue { .string(description) }
+}

@@ -1,0 +1,136 @@
+import EventLog
+import Foundation
+
+/// A programme event with its typed payload.
+public enum ProgrammeEvent: Sendable, Equatable {
+    case programmeDefined(ProgrammeDefined)
+    case componentDefined(ComponentDefined)
+    case indicatorDefined(IndicatorDefined)
+    case organisationDefined(OrganisationDefined)
+    case decisionRecorded(DecisionRecorded)
+    case targetSet(TargetSet)
+    case targetChanged(TargetChanged)
+    case fundingAllocated(FundingAllocated)
+    case fundingRevised(FundingRevised)
+    case fundingWithdrawn(FundingWithdrawn)
+    case disbursementRecorded(DisbursementRecorded)
+    case expenditureRecorded(ExpenditureRecorded)
+    case milestoneScheduled(MilestoneScheduled)
+    case milestoneRescheduled(MilestoneRescheduled)
+    case milestoneAchieved(MilestoneAchieved)
+    case milestoneMissed(MilestoneMissed)
+    case milestoneCancelled(MilestoneCancelled)
+    case indicatorMeasured(IndicatorMeasured)
+    case eventCorrected(EventCorrected)
+
+    /// Every payload type, in the order docs/EVENTS.md lists them.
+    public static let catalogue: [any ProgrammeEventPayload.Type] = [
+        ProgrammeDefined.self, ComponentDefined.self, IndicatorDefined.self, OrganisationDefined.self,
+        DecisionRecorded.self, TargetSet.self, TargetChanged.self, FundingAllocated.self, FundingRevised.self,
+        FundingWithdrawn.self, DisbursementRecorded.self, ExpenditureRecorded.self, MilestoneScheduled.self,
+        MilestoneRescheduled.self, MilestoneAchieved.self, MilestoneMissed.self, MilestoneCancelled.self,
+        IndicatorMeasured.self, EventCorrected.self,
+    ]
+
+    static let byName: [String: any ProgrammeEventPayload.Type] =
+        Dictionary(uniqueKeysWithValues: catalogue.map { ($0.typeName, $0) })
+
+    /// The payload type named `name`, if the catalogue has one.
+    public static func payloadType(named name: String) -> (any ProgrammeEventPayload.Type)? { byName[name] }
+
+    /// Decodes a payload of type `type` written with schema `schema`, upcasting it to the current schema.
+    public static func decode(type: String, schema: Int, payload: JSONValue) throws(FieldError) -> ProgrammeEvent {
+        guard let payloadType = byName[type] else {
+            throw FieldError(field: "type", "unknown event type \"\(type.prefix(64))\" (docs/EVENTS.md lists the catalogue)")
+        }
+        guard (1...payloadType.currentSchema).contains(schema) else {
+            throw FieldError(field: "schema", "\(type) has schema versions 1 to \(payloadType.currentSchema); got \(schema)")
+        }
+        let current = try Upcasters.upcast(type: type, from: schema, payload: payload)
+        let fields = try JSONFields(current, path: "payload")
+        return try make(payloadType, fields)
+    }
+
+    /// Decodes a recorded event's payload.
+    public static func decode(_ event: RecordedEvent) throws(FieldError) -> ProgrammeEvent {
+        try decode(type: event.type, schema: event.schema, payload: event.payload)
+    }
+
+    private static func make(_ t: any ProgrammeEventPayload.Type, _ f: JSONFields) throws(FieldError) -> ProgrammeEvent {
+        switch t {
+        case is ProgrammeDefined.Type: .programmeDefined(try .init(fields: f))
+        case is ComponentDefined.Type: .componentDefined(try .init(fields: f))
+        case is IndicatorDefined.Type: .indicatorDefined(try .init(fields: f))
+        case is OrganisationDefined.Type: .organisationDefined(try .init(fields: f))
+        case is DecisionRecorded.Type: .decisionRecorded(try .init(fields: f))
+        case is TargetSet.Type: .targetSet(try .init(fields: f))
+        case is TargetChanged.Type: .targetChanged(try .init(fields: f))
+        case is FundingAllocated.Type: .fundingAllocated(try .init(fields: f))
+        case is FundingRevised.Type: .fundingRevised(try .init(fields: f))
+        case is FundingWithdrawn.Type: .fundingWithdrawn(try .init(fields: f))
+        case is DisbursementRecorded.Type: .disbursementRecorded(try .init(fields: f))
+        case is ExpenditureRecorded.Type: .expenditureRecorded(try .init(fields: f))
+        case is MilestoneScheduled.Type: .milestoneScheduled(try .init(fields: f))
+        case is MilestoneRescheduled.Type: .milestoneRescheduled(try .init(fields: f))
+        case is MilestoneAchieved.Type: .milestoneAchieved(try .init(fields: f))
+        case is MilestoneMissed.Type: .milestoneMissed(try .init(fields: f))
+        case is MilestoneCancelled.Type: .milestoneCancelled(try .init(fields: f))
+        case is IndicatorMeasured.Type: .indicatorMeasured(try .init(fields: f))
+        default: .eventCorrected(try .init(fields: f))
+        }
+    }
+
+    /// The typed payload.
+    public var payload: any ProgrammeEventPayload {
+        switch self {
+        case .programmeDefined(let p): p
+        case .componentDefined(let p): p
+        case .indicatorDefined(let p): p
+        case .organisationDefined(let p): p
+        case .decisionRecorded(let p): p
+        case .targetSet(let p): p
+        case .targetChanged(let p): p
+        case .fundingAllocated(let p): p
+        case .fundingRevised(let p): p
+        case .fundingWithdrawn(let p): p
+        case .disbursementRecorded(let p): p
+        case .expenditureRecorded(let p): p
+        case .milestoneScheduled(let p): p
+        case .milestoneRescheduled(let p): p
+        case .milestoneAchieved(let p): p
+        case .milestoneMissed(let p): p
+        case .milestoneCancelled(let p): p
+        case .indicatorMeasured(let p): p
+        case .eventCorrected(let p): p
+        }
+    }
+
+    public var typeName: String { type(of: payload).typeName }
+
+    /// The decision that authorised this event, when it names one.
+    public var authorisingDecision: EntityReference? {
+        switch self {
+        case .targetSet(let p): p.decision
+        case .targetChanged(let p): p.decision
+        case .fundingAllocated(let p): p.decision
+        case .fundingRevised(let p): p.decision
+        case .fundingWithdrawn(let p): p.decision
+        case .milestoneScheduled(let p): p.decision
+        case .milestoneRescheduled(let p): p.decision
+        case .milestoneCancelled(let p): p.decision
+        default: nil
+        }
+    }
+}
+
+extension ProposedEvent {
+    /// A new programme event with its payload at the current schema.
+    public init<P: ProgrammeEventPayload>(
+        _ payload: P, stream: StreamName, effective: CalendarDate, actor: String, rationale: String, source: String,
+        id: UUID = UUID(), correlation: UUID? = nil, causation: UUID? = nil, expected: ExpectedVersion = .any
+    ) {
+        self.init(id: id, stream: stream, type: P.typeName, schema: P.currentSchema, effective: effective, actor: actor,
+                  rationale: rationale, source: source, correlation: correlation, causation: causation,
+                  payload: payload.json, expected: expected)
+    }
+}

@@ -1,0 +1,32 @@
+@testable import Programme
+import Testing
+
+@Suite struct DecimalAndMoneyTests {
+    @Test func parsesAndPrintsExactly() {
+        for text in ["0", "12.5", "-3.25", "1300000000000.00", "0.000000000000000001", "123456789012345678901234567890"] {
+            #expect(ExactDecimal(text)?.description == text, "\(text)")
+        }
+        for bad in ["", "-", "1.", ".5", "1e3", "+1", "1,000", "1.2.3", "0.0000000000000000001", "NaN"] {
+            #expect(ExactDecimal(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func arithmeticAndComparisonAreExact() throws {
+        let a = try #require(ExactDecimal("0.1")), b = try #require(ExactDecimal("0.2"))
+        #expect((a + b) == ExactDecimal("0.3"))
+        #expect(ExactDecimal("10.00") == ExactDecimal("10"))
+        #expect(Set([ExactDecimal("10.00"), ExactDecimal("10")]).count == 1)
+        #expect(ExactDecimal("1300000000000.00")! - ExactDecimal("0.01")! == ExactDecimal("1299999999999.99"))
+        #expect(ExactDecimal("-1")! < ExactDecimal("0.5")!)
+        #expect(ExactDecimal("1234567.5")?.grouped == "1,234,567.5")
+    }
+
+    @Test func currenciesKnowTheirMinorUnits() {
+        #expect(Currency(code: "KZT")?.minorUnits == 2)
+        #expect(Currency(code: "JPY")?.minorUnits == 0)
+        #expect(Currency(code: "KWD")?.minorUnits == 3)
+        #expect(Currency(code: "XYZ") == nil)
+        #expect(Currency(code: "kzt") == nil)
+        #expect(Money(ExactDecimal("1300000000000")!, .kzt).description == "KZT 1,300,000,000,000.00")
+    }
+}
