@@ -58,7 +58,7 @@ public enum Rule: String, CaseIterable, Sendable {
         case .fundingLifecycle:
             "A revision names the allocation's current amount as `previousAmount` and changes it; a withdrawn allocation takes no further revision, withdrawal, disbursement or expenditure."
         case .milestoneLifecycle:
-            "An achieved or cancelled milestone takes no further event (no achieving a cancelled milestone). A reschedule names the current planned date as `previousDate` and moves it; a milestone is missed only on or after its planned date; `achievedOn` is not after the day the event is recorded."
+            "An achieved or cancelled milestone takes no further event (no achieving a cancelled milestone). A reschedule names the current planned date as `previousDate` and moves it; a milestone is missed only on or after its planned date, and not twice without a reschedule between; `achievedOn` is not after the day the event is recorded."
         case .corrections:
             "A correction points at an earlier event of the same stream that is not itself a correction and is not already void; a replacement is a valid payload of the corrected event's type whose references exist."
         case .accountability:
