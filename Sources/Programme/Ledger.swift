@@ -53,6 +53,7 @@ public final class Ledger: Sendable {
 
     /// Builds the default ledger (``DefaultLedger``) into this ledger, which must be empty.
     @available(*, noasync, message: "appending blocks on a durable commit")
+    @discardableResult
     public func appendDefaultHistory() throws -> [AppendedPosition] {
         try append(DefaultLedger.events)
     }
