@@ -47,6 +47,7 @@ extension EventLog {
                 var value = Key.sequence(head.sequence)
                 value.append(contentsOf: Key.sequence(UInt64(bitPattern: head.recorded.microsecondsSinceEpoch)))
                 try txn.put(value, forKey: Key.head, in: meta)
+                try txn.put(Key.sequence(head.sequence), forKey: Key.treeSize, in: meta)
             }
             return positions
         }
@@ -111,7 +112,9 @@ extension EventLog {
         }
         let seqKey = Key.sequence(sequence)
         try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
-        try txn.put(LeafHash.of(bytes), forKey: seqKey, in: leaves, flags: .append)
+        let leafHash = LeafHash.of(bytes)
+        try txn.put(leafHash, forKey: seqKey, in: leaves, flags: .append)
+        try storeTreeNodes(completedBy: sequence - 1, leafHash: leafHash, in: txn)
         try txn.put(seqKey, forKey: Key.uuid(event.id), in: ids, flags: .noOverwrite)
         try txn.put(seqKey, forKey: Key.named(event.stream.rawValue, version), in: streams, flags: .noOverwrite)
         try txn.put([], forKey: Key.named(event.type, sequence), in: types, flags: .noOverwrite)

@@ -27,6 +27,7 @@ public final class EventLog: @unchecked Sendable {
     let environment: Environment
     let events: Database
     let leaves: Database
+    let tree: Database
     let ids: Database
     let streams: Database
     let types: Database
@@ -37,7 +38,7 @@ public final class EventLog: @unchecked Sendable {
     public let path: String
 
     static let databaseSpecs: [Database.Spec] = [
-        .init("events"), .init("leaves"), .init("ids"), .init("streams"), .init("types"), .init("effective"), .init("meta"),
+        .init("events"), .init("leaves"), .init("tree"), .init("ids"), .init("streams"), .init("types"), .init("effective"), .init("meta"),
     ]
 
     /// Creates an empty log in directory `path` (created with mode 0700, with its parents), or opens
@@ -65,6 +66,7 @@ public final class EventLog: @unchecked Sendable {
         self.environment = env
         self.events = try env.database("events")
         self.leaves = try env.database("leaves")
+        self.tree = try env.database("tree")
         self.ids = try env.database("ids")
         self.streams = try env.database("streams")
         self.types = try env.database("types")
@@ -73,6 +75,7 @@ public final class EventLog: @unchecked Sendable {
         self.configuration = configuration
         self.path = path
         try checkFormat(creating: creating)
+        if !configuration.readOnly { try completeTree() }
     }
 
     private func checkFormat(creating: Bool) throws {
@@ -124,4 +127,8 @@ enum Key {
     }
 
     static let head = Array("head".utf8)
+    static let treeSize = Array("tree-size".utf8)
+
+    /// Level byte, then the big-endian index: complete subtree `index` at `level` (level ≥ 1).
+    static func treeNode(level: Int, index: UInt64) -> [UInt8] { [UInt8(level)] + sequence(index) }
 }

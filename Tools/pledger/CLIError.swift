@@ -58,6 +58,14 @@ func describe(_ error: any Error) -> (String, Int32) {
         case .noLedger, .cannotOpen: return (e.description, 4)
         default: return (e.description, 1)
         }
+    case let e as VerificationFailure:
+        return ("verification failed: \(e)", 5)
+    case let e as VerificationFailed:
+        return ("verification failed: \(e)", 5)
+    case let e as ProofRequestError:
+        return (e.description, 1)
+    case let e as Checkpoint.FormatError:
+        return (e.description, 1)
     case let e as LMDBError:
         return ("storage: \(e.description)", 4)
     default:

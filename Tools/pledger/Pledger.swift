@@ -11,9 +11,11 @@ struct Pledger: ParsableCommand {
             given by --ledger, or $PLEDGER_LEDGER, or ./ledger.
 
             Exit codes: 0 success; 1 input refused (bad JSON, a broken rule); 3 version conflict; \
-            4 no ledger or it cannot be opened; 64 bad command line.
+            4 no ledger or it cannot be opened; 5 verification failed (tampering, a bad proof or \
+            signature); 64 bad command line.
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Init.self, Append.self, Import.self, Export.self, Log.self]
+        subcommands: [Demo.self, Init.self, Append.self, Import.self, Export.self, Log.self,
+                      Verify.self, Checkpoints.self, Prove.self, VerifyProof.self, Keygen.self]
     )
 }

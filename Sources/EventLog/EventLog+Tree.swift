@@ -1,0 +1,111 @@
+import Foundation
+import LMDB
+
+/// The root of the tree of a log's first `size` events.
+public struct TreeHead: Sendable, Equatable {
+    public var size: UInt64
+    public var root: MerkleTree.Hash
+    public init(size: UInt64, root: MerkleTree.Hash) {
+        self.size = size
+        self.root = root
+    }
+}
+
+extension EventLog {
+    /// Reads the stored tree inside one transaction: level 0 from `leaves`, higher levels from `tree`.
+    struct StoredTree: ReadableTransaction, MerkleHashes {
+        let unsafeHandle: OpaquePointer
+        let leaves: Database
+        let tree: Database
+
+        func hash(level: Int, index: UInt64) throws -> MerkleTree.Hash {
+            let key = level == 0 ? Key.sequence(index + 1) : Key.treeNode(level: level, index: index)
+            guard let h = try value(in: level == 0 ? leaves : tree, forKey: key), h.count == 32 else {
+                throw MissingTreeHash(level: level, index: index)
+            }
+            return h
+        }
+    }
+
+    func storedTree(_ txn: borrowing some ReadableTransaction & ~Copyable) -> StoredTree {
+        StoredTree(unsafeHandle: txn.unsafeHandle, leaves: leaves, tree: tree)
+    }
+
+    /// Stores the complete subtrees that leaf `index` (from 0) completes.
+    func storeTreeNodes(completedBy index: UInt64, leafHash: MerkleTree.Hash, in txn: borrowing WriteTransaction) throws {
+        for node in try MerkleTree.nodesCompleted(byLeaf: index, leafHash: leafHash, in: storedTree(txn)) {
+            try txn.put(node.hash, forKey: Key.treeNode(level: node.level, index: node.index), in: tree, flags: .noOverwrite)
+        }
+    }
+
+    /// Builds the stored tree for events appended before the tree existed (ledgers written by an
+    /// earlier pledger). A no-op when the tree is complete.
+    func completeTree() throws {
+        try environment.write { txn in
+            let head = try self.head(in: txn).sequence
+            let done = try txn.value(in: meta, forKey: Key.treeSize).map { $0.withUnsafeBytes { Key.decodeSequence($0) } } ?? 0
+            guard done < head else { return }
+            for seq in (done + 1)...head {
+                guard let leaf = try txn.value(in: leaves, forKey: Key.sequence(seq)) else {
+                    throw EventLogError.damaged(sequence: seq, reason: "no stored leaf hash")
+                }
+                try storeTreeNodes(completedBy: seq - 1, leafHash: leaf, in: txn)
+            }
+            try txn.put(Key.sequence(head), forKey: Key.treeSize, in: meta)
+        }
+    }
+
+    /// The tree head at `size` (default: the whole log).
+    public func treeHead(size: UInt64? = nil) throws -> TreeHead {
+        try environment.read { txn in
+            let head = try self.head(in: txn).sequence
+            let n = size ?? head
+            guard n <= head else { throw ProofRequestError.beyondLog(size: n, head: head) }
+            return TreeHead(size: n, root: try MerkleTree.root(size: n, in: storedTree(txn)))
+        }
+    }
+
+    /// The inclusion proof of event `sequence` in the tree of `treeSize` events (default: the whole log).
+    public func inclusionProof(sequence: UInt64, treeSize: UInt64? = nil) throws -> InclusionProof {
+        try environment.read { txn in
+            let head = try self.head(in: txn).sequence
+            let size = treeSize ?? head
+            guard size <= head else { throw ProofRequestError.beyondLog(size: size, head: head) }
+            guard sequence >= 1, sequence <= size else { throw ProofRequestError.sequenceOutside(sequence: sequence, size: size) }
+            let store = storedTree(txn)
+            return InclusionProof(
+                sequence: sequence, treeSize: size, leafHash: try store.hash(level: 0, index: sequence - 1),
+                rootHash: try MerkleTree.root(size: size, in: store),
+                path: try MerkleTree.inclusionProof(index: sequence - 1, size: size, in: store))
+        }
+    }
+
+    /// The consistency proof between the trees of `first` and `second` events.
+    public func consistencyProof(first: UInt64, second: UInt64) throws -> ConsistencyProof {
+        try environment.read { txn in
+            let head = try self.head(in: txn).sequence
+            guard second <= head else { throw ProofRequestError.beyondLog(size: second, head: head) }
+            guard first <= second else { throw ProofRequestError.sizesOutOfOrder(first: first, second: second) }
+            let store = storedTree(txn)
+            return ConsistencyProof(
+                firstSize: first, secondSize: second,
+                firstRoot: try MerkleTree.root(size: first, in: store), secondRoot: try MerkleTree.root(size: second, in: store),
+                path: try MerkleTree.consistencyProof(first: first, second: second, in: store))
+        }
+    }
+}
+
+/// A proof asked of sizes or positions the log does not have.
+public enum ProofRequestError: Error, Sendable, Equatable, CustomStringConvertible {
+    case beyondLog(size: UInt64, head: UInt64)
+    case sequenceOutside(sequence: UInt64, size: UInt64)
+    case sizesOutOfOrder(first: UInt64, second: UInt64)
+
+    public var description: String {
+        switch self {
+        case let .beyondLog(size, head): "tree size \(size) is beyond the log, which holds \(head) events"
+        case let .sequenceOutside(seq, size): "event \(seq) is not in a tree of \(size) events (sequence numbers run from 1 to \(size))"
+        case let .sizesOutOfOrder(first, second): "the first tree size (\(first)) must not exceed the second (\(second))"
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import Crypto
+import EventLog
+import Foundation
+import LMDB
+import Testing
+
+/// RFC 9162's definitions, written out naively, to check the stored-hash tree against.
+enum Naive {
+    static func sha(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+    static func k(_ n: Int) -> Int { var k = 1; while k * 2 < n { k *= 2 }; return k }
+
+    static func mth(_ leaves: ArraySlice<[UInt8]>) -> [UInt8] {
+        if leaves.isEmpty { return sha([]) }
+        if leaves.count == 1 { return leaves[leaves.startIndex] }
+        let split = leaves.startIndex + k(leaves.count)
+        return sha([0x01] + mth(leaves[..<split]) + mth(leaves[split...]))
+    }
+
+    static func path(_ m: Int, _ leaves: ArraySlice<[UInt8]>) -> [[UInt8]] {
+        if leaves.count <= 1 { return [] }
+        let kk = k(leaves.count), split = leaves.startIndex + kk
+        return m < kk ? path(m, leaves[..<split]) + [mth(leaves[split...])] : path(m - kk, leaves[split...]) + [mth(leaves[..<split])]
+    }
+
+    static func subproof(_ m: Int, _ leaves: ArraySlice<[UInt8]>, _ complete: Bool) -> [[UInt8]] {
+        let n = leaves.count
+        if m == n { return complete ? [] : [mth(leaves)] }
+        let kk = k(n), split = leaves.startIndex + kk
+        return m <= kk ? subproof(m, leaves[..<split], complete) + [mth(leaves[split...])]
+                       : subproof(m - kk, leaves[split...], false) + [mth(leaves[..<split])]
+    }
+}
+
+@Suite struct MerkleTreeTests {
+    static let vectorLeaves = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+        .map { LeafHash.of(Hex.decode($0) ?? []) }
+
+    /// Roots of the first 1…8 leaves of RFC 6962's test data (certificate-transparency's merkle_tree_test).
+    static let vectorRoots = [
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    ]
+
+    @Test func knownAnswerRootsForOneToEightLeaves() throws {
+        var store = InMemoryMerkleHashes()
+        #expect(Hex.encode(MerkleTree.emptyRoot) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        for (n, leaf) in Self.vectorLeaves.enumerated() {
+            store.append(leafHash: leaf)
+            #expect(Hex.encode(try MerkleTree.root(size: UInt64(n + 1), in: store)) == Self.vectorRoots[n], "size \(n + 1)")
+            #expect(Hex.encode(Naive.mth(Self.vectorLeaves[0...n])) == Self.vectorRoots[n])
+        }
+    }
+
+    @Test func everyProofUpTo64MatchesTheDefinitionAndVerifies() throws {
+        let leaves = (0..<64).map { LeafHash.of(Array("leaf \($0)".utf8)) }
+        var store = InMemoryMerkleHashes()
+        for leaf in leaves { store.append(leafHash: leaf) }
+        for n in 1...64 {
+            let root = try MerkleTree.root(size: UInt64(n), in: store)
+            #expect(root == Naive.mth(leaves[0..<n]))
+            for m in 0..<n {
+                let proof = try MerkleTree.inclusionProof(index: UInt64(m), size: UInt64(n), in: store)
+                #expect(proof == Naive.path(m, leaves[0..<n]), "inclusion \(m) in \(n)")
+                #expect(MerkleTree.verifyInclusion(leafHash: leaves[m], index: UInt64(m), size: UInt64(n), proof: proof, root: root))
+                #expect(!MerkleTree.verifyInclusion(leafHash: leaves[(m + 1) % 64], index: UInt64(m), size: UInt64(n), proof: proof, root: root))
+                if n > 1 {
+                    #expect(!MerkleTree.verifyInclusion(leafHash: leaves[m], index: UInt64((m + 1) % n), size: UInt64(n), proof: proof, root: root) || (m + 1) % n == m)
+                }
+                if var bad = proof.first {
+                    bad[0] ^= 1
+                    #expect(!MerkleTree.verifyInclusion(leafHash: leaves[m], index: UInt64(m), size: UInt64(n), proof: [bad] + proof.dropFirst(), root: root))
+                }
+            }
+            for m in 1...n {
+                let first = try MerkleTree.root(size: UInt64(m), in: store)
+                let proof = try MerkleTree.consistencyProof(first: UInt64(m), second: UInt64(n), in: store)
+                #expect(proof == (m == n ? [] : Naive.subproof(m, leaves[0..<n], true)), "consistency \(m) → \(n)")
+                #expect(MerkleTree.verifyConsistency(first: UInt64(m), second: UInt64(n), firstRoot: first, secondRoot: root, proof: proof))
+                if m < n {
+                    #expect(!MerkleTree.verifyConsistency(first: UInt64(m), second: UInt64(n), firstRoot: root, secondRoot: root, proof: proof))
+                    if var bad = proof.last {
+                        bad[31] ^= 0x80
+                        #expect(!MerkleTree.verifyConsistency(first: UInt64(m), second: UInt64(n), firstRoot: first, secondRoot: root, proof: proof.dropLast() + [bad]))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func theLogsStoredTreeMatchesTheDefinitionOverItsCanonicalBytes() throws {
+        let f = try LogFixture()
+        for i in 0..<37 { try f.log.append(event("s/\(i % 5)", value: Int64(i))) }
+        let leaves = try exportLines(f.log).map { LeafHash.of($0) }
+        for n in 1...37 {
+            #expect(try f.log.treeHead(size: UInt64(n)).root == Naive.mth(leaves[0..<n]))
+        }
+        let inclusion = try f.log.inclusionProof(sequence: 20, treeSize: 33)
+        #expect(inclusion.path == Naive.path(19, leaves[0..<33]) && inclusion.isValid)
+        let consistency = try f.log.consistencyProof(first: 13, second: 37)
+        #expect(consistency.path == Naive.subproof(13, leaves[0..<37], true) && consistency.isValid)
+        #expect(try InclusionProof(json: JSONParser.parse(CanonicalJSON.encode(inclusion.json))) == inclusion)
+        #expect(try ConsistencyProof(json: JSONParser.parse(CanonicalJSON.encode(consistency.json))) == consistency)
+        #expect(throws: ProofRequestError.self) { try f.log.inclusionProof(sequence: 38) }
+        #expect(throws: ProofRequestError.self) { try f.log.inclusionProof(sequence: 0) }
+        #expect(throws: ProofRequestError.self) { try f.log.consistencyProof(first: 5, second: 40) }
+        #expect(try f.log.verify() == f.log.treeHead())
+    }
+}
+
+@Suite struct CheckpointTests {
+    @Test func signedCheckpointsRoundTripAndRejectWrongKeysAndEdits() throws {
+        let f = try LogFixture()
+        for i in 0..<10 { try f.log.append(event("s/\(i)")) }
+        var checkpoint = try f.log.checkpoint()
+        let head = try f.log.treeHead()
+        #expect(checkpoint.size == 10 && checkpoint.root == head.root)
+        #expect(checkpoint.origin == "pledger/" + (try f.log.event(at: 1)?.id.canonicalString ?? ""))
+        let key = try NoteSigningKey(name: "auditor")
+        try checkpoint.sign(with: key)
+        let parsed = try Checkpoint(parsing: checkpoint.text)
+        #expect(parsed == checkpoint)
+        #expect(parsed.isSigned(by: key.verifier))
+        #expect(parsed.isSigned(by: try NoteVerifierKey(parsing: key.verifier.text)))
+        #expect(try NoteSigningKey(parsing: key.text).verifier.text == key.verifier.text)
+        #expect(!parsed.isSigned(by: try NoteSigningKey(name: "auditor").verifier), "another key with the same name")
+        let edited = try Checkpoint(parsing: checkpoint.text.replacingOccurrences(of: "\n10\n", with: "\n11\n"))
+        #expect(!edited.isSigned(by: key.verifier))
+        #expect(throws: Checkpoint.FormatError.self) { _ = try Checkpoint(parsing: "origin\nten\nroot\n") }
+        // The same log gives the same checkpoint body whenever it is made.
+        #expect(try f.log.checkpoint().body == checkpoint.body)
+    }
+}
+
+/// Tampering with the stored log is found, and the first bad event named.
+@Suite struct TamperTests {
+    func tampered(_ change: (borrowing WriteTransaction, Database, Database, Database) throws -> Void) throws -> VerificationFailure? {
+        let f = try LogFixture()
+        for i in 0..<20 { try f.log.append(event("s/\(i % 3)", value: Int64(i))) }
+        let env = f.log.lmdb
+        let events = try env.database("events"), leaves = try env.database("leaves"), tree = try env.database("tree")
+        try env.write { try change($0, events, leaves, tree) }
+        do {
+            _ = try f.log.verify()
+            return nil
+        } catch let failure as VerificationFailure {
+            return failure
+        }
+    }
+
+    func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
+
+    @Test func aChangedByteIsFoundAtItsEvent() throws {
+        let failure = try tampered { txn, events, _, _ in
+            guard var bytes = try txn.value(in: events, forKey: seq(7)) else { return }
+            bytes[bytes.count / 2] ^= 0x01
+            try txn.put(bytes, forKey: seq(7), in: events)
+        }
+        #expect(failure?.sequence == 7)
+    }
+
+    @Test func aRemovedEventIsFound() throws {
+        let failure = try tampered { txn, events, leaves, _ in
+            try txn.delete(seq(12), in: events)
+            try txn.delete(seq(12), in: leaves)
+        }
+        #expect(failure?.sequence == 12 && failure?.reason.contains("missing") == true)
+        let last = try tampered { txn, events, leaves, _ in
+            try txn.delete(seq(20), in: events)
+            try txn.delete(seq(20), in: leaves)
+        }
+        #expect(last?.sequence == 20)
+    }
+
+    @Test func swappedEventsAreFound() throws {
+        let failure = try tampered { txn, events, leaves, _ in
+            guard let a = try txn.value(in: events, forKey: seq(4)), let b = try txn.value(in: events, forKey: seq(5)),
+                  let la = try txn.value(in: leaves, forKey: seq(4)), let lb = try txn.value(in: leaves, forKey: seq(5)) else { return }
+            try txn.put(b, forKey: seq(4), in: events)
+            try txn.put(a, forKey: seq(5), in: events)
+            try txn.put(lb, forKey: seq(4), in: leaves)
+            try txn.put(la, forKey: seq(5), in: leaves)
+        }
+        #expect(failure?.sequence == 4 && failure?.reason.contains("those of event 5") == true)
+    }
+
+    @Test func anEventAndItsLeafRewrittenTogetherAreCaughtByTheTree() throws {
+        let failure = try tampered { txn, events, leaves, _ in
+            guard var bytes = try txn.value(in: events, forKey: seq(10)) else { return }
+            bytes[bytes.count / 2] ^= 0x01
+            try txn.put(bytes, forKey: seq(10), in: events)
+            try txn.put(LeafHash.of(bytes), forKey: seq(10), in: leaves)
+        }
+        // Leaf 10 (index 9) is the right child of the level-1 node over events 9–10.
+        #expect(failure?.sequence == 9 && failure?.reason.contains("tree node over events 9–10") == true)
+    }
+}
+
+@Suite struct TreeBackfillTests {
+    /// A ledger written before the tree existed gets its tree when next opened for writing.
+    @Test func treeIsBuiltForEventsAppendedBeforeItExisted() throws {
+        let dir = try FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var expected: TreeHead
+        do {
+            let log = try EventLog.create(at: dir)
+            for i in 0..<23 { try log.append(event("s/\(i)")) }
+            expected = try log.treeHead()
+            let env = log.lmdb
+            let tree = try env.database("tree"), meta = try env.database("meta")
+            try env.write { txn in
+                var keys: [[UInt8]] = []
+                try txn.withCursor(tree) { c in
+                    var e = try c.first()
+                    while let entry = e { keys.append(Array(entry.key)); e = try c.next() }
+                }
+                for k in keys { try txn.delete(k, in: tree) }
+                try txn.delete(Array("tree-size".utf8), in: meta)
+            }
+            #expect(throws: (any Error).self) { _ = try log.treeHead() }
+        }
+        let reopened = try EventLog(path: dir)
+        #expect(try reopened.treeHead() == expected)
+        #expect(try reopened.verify() == expected)
+    }
+}
