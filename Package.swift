@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Programme", targets: ["Programme"]),
+        .library(name: "Projections", targets: ["Projection", "CurrentState", "Timeline", "AuditTrail"]),
         .executable(name: "pledger", targets: ["pledger"]),
     ],
     dependencies: [
@@ -34,10 +35,14 @@ let package = Package(
             dependencies: ["EventLog"],
             path: "Sources/Programme"
         ),
+        .target(name: "Projection", dependencies: ["EventLog", "Programme", "LMDB"], path: "Projections/Projection"),
+        .target(name: "CurrentState", dependencies: ["Projection"], path: "Projections/CurrentState"),
+        .target(name: "Timeline", dependencies: ["Projection"], path: "Projections/Timeline"),
+        .target(name: "AuditTrail", dependencies: ["Projection"], path: "Projections/AuditTrail"),
         .executableTarget(
             name: "pledger",
             dependencies: [
-                "EventLog", "Programme",
+                "EventLog", "Programme", "Projection", "CurrentState", "Timeline", "AuditTrail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/pledger"
@@ -65,6 +70,14 @@ let package = Package(
             name: "ProgrammeTests",
             dependencies: ["Programme", "EventLog", "TestSupport"],
             path: "Tests/ProgrammeTests"
+        ),
+        .testTarget(
+            name: "ProjectionTests",
+            dependencies: [
+                "Projection", "CurrentState", "Timeline", "AuditTrail", "Programme", "EventLog", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            path: "Tests/ProjectionTests"
         ),
         .testTarget(
             name: "PledgerCLITests",

@@ -241,3 +241,22 @@ extension EventLog {
         }
     }
 }
+
+extension EventLog {
+    /// Every stream name in the log, in name order. Jumps from stream to stream in the index: cost grows
+    /// with the number of streams, not of events.
+    public func streamNames() throws -> [StreamName] {
+        try environment.read { txn in
+            try txn.withCursor(streams) { c in
+                var out: [StreamName] = []
+                var entry = try c.first()
+                while let e = entry, let zero = e.key.firstIndex(of: 0) {
+                    let name = String(decoding: e.key[..<zero], as: UTF8.self)
+                    if let stream = try? StreamName(validating: name) { out.append(stream) }
+                    entry = try c.seek(atLeast: Array(e.key[..<zero]) + [1])
+                }
+                return out
+            }
+        }
+    }
+}

@@ -54,5 +54,8 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     /// The amount written with exactly the currency's minor-unit digits, as stored: `1300000000000.00`.
     public var amountText: String { (amount.rescaled(to: currency.minorUnits) ?? amount).description }
 
-    public var description: String { "\(currency.code) \((amount.rescaled(to: currency.minorUnits) ?? amount).grouped)" }
+    /// The amount with digit grouping and the currency's minor-unit digits: `1,300,000,000,000.00`.
+    public var amountGrouped: String { (amount.rescaled(to: currency.minorUnits) ?? amount).grouped }
+
+    public var description: String { "\(currency.code) \(amountGrouped)" }
 }

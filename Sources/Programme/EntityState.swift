@@ -48,7 +48,7 @@ public enum EntityState: Sendable, Equatable {
         }
     }
 
-    static func apply(_ event: ProgrammeEvent, at recorded: RecordedEvent, to state: EntityState?) throws -> EntityState? {
+    public static func apply(_ event: ProgrammeEvent, at recorded: RecordedEvent, to state: EntityState?) throws -> EntityState? {
         switch (event, state) {
         case (.programmeDefined(let p), nil): return .programme(p)
         case (.componentDefined(let p), nil): return .component(p)
@@ -109,7 +109,7 @@ public struct AllocationState: Sendable, Equatable {
     public var disbursed = ExactDecimal.zero
     public var spent = ExactDecimal.zero
 
-    init(definition: FundingAllocated) {
+    public init(definition: FundingAllocated) {
         self.definition = definition
         self.amount = definition.money.amount
     }
@@ -151,7 +151,7 @@ public struct MilestoneState: Sendable, Equatable {
     public var status: MilestoneStatus = .scheduled
     public var reschedules = 0
 
-    init(definition: MilestoneScheduled) {
+    public init(definition: MilestoneScheduled) {
         self.definition = definition
         self.plannedDate = definition.plannedDate
     }

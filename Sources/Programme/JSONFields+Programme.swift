@@ -50,19 +50,19 @@ extension JSONFields {
 
 extension JSONValue {
     /// An object of the given members, leaving out those whose value is `nil`.
-    static func members(_ pairs: [(String, JSONValue?)]) -> JSONValue {
+    public static func members(_ pairs: [(String, JSONValue?)]) -> JSONValue {
         .object(pairs.compactMap { k, v in v.map { (k, $0) } })
     }
 }
 
 extension EntityReference {
-    var json: JSONValue { .string(stream.rawValue) }
+    public var json: JSONValue { .string(stream.rawValue) }
 }
 
 extension ExactDecimal {
-    var json: JSONValue { .string(description) }
+    public var json: JSONValue { .string(description) }
 }
 
 extension CalendarDate {
-    var json: JSONValue { .string(description) }
+    public var json: JSONValue { .string(description) }
 }

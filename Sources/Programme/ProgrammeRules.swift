@@ -243,6 +243,9 @@ struct RuleContext {
         guard target.stream == event.stream else {
             throw RuleViolation(.corrections, field: "stream", "the corrected event is in \(target.stream); a correction goes in the same stream")
         }
+        if c.action == .void, ProgrammeEvent.payloadType(named: target.type)?.definesEntity == true {
+            throw RuleViolation(.corrections, field: "payload.action", "a defining event cannot be voided; correct it with \"replace\"")
+        }
         guard target.type != EventCorrected.typeName else {
             throw RuleViolation(.corrections, field: "payload.corrects", "a correction cannot be corrected; correct the original event again")
         }

@@ -60,7 +60,7 @@ public enum Rule: String, CaseIterable, Sendable {
         case .milestoneLifecycle:
             "An achieved or cancelled milestone takes no further event (no achieving a cancelled milestone). A reschedule names the current planned date as `previousDate` and moves it; a milestone is missed only on or after its planned date, and not twice without a reschedule between; `achievedOn` is not after the day the event is recorded."
         case .corrections:
-            "A correction points at an earlier event of the same stream that is not itself a correction and is not already void; a replacement is a valid payload of the corrected event's type whose references exist."
+            "A correction points at an earlier event of the same stream that is not itself a correction and is not already void; a defining event can be replaced but not voided; a replacement is a valid payload of the corrected event's type whose references exist."
         case .accountability:
             "Every event carries a non-empty actor, rationale and source (enforced by the event format itself)."
         }

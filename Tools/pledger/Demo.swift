@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Programme
+import Projection
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,8 +63,7 @@ struct DemoReport {
         lines.append("")
         lines.append("Latest events:")
         let rows = latest.map { [String($0.sequence), String($0.recorded.description.prefix(10)), $0.effective.description, $0.type, $0.stream.rawValue] }
-        lines.append(Table(header: ["SEQ", "RECORDED", "EFFECTIVE", "TYPE", "STREAM"], rightAligned: [0], rows: rows)
-            .rendered.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        lines.append(String(TextTable(["SEQ", "RECORDED", "EFFECTIVE", "TYPE", "STREAM"], rows, rightAligned: [0]).indented.dropLast()))
         lines.append("")
         let l = path.contains(" ") ? "'\(path)'" : path
         lines.append("Try next:")

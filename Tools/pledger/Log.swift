@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Programme
+import Projection
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Browse the log: a table by default, or --json.")
@@ -30,8 +31,7 @@ struct Log: ParsableCommand {
                     [String(e.sequence), String(e.recorded.description.prefix(19)) + "Z", e.effective.description,
                      e.stream.rawValue, String(e.version), e.type, e.actor]
                 }
-                out.write(Table(header: ["SEQ", "RECORDED", "EFFECTIVE", "STREAM", "VER", "TYPE", "ACTOR"],
-                                rightAligned: [0, 4], rows: rows).rendered)
+                out.write(TextTable(["SEQ", "RECORDED", "EFFECTIVE", "STREAM", "VER", "TYPE", "ACTOR"], rows, rightAligned: [0, 4]).rendered)
                 if events.isEmpty { out.line("(no events)") }
             }
             out.flush()
@@ -39,22 +39,3 @@ struct Log: ParsableCommand {
     }
 }
 
-/// A plain-text table with padded columns.
-struct Table {
-    var header: [String]
-    var rightAligned: Set<Int> = []
-    var rows: [[String]]
-
-    var rendered: String {
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        func render(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-                if i == cells.count - 1 && !rightAligned.contains(i) { return cell }
-                return rightAligned.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ")
-        }
-        return ([render(header)] + rows.map(render)).joined(separator: "\n") + "\n"
-    }
-}

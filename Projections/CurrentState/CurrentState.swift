@@ -1,0 +1,29 @@
+import EventLog
+import Programme
+import Projection
+
+/// Answers "what did the programme look like" for any time slice.
+public enum CurrentState {
+    /// The report for `slice`. "As of any date, as known now" reads the projection's snapshots (after
+    /// catching them up when `store` is writable); any other slice folds each entity's stream from the log.
+    @available(*, noasync, message: "reads the ledger")
+    public static func report(log: EventLog, store: ProjectionStore?, slice: TimeSlice, withReceipt: Bool = false,
+                              today: CalendarDate = Timestamp.now().date) throws -> StateReport {
+        let resolved = try slice.resolve(in: log, today: today)
+        let states = try self.states(log: log, store: store, slice: resolved)
+        return StateReport(states: states, slice: resolved, receipt: withReceipt ? try Receipt(log: log, slice: resolved) : nil)
+    }
+
+    /// Every entity's state in the slice.
+    public static func states(log: EventLog, store: ProjectionStore?, slice: ResolvedSlice) throws -> [StreamName: EntityState] {
+        let head = try log.head().sequence
+        if let store, slice.sequence == head, try store.checkpoint(of: CurrentStateProjection().name) == head {
+            return try CurrentStateProjection.states(asOf: slice.asOf, store: store)
+        }
+        var out: [StreamName: EntityState] = [:]
+        for stream in try log.streamNames() {
+            if let state = try EntityState.fold(stream: try log.events(in: stream), in: slice) { out[stream] = state }
+        }
+        return out
+    }
+}

@@ -1,0 +1,102 @@
+import EventLog
+import Foundation
+import LMDB
+
+/// The projections' own LMDB environment, `projections/` beside the log: derived data only. Deleting
+/// it loses nothing; `pledger replay` rebuilds it from the log. The log is never written by projections.
+public final class ProjectionStore: @unchecked Sendable {
+    public let environment: Environment
+    let checkpoints: Database
+    private var databases: [String: Database] = [:]
+
+    /// The databases of every projection, opened together at start.
+    public static let databaseNames = ["checkpoints", "state-snapshots", "audit"]
+
+    /// Opens (creating it unless `readOnly`) the store at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        if !readOnly {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        var options = Environment.Options()
+        options.readOnly = readOnly
+        options.mapSize = 1 << 30
+        environment = try Environment(path: path, options: options, databases: Self.databaseNames.map { Database.Spec($0) })
+        for name in Self.databaseNames { databases[name] = try environment.database(name) }
+        checkpoints = try environment.database("checkpoints")
+    }
+
+    public func database(_ name: String) throws -> Database { try environment.database(name) }
+
+    /// The last sequence number projection `name` has applied.
+    public func checkpoint(of name: String) throws -> UInt64 {
+        try environment.read { txn in try checkpoint(of: name, in: txn) }
+    }
+
+    func checkpoint(of name: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
+        guard let v = try txn.value(in: checkpoints, forKey: Array(name.utf8)), v.count == 8 else { return 0 }
+        return v.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    func setCheckpoint(_ seq: UInt64, of name: String, in txn: borrowing WriteTransaction) throws {
+        try txn.put(withUnsafeBytes(of: seq.bigEndian, Array.init), forKey: Array(name.utf8), in: checkpoints)
+    }
+
+    /// Removes every entry of `database`.
+    static func clear(_ database: Database, in txn: borrowing WriteTransaction) throws {
+        var keys: [[UInt8]] = []
+        try txn.withCursor(database) { c in
+            var e = try c.first()
+            while let entry = e { keys.append(Array(entry.key)); e = try c.next() }
+        }
+        for k in keys { try txn.delete(k, in: database) }
+    }
+}
+
+/// A projection: folds events, in sequence order, into state kept in the ``ProjectionStore``.
+///
+/// `apply` is called with each batch of new events inside one write transaction of the store, which
+/// also moves the projection's checkpoint, so a crash leaves either the old state and checkpoint or the
+/// new ones. Catching up from the checkpoint and rebuilding from event 1 must give the same state.
+public protocol Projection: Sendable {
+    /// A stable name, used by `pledger replay NAME` and as the checkpoint key.
+    var name: String { get }
+    /// The store databases this projection owns.
+    var databases: [String] { get }
+    func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws
+}
+
+extension Projection {
+    /// Applies every event after the checkpoint, in batches; `progress` sees (done, total) after each batch.
+    @available(*, noasync, message: "catching up writes the store")
+    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        let head = try log.head().sequence
+        var from = try store.checkpoint(of: name)
+        let start = from
+        while from < head {
+            let batch = try log.read(from: from + 1, limit: batchSize)
+            guard let last = batch.last else { break }
+            try store.environment.write { txn in
+                try apply(batch, from: log, store: store, in: txn)
+                try store.setCheckpoint(last.sequence, of: name, in: txn)
+            }
+            from = last.sequence
+            progress?(from - start, head - start)
+        }
+    }
+
+    /// Forgets the projection's state and applies the whole log again from event 1.
+    @available(*, noasync, message: "rebuilding writes the store")
+    public func rebuild(log: EventLog, store: ProjectionStore, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        try store.environment.write { txn in
+            for name in databases { try ProjectionStore.clear(try store.database(name), in: txn) }
+            try store.setCheckpoint(0, of: name, in: txn)
+        }
+        try catchUp(log: log, store: store, progress: progress)
+    }
+}
+
+/// Keys made of a name, a 0x00 separator, and a suffix: they sort by name, then suffix.
+public enum CompositeKey {
+    public static func make(_ name: String, _ suffix: String) -> [UInt8] { Array(name.utf8) + [0] + Array(suffix.utf8) }
+    public static func prefix(_ name: String) -> [UInt8] { Array(name.utf8) + [0] }
+}
