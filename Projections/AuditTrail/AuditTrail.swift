@@ -10,8 +10,10 @@ public struct AuditTrail: Sendable {
     public var entity: StreamName?
     public var entries: [AuditEntry]
 
-    /// The trail in `slice`: entries recorded by its known-at point and effective by its as-of date.
-    /// Reads the projection when it is caught up; otherwise builds the entries from the log.
+    /// The trail in `slice`: entries recorded by its known-at point and, when the slice names an as-of
+    /// date, effective by it. Unlike the state, an audit trail without `--as-of` keeps changes that take
+    /// effect in the future: an auditor sees everything recorded. Reads the projection when it is caught
+    /// up; otherwise builds the entries from the log.
     @available(*, noasync, message: "reads the ledger")
     public static func build(log: EventLog, store: ProjectionStore?, entity: StreamName?, slice: TimeSlice,
                              withReceipt: Bool = false, today: CalendarDate = Timestamp.now().date) throws -> AuditTrail {
@@ -35,7 +37,10 @@ public struct AuditTrail: Sendable {
             }
             if let entity { entries = entries.filter { $0.stream == entity } }
         }
-        entries = entries.filter { $0.sequence <= resolved.sequence && $0.effective <= resolved.asOf }
+        let effectiveLimit = slice.asOf
+        entries = entries.filter { entry in
+            entry.sequence <= resolved.sequence && (effectiveLimit.map { entry.effective <= $0 } ?? true)
+        }
         for i in entries.indices { entries[i].correctedBy = entries[i].correctedBy.filter { $0 <= resolved.sequence } }
         return AuditTrail(slice: resolved, receipt: withReceipt ? try Receipt(log: log, slice: resolved) : nil, entity: entity, entries: entries)
     }

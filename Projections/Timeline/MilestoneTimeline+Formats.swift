@@ -3,7 +3,7 @@ import Projection
 
 /// The formats `pledger timeline --format` writes.
 public enum TimelineFormat: String, CaseIterable, Sendable {
-    case json, csv, md, ics, mermaid, svg, html, table
+    case table, json, csv, md, ics, mermaid, svg, html
 }
 
 extension MilestoneTimeline {

@@ -28,6 +28,11 @@ extension MilestoneTimeline {
             s += ##"<line x1="\##(xv)" y1="\##(f(top - 8))" x2="\##(xv)" y2="\##(f(height - 30))" stroke="#dddddd"/>"##
             s += ##"<text x="\##(xv)" y="\##(f(top - 12))" text-anchor="middle" fill="#555555">\##(year)</text>"## + "\n"
         }
+        if slice.asOf >= start && slice.asOf <= end {
+            let ax = f(x(slice.asOf))
+            s += ##"<line class="as-of" x1="\##(ax)" y1="\##(f(top - 4))" x2="\##(ax)" y2="\##(f(height - 30))" stroke="#c0392b" stroke-dasharray="4 3"/>"##
+            s += ##"<text x="\##(ax)" y="\##(f(height - 20))" text-anchor="middle" fill="#c0392b" font-size="10">as of \##(slice.asOf)</text>"##
+        }
         s += "</g>\n"
         for (i, r) in rows.enumerated() {
             let y = top + Double(i) * rowHeight + rowHeight / 2
@@ -59,7 +64,7 @@ extension MilestoneTimeline {
         s += ##"<g class="legend" fill="#333333"><circle cx="20" cy="\##(f(ly - 4))" r="5" fill="none" stroke="#333333"/><text x="30" y="\##(f(ly))">original plan</text>"##
         s += ##"<path d="M130 \##(f(ly - 11)) L137 \##(f(ly - 4)) L130 \##(f(ly + 3)) L123 \##(f(ly - 4)) Z" fill="#1f77b4"/><text x="142" y="\##(f(ly))">current plan</text>"##
         s += ##"<circle cx="240" cy="\##(f(ly - 4))" r="6" fill="#2e8b57"/><text x="250" y="\##(f(ly))">achieved</text>"##
-        s += ##"<text x="330" y="\##(f(ly))" fill="#c0392b">✕ missed</text><text x="410" y="\##(f(ly))" fill="#e8a33d">▬ slip</text></g>"## + "\n"
+        s += ##"<text x="330" y="\##(f(ly))" fill="#c0392b">✕ missed</text><text x="410" y="\##(f(ly))" fill="#e8a33d">▬ slip</text><text x="470" y="\##(f(ly))" fill="#888888">— cancelled</text></g>"## + "\n"
         s += "</svg>\n"
         return s
     }

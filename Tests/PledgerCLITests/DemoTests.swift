@@ -28,9 +28,10 @@ import Testing
           145  2026-10-12  2026-10-09  FundingWithdrawn      allocation/CP-O3-DIGITAL-SAFETY-2026-3
 
         Try next:
-          pledger log --ledger LEDGER --stream indicator/IND-02     one indicator's history
-          pledger log --ledger LEDGER --type EventCorrected --json  the retroactive correction
-          pledger export --ledger LEDGER > ledger.jsonl             every event, as canonical JSON Lines
+          pledger state --ledger LEDGER --as-of 2026-06-30 --known-at 2026-06-17   what was believed before the June change
+          pledger audit --ledger LEDGER indicator/IND-02                           who changed the support-room targets, and why
+          pledger timeline --ledger LEDGER --format svg > milestones.svg           plan against actual, slips visible
+          pledger verify --ledger LEDGER                                           recompute every hash; prove nothing changed
 
         """
 
@@ -41,9 +42,13 @@ import Testing
         #expect(r.stdout.replacingOccurrences(of: f.ledger, with: "LEDGER") == Self.expected)
         #expect(r.stdout.split(separator: "\n").count <= 30, "about one screen")
         // What it tells the user to try next works.
-        let history = try f.pledger("log", "--stream", "indicator/IND-02")
+        let history = try f.pledger("audit", "indicator/IND-02")
         #expect(history.status == 0)
-        #expect(history.stdout.contains("TargetChanged") && history.stdout.contains("IndicatorMeasured"))
+        #expect(history.stdout.contains("TargetChanged") && history.stdout.contains("target 2026: 10 → 8"))
+        let believed = try f.pledger("state", "--as-of", "2026-06-30", "--known-at", "2026-06-17")
+        #expect(believed.stdout.contains("IND-02     2026      10"))
+        #expect(try f.pledger("timeline", "--format", "svg").stdout.hasPrefix("<svg "))
+        #expect(try f.pledger("verify").status == 0)
         let corrections = try f.pledger("log", "--type", "EventCorrected", "--json")
         #expect(corrections.stdout.contains(#""action":"replace""#) && corrections.stdout.contains(#""effective":"2026-05-20""#))
         #expect(try f.export().split(separator: "\n").count == 150)

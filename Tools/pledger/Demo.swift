@@ -67,9 +67,10 @@ struct DemoReport {
         lines.append("")
         let l = path.contains(" ") ? "'\(path)'" : path
         lines.append("Try next:")
-        lines.append("  pledger log --ledger \(l) --stream indicator/IND-02     one indicator's history")
-        lines.append("  pledger log --ledger \(l) --type EventCorrected --json  the retroactive correction")
-        lines.append("  pledger export --ledger \(l) > ledger.jsonl             every event, as canonical JSON Lines")
+        lines.append("  pledger state --ledger \(l) --as-of 2026-06-30 --known-at 2026-06-17   what was believed before the June change")
+        lines.append("  pledger audit --ledger \(l) indicator/IND-02                           who changed the support-room targets, and why")
+        lines.append("  pledger timeline --ledger \(l) --format svg > milestones.svg           plan against actual, slips visible")
+        lines.append("  pledger verify --ledger \(l)                                           recompute every hash; prove nothing changed")
         return lines.joined(separator: "\n") + "\n"
     }
 

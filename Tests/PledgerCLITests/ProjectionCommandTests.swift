@@ -1,0 +1,93 @@
+import EventLog
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct ProjectionCommandTests {
+    func demo() throws -> CLIFixture {
+        let f = try CLIFixture()
+        #expect(try f.pledger("demo").status == 0)
+        return f
+    }
+
+    func target(_ f: CLIFixture, _ args: String...) throws -> JSONValue? {
+        let r = try f.pledger(["state", "--json"] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(Array(r.stdout.utf8.dropLast()))
+        guard case .array(let programmes)? = json["programmes"],
+              let np = programmes.first(where: { $0["programme"] == JSONValue.string("programme/NP-CHILDREN-KZ-2026-2030") }),
+              case .array(let indicators)? = np["indicators"],
+              let ind = indicators.first(where: { $0["indicator"] == JSONValue.string("indicator/IND-02") }),
+              case .array(let years)? = ind["years"] else { return nil }
+        return years.first { $0["year"] == JSONValue.integer(2026) }?["target"]
+    }
+
+    @Test func stateAnswersBothTimesFromTheCommandLine() throws {
+        let f = try demo()
+        // The 2026 support-room target was lowered from 10 to 8, effective 15 June, recorded 18 June 2026.
+        #expect(try target(f) == JSONValue.string("8"))
+        #expect(try target(f, "--as-of", "2026-06-14") == JSONValue.string("10"))
+        #expect(try target(f, "--as-of", "2026-06-16", "--known-at", "2026-06-17") == JSONValue.string("10"))
+        #expect(try target(f, "--as-of", "2026-06-16", "--known-at", "2026-06-18") == JSONValue.string("8"))
+        let text = try f.pledger("state", "--receipt").stdout
+        #expect(text.hasPrefix("State as of "))
+        #expect(text.contains("Total KZT: current 1,300,000,000,000.00, withdrawn 0.00, disbursed 43,000,000,000.00, spent 14,250,000,000.00, execution 1.1%"))
+        let checkpoint = try f.pledger("checkpoint").stdout.split(separator: "\n")
+        let root = try #require(Data(base64Encoded: String(checkpoint[2])))
+        #expect(text.hasSuffix("receipt: tree size 150, root \(Hex.encode(Array(root)))\n"))
+        let bad = try f.pledger("state", "--as-of", "2026-02-30")
+        #expect(bad.status == 1 && bad.stderr == "pledger: error: field '--as-of': expected a date YYYY-MM-DD, got \"2026-02-30\"\n")
+    }
+
+    @Test func timelineWritesEveryFormatAndRefusesUnknownOnes() throws {
+        let f = try demo()
+        for format in ["table", "json", "csv", "md", "ics", "mermaid", "svg", "html"] {
+            let r = try f.pledger("timeline", "--format", format)
+            #expect(r.status == 0 && !r.stdout.isEmpty, "\(format): \(r.stderr)")
+        }
+        let md = try f.pledger("timeline", "--format", "md", "--status", "scheduled", "--component", "NP-D1-O1").stdout
+        #expect(md.split(separator: "\n").filter { $0.hasPrefix("| NP-M") }.count == 2, "NP-M01 and NP-M02 are the scheduled ones of NP-D1-O1")
+        let r = try f.pledger("timeline", "--format", "pdf")
+        #expect(r.status == 1 && r.stderr.hasPrefix("pledger: error: field '--format': expected one of table, json, csv, md, ics, mermaid, svg, html"))
+    }
+
+    @Test func auditShowsWhoWhatWhyAndTheCorrectionLink() throws {
+        let f = try demo()
+        let text = try f.pledger("audit", "allocation/NP-D3-HEALTH-2026").stdout
+        #expect(text.contains("disbursed: KZT 0.00 → KZT 15,000,000,000.00\n    corrected by #142"))
+        #expect(text.contains("disbursed: KZT 15,000,000,000.00 → KZT 1,500,000,000.00\n    corrects #128"))
+        let csv = try f.pledger("audit", "indicator/IND-02", "--csv").stdout
+        #expect(csv.hasPrefix("seq,recorded,effective,stream,type,actor,rationale,source,decision,changes,corrects,corrected_by\r\n"))
+        #expect(csv.contains("TargetChanged") && csv.contains("target 2026: 10 → 8"))
+        let all = try JSONParser.parse(Array(try f.pledger("audit", "--json").stdout.utf8.dropLast()))
+        guard case .array(let entries)? = all["entries"] else { Issue.record("no entries"); return }
+        #expect(entries.count == 150)
+        let early = try JSONParser.parse(Array(try f.pledger("audit", "--json", "--known-at", "60").stdout.utf8.dropLast()))
+        guard case .array(let earlyEntries)? = early["entries"] else { Issue.record("no entries"); return }
+        #expect(earlyEntries.count == 60)
+    }
+
+    @Test func replayRebuildsEveryProjectionAndNamesUnknownOnes() throws {
+        let f = try demo()
+        let r = try f.pledger("replay")
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("Rebuilt current-state from event 1 through 150 in "))
+        #expect(lines[1].hasPrefix("Rebuilt audit-trail from event 1 through 150 in "))
+        #expect(try f.pledger("replay", "audit-trail").stdout.hasPrefix("Rebuilt audit-trail"))
+        let bad = try f.pledger("replay", "bogus")
+        #expect(bad.status == 1 && bad.stderr.contains("unknown projection \"bogus\" (known: current-state, audit-trail)"))
+        // Deleting the projections loses nothing.
+        let before = try f.pledger("state", "--json", "--as-of", "2027-06-30").stdout
+        try FileManager.default.removeItem(atPath: f.ledger + "/projections")
+        #expect(try f.pledger("state", "--json", "--as-of", "2027-06-30").stdout == before)
+    }
+}
+
+extension CLIFixture {
+    @discardableResult
+    func pledger(_ arguments: [String], stdin: String = "") throws -> ProcessResult {
+        try run(executable("pledger"), arguments + ["--ledger", ledger], stdin: Array(stdin.utf8))
+    }
+}
