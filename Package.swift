@@ -8,7 +8,7 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Programme", targets: ["Programme"]),
-        .library(name: "Projections", targets: ["Projection", "CurrentState", "Timeline", "AuditTrail"]),
+        .library(name: "Projections", targets: ["Projection", "CurrentState", "Timeline", "AuditTrail", "IATIExport"]),
         .executable(name: "pledger", targets: ["pledger"]),
     ],
     dependencies: [
@@ -39,10 +39,11 @@ let package = Package(
         .target(name: "CurrentState", dependencies: ["Projection"], path: "Projections/CurrentState"),
         .target(name: "Timeline", dependencies: ["Projection"], path: "Projections/Timeline"),
         .target(name: "AuditTrail", dependencies: ["Projection"], path: "Projections/AuditTrail"),
+        .target(name: "IATIExport", dependencies: ["Projection", "CurrentState"], path: "Projections/IATIExport"),
         .executableTarget(
             name: "pledger",
             dependencies: [
-                "EventLog", "Programme", "Projection", "CurrentState", "Timeline", "AuditTrail",
+                "EventLog", "Programme", "Projection", "CurrentState", "Timeline", "AuditTrail", "IATIExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/pledger"
@@ -74,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "ProjectionTests",
             dependencies: [
-                "Projection", "CurrentState", "Timeline", "AuditTrail", "Programme", "EventLog", "TestSupport",
+                "Projection", "CurrentState", "Timeline", "AuditTrail", "IATIExport", "Programme", "EventLog", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/ProjectionTests"

@@ -91,3 +91,24 @@ extension CLIFixture {
         try run(executable("pledger"), arguments + ["--ledger", ledger], stdin: Array(stdin.utf8))
     }
 }
+
+@Suite struct IATICommandTests {
+    @Test func exportFormatIATIValidatesAndRefusesBadOptions() throws {
+        let f = try CLIFixture()
+        #expect(try f.pledger("demo").status == 0)
+        let r = try f.pledger("export", "--format", "iati", "--as-of", "2026-11-22", "--programme", "programme/NP-CHILDREN-KZ-2026-2030")
+        #expect(r.status == 0, "\(r.stderr)")
+        let file = try f.write("np.xml", r.stdout)
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/standards/iati-2.03/iati-activities-schema.xsd").standardized.path
+        let lint = try run("/usr/bin/xmllint", ["--noout", "--schema", schema, file])
+        #expect(lint.status == 0, "\(lint.stderr)")
+        #expect(r.stdout.components(separatedBy: "<iati-activity ").count == 2)
+        let bad = try f.pledger("export", "--format", "iati", "--recipient-country", "kaz")
+        #expect(bad.status == 1 && bad.stderr.contains("field '--recipient-country'"))
+        let mixed = try f.pledger("export", "--as-of", "2026-01-01")
+        #expect(mixed.status == 1 && mixed.stderr.contains("go with --format iati"))
+        let none = try f.pledger("export", "--format", "iati", "--as-of", "2025-01-01")
+        #expect(none.status == 1 && none.stderr == "pledger: error: no programme to export as of 2025-01-01, as known through event 150\n")
+    }
+}

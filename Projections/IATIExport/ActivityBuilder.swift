@@ -1,0 +1,248 @@
+import EventLog
+import Programme
+import Projection
+
+/// One programme as an `iati-activity`.
+struct ActivityBuilder {
+    let stream: StreamName
+    let programme: ProgrammeDefined
+    let states: [StreamName: EntityState]
+    let log: EventLog
+    let slice: ResolvedSlice
+    let today: CalendarDate
+    let countries: [String]
+    let lastUpdated: Timestamp
+
+    var code: String { EntityReference(stream: stream)?.code ?? stream.rawValue }
+
+    func organisation(_ ref: EntityReference) -> OrganisationDefined? {
+        if case .organisation(let o)? = states[ref.stream] { return o }
+        return nil
+    }
+
+    /// The organisation's IATI identifier, or a placeholder `XI-PLEDGER-<code>` that the publisher must
+    /// replace with its registered identifier.
+    func iatiRef(_ ref: EntityReference) -> String {
+        organisation(ref)?.iatiIdentifier ?? "XI-PLEDGER-" + ref.code
+    }
+
+    func iatiType(_ ref: EntityReference) -> String { organisation(ref)?.iatiType ?? "10" }
+
+    /// The programme's components, allocations and indicators.
+    var components: [(StreamName, ComponentDefined)] {
+        states.compactMap { s, state in
+            if case .component(let c) = state, c.programme.stream == stream { return (s, c) }
+            return nil
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    var componentStreams: Set<StreamName> { Set(components.map(\.0)) }
+
+    var allocations: [(StreamName, AllocationState)] {
+        states.compactMap { s, state in
+            if case .allocation(let a) = state, componentStreams.contains(a.definition.component.stream) { return (s, a) }
+            return nil
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    func xml() throws -> String {
+        let reporting = programme.owner
+        let identifier = iatiRef(reporting) + "-" + code
+        var x = "<iati-activity last-updated-datetime=\"\(XML.dateTime(lastUpdated))\" xml:lang=\"en\" hierarchy=\"1\">\n"
+        x += "<iati-identifier>\(XML.escape(identifier))</iati-identifier>\n"
+        x += "<reporting-org ref=\"\(XML.escape(iatiRef(reporting)))\" type=\"\(XML.escape(iatiType(reporting)))\">\(XML.narrative(organisation(reporting)?.name ?? reporting.code))</reporting-org>\n"
+        x += "<title>\(XML.narrative(programme.title))</title>\n"
+        x += "<description type=\"1\">\(XML.narrative(programme.description ?? programme.title))</description>\n"
+        x += participatingOrgs()
+        x += "<activity-status code=\"\(activityStatus)\"/>\n"
+        x += "<activity-date type=\"1\" iso-date=\"\(programme.start)\"/>\n"
+        if programme.start <= min(slice.asOf, today) { x += "<activity-date type=\"2\" iso-date=\"\(programme.start)\"/>\n" }
+        x += "<activity-date type=\"3\" iso-date=\"\(programme.end)\"/>\n"
+        if programme.end <= min(slice.asOf, today) { x += "<activity-date type=\"4\" iso-date=\"\(programme.end)\"/>\n" }
+        // Several countries share 100 % in hundredths; the first takes the remainder so the sum is exact.
+        let hundredths = countries.isEmpty ? 0 : 10_000 / countries.count
+        for (i, c) in countries.enumerated() {
+            let share = hundredths + (i == 0 ? 10_000 - hundredths * countries.count : 0)
+            let percentage = countries.count == 1 ? "" : " percentage=\"\(ExactDecimal(significand: Int128(share), scale: 2))\""
+            x += "<recipient-country code=\"\(XML.escape(c))\"\(percentage)/>\n"
+        }
+        x += budgets()
+        x += try transactions()
+        x += documentLinks()
+        x += results()
+        x += "</iati-activity>\n"
+        return x
+    }
+
+    func disbursementRecipients() throws -> [EntityReference] {
+        var out: [EntityReference] = []
+        for (allocation, _) in allocations {
+            for event in try log.events(in: allocation) where slice.includes(event) && event.type == DisbursementRecorded.typeName {
+                if case .disbursementRecorded(let d) = try ProgrammeEvent.decode(event), let r = d.recipient, !out.contains(r) { out.append(r) }
+            }
+        }
+        return out
+    }
+
+    /// IATI ActivityStatus: 1 pipeline, 2 implementation, 4 closed.
+    var activityStatus: Int {
+        if slice.asOf < programme.start { return 1 }
+        if slice.asOf > programme.end { return 4 }
+        return 2
+    }
+
+    /// IATI OrganisationRole: 1 funding, 2 accountable, 4 implementing.
+    func participatingOrgs() -> String {
+        var rows: [(Int, EntityReference)] = []
+        func add(_ role: Int, _ ref: EntityReference?) {
+            guard let ref, !rows.contains(where: { $0.0 == role && $0.1 == ref }) else { return }
+            rows.append((role, ref))
+        }
+        for (_, a) in allocations { add(1, a.definition.funder) }
+        add(2, programme.owner)
+        for (_, c) in components { add(2, c.accountable) }
+        // Implementing: organisations with that role accountable for a component, and recipients of disbursements.
+        for (_, c) in components {
+            if let a = c.accountable, organisation(a)?.roles.contains(.implementing) == true { add(4, a) }
+        }
+        for recipient in (try? disbursementRecipients()) ?? [] { add(4, recipient) }
+        return rows.sorted { ($0.0, $0.1.stream) < ($1.0, $1.1.stream) }.map { role, ref in
+            "<participating-org ref=\"\(XML.escape(iatiRef(ref)))\" type=\"\(XML.escape(iatiType(ref)))\" role=\"\(role)\">\(XML.narrative(organisation(ref)?.name ?? ref.code))</participating-org>\n"
+        }.joined()
+    }
+
+    /// Budgets per fiscal year and currency: type 1 (original) with every amount first allocated, and type 2
+    /// (revised) with the amounts that stand now, when revisions or withdrawals changed them. Status 2 (committed).
+    func budgets() -> String {
+        struct Key: Hashable, Comparable {
+            var year: Int
+            var currency: String
+            static func < (a: Key, b: Key) -> Bool { (a.year, a.currency) < (b.year, b.currency) }
+        }
+        var original: [Key: ExactDecimal] = [:], current: [Key: ExactDecimal] = [:]
+        for (_, a) in allocations {
+            let k = Key(year: a.definition.fiscalYear, currency: a.currency.code)
+            original[k, default: .zero] = original[k, default: .zero] + a.definition.money.amount
+            current[k, default: .zero] = current[k, default: .zero] + (a.withdrawn ? .zero : a.amount)
+        }
+        var x = ""
+        for k in original.keys.sorted() {
+            let start = "\(k.year)-01-01", end = "\(k.year)-12-31"
+            let currency = Currency(code: k.currency) ?? .kzt
+            func value(_ d: ExactDecimal) -> String {
+                "<value currency=\"\(k.currency)\" value-date=\"\(start)\">\(Money(d, currency).amountText)</value>"
+            }
+            x += "<budget type=\"1\" status=\"2\"><period-start iso-date=\"\(start)\"/><period-end iso-date=\"\(end)\"/>\(value(original[k] ?? .zero))</budget>\n"
+            if let now = current[k], now != original[k] {
+                x += "<budget type=\"2\" status=\"2\"><period-start iso-date=\"\(start)\"/><period-end iso-date=\"\(end)\"/>\(value(now))</budget>\n"
+            }
+        }
+        return x
+    }
+
+    /// Transactions from the funding events in the slice, corrections applied, none dated after the export:
+    /// 2 (outgoing commitment) for an allocation, a revision's change and a withdrawal (negative);
+    /// 3 (disbursement); 4 (expenditure).
+    func transactions() throws -> String {
+        var rows: [(CalendarDate, UInt64, String)] = []
+        for (allocation, a) in allocations {
+            let included = try log.events(in: allocation).filter(slice.includes).sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
+            var amount = ExactDecimal.zero
+            for (event, typed) in try EntityState.effectiveEvents(included) where event.effective <= today {
+                let currency = a.currency
+                func row(_ type: Int, _ value: ExactDecimal, _ text: String, receiver: EntityReference? = nil) {
+                    var t = "<transaction ref=\"\(XML.escape(event.id.canonicalString))\"><transaction-type code=\"\(type)\"/>"
+                    t += "<transaction-date iso-date=\"\(event.effective)\"/>"
+                    t += "<value currency=\"\(currency.code)\" value-date=\"\(event.effective)\">\(Money(value, currency).amountText)</value>"
+                    t += "<description>\(XML.narrative(text))</description>"
+                    t += "<provider-org ref=\"\(XML.escape(iatiRef(a.definition.funder)))\" type=\"\(XML.escape(iatiType(a.definition.funder)))\">\(XML.narrative(organisation(a.definition.funder)?.name ?? a.definition.funder.code))</provider-org>"
+                    if let receiver {
+                        t += "<receiver-org ref=\"\(XML.escape(iatiRef(receiver)))\" type=\"\(XML.escape(iatiType(receiver)))\">\(XML.narrative(organisation(receiver)?.name ?? receiver.code))</receiver-org>"
+                    }
+                    t += "</transaction>\n"
+                    rows.append((event.effective, event.sequence, t))
+                }
+                switch typed {
+                case .fundingAllocated(let f):
+                    amount = f.money.amount
+                    row(2, amount, "allocation \(allocation.rawValue), fiscal year \(f.fiscalYear), \(f.source.rawValue)")
+                case .fundingRevised(let r):
+                    row(2, r.money.amount - amount, "revision of \(allocation.rawValue): \(amount) → \(r.money.amount)")
+                    amount = r.money.amount
+                case .fundingWithdrawn:
+                    row(2, .zero - amount, "withdrawal of \(allocation.rawValue)")
+                    amount = .zero
+                case .disbursementRecorded(let d):
+                    row(3, d.money.amount, "disbursement from \(allocation.rawValue)" + (d.reference.map { " (\($0))" } ?? ""), receiver: d.recipient)
+                case .expenditureRecorded(let e):
+                    row(4, e.money.amount, e.description)
+                default:
+                    break
+                }
+            }
+        }
+        return rows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2).joined()
+    }
+
+    /// Document links for decisions of this programme whose reference is a web address.
+    func documentLinks() -> String {
+        var x = ""
+        for (_, state) in states.sorted(by: { $0.key < $1.key }) {
+            guard case .decision(let d) = state, d.programme?.stream == stream,
+                  let url = d.reference.split(separator: " ").first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) else { continue }
+            x += "<document-link url=\"\(XML.escape(String(url)))\" format=\"text/html\"><title>\(XML.narrative(d.title))</title>"
+            x += "<category code=\"\(documentCategory(d.kind))\"/><document-date iso-date=\"\(d.decidedOn)\"/></document-link>\n"
+        }
+        return x
+    }
+
+    /// IATI DocumentCategory: A09 memorandum of understanding for agreements, A05 budget, A08 results
+    /// (targets), A02 objectives / purpose for approvals and other decisions.
+    func documentCategory(_ kind: DecisionKind) -> String {
+        switch kind {
+        case .agreement: "A09"
+        case .budget: "A05"
+        case .target: "A08"
+        default: "A02"
+        }
+    }
+
+    /// One result per component with indicators: type 1 (output) for outputs, 2 (outcome) otherwise.
+    func results() -> String {
+        var x = ""
+        for (componentStream, c) in components {
+            let indicators = states.compactMap { s, state -> (StreamName, IndicatorState)? in
+                if case .indicator(let i) = state, i.definition.component.stream == componentStream { return (s, i) }
+                return nil
+            }.sorted { $0.0 < $1.0 }
+            guard !indicators.isEmpty else { continue }
+            x += "<result type=\"\(c.level == .output ? 1 : 2)\"><title>\(XML.narrative(c.title))</title>\n"
+            for (_, i) in indicators {
+                x += "<indicator measure=\"\(measureCode(i.definition.measure))\" ascending=\"\(i.definition.higherIsBetter ? 1 : 0)\"><title>\(XML.narrative(i.definition.name + " (" + i.definition.unit + ")"))</title>"
+                if let b = i.definition.baseline {
+                    x += "<baseline year=\"\(b.year)\" iso-date=\"\(b.year)-01-01\" value=\"\(b.value)\"/>"
+                }
+                for year in Set(i.targets.keys).union(i.measurements.keys).sorted() {
+                    x += "<period><period-start iso-date=\"\(year)-01-01\"/><period-end iso-date=\"\(year)-12-31\"/>"
+                    if let t = i.targets[year] { x += "<target value=\"\(t)\"/>" }
+                    if let a = i.measurements[year] { x += "<actual value=\"\(a)\"/>" }
+                    x += "</period>"
+                }
+                x += "</indicator>\n"
+            }
+            x += "</result>\n"
+        }
+        return x
+    }
+
+    /// IATI IndicatorMeasure codes.
+    func measureCode(_ m: IndicatorMeasure) -> Int {
+        switch m {
+        case .unit: 1
+        case .percentage: 2
+        case .nominal: 3
+        case .ordinal: 4
+        case .qualitative: 5
+        }
+    }
+}
