@@ -50,7 +50,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "pledger-stress",
-            dependencies: ["EventLog"],
+            dependencies: [
+                "EventLog", "Programme", "Projection", "CurrentState", "AuditTrail",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Tools/pledger-stress"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -41,6 +41,19 @@ public final class ProjectionStore: @unchecked Sendable {
         try txn.put(withUnsafeBytes(of: seq.bigEndian, Array.init), forKey: Array(name.utf8), in: checkpoints)
     }
 
+    /// Every key and value of a database, in key order: for comparing stores.
+    public func entries(of name: String) throws -> [([UInt8], [UInt8])] {
+        let db = try database(name)
+        return try environment.read { txn in
+            try txn.withCursor(db) { c in
+                var rows: [([UInt8], [UInt8])] = []
+                var e = try c.first()
+                while let entry = e { rows.append((Array(entry.key), Array(entry.value))); e = try c.next() }
+                return rows
+            }
+        }
+    }
+
     /// Removes every entry of `database`.
     static func clear(_ database: Database, in txn: borrowing WriteTransaction) throws {
         var keys: [[UInt8]] = []
@@ -68,12 +81,13 @@ public protocol Projection: Sendable {
 extension Projection {
     /// Applies every event after the checkpoint, in batches; `progress` sees (done, total) after each batch.
     @available(*, noasync, message: "catching up writes the store")
-    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
-        let head = try log.head().sequence
+    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, through limit: UInt64? = nil,
+                        progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        let head = min(try log.head().sequence, limit ?? .max)
         var from = try store.checkpoint(of: name)
         let start = from
         while from < head {
-            let batch = try log.read(from: from + 1, limit: batchSize)
+            let batch = try log.read(from: from + 1, limit: Int(min(UInt64(batchSize), head - from)))
             guard let last = batch.last else { break }
             try store.environment.write { txn in
                 try apply(batch, from: log, store: store, in: txn)

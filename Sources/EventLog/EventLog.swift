@@ -93,6 +93,19 @@ public final class EventLog: @unchecked Sendable {
 
     /// The underlying environment, for tools that copy or inspect it.
     public var lmdb: Environment { environment }
+
+    /// Writes a compact, consistent copy of the log into the directory `destination`, which is created
+    /// (mode 0700) and must not exist yet. Safe while other processes append: the copy is one snapshot.
+    public func backup(to destination: String) throws {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: destination])
+        }
+        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try environment.copy(to: destination, compact: true)
+        for file in ["data.mdb", "lock.mdb"] where FileManager.default.fileExists(atPath: destination + "/" + file) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination + "/" + file)
+        }
+    }
 }
 
 /// The last event of the log: its sequence number and recorded time (both zero for an empty log).

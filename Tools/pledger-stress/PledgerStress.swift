@@ -1,38 +1,43 @@
+import ArgumentParser
 import EventLog
 import Foundation
 
-/// `pledger-stress`: drives a ledger hard for crash and concurrency tests.
-///
-///     pledger-stress append-loop LOG_DIR BATCH_SIZE SEED [MAX_BATCHES]
-///
-/// appends batches of deterministic events (ids derived from SEED and the batch number) until killed
-/// or MAX_BATCHES is reached, and after each durable commit prints `committed BATCH FIRST LAST` and
-/// flushes, so a parent that kills it at any moment knows which batches were acknowledged.
-/// Batch numbers continue from what the log already holds, so a restarted writer goes on where it stopped.
+/// `pledger-stress`: drives ledgers hard, for the crash, concurrency and fuzz tests and their long runs.
 @main
-struct PledgerStress {
-    static func main() {
-        let args = CommandLine.arguments
-        guard args.count >= 5, args[1] == "append-loop", let batchSize = Int(args[3]), batchSize > 0,
-              let seed = UInt64(args[4]) else {
-            FileHandle.standardError.write(Data("usage: pledger-stress append-loop LOG_DIR BATCH_SIZE SEED [MAX_BATCHES]\n".utf8))
-            exit(64)
-        }
-        let maxBatches = args.count > 5 ? Int(args[5]) ?? Int.max : Int.max
-        do {
-            let log = try EventLog.create(at: args[2])
-            var batch = Int(try log.head().sequence) / batchSize
-            while batch < maxBatches {
-                let events = (0..<batchSize).map { StressEvents.event(seed: seed, batch: batch, index: $0) }
-                let positions = try log.append(events)
-                guard let first = positions.first, let last = positions.last else { break }
-                // One write(2) a line: the parent sees it as soon as the commit is durable.
-                FileHandle.standardOutput.write(Data("committed \(batch) \(first.sequence) \(last.sequence)\n".utf8))
-                batch += 1
-            }
-        } catch {
-            FileHandle.standardError.write(Data("pledger-stress: \(error)\n".utf8))
-            exit(1)
+struct PledgerStress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pledger-stress",
+        abstract: "Stress, crash and fuzz drivers for pledger's reliability tests (docs/RELIABILITY.md).",
+        subcommands: [AppendLoop.self, MeasureLoop.self, Contend.self, CrashCycles.self, Fuzz.self])
+}
+
+/// Writes one line to standard output with a single write(2), so a parent that kills this process at
+/// any moment sees either the whole line or none of it.
+func announce(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+struct AppendLoop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append-loop",
+        abstract: "Append batches of raw events until killed; print `committed BATCH FIRST LAST` after each durable commit.",
+        discussion: "Batch numbers continue from what the log holds, so a restarted writer goes on where it stopped.")
+
+    @Argument(help: "The event log directory.") var log: String
+    @Argument(help: "Events per batch.") var batchSize: Int
+    @Argument(help: "Seed of the event ids.") var seed: UInt64
+    @Argument(help: "Stop after this many batches.") var maxBatches: Int = .max
+
+    func run() throws {
+        guard batchSize > 0 else { throw ValidationError("BATCH_SIZE must be positive") }
+        let log = try EventLog.create(at: self.log)
+        var batch = Int(try log.head().sequence) / batchSize
+        while batch < maxBatches {
+            let events = (0..<batchSize).map { StressEvents.event(seed: seed, batch: batch, index: $0) }
+            let positions = try log.append(events)
+            guard let first = positions.first, let last = positions.last else { break }
+            announce("committed \(batch) \(first.sequence) \(last.sequence)")
+            batch += 1
         }
     }
 }
@@ -40,13 +45,7 @@ struct PledgerStress {
 /// Deterministic synthetic events: the same seed, batch and index always give the same event.
 enum StressEvents {
     static func id(seed: UInt64, batch: Int, index: Int) -> UUID {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        withUnsafeBytes(of: seed.bigEndian) { for i in 0..<8 { bytes[i] = $0[i] } }
-        withUnsafeBytes(of: (UInt64(batch) << 20 | UInt64(index)).bigEndian) { for i in 0..<8 { bytes[8 + i] = $0[i] } }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        UUID(derivedFrom: "pledger-stress/\(seed)/\(batch)/\(index)")
     }
 
     static func event(seed: UInt64, batch: Int, index: Int) -> ProposedEvent {

@@ -35,6 +35,7 @@ struct Append: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ledger.requireWritable("append")
             let event = try makeEvent()
             let ledger = try self.ledger.open()
             let position = try ledger.append(event)

@@ -8,6 +8,8 @@ enum CLIError: Error, CustomStringConvertible {
     case noLedger(String)
     case cannotOpen(String, any Error)
     case cannotRead(String, String)
+    case cannotWrite(String, String)
+    case readOnly(String)
     case invalid(String)
 
     var description: String {
@@ -15,12 +17,15 @@ enum CLIError: Error, CustomStringConvertible {
         case .noLedger(let path): "no ledger at \(path) (create one with `pledger init --ledger \(path)`)"
         case .cannotOpen(let path, let error): "cannot open the ledger at \(path): \(CLIError.explain(error))"
         case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
+        case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+        case .readOnly(let command): "the ledger is open read-only (--read-only): `pledger \(command)` would write to it"
         case .invalid(let message): message
         }
     }
 
     static func explain(_ error: any Error) -> String {
         if let e = error as? LMDBError { return e.code.message }
+        if let e = error as? AppendError { return explain(e.underlying) }
         if let e = error as? CocoaError, let u = e.userInfo[NSUnderlyingErrorKey] as? NSError {
             return String(cString: strerror(Int32(u.code)))
         }
@@ -55,7 +60,8 @@ func describe(_ error: any Error) -> (String, Int32) {
         return (e.description, 1)
     case let e as CLIError:
         switch e {
-        case .noLedger, .cannotOpen: return (e.description, 4)
+        case .noLedger, .cannotOpen, .cannotWrite: return (e.description, 4)
+        case .readOnly: return (e.description, 6)
         default: return (e.description, 1)
         }
     case let e as VerificationFailure:

@@ -13,6 +13,7 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ledger.requireWritable("demo")
             let store: Ledger
             do { store = try Ledger.create(at: ledger.path) } catch { throw CLIError.cannotOpen(ledger.path, error) }
             let existing = try store.log.head().sequence

@@ -22,6 +22,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ledger.requireWritable("import")
             let input = try readInput(file)
             let lines = try JSONLines.decode(input)
             let ledger = try self.ledger.open()

@@ -10,6 +10,7 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ledger.requireWritable("init")
             let existed = FileManager.default.fileExists(atPath: ledger.logPath + "/data.mdb")
             do {
                 _ = try Ledger.create(at: ledger.path)

@@ -12,10 +12,10 @@ struct Pledger: ParsableCommand {
 
             Exit codes: 0 success; 1 input refused (bad JSON, a broken rule); 3 version conflict; \
             4 no ledger or it cannot be opened; 5 verification failed (tampering, a bad proof or \
-            signature); 64 bad command line.
+            signature); 6 refused by --read-only; 64 bad command line.
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Init.self, Append.self, Import.self, Export.self, Log.self,
-                      State.self, TimelineCommand.self, Audit.self, Replay.self, Verify.self, Checkpoints.self, Prove.self, VerifyProof.self, Keygen.self]
+                      State.self, TimelineCommand.self, Audit.self, Replay.self, Backup.self, Restore.self, Verify.self, Checkpoints.self, Prove.self, VerifyProof.self, Keygen.self]
     )
 }

@@ -28,7 +28,8 @@ extension LedgerOptions {
     /// The projection store, caught up for `projections`; `nil` when it cannot be written (the queries
     /// then fold the log instead).
     func caughtUpStore(_ projections: [any Projection], log: EventLog) -> ProjectionStore? {
-        guard let store = try? ProjectionStore(path: projectionsPath) else { return nil }
+        // Read-only: no store is created or caught up; the queries fold the log.
+        guard !readOnly, let store = try? ProjectionStore(path: projectionsPath) else { return nil }
         for p in projections { guard (try? p.catchUp(log: log, store: store)) != nil else { return nil } }
         return store
     }
@@ -127,6 +128,7 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try ledger.requireWritable("replay")
             let chosen = names.isEmpty ? storedProjections : try names.map { name in
                 guard let p = storedProjections.first(where: { $0.name == name }) else {
                     throw FieldError(field: "NAME", "unknown projection \"\(name)\" (known: \(storedProjections.map(\.name).joined(separator: ", ")))")

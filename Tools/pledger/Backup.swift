@@ -1,0 +1,59 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Programme
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the ledger's event log into a new directory: compact, consistent, safe while appends run.",
+        discussion: "The copy is a ledger of its own (DEST/log); projections are derived and not copied. Restore it with `pledger restore`.")
+
+    @OptionGroup var ledger: LedgerOptions
+    @Argument(help: "The new directory for the copy.") var destination: String
+
+    func run() throws {
+        try reportingErrors {
+            guard !FileManager.default.fileExists(atPath: destination) else { throw CLIError.invalid("\(destination) already exists; a backup goes into a new directory") }
+            let log = try ledger.open(readOnly: true).log
+            do {
+                try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try log.backup(to: Ledger.logPath(in: destination))
+            } catch {
+                throw CLIError.cannotWrite(destination, CLIError.explain(error))
+            }
+            let copy = try EventLog(path: Ledger.logPath(in: destination), configuration: { var c = EventLog.Configuration(); c.readOnly = true; return c }())
+            let head = try copy.verify()
+            print("Backed up \(head.size) events to \(destination); the copy verifies, root \(Hex.encode(head.root)).")
+        }
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a new ledger at --ledger from a backup, and verify it.",
+        discussion: "The ledger directory must not exist yet: restoring never overwrites a ledger.")
+
+    @OptionGroup var ledger: LedgerOptions
+    @Argument(help: "The backup directory (made by `pledger backup`).") var backup: String
+
+    func run() throws {
+        try reportingErrors {
+            try ledger.requireWritable("restore")
+            guard !FileManager.default.fileExists(atPath: ledger.path) else { throw CLIError.invalid("\(ledger.path) already exists; restore into a new directory") }
+            let source: EventLog
+            do {
+                source = try EventLog(path: Ledger.logPath(in: backup), configuration: { var c = EventLog.Configuration(); c.readOnly = true; return c }())
+            } catch {
+                throw CLIError.cannotRead(backup, "not a pledger backup (\(CLIError.explain(error)))")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: ledger.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try source.backup(to: ledger.logPath)
+            } catch {
+                throw CLIError.cannotWrite(ledger.path, CLIError.explain(error))
+            }
+            let head = try ledger.open(readOnly: true).log.verify()
+            print("Restored \(head.size) events to \(ledger.path); the ledger verifies, root \(Hex.encode(head.root)).")
+        }
+    }
+}
