@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(
             name: "ProgrammeTests",
             dependencies: ["Programme", "EventLog", "TestSupport"],
-            path: "Tests/ProgrammeTests"
+            path: "Tests/ProgrammeTests",
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "ProjectionTests",

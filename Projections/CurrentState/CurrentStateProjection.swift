@@ -16,12 +16,39 @@ public struct CurrentStateProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let snapshots = try store.database("state-snapshots")
-        let affected = Set(events.map(\.stream))
         let last = events.last?.sequence ?? 0
-        for stream in affected.sorted() {
+        var byStream: [StreamName: [RecordedEvent]] = [:]
+        for e in events { byStream[e.stream, default: []].append(e) }
+        for (stream, new) in byStream.sorted(by: { $0.key < $1.key }) {
+            if try Self.extend(stream, with: new, in: txn, snapshots) { continue }
             let history = try log.events(in: stream).filter { $0.sequence <= last }
             try Self.replaceSnapshots(of: stream, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots)
         }
+    }
+
+    /// The common case in one step: new events that take effect no earlier than the stream's latest
+    /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
+    /// must be recomputed (a new stream, a back-dated event, a correction).
+    static func extend(_ stream: StreamName, with new: [RecordedEvent], in txn: borrowing WriteTransaction, _ snapshots: Database) throws -> Bool {
+        guard !new.contains(where: { $0.type == EventCorrected.typeName }) else { return false }
+        let prefix = CompositeKey.prefix(stream.rawValue)
+        let latest: (CalendarDate, EntityState)? = try txn.withCursor(snapshots) { c in
+            guard let e = try c.seek(atMost: prefix + [0xFF]), e.key.starts(with: prefix),
+                  let date = CalendarDate(String(decoding: e.key[prefix.count...], as: UTF8.self)) else { return nil }
+            return (date, try EntityState(json: try JSONParser.parse(e.value)))
+        }
+        guard let (lastDate, lastState) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
+        var state: EntityState? = lastState
+        var date = lastDate
+        for event in new.sorted(by: EntityState.validTimeOrder) {
+            if event.effective != date, let s = state {
+                try txn.put(CanonicalJSON.encode(s.json), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+                date = event.effective
+            }
+            state = try EntityState.apply(try ProgrammeEvent.decode(event), at: event, to: state)
+        }
+        if let s = state { try txn.put(CanonicalJSON.encode(s.json), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots) }
+        return true
     }
 
     static func replaceSnapshots(of stream: StreamName, with history: [(CalendarDate, EntityState)],

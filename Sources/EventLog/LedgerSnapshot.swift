@@ -25,6 +25,30 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 
     /// The event with this id, if the log holds it.
     public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id, in: self) }
+
+    /// The sequence number of the stream's event at `version`.
+    public func sequence(of stream: StreamName, version: UInt64) throws -> UInt64? {
+        try value(in: log.streams, forKey: Key.named(stream.rawValue, version)).map { $0.withUnsafeBytes { Key.decodeSequence($0) } }
+    }
+
+    /// The stored leaf hash of event `sequence`: a cheap fingerprint of its exact bytes.
+    public func leafHash(at sequence: UInt64) throws -> [UInt8]? {
+        try value(in: log.leaves, forKey: Key.sequence(sequence))
+    }
+
+    /// The stream's events after `version`, oldest first.
+    public func events(in stream: StreamName, afterVersion version: UInt64) throws -> [RecordedEvent] {
+        let prefix = Array(stream.rawValue.utf8) + [0]
+        var seqs: [UInt64] = []
+        try withCursor(log.streams) { c in
+            var entry = try c.seek(atLeast: Key.named(stream.rawValue, version + 1))
+            while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
+                seqs.append(Key.decodeSequence(e.value))
+                entry = try c.next()
+            }
+        }
+        return try seqs.compactMap { try log.event(at: $0, in: self) }
+    }
 }
 
 /// Checks that an event may be appended, given what the ledger already holds.

@@ -1,14 +1,16 @@
 /// An exact decimal number, such as an amount of money or a measured value: a 128-bit integer
 /// significand and a count of fractional digits. Never a binary floating-point number.
 ///
-/// Its text form is `-?D+(.D+)?`: no exponent, no `+`, no grouping. `"12.50"` keeps its two digits,
-/// though it compares equal to `"12.5"`.
+/// Its text form is `-?D+(.D+)?`: no exponent, no `+`, no grouping; at most 20 digits before the point
+/// and 18 after, so that any two parsed values align to a common scale without overflow. `"12.50"` keeps
+/// its two digits, though it compares equal to `"12.5"`.
 public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let significand: Int128
     /// Digits after the decimal point, 0 to 18.
     public let scale: Int
 
     public static let maximumScale = 18
+    public static let maximumIntegerDigits = 20
     public static let zero = ExactDecimal(significand: 0, scale: 0)
 
     public init(significand: Int128, scale: Int) {
@@ -34,7 +36,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             }
             guard (0x30...0x39).contains(b) else { return nil }
             if seenPoint { scale += 1 } else { integerDigits += 1 }
-            guard scale <= ExactDecimal.maximumScale, integerDigits <= 30 else { return nil }
+            guard scale <= ExactDecimal.maximumScale, integerDigits <= ExactDecimal.maximumIntegerDigits else { return nil }
             value = value * 10 + Int128(b - 0x30)
         }
         if seenPoint && scale == 0 { return nil }
@@ -62,7 +64,11 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         if newScale == scale { return self }
         if newScale > scale {
             var s = significand
-            for _ in scale..<newScale { s *= 10 }
+            for _ in scale..<newScale {
+                let (next, overflow) = s.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                s = next
+            }
             return ExactDecimal(significand: s, scale: newScale)
         }
         var s = significand
@@ -73,9 +79,14 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return ExactDecimal(significand: s, scale: newScale)
     }
 
+    /// Both values at their common scale. Values within the parsed range (20 + 18 digits) and sums of
+    /// them always fit; beyond that is a programming error, and traps rather than giving a wrong answer.
     static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
         let scale = max(a.scale, b.scale)
-        return (a.rescaled(to: scale)?.significand ?? 0, b.rescaled(to: scale)?.significand ?? 0, scale)
+        guard let x = a.rescaled(to: scale), let y = b.rescaled(to: scale) else {
+            preconditionFailure("ExactDecimal overflow aligning \(a) and \(b)")
+        }
+        return (x.significand, y.significand, scale)
     }
 
     public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {

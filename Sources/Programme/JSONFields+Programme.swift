@@ -16,11 +16,19 @@ extension JSONFields {
         return r
     }
 
-    /// An exact decimal written as a string, such as `"12.5"`.
+    /// An exact decimal written as a string, such as `"12.5"`: at most 15 digits before the point and 6
+    /// after, ample for targets and measurements and small enough that no sum or ratio of them overflows.
     public func decimal(_ key: String) throws(FieldError) -> ExactDecimal {
+        try decimal(key, integerDigits: 15, fractionDigits: 6)
+    }
+
+    /// An exact decimal with at most `integerDigits` digits before the point and `fractionDigits` after.
+    public func decimal(_ key: String, integerDigits: Int, fractionDigits: Int) throws(FieldError) -> ExactDecimal {
         let text = try string(key)
-        guard let d = ExactDecimal(text) else {
-            throw FieldError(field: fieldPath(key), "expected an exact decimal in a string, such as \"12.5\" (no exponent, at most 18 fractional digits), got \"\(text.prefix(40))\"")
+        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let d = ExactDecimal(text), parts[0].count <= integerDigits, parts.count < 2 || parts[1].count <= fractionDigits else {
+            throw FieldError(field: fieldPath(key), "expected an exact decimal in a string, such as \"12.5\" (no exponent, at most \(integerDigits) digits before the point and \(fractionDigits) after), got \"\(text.prefix(40))\"")
         }
         return d
     }

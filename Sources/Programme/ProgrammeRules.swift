@@ -5,6 +5,7 @@ import Foundation
 public struct ProgrammeRules: AppendRules {
     /// The clock used to judge "not in the future" for events without a restore stamp.
     public var now: @Sendable () -> Timestamp
+    let cache = EntityStateCache()
 
     public init(now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) { self.now = now }
 
@@ -40,8 +41,8 @@ public struct ProgrammeRules: AppendRules {
             throw RuleViolation(.defineOnce, field: "stream", "\(event.stream) is not defined yet; define it before \(event.type)")
         }
 
-        let context = RuleContext(event: event, now: event.stamp?.recorded ?? now())
-        let current = version == 0 ? nil : try EntityState.fold(ledger.events(in: event.stream))
+        let context = RuleContext(event: event, now: event.stamp?.recorded ?? now(), cache: cache)
+        let current = version == 0 ? nil : try cache.state(of: event.stream, in: ledger)
         try context.check(typed, current: current, ledger: ledger)
     }
 }
@@ -50,9 +51,10 @@ public struct ProgrammeRules: AppendRules {
 struct RuleContext {
     let event: ProposedEvent
     let now: Timestamp
+    let cache: EntityStateCache
 
     func entity(_ reference: EntityReference, field: String, _ ledger: borrowing LedgerSnapshot) throws -> EntityState {
-        guard let state = try EntityState.fold(ledger.events(in: reference.stream)) else {
+        guard let state = try cache.state(of: reference.stream, in: ledger) else {
             throw RuleViolation(.references, field: "payload." + field, "\(reference) does not exist")
         }
         return state

@@ -3,10 +3,10 @@ import Testing
 
 @Suite struct DecimalAndMoneyTests {
     @Test func parsesAndPrintsExactly() {
-        for text in ["0", "12.5", "-3.25", "1300000000000.00", "0.000000000000000001", "123456789012345678901234567890"] {
+        for text in ["0", "12.5", "-3.25", "1300000000000.00", "0.000000000000000001", "12345678901234567890.123456789012345678"] {
             #expect(ExactDecimal(text)?.description == text, "\(text)")
         }
-        for bad in ["", "-", "1.", ".5", "1e3", "+1", "1,000", "1.2.3", "0.0000000000000000001", "NaN"] {
+        for bad in ["", "-", "1.", ".5", "1e3", "+1", "1,000", "1.2.3", "0.0000000000000000001", "NaN", "123456789012345678901"] {
             #expect(ExactDecimal(bad) == nil, "\(bad)")
         }
     }
@@ -19,6 +19,17 @@ import Testing
         #expect(ExactDecimal("1300000000000.00")! - ExactDecimal("0.01")! == ExactDecimal("1299999999999.99"))
         #expect(ExactDecimal("-1")! < ExactDecimal("0.5")!)
         #expect(ExactDecimal("1234567.5")?.grouped == "1,234,567.5")
+    }
+
+    /// The fuzzer found that 30 + 18 digit decimals overflowed the 128-bit significand while parsing:
+    /// the range is now 20 + 18 digits, and the extremes still align and compare.
+    @Test func extremesOfTheParsedRangeAlignWithoutOverflow() throws {
+        let big = try #require(ExactDecimal("99999999999999999999"))
+        let tiny = try #require(ExactDecimal("-0.000000000000000001"))
+        let both = try #require(ExactDecimal("-99999999999999999999.999999999999999999"))
+        #expect(tiny < big && both < tiny && both < big)
+        #expect(big.rescaled(to: 18) != nil)
+        #expect(ExactDecimal("1" + String(repeating: "0", count: 29) + ".5") == nil)
     }
 
     @Test func currenciesKnowTheirMinorUnits() {

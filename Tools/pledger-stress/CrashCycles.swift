@@ -106,6 +106,9 @@ struct CrashCycles: ParsableCommand {
                 try? FileManager.default.removeItem(atPath: work + "/fresh-\(cycle)")
             }
             try? FileManager.default.removeItem(atPath: work + "/import-\(cycle).jsonl")
+            if (cycle + 1) % 50 == 0 {
+                FileHandle.standardError.write(Data("\(cycle + 1) cycles, \(try log.head().sequence) events, all checks passed\n".utf8))
+            }
         }
         let head = try log.head().sequence
         print(#"{"acknowledgedEventsChecked":\#(acknowledged),"completedBeforeKill":{"import":\#(completed[0]),"replay":\#(completed[2]),"singleAppends":\#(completed[1])},"cycles":\#(cycles),"events":\#(head),"killedWhileWorking":{"import":\#(killedWhileWorking[0]),"replay":\#(killedWhileWorking[2]),"singleAppends":\#(killedWhileWorking[1])},"milliseconds":\#(Int(Date().timeIntervalSince(started) * 1000)),"seed":\#(seed)}"#)

@@ -46,7 +46,7 @@ public struct FundingRevised: ProgrammeEventPayload {
     public init(fields f: JSONFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["amount", "previousAmount", "currency", "decision"])
         money = try f.money()
-        previousAmount = try f.decimal("previousAmount")
+        previousAmount = try f.decimal("previousAmount", integerDigits: 18, fractionDigits: 18)
         decision = try f.reference("decision", .decision)
     }
 
@@ -113,15 +113,15 @@ public struct ExpenditureRecorded: ProgrammeEventPayload {
 }
 
 extension JSONFields {
-    /// `amount` and `currency` together: a positive exact amount with no more fractional digits than
-    /// the currency has minor units.
+    /// `amount` and `currency` together: a positive exact amount below 10^18 with no more fractional
+    /// digits than the currency has minor units (trailing zeros aside), held at the currency's scale.
     func money() throws(FieldError) -> Money {
         let currency = try currency("currency")
-        let amount = try decimal("amount")
+        let amount = try decimal("amount", integerDigits: 18, fractionDigits: 18)
         guard amount.isPositive else { throw FieldError(field: fieldPath("amount"), "an amount must be greater than zero, got \(amount)") }
-        guard amount.scale <= currency.minorUnits || amount.rescaled(to: currency.minorUnits) != nil else {
+        guard let exact = amount.rescaled(to: currency.minorUnits) else {
             throw FieldError(field: fieldPath("amount"), "\(currency.code) has \(currency.minorUnits) minor-unit digits; \(amount) has more")
         }
-        return Money(amount, currency)
+        return Money(exact, currency)
     }
 }
