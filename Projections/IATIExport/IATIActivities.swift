@@ -47,22 +47,7 @@ public struct IATIActivities: Sendable {
 
 /// XML text helpers.
 enum XML {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                if c.value < 0x20 && c != "\n" && c != "\t" && c != "\r" { continue }
-                out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { XMLText.escape(s) }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, as xsd:dateTime.
     static func dateTime(_ t: Timestamp) -> String { String(t.description.prefix(19)) + "Z" }

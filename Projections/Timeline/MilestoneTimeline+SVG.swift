@@ -1,4 +1,5 @@
 import EventLog
+import Projection
 
 extension MilestoneTimeline {
     /// A self-contained SVG: years on an axis, one row per milestone, the original plan as a hollow
@@ -87,21 +88,5 @@ extension MilestoneTimeline {
     }
 
     /// XML and HTML escaping of text and attribute values.
-    public static func xml(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Characters XML 1.0 forbids are dropped.
-                if c.value < 0x20 && c != "\n" && c != "\t" && c != "\r" { continue }
-                out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func xml(_ s: String) -> String { XMLText.escape(s) }
 }

@@ -112,3 +112,21 @@ extension CLIFixture {
         #expect(none.status == 1 && none.stderr == "pledger: error: no programme to export as of 2025-01-01, as known through event 150\n")
     }
 }
+
+@Suite struct BenchSmokeTests {
+    /// The benchmark runs end to end; its figures are printed, not asserted (speed belongs to the benchmark).
+    @Test(.timeLimit(.minutes(10)))
+    func benchRunsOnTwentyThousandEvents() throws {
+        let r = try run(executable("pledger"), ["bench", "--events", "20000", "--queries", "20", "--single", "200"])
+        #expect(r.status == 0, "\(r.stderr)")
+        print("pledger bench --events 20000:", r.stdout)
+        let figures = try JSONParser.parse(Array(r.stdout.utf8.dropLast()))
+        guard case .array(let runs) = figures, let first = runs.first else { Issue.record("no figures"); return }
+        for key in ["appendBatchedEventsPerSecond", "singleCommitsPerSecond", "replayEventsPerSecond", "replayPeakRssAnonKiB",
+                    "stateAsOfKnownNowMs", "stateAsOfKnownAtMs", "verifyEventsPerSecond", "inclusionProofMs", "consistencyProofMs",
+                    "logBytesOnDisk", "bytesPerEvent"] {
+            #expect(first[key] != nil, "missing \(key)")
+        }
+        #expect(first["events"] == JSONValue.integer(20000))
+    }
+}

@@ -16,6 +16,6 @@ struct Pledger: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Init.self, Append.self, Import.self, Export.self, Log.self,
-                      State.self, TimelineCommand.self, Audit.self, Replay.self, Backup.self, Restore.self, Verify.self, Checkpoints.self, Prove.self, VerifyProof.self, Keygen.self]
+                      State.self, TimelineCommand.self, Audit.self, Replay.self, Backup.self, Restore.self, Bench.self, Verify.self, Checkpoints.self, Prove.self, VerifyProof.self, Keygen.self]
     )
 }

@@ -1,0 +1,139 @@
+import ArgumentParser
+import AuditTrail
+import CurrentState
+import EventLog
+import Foundation
+import Programme
+import Projection
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure pledger on a deterministic synthetic programme history; print JSON figures.",
+        discussion: """
+            For each --events N: a temporary ledger is filled with the first N events of the seeded history \
+            (1,000 per durable commit, every rule checked, every hash stored), then single-event durable commits \
+            are timed on top, all projections are replayed from event 1, state-at-a-date queries are timed, the \
+            log is verified and proofs are timed. docs/BENCHMARKS.md explains each figure.
+            """)
+
+    @Option(name: .customLong("events"), help: "History sizes to measure (repeatable; default 100000 and 1000000).") var sizes: [Int] = []
+    @Option(help: "Seed of the synthetic history.") var seed: UInt64 = 42
+    @Option(help: "Single-event durable commits to time.") var single: Int = 1_000
+    @Option(help: "State-at-a-date queries to time, as known now.") var queries: Int = 200
+
+    func run() throws {
+        try reportingErrors {
+            var results: [JSONValue] = []
+            for n in sizes.isEmpty ? [100_000, 1_000_000] : sizes {
+                guard n >= 1_000 else { throw FieldError(field: "--events", "at least 1000") }
+                results.append(try measure(n))
+            }
+            print(String(decoding: CanonicalJSON.encode(.array(results)), as: UTF8.self))
+        }
+    }
+
+    func measure(_ n: Int) throws -> JSONValue {
+        let workload = BenchWorkload.generate(count: n + single, seed: seed)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pledger-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ledger = try Ledger.create(at: dir + "/ledger")
+        let clock = ContinuousClock()
+
+        // Append, 1,000 events per durable commit.
+        let appendTime = try clock.measure {
+            var i = 0
+            while i < n {
+                try ledger.append(Array(workload[i..<min(i + 1_000, n)]))
+                i += 1_000
+            }
+        }
+        // Single-event durable commits on top of the N-event ledger.
+        let singleTime = try clock.measure {
+            for e in workload[n..<(n + single)] { try ledger.append(e) }
+        }
+        let total = UInt64(n + single)
+
+        // Full replay of all stored projections from event 1, sampling private memory after each batch.
+        let store = try ProjectionStore(path: dir + "/ledger/projections")
+        var peakAnon = Self.rssAnonKiB()
+        let replayTime = try clock.measure {
+            for p in [CurrentStateProjection(), AuditTrailProjection()] as [any Projection] {
+                try p.rebuild(log: ledger.log, store: store) { _, _ in peakAnon = max(peakAnon, Self.rssAnonKiB()) }
+            }
+        }
+
+        // State at a date, as known now (snapshots), and at (as-of, known-at) pairs (log folds).
+        var rng = BenchRandom(seed: seed &+ 1)
+        func randomDate() -> CalendarDate { CalendarDate(daysSinceEpoch: 20_454 + Int64(rng.below(1_826))) }
+        var now: [Double] = []
+        for _ in 0..<queries {
+            let slice = ResolvedSlice(asOf: randomDate(), sequence: total)
+            now.append(try Self.milliseconds(clock.measure { _ = try CurrentState.states(log: ledger.log, store: store, slice: slice) }))
+        }
+        var pairs: [Double] = []
+        for _ in 0..<max(5, queries / 20) {
+            let slice = ResolvedSlice(asOf: randomDate(), sequence: 1 + UInt64(rng.below(Int(total))))
+            pairs.append(try Self.milliseconds(clock.measure { _ = try CurrentState.states(log: ledger.log, store: store, slice: slice) }))
+        }
+
+        // Verify, and proofs.
+        let verifyTime = try clock.measure { _ = try ledger.log.verify() }
+        var inclusion: [Double] = [], consistency: [Double] = []
+        for _ in 0..<1_000 {
+            let size = 1 + UInt64(rng.below(Int(total)))
+            let seq = 1 + UInt64(rng.below(Int(size)))
+            inclusion.append(try Self.milliseconds(clock.measure { _ = try ledger.log.inclusionProof(sequence: seq, treeSize: size) }))
+            let first = 1 + UInt64(rng.below(Int(size)))
+            consistency.append(try Self.milliseconds(clock.measure { _ = try ledger.log.consistencyProof(first: first, second: size) }))
+        }
+        let bytes = try Self.directoryBytes(dir + "/ledger/log")
+
+        func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / Self.seconds(d)).rounded())) }
+        func ms(_ values: [Double], _ q: Double) -> JSONValue { .string(String(format: "%.3f", Self.percentile(values, q))) }
+        return [
+            "events": .integer(Int64(n)),
+            "appendBatchedEventsPerSecond": rate(n, appendTime),
+            "singleCommitsPerSecond": rate(single, singleTime),
+            "replayEventsPerSecond": rate(Int(total), replayTime),
+            "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
+            "stateAsOfKnownNowMs": ["p50": ms(now, 0.5), "p99": ms(now, 0.99), "queries": .integer(Int64(now.count))],
+            "stateAsOfKnownAtMs": ["p50": ms(pairs, 0.5), "p99": ms(pairs, 0.99), "queries": .integer(Int64(pairs.count))],
+            "verifyEventsPerSecond": rate(Int(total), verifyTime),
+            "inclusionProofMs": ["p50": ms(inclusion, 0.5), "p99": ms(inclusion, 0.99)],
+            "consistencyProofMs": ["p50": ms(consistency, 0.5), "p99": ms(consistency, 0.99)],
+            "logBytesOnDisk": .integer(Int64(bytes)),
+            "bytesPerEvent": .integer(Int64(bytes / Int(total))),
+        ]
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func milliseconds(_ d: Duration) -> Double { seconds(d) * 1_000 }
+
+    static func percentile(_ values: [Double], _ q: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))]
+    }
+
+    /// RssAnon from /proc/self/status: the process's private resident memory, without LMDB's mapped file pages.
+    static func rssAnonKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        return 0
+    }
+
+    /// Bytes allocated on disk by the files in `path` (sparse files count what they use).
+    static func directoryBytes(_ path: String) throws -> Int {
+        var total = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+            var st = stat()
+            if stat(path + "/" + name, &st) == 0 { total += Int(st.st_blocks) * 512 }
+        }
+        return total
+    }
+}

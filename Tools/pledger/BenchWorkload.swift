@@ -1,0 +1,127 @@
+import EventLog
+import Foundation
+import Programme
+
+/// A deterministic synthetic programme history for `pledger bench`: one programme, ten directions,
+/// 400 indicators, 200 allocations and 150 milestones (about 760 streams), then events in the mix of
+/// docs/BENCHMARKS.md — 40 % measurements, 20 % funding, 15 % targets, 15 % milestone reschedules,
+/// 10 % decisions (each decision is an entity, so decisions add streams) — every one valid under the
+/// programme rules, canonical size about 500–700 bytes.
+struct BenchWorkload {
+    var rng: BenchRandom
+    var events: [ProposedEvent] = []
+    var targets: [Int: [Int: Int]] = [:]
+    var amounts: [Int] = []
+    var planned: [Int64] = []
+    var decisions = 0
+    var day: Int64 = 20_454 // 2026-01-01
+
+    static let indicators = 400, allocations = 200, milestones = 150
+
+    init(seed: UInt64) { rng = BenchRandom(seed: seed) }
+
+    mutating func filler() -> String {
+        String(repeating: "programme ledger benchmark ", count: 3 + rng.below(6))
+    }
+
+    mutating func add(_ type: String, _ stream: String, _ payload: JSONValue, effective: Int64? = nil) {
+        events.append(ProposedEvent(
+            id: UUID(derivedFrom: "pledger-bench/\(rng.seed)/\(events.count)"), stream: StreamName(stringLiteral: stream), type: type,
+            schema: ProgrammeEvent.payloadType(named: type)?.currentSchema ?? 1,
+            effective: CalendarDate(daysSinceEpoch: effective ?? day), actor: "benchmark: programme office",
+            rationale: filler(), source: "pledger bench (synthetic)", payload: payload))
+    }
+
+    /// The first `count` events of the history.
+    static func generate(count: Int, seed: UInt64) -> [ProposedEvent] {
+        var w = BenchWorkload(seed: seed)
+        w.structure()
+        while w.events.count < count { w.next() }
+        return Array(w.events.prefix(count))
+    }
+
+    mutating func structure() {
+        add("OrganisationDefined", "organisation/GOV", ["name": "Government", "roles": ["funder", "accountable", "implementing"]])
+        add("ProgrammeDefined", "programme/BENCH", ["title": "Benchmark programme", "start": "2026-01-01", "end": "2030-12-31", "owner": "organisation/GOV"])
+        add("DecisionRecorded", "decision/D0", ["title": "Budget", "kind": "budget", "authority": "organisation/GOV", "reference": "No. 0",
+                                               "decidedOn": "2026-01-01", "authorises": "everything", "programme": "programme/BENCH"])
+        for d in 0..<10 {
+            add("ComponentDefined", "component/C\(d)", ["programme": "programme/BENCH", "level": "direction", "title": .string("Direction \(d)"), "accountable": "organisation/GOV"])
+        }
+        for i in 0..<Self.indicators {
+            add("IndicatorDefined", "indicator/I\(i)", ["component": .string("component/C\(i % 10)"), "name": .string("Indicator \(i)"), "unit": "units",
+                                                       "measure": "unit", "higherIsBetter": .bool(i % 3 != 0), "baseline": ["value": "10", "year": 2025]])
+        }
+        for a in 0..<Self.allocations {
+            let amount = 1_000_000 + a * 1_000
+            amounts.append(amount)
+            add("FundingAllocated", "allocation/A\(a)", ["component": .string("component/C\(a % 10)"), "amount": .string("\(amount).00"), "currency": "KZT",
+                                                        "fiscalYear": .integer(Int64(2026 + a % 5)), "source": "state-budget", "funder": "organisation/GOV", "decision": "decision/D0"])
+        }
+        for m in 0..<Self.milestones {
+            let date = 20_454 + Int64(30 + m * 10)
+            planned.append(date)
+            add("MilestoneScheduled", "milestone/M\(m)", ["component": .string("component/C\(m % 10)"), "title": .string("Milestone \(m)"),
+                                                         "plannedDate": .string(CalendarDate(daysSinceEpoch: date).description)])
+        }
+    }
+
+    mutating func next() {
+        if rng.below(200) == 0, day < 22_279 { day += 1 }   // time moves on; 2030-12-31 is day 22279
+        let roll = rng.below(100)
+        let backDated = rng.below(20) == 0 ? max(20_454, day - Int64(rng.below(90))) : day
+        switch roll {
+        case 0..<40:
+            let i = rng.below(Self.indicators)
+            add("IndicatorMeasured", "indicator/I\(i)", ["year": .integer(Int64(2026 + rng.below(5))), "value": .string("\(rng.below(1000)).\(rng.below(10))")], effective: backDated)
+        case 40..<60:
+            let a = rng.below(Self.allocations)
+            switch rng.below(10) {
+            case 0..<5: add("DisbursementRecorded", "allocation/A\(a)", ["amount": .string("\(1 + rng.below(5000)).00"), "currency": "KZT"], effective: backDated)
+            case 5..<8: add("ExpenditureRecorded", "allocation/A\(a)", ["amount": .string("\(1 + rng.below(5000)).50"), "currency": "KZT", "description": "spending"], effective: backDated)
+            default:
+                let next = amounts[a] + 1 + rng.below(1000)
+                add("FundingRevised", "allocation/A\(a)", ["amount": .string("\(next).00"), "previousAmount": .string("\(amounts[a]).00"), "currency": "KZT", "decision": "decision/D0"])
+                amounts[a] = next
+            }
+        case 60..<75:
+            let i = rng.below(Self.indicators), year = 2026 + rng.below(5), value = rng.below(10_000)
+            if let previous = targets[i]?[year] {
+                let v = previous == value ? value + 1 : value
+                add("TargetChanged", "indicator/I\(i)", ["year": .integer(Int64(year)), "value": .string("\(v)"), "previousValue": .string("\(previous)"),
+                                                       "reason": "benchmark revision", "decision": "decision/D0"])
+                targets[i]?[year] = v
+            } else {
+                add("TargetSet", "indicator/I\(i)", ["year": .integer(Int64(year)), "value": .string("\(value)"), "decision": "decision/D0"])
+                targets[i, default: [:]][year] = value
+            }
+        case 75..<90:
+            let m = rng.below(Self.milestones)
+            var to = 20_454 + Int64(rng.below(1_800))
+            if to == planned[m] { to += 1 }
+            add("MilestoneRescheduled", "milestone/M\(m)", ["plannedDate": .string(CalendarDate(daysSinceEpoch: to).description),
+                                                           "previousDate": .string(CalendarDate(daysSinceEpoch: planned[m]).description), "decision": "decision/D0"])
+            planned[m] = to
+        default:
+            decisions += 1
+            add("DecisionRecorded", "decision/D\(decisions)", ["title": .string("Decision \(decisions)"), "kind": "amendment", "authority": "organisation/GOV",
+                                                              "reference": .string("No. \(decisions)"), "decidedOn": .string(CalendarDate(daysSinceEpoch: day).description),
+                                                              "authorises": "a change", "programme": "programme/BENCH"])
+        }
+    }
+}
+
+/// SplitMix64, seeded: the same seed gives the same history.
+struct BenchRandom {
+    let seed: UInt64
+    var state: UInt64
+    init(seed: UInt64) { self.seed = seed; state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
