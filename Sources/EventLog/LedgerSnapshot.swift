@@ -8,10 +8,18 @@ import LMDB
 public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     public let unsafeHandle: OpaquePointer
     let log: EventLog
+    /// The sequence number the event being checked will get if it is accepted.
+    public let sequence: UInt64
 
-    init(handle: OpaquePointer, log: EventLog) {
+    init(handle: OpaquePointer, log: EventLog, sequence: UInt64) {
         self.unsafeHandle = handle
         self.log = log
+        self.sequence = sequence
+    }
+
+    /// The sequence number of the event with this id, if the log holds it.
+    public func sequence(ofEvent id: UUID) throws -> UInt64? {
+        try value(in: log.ids, forKey: Key.uuid(id)).map { $0.withUnsafeBytes { Key.decodeSequence($0) } }
     }
 
     /// The stream's version: how many events it holds (0 when it does not exist).

@@ -49,6 +49,11 @@ public enum EntityState: Sendable, Equatable {
     }
 
     public static func apply(_ event: ProgrammeEvent, at recorded: RecordedEvent, to state: EntityState?) throws -> EntityState? {
+        try apply(event, effective: recorded.effective, sequence: recorded.sequence, to: state)
+    }
+
+    /// Applies one event, given its effective date and (for error messages) its sequence number.
+    public static func apply(_ event: ProgrammeEvent, effective: CalendarDate, sequence: UInt64, to state: EntityState?) throws -> EntityState? {
         switch (event, state) {
         case (.programmeDefined(let p), nil): return .programme(p)
         case (.componentDefined(let p), nil): return .component(p)
@@ -64,11 +69,11 @@ public enum EntityState: Sendable, Equatable {
             s.apply(event)
             return .allocation(s)
         case (_, .milestone(var s)):
-            s.apply(event, effective: recorded.effective)
+            s.apply(event, effective: effective)
             return .milestone(s)
         default:
             // Anything else on a stream was refused at append; a stored one means a damaged log.
-            throw EventLogError.damaged(sequence: recorded.sequence, reason: "\(recorded.type) cannot follow the stream's earlier events")
+            throw EventLogError.damaged(sequence: sequence, reason: "\(event.typeName) cannot follow the stream's earlier events")
         }
     }
 

@@ -4,15 +4,17 @@ import Foundation
 /// Entity states the rules have already folded, so that checking an event costs the events added to
 /// its stream since, not the whole stream.
 ///
-/// An entry remembers the stream version it was folded to and that event's sequence number and leaf
-/// hash. It is used only when the ledger still holds exactly that event there: a state folded inside a
-/// batch that was then rolled back never matches again. New events are applied on top of it unless one
-/// of them is a correction, which refolds the stream.
+/// An entry remembers the stream version it was folded to and that event's sequence number and id. It
+/// is used only when the ledger holds that very event at that version and sequence number: a state
+/// recorded for an event of a batch that was then rolled back never matches again. New events are
+/// applied on top of it unless one of them is a correction, which refolds the stream. After an event
+/// passes the rules, ``record(_:of:version:sequence:id:)`` keeps the state it leads to, so the next
+/// event of the stream decodes nothing.
 final class EntityStateCache: @unchecked Sendable {
     private struct Entry {
         var version: UInt64
         var sequence: UInt64
-        var leaf: [UInt8]
+        var id: UUID
         var state: EntityState
     }
 
@@ -27,29 +29,43 @@ final class EntityStateCache: @unchecked Sendable {
         lock.lock()
         let cached = entries[stream]
         lock.unlock()
+        if let cached, cached.version == version, try holds(cached, stream, ledger) { return cached.state }
         var state: EntityState?
-        if let cached, cached.version <= version,
-           try ledger.sequence(of: stream, version: cached.version) == cached.sequence,
-           try ledger.leafHash(at: cached.sequence) == cached.leaf {
+        var last: RecordedEvent?
+        if let cached, cached.version < version, try holds(cached, stream, ledger) {
             state = cached.state
-            if cached.version < version {
-                let newer = try ledger.events(in: stream, afterVersion: cached.version)
-                if newer.contains(where: { $0.type == EventCorrected.typeName }) {
-                    state = try EntityState.fold(try ledger.events(in: stream))
-                } else {
-                    for event in newer { state = try EntityState.apply(try Self.decode(event), at: event, to: state) }
-                }
+            let newer = try ledger.events(in: stream, afterVersion: cached.version)
+            if newer.contains(where: { $0.type == EventCorrected.typeName }) {
+                let all = try ledger.events(in: stream)
+                state = try EntityState.fold(all)
+                last = all.last
+            } else {
+                for event in newer { state = try EntityState.apply(try Self.decode(event), at: event, to: state) }
+                last = newer.last
             }
         } else {
-            state = try EntityState.fold(try ledger.events(in: stream))
+            let all = try ledger.events(in: stream)
+            state = try EntityState.fold(all)
+            last = all.last
         }
-        if let state, let sequence = try ledger.sequence(of: stream, version: version), let leaf = try ledger.leafHash(at: sequence) {
-            lock.lock()
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[stream] = Entry(version: version, sequence: sequence, leaf: leaf, state: state)
-            lock.unlock()
-        }
+        if let state, let last { store(Entry(version: last.version, sequence: last.sequence, id: last.id, state: state), for: stream) }
         return state
+    }
+
+    /// Keeps `state` as the stream's state after the event `id`, about to be written at `version` and `sequence`.
+    func record(_ state: EntityState, of stream: StreamName, version: UInt64, sequence: UInt64, id: UUID) {
+        store(Entry(version: version, sequence: sequence, id: id, state: state), for: stream)
+    }
+
+    private func holds(_ entry: Entry, _ stream: StreamName, _ ledger: borrowing LedgerSnapshot) throws -> Bool {
+        try ledger.sequence(of: stream, version: entry.version) == entry.sequence && ledger.sequence(ofEvent: entry.id) == entry.sequence
+    }
+
+    private func store(_ entry: Entry, for stream: StreamName) {
+        lock.lock()
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[stream] = entry
+        lock.unlock()
     }
 
     static func decode(_ event: RecordedEvent) throws -> ProgrammeEvent {

