@@ -91,7 +91,7 @@ public struct JSONFields: Sendable {
 
     public func optionalUUID(_ key: String) throws(FieldError) -> UUID? {
         guard let s = try optionalString(key) else { return nil }
-        guard s.utf8.count == 36, let u = UUID(uuidString: s) else {
+        guard let u = UUID(text: s) else {
             throw FieldError(field: fieldPath(key), "expected a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, got \"\(s.prefix(40))\"")
         }
         return u
@@ -120,5 +120,46 @@ public struct JSONFields: Sendable {
 
 extension UUID {
     /// Lower-case text, as the canonical encoding writes it.
-    public var canonicalString: String { uuidString.lowercased() }
+    public var canonicalString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        withUnsafeBytes(of: uuid) { bytes in
+            for (i, b) in bytes.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(digits[Int(b >> 4)])
+                out.append(digits[Int(b & 0xF)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses `8-4-4-4-12` hexadecimal text, either case; `nil` otherwise. Hand-written: Foundation's
+    /// `UUID(uuidString:)` goes through `sscanf`, which showed in profiles of replay.
+    public init?(text: String) {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var count = 0
+        var index = 0
+        for c in text.utf8 {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard c == UInt8(ascii: "-") else { return nil }
+                index += 1
+                continue
+            }
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x61...0x66: v = c - 0x61 + 10
+            case 0x41...0x46: v = c - 0x41 + 10
+            default: return nil
+            }
+            guard count < 32 else { return nil }
+            bytes[count / 2] |= count % 2 == 0 ? v << 4 : v
+            count += 1
+            index += 1
+        }
+        guard count == 32, index == 36 else { return nil }
+        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
 }

@@ -84,7 +84,8 @@ public struct JSONParser {
             guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
             index += 1
             var members: [(String, JSONValue)] = []
-            var seen = Set<String>()
+            // Objects are small: a linear scan finds duplicates faster than hashing every name.
+            var seen: Set<String>? = nil
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
@@ -94,7 +95,12 @@ public struct JSONParser {
                 }
                 let keyOffset = index
                 let key = try string()
-                guard seen.insert(key).inserted else { throw error("duplicate member \"\(key)\"", at: keyOffset) }
+                if members.count < 16 {
+                    if members.contains(where: { $0.0 == key }) { throw error("duplicate member \"\(key)\"", at: keyOffset) }
+                } else {
+                    if seen == nil { seen = Set(members.map(\.0)) }
+                    guard seen?.insert(key).inserted ?? true else { throw error("duplicate member \"\(key)\"", at: keyOffset) }
+                }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1

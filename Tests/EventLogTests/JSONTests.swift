@@ -1,3 +1,4 @@
+import Foundation
 import EventLog
 import PropertyBased
 import Testing
@@ -91,5 +92,28 @@ import Testing
         for bad in ["2027-03-01T25:00Z", "2027-03-01T12:00", "2027-03-01T12:00:00.1234567Z", "x"] {
             #expect(Timestamp(bad) == nil, "\(bad)")
         }
+    }
+}
+
+@Suite struct UUIDTextTests {
+    @Test func parsesEitherCaseAndWritesLowerCase() throws {
+        for _ in 0..<200 {
+            let u = UUID()
+            #expect(UUID(text: u.uuidString) == u)
+            #expect(UUID(text: u.uuidString.lowercased()) == u)
+            #expect(u.canonicalString == u.uuidString.lowercased())
+        }
+        for bad in ["", "0f8fad5b-d9cb-469f-a165-70867728950", "0f8fad5b-d9cb-469f-a165-70867728950e0", "0f8fad5bd9cb-469f-a165-70867728950e-",
+                    "0f8fad5b-d9cb-469f-a165-70867728950g", "{0f8fad5b-d9cb-469f-a165-70867728950e}", "0f8fad5b-d9cb-469f-a1657-0867728950e"] {
+            #expect(UUID(text: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func duplicateMembersAreFoundInLargeObjectsToo() {
+        let many = (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect((try? JSONParser.parse("{" + many + "}")) != nil)
+        #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse("{" + many + ",\"k3\":1}") }
+        #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse("{" + many + ",\"k19\":1}") }
+        #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse("{\"a\":1,\"a\":2}") }
     }
 }
