@@ -35,7 +35,7 @@ struct CrashCycles: ParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let log = try EventLog(path: Ledger.logPath(in: ledger), configuration: { var c = EventLog.Configuration(); c.readOnly = true; return c }())
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var killedWhileWorking = [0, 0, 0], completed = [0, 0, 0], acknowledged = 0
         let started = Date()
         for cycle in 0..<cycles {

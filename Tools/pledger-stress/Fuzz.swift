@@ -22,7 +22,7 @@ struct Fuzz: ParsableCommand {
         let files = try FileManager.default.contentsOfDirectory(atPath: corpus).sorted()
         let seeds = try files.map { Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/" + $0))) }.filter { !$0.isEmpty }
         guard !seeds.isEmpty else { throw ValidationError("the corpus \(corpus) holds no input") }
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var accepted = 0
         let started = Date()
         for i in 0..<inputs {
@@ -35,20 +35,6 @@ struct Fuzz: ParsableCommand {
     }
 }
 
-/// SplitMix64: small, fast, seeded.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-}
-
 enum Mutator {
     static let tokens: [[UInt8]] = [
         "{", "}", "[", "]", "\"", "\\", "\\u", "\\ud800", ":", ",", "-", "0", "9007199254740993", "1e308", "1.5", "null", "true",
@@ -56,7 +42,7 @@ enum Mutator {
         "— ", "+", "=", String(repeating: "[", count: 70), "2026-02-30", "9999-12-31T23:59:59.999999Z", "\u{FEFF}",
     ].map { Array($0.utf8) } + [[0xC3, 0x28], [0xFF], [0xED, 0xA0, 0x80]]
 
-    static func mutate(_ input: [UInt8], others: [[UInt8]], rng: inout SplitMix) -> [UInt8] {
+    static func mutate(_ input: [UInt8], others: [[UInt8]], rng: inout SeededRandom) -> [UInt8] {
         var b = input
         for _ in 0..<(1 + rng.below(4)) {
             switch rng.below(8) {

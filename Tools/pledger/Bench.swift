@@ -63,7 +63,7 @@ struct Bench: ParsableCommand {
         }
 
         // State at a date, as known now (snapshots), and at (as-of, known-at) pairs (log folds).
-        var rng = BenchRandom(seed: seed &+ 1)
+        var rng = SeededRandom(seed: seed &+ 1)
         func randomDate() -> CalendarDate { CalendarDate(daysSinceEpoch: 20_454 + Int64(rng.below(1_826))) }
         var now: [Double] = []
         for _ in 0..<queries {

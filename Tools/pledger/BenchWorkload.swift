@@ -8,7 +8,7 @@ import Programme
 /// 10 % decisions (each decision is an entity, so decisions add streams) — every one valid under the
 /// programme rules, canonical size about 500–700 bytes.
 struct BenchWorkload {
-    var rng: BenchRandom
+    var rng: SeededRandom
     var events: [ProposedEvent] = []
     var targets: [Int: [Int: Int]] = [:]
     var amounts: [Int] = []
@@ -18,7 +18,7 @@ struct BenchWorkload {
 
     static let indicators = 400, allocations = 200, milestones = 150
 
-    init(seed: UInt64) { rng = BenchRandom(seed: seed) }
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
     mutating func filler() -> String {
         String(repeating: "programme ledger benchmark ", count: 3 + rng.below(6))
@@ -109,19 +109,4 @@ struct BenchWorkload {
                                                               "authorises": "a change", "programme": "programme/BENCH"])
         }
     }
-}
-
-/// SplitMix64, seeded: the same seed gives the same history.
-struct BenchRandom {
-    let seed: UInt64
-    var state: UInt64
-    init(seed: UInt64) { self.seed = seed; state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
