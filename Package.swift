@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PledgerCLITests",
-            dependencies: ["pledger", "pledger-stress", "EventLog", "TestSupport"],
+            dependencies: ["pledger", "pledger-stress", "EventLog", "Programme", "TestSupport"],
             path: "Tests/PledgerCLITests"
         ),
     ]

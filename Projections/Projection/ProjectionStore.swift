@@ -7,7 +7,6 @@ import LMDB
 public final class ProjectionStore: @unchecked Sendable {
     public let environment: Environment
     let checkpoints: Database
-    private var databases: [String: Database] = [:]
 
     /// The databases of every projection, opened together at start.
     public static let databaseNames = ["checkpoints", "state-snapshots", "audit"]
@@ -21,7 +20,6 @@ public final class ProjectionStore: @unchecked Sendable {
         options.readOnly = readOnly
         options.mapSize = 1 << 30
         environment = try Environment(path: path, options: options, databases: Self.databaseNames.map { Database.Spec($0) })
-        for name in Self.databaseNames { databases[name] = try environment.database(name) }
         checkpoints = try environment.database("checkpoints")
     }
 

@@ -21,9 +21,7 @@ public struct CatchUpReader: Sendable {
     /// Up to `limit` events from the current position; empty when the reader has caught up.
     @available(*, noasync, message: "reading holds a transaction")
     public mutating func next(limit: Int = 512) throws -> [RecordedEvent] {
-        let batch = try log.read(from: position, direction: .forward, filter: filter, limit: limit)
-        if let last = batch.last { position = last.sequence + 1 }
-        return batch
+        try pollOnce(limit: limit)
     }
 
     /// An endless sequence of events from the current position: everything already there, then each
@@ -50,17 +48,11 @@ public struct CatchUpReader: Sendable {
         }
     }
 
-    /// ``next(limit:)`` for use from an async context: it runs to completion without suspending.
-    mutating func pollOnce() throws -> [RecordedEvent] {
-        let batch = try log.readSync(from: position, filter: filter, limit: 512)
+    /// ``next(limit:)`` without the `noasync` mark, for ``events(pollInterval:)``: the read transaction
+    /// opens and closes inside this call and never crosses an `await`.
+    mutating func pollOnce(limit: Int = 512) throws -> [RecordedEvent] {
+        let batch = try log.read(from: position, direction: .forward, filter: filter, limit: limit)
         if let last = batch.last { position = last.sequence + 1 }
         return batch
-    }
-}
-
-extension EventLog {
-    /// A synchronous read callable from async code: the transaction opens and closes inside this call.
-    func readSync(from start: UInt64, filter: Filter, limit: Int) throws -> [RecordedEvent] {
-        try read(from: start, direction: .forward, filter: filter, limit: limit)
     }
 }

@@ -1,6 +1,6 @@
 /// SplitMix64: a small, fast, seeded generator for the synthetic histories and inputs that benchmarks
 /// and fuzzing need. The same seed always gives the same sequence, so every run can be repeated.
-public struct SeededRandom: Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     public let seed: UInt64
     private var state: UInt64
 

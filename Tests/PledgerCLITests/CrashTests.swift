@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Programme
 import TestSupport
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
     @Test func killedWritersLoseNoAcknowledgedBatchAndLeaveNoHalfBatch() throws {
         let dir = try TemporaryDirectory()
         let logPath = dir.path + "/log"
-        var random = SeededGenerator(seed: 20_260_127)
+        var random = SeededRandom(seed: 20_260_127)
         var acknowledged: [Int: (UInt64, UInt64)] = [:]
         var killsDuringWrites = 0
         var ids = Set<UUID>()

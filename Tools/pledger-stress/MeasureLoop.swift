@@ -16,14 +16,9 @@ struct MeasureLoop: ParsableCommand {
     func run() throws {
         guard batchSize > 0 else { throw ValidationError("BATCH_SIZE must be positive") }
         let ledger = try Ledger(path: self.ledger)
-        var batch = 0
-        while batch < maxBatches {
-            let events = (0..<batchSize).map { MeasureEvents.event(seed: seed, batch: batch, index: $0) }
-            let positions = try ledger.append(events)
-            guard let first = positions.first, let last = positions.last else { break }
-            announce("committed \(batch) \(first.sequence) \(last.sequence)")
-            batch += 1
-        }
+        try appendBatches(from: 0, below: maxBatches,
+                          make: { batch in (0..<batchSize).map { MeasureEvents.event(seed: seed, batch: batch, index: $0) } },
+                          append: { try ledger.append($0) })
     }
 }
 

@@ -17,6 +17,19 @@ func announce(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
+/// Appends batches `first`, `first + 1`, … below `end`, each made by `make` and written by `append`, and
+/// announces `committed BATCH FIRST LAST` after each durable commit.
+func appendBatches(from first: Int, below end: Int, make: (Int) -> [ProposedEvent],
+                   append: ([ProposedEvent]) throws -> [AppendedPosition]) throws {
+    var batch = first
+    while batch < end {
+        let positions = try append(make(batch))
+        guard let head = positions.first, let last = positions.last else { return }
+        announce("committed \(batch) \(head.sequence) \(last.sequence)")
+        batch += 1
+    }
+}
+
 struct AppendLoop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "append-loop",
@@ -31,14 +44,9 @@ struct AppendLoop: ParsableCommand {
     func run() throws {
         guard batchSize > 0 else { throw ValidationError("BATCH_SIZE must be positive") }
         let log = try EventLog.create(at: self.log)
-        var batch = Int(try log.head().sequence) / batchSize
-        while batch < maxBatches {
-            let events = (0..<batchSize).map { StressEvents.event(seed: seed, batch: batch, index: $0) }
-            let positions = try log.append(events)
-            guard let first = positions.first, let last = positions.last else { break }
-            announce("committed \(batch) \(first.sequence) \(last.sequence)")
-            batch += 1
-        }
+        try appendBatches(from: Int(try log.head().sequence) / batchSize, below: maxBatches,
+                          make: { batch in (0..<batchSize).map { StressEvents.event(seed: seed, batch: batch, index: $0) } },
+                          append: { try log.append($0) })
     }
 }
 
