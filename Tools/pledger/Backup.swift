@@ -14,15 +14,7 @@ struct Backup: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard !FileManager.default.fileExists(atPath: destination) else { throw CLIError.invalid("\(destination) already exists; a backup goes into a new directory") }
-            let log = try ledger.open(readOnly: true).log
-            do {
-                try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                try log.backup(to: Ledger.logPath(in: destination))
-            } catch {
-                throw CLIError.cannotWrite(destination, CLIError.explain(error))
-            }
-            let copy = try EventLog(path: Ledger.logPath(in: destination), configuration: { var c = EventLog.Configuration(); c.readOnly = true; return c }())
-            let head = try copy.verify()
+            let head = try copyVerified(try ledger.open(readOnly: true).log, into: destination)
             print("Backed up \(head.size) events to \(destination); the copy verifies, root \(Hex.encode(head.root)).")
         }
     }
@@ -42,18 +34,23 @@ struct Restore: ParsableCommand {
             guard !FileManager.default.fileExists(atPath: ledger.path) else { throw CLIError.invalid("\(ledger.path) already exists; restore into a new directory") }
             let source: EventLog
             do {
-                source = try EventLog(path: Ledger.logPath(in: backup), configuration: { var c = EventLog.Configuration(); c.readOnly = true; return c }())
+                source = try Ledger(path: backup, readOnly: true).log
             } catch {
                 throw CLIError.cannotRead(backup, "not a pledger backup (\(CLIError.explain(error)))")
             }
-            do {
-                try FileManager.default.createDirectory(atPath: ledger.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                try source.backup(to: ledger.logPath)
-            } catch {
-                throw CLIError.cannotWrite(ledger.path, CLIError.explain(error))
-            }
-            let head = try ledger.open(readOnly: true).log.verify()
+            let head = try copyVerified(source, into: ledger.path)
             print("Restored \(head.size) events to \(ledger.path); the ledger verifies, root \(Hex.encode(head.root)).")
         }
     }
+}
+
+/// Copies `log` into a new ledger directory (mode 0700) and verifies the copy: what backup and restore share.
+func copyVerified(_ log: EventLog, into directory: String) throws -> TreeHead {
+    do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try log.backup(to: Ledger.logPath(in: directory))
+    } catch {
+        throw CLIError.cannotWrite(directory, CLIError.explain(error))
+    }
+    return try Ledger(path: directory, readOnly: true).log.verify()
 }
