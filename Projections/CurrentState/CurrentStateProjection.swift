@@ -6,24 +6,82 @@ import Projection
 /// Keeps, for every entity, its state after each effective date as known now, so that "the programme as
 /// of any date" is one seek per entity rather than a replay of the log.
 ///
-/// Snapshot keys are `stream 0x00 YYYY-MM-DD`; values the canonical JSON of the entity state. A new
-/// event rewrites the snapshots of its stream (a back-dated event or a correction changes dates before it).
+/// `state-snapshots` keys are `stream 0x00 YYYY-MM-DD`; values the canonical JSON of the entity state.
+/// `state-events` indexes the events applied, by stream and effective date (`stream 0x00 YYYY-MM-DD`
+/// + big-endian seq → nothing; `stream 0x01` marks a stream with a correction), so that a back-dated
+/// event is applied from the snapshot before its date with only the events after it, not the whole stream.
 public struct CurrentStateProjection: Projection {
     public let name = "current-state"
-    public let databases = ["state-snapshots"]
+    public let databases = ["state-snapshots", "state-events"]
 
     public init() {}
 
     public func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let snapshots = try store.database("state-snapshots")
+        let index = try store.database("state-events")
         let last = events.last?.sequence ?? 0
         var byStream: [StreamName: [RecordedEvent]] = [:]
         for e in events { byStream[e.stream, default: []].append(e) }
         for (stream, new) in byStream.sorted(by: { $0.key < $1.key }) {
-            if try Self.extend(stream, with: new, in: txn, snapshots) { continue }
+            for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
+            if new.contains(where: { $0.type == EventCorrected.typeName }) {
+                try txn.put([], forKey: Self.correctedKey(stream), in: index)
+            } else {
+                if try Self.extend(stream, with: new, in: txn, snapshots) { continue }
+                if try Self.redo(stream, with: new, log: log, in: txn, snapshots, index) { continue }
+            }
             let history = try log.events(in: stream).filter { $0.sequence <= last }
             try Self.replaceSnapshots(of: stream, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots)
         }
+    }
+
+    static func indexKey(_ stream: StreamName, _ date: CalendarDate, _ seq: UInt64) -> [UInt8] {
+        CompositeKey.make(stream.rawValue, date.description) + withUnsafeBytes(of: seq.bigEndian, Array.init)
+    }
+
+    static func correctedKey(_ stream: StreamName) -> [UInt8] { Array(stream.rawValue.utf8) + [1] }
+
+    /// A back-dated event on a stream without corrections: start from the snapshot before the earliest
+    /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
+    /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
+    /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
+    static func redo(_ stream: StreamName, with new: [RecordedEvent], log: EventLog, in txn: borrowing WriteTransaction,
+                     _ snapshots: Database, _ index: Database) throws -> Bool {
+        guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
+        let prefix = CompositeKey.prefix(stream.rawValue)
+        let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
+        let base: EntityState? = try txn.withCursor(snapshots) { c in
+            guard let e = try c.seek(atMost: CompositeKey.make(stream.rawValue, dayBefore.description)), e.key.starts(with: prefix) else { return nil }
+            return try EntityState(json: try JSONParser.parse(e.value))
+        }
+        guard var state = base else { return false }
+        let newSequences = Set(new.map(\.sequence))
+        var earlier: [UInt64] = []
+        try txn.withCursor(index) { c in
+            let start = CompositeKey.make(stream.rawValue, from.description)
+            var entry = try c.seek(atLeast: start)
+            while let e = entry, e.key.count == prefix.count + 18, e.key.starts(with: prefix) {
+                let seq = e.key.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
+                if !newSequences.contains(seq) { earlier.append(seq) }
+                entry = try c.next()
+            }
+        }
+        let events = (try log.events(at: earlier) + new).sorted(by: EntityState.validTimeOrder)
+        var i = 0
+        while i < events.count {
+            let date = events[i].effective
+            while i < events.count, events[i].effective == date {
+                let payload: ProgrammeEvent
+                do { payload = try ProgrammeEvent.decode(events[i]) } catch {
+                    throw EventLogError.damaged(sequence: events[i].sequence, reason: "\(error)")
+                }
+                guard let next = try EntityState.apply(payload, at: events[i], to: state) else { return false }
+                state = next
+                i += 1
+            }
+            try txn.put(CanonicalJSON.encode(state.json), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+        }
+        return true
     }
 
     /// The common case in one step: new events that take effect no earlier than the stream's latest

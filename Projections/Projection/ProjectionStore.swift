@@ -9,7 +9,15 @@ public final class ProjectionStore: @unchecked Sendable {
     let checkpoints: Database
 
     /// The databases of every projection, opened together at start.
-    public static let databaseNames = ["checkpoints", "state-snapshots", "audit"]
+    public static let databaseNames = ["checkpoints", "state-snapshots", "state-events", "audit"]
+
+    /// The layout of the stored data. A store written in another layout is emptied when opened for
+    /// writing (and rebuilt by the next catch-up); opened read-only, its checkpoints count as 0, so the
+    /// queries fold the log instead of trusting it.
+    public static let layout: UInt64 = 2
+    static let layoutKey = Array("(layout)".utf8)
+    /// Whether the store's layout is ``layout``.
+    public private(set) var current = true
 
     /// Opens (creating it unless `readOnly`) the store at `path`.
     public init(path: String, readOnly: Bool = false) throws {
@@ -21,6 +29,14 @@ public final class ProjectionStore: @unchecked Sendable {
         options.mapSize = 1 << 30
         environment = try Environment(path: path, options: options, databases: Self.databaseNames.map { Database.Spec($0) })
         checkpoints = try environment.database("checkpoints")
+        let found = try environment.read { txn in try txn.value(in: checkpoints, forKey: Self.layoutKey) }
+        let layout = withUnsafeBytes(of: Self.layout.bigEndian, Array.init)
+        guard found != layout else { return }
+        if readOnly { current = false; return }
+        try environment.write { txn in
+            for name in Self.databaseNames { try Self.clear(try environment.database(name), in: txn) }
+            try txn.put(layout, forKey: Self.layoutKey, in: checkpoints)
+        }
     }
 
     public func database(_ name: String) throws -> Database { try environment.database(name) }
@@ -31,7 +47,7 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     func checkpoint(of name: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
-        guard let v = try txn.value(in: checkpoints, forKey: Array(name.utf8)), v.count == 8 else { return 0 }
+        guard current, let v = try txn.value(in: checkpoints, forKey: Array(name.utf8)), v.count == 8 else { return 0 }
         return v.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
@@ -54,12 +70,7 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// Removes every entry of `database`.
     static func clear(_ database: Database, in txn: borrowing WriteTransaction) throws {
-        var keys: [[UInt8]] = []
-        try txn.withCursor(database) { c in
-            var e = try c.first()
-            while let entry = e { keys.append(Array(entry.key)); e = try c.next() }
-        }
-        for k in keys { try txn.delete(k, in: database) }
+        try txn.removeAll(in: database)
     }
 }
 
@@ -81,27 +92,56 @@ extension Projection {
     @available(*, noasync, message: "catching up writes the store")
     public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, through limit: UInt64? = nil,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws {
-        let head = min(try log.head().sequence, limit ?? .max)
-        var from = try store.checkpoint(of: name)
-        let start = from
-        while from < head {
-            let batch = try log.read(from: from + 1, limit: Int(min(UInt64(batchSize), head - from)))
-            guard let last = batch.last else { break }
-            try store.environment.write { txn in
-                try apply(batch, from: log, store: store, in: txn)
-                try store.setCheckpoint(last.sequence, of: name, in: txn)
-            }
-            from = last.sequence
-            progress?(from - start, head - start)
-        }
+        try ProjectionSet([self]).catchUp(log: log, store: store, batchSize: batchSize, through: limit, progress: progress)
     }
 
     /// Forgets the projection's state and applies the whole log again from event 1.
     @available(*, noasync, message: "rebuilding writes the store")
     public func rebuild(log: EventLog, store: ProjectionStore, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        try ProjectionSet([self]).rebuild(log: log, store: store, progress: progress)
+    }
+}
+
+/// Several projections caught up together: each batch of events is read and decoded once and applied to
+/// every projection behind it, in one write transaction that also moves their checkpoints.
+public struct ProjectionSet: Sendable {
+    public let members: [any Projection]
+
+    public init(_ members: [any Projection]) { self.members = members }
+
+    /// Applies every event after each member's checkpoint, in batches; `progress` sees (done, total).
+    @available(*, noasync, message: "catching up writes the store")
+    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, through limit: UInt64? = nil,
+                        progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        let head = min(try log.head().sequence, limit ?? .max)
+        var checkpoints = try members.map { try store.checkpoint(of: $0.name) }
+        guard var from = checkpoints.min() else { return }
+        let start = from
+        while from < head {
+            let batch = try log.read(from: from + 1, limit: Int(min(UInt64(batchSize), head - from)))
+            guard let last = batch.last else { break }
+            try store.environment.write { txn in
+                for (i, p) in members.enumerated() where checkpoints[i] < last.sequence {
+                    let behind = checkpoints[i]
+                    let events = (batch.first?.sequence ?? 0) > behind ? batch : batch.filter { $0.sequence > behind }
+                    try p.apply(events, from: log, store: store, in: txn)
+                    try store.setCheckpoint(last.sequence, of: p.name, in: txn)
+                }
+            }
+            for i in checkpoints.indices { checkpoints[i] = max(checkpoints[i], last.sequence) }
+            from = last.sequence
+            progress?(from - start, head - start)
+        }
+    }
+
+    /// Forgets the members' state and applies the whole log again from event 1.
+    @available(*, noasync, message: "rebuilding writes the store")
+    public func rebuild(log: EventLog, store: ProjectionStore, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         try store.environment.write { txn in
-            for name in databases { try ProjectionStore.clear(try store.database(name), in: txn) }
-            try store.setCheckpoint(0, of: name, in: txn)
+            for p in members {
+                for name in p.databases { try ProjectionStore.clear(try store.database(name), in: txn) }
+                try store.setCheckpoint(0, of: p.name, in: txn)
+            }
         }
         try catchUp(log: log, store: store, progress: progress)
     }

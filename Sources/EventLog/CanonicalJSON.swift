@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writes the canonical form of a ``JSONValue``: the bytes pledger stores and hashes.
 ///
 /// The form is that of RFC 8785 (JSON Canonicalization Scheme) for pledger's value space: no white
@@ -16,9 +20,9 @@ public enum CanonicalJSON {
 
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
-        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .null: out.append(contentsOf: nullBytes)
+        case .bool(let b): out.append(contentsOf: b ? trueBytes : falseBytes)
+        case .integer(let i): writeInteger(i, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
@@ -29,7 +33,11 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            // Members usually arrive in order already: check that before paying for a sort.
+            var inOrder = true
+            var i = 1
+            while inOrder, i < members.count { inOrder = utf8Precedes(members[i - 1].0, members[i].0); i += 1 }
+            let sorted = inOrder ? members : members.sorted { utf8Precedes($0.0, $1.0) }
             for (n, (k, v)) in sorted.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 writeString(k, into: &out)
@@ -41,9 +49,47 @@ public enum CanonicalJSON {
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)
+    static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+
+    /// Bytewise order of UTF-8: the order of canonical member names.
+    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in
+            let common = min(x.count, y.count)
+            if common > 0, let base = x.baseAddress, let other = y.baseAddress {
+                let c = memcmp(base, other, common)
+                if c != 0 { return c < 0 }
+            }
+            return x.count < y.count
+        } }
+    }
+
+    /// Plain decimal, without going through `String`.
+    static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // up to 20 digits, written backwards into a small buffer
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var n = 0
+            repeat {
+                buffer[23 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            out.append(contentsOf: buffer[(24 - n)...])
+        }
+    }
 
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
+        var s = s
+        // Most strings need no escapes: copy them in one step.
+        let plain = s.withUTF8 { bytes -> Bool in
+            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain { out.append(0x22); return }
         for b in s.utf8 {
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])

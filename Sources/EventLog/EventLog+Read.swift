@@ -64,6 +64,11 @@ extension EventLog {
         return try seq.withUnsafeBytes { try event(at: Key.decodeSequence($0), in: txn) }
     }
 
+    /// The events at these sequence numbers, in the order given, read in one snapshot; missing ones are left out.
+    public func events(at sequences: [UInt64]) throws -> [RecordedEvent] {
+        try environment.read { txn in try sequences.compactMap { try event(at: $0, in: txn) } }
+    }
+
     /// The events of `stream`, oldest first.
     public func events(in stream: StreamName) throws -> [RecordedEvent] {
         try environment.read { try events(in: stream, transaction: $0) }

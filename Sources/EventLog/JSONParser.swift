@@ -16,15 +16,22 @@ public struct JSONParser {
 
     /// Parses exactly one JSON value, allowing white space around it.
     public static func parse(_ bytes: some Collection<UInt8>) throws(SyntaxError) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(SyntaxError) in
-            var parser = Cursor(bytes: buffer)
-            parser.skipWhitespace()
-            let value = try parser.value(depth: 0)
-            parser.skipWhitespace()
-            if parser.index != buffer.count { throw parser.error("unexpected data after the JSON value") }
-            return value
+        // Parse in place when the bytes are contiguous (arrays, LMDB values); copy only otherwise.
+        let inPlace: Result<JSONValue, SyntaxError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(SyntaxError) -> JSONValue in try parse(buffer: buffer) }
         }
+        if let inPlace { return try inPlace.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(SyntaxError) in try parse(buffer: buffer) }
+    }
+
+    /// Parses exactly one JSON value held in `buffer`.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> JSONValue {
+        var parser = Cursor(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        if parser.index != buffer.count { throw parser.error("unexpected data after the JSON value") }
+        return value
     }
 
     /// Parses a UTF-8 string.
@@ -180,6 +187,28 @@ public struct JSONParser {
         mutating func string() throws(SyntaxError) -> String {
             let start = index
             index += 1
+            // The common case: no escapes. Make the string straight from the input bytes; ASCII needs no
+            // validation beyond the scan.
+            var high: UInt8 = 0
+            var scan = index
+            while scan < bytes.count {
+                let b = bytes[scan]
+                if b == UInt8(ascii: "\"") {
+                    let run = UnsafeBufferPointer(rebasing: bytes[index..<scan])
+                    let s: String
+                    if high < 0x80 {
+                        s = String(decoding: run, as: UTF8.self)
+                    } else {
+                        guard let valid = String(validating: run, as: UTF8.self) else { throw error("string is not valid UTF-8", at: start) }
+                        s = valid
+                    }
+                    index = scan + 1
+                    return s
+                }
+                if b == UInt8(ascii: "\\") || b < 0x20 { break }
+                high |= b
+                scan += 1
+            }
             var out: [UInt8] = []
             var runStart = index
             while true {

@@ -42,7 +42,8 @@ public enum JSONValue: Sendable, Hashable {
     /// The member `key` of an object, or `nil`.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
+        let length = key.utf8.count
+        return members.first { $0.0.utf8.count == length && $0.0 == key }?.1
     }
 
     /// A short name of the value's kind, for error messages.

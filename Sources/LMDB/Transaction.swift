@@ -95,6 +95,12 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
         try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try put(v, forKey: k, in: database, flags: flags) } }
     }
 
+    /// Removes every key of `database`, keeping the database itself (`mdb_drop` with `del` 0): one call,
+    /// without reading the keys out.
+    public func removeAll(in database: Database) throws {
+        try check(mdb_drop(unsafeHandle, database.dbi, 0), "mdb_drop(\(database.name))")
+    }
+
     /// Removes `key` and its value; returns whether it was there.
     @discardableResult
     public func delete(_ key: [UInt8], in database: Database) throws -> Bool {

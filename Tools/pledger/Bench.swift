@@ -57,8 +57,8 @@ struct Bench: ParsableCommand {
         let store = try ProjectionStore(path: dir + "/ledger/projections")
         var peakAnon = Self.rssAnonKiB()
         let replayTime = try clock.measure {
-            for p in [CurrentStateProjection(), AuditTrailProjection()] as [any Projection] {
-                try p.rebuild(log: ledger.log, store: store) { _, _ in peakAnon = max(peakAnon, Self.rssAnonKiB()) }
+            try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).rebuild(log: ledger.log, store: store) { _, _ in
+                peakAnon = max(peakAnon, Self.rssAnonKiB())
             }
         }
 

@@ -30,7 +30,7 @@ extension LedgerOptions {
     func caughtUpStore(_ projections: [any Projection], log: EventLog) -> ProjectionStore? {
         // Read-only: no store is created or caught up; the queries fold the log.
         guard !readOnly, let store = try? ProjectionStore(path: projectionsPath) else { return nil }
-        for p in projections { guard (try? p.catchUp(log: log, store: store)) != nil else { return nil } }
+        guard (try? ProjectionSet(projections).catchUp(log: log, store: store)) != nil else { return nil }
         return store
     }
 }
