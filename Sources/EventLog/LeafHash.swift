@@ -19,6 +19,14 @@ public enum LeafHash {
         return Array(hasher.finalize())
     }
 
+    /// Writes the leaf hash of `bytes` into the 32 bytes of `out`, allocating nothing.
+    static func write(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: bytes)
+        hasher.finalize().withUnsafeBytes { out.copyMemory(from: $0) }
+    }
+
     /// Lower-case hexadecimal text of `bytes`.
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)

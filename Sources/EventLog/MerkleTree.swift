@@ -22,6 +22,15 @@ public enum MerkleTree {
         return Array(h.finalize())
     }
 
+    /// Writes the interior node over `left` and `right` (32 bytes each) into the 32 bytes of `out`.
+    static func writeInterior(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        var h = SHA256()
+        withUnsafeBytes(of: UInt8(1)) { h.update(bufferPointer: $0) }
+        h.update(bufferPointer: left)
+        h.update(bufferPointer: right)
+        h.finalize().withUnsafeBytes { out.copyMemory(from: $0) }
+    }
+
     /// The largest power of two strictly less than `n` (n ≥ 2).
     static func split(_ n: UInt64) -> UInt64 {
         var k: UInt64 = 1

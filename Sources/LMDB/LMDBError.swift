@@ -52,7 +52,9 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Throws for a non-zero LMDB return code. The operation's text is only built for an error: every
+/// cursor step and put goes through here.
 @inline(__always)
-func check(_ rc: Int32, _ operation: String) throws(LMDBError) {
-    if rc != 0 { throw LMDBError(rc, operation: operation) }
+func check(_ rc: Int32, _ operation: @autoclosure () -> String) throws(LMDBError) {
+    if rc != 0 { throw LMDBError(rc, operation: operation()) }
 }

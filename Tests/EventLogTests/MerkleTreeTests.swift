@@ -139,9 +139,13 @@ enum Naive {
 
 /// Tampering with the stored log is found, and the first bad event named.
 @Suite struct TamperTests {
-    func tampered(_ change: (borrowing WriteTransaction, Database, Database, Database) throws -> Void) throws -> VerificationFailure? {
+    func tampered(events count: Int = 20, _ change: (borrowing WriteTransaction, Database, Database, Database) throws -> Void) throws -> VerificationFailure? {
         let f = try LogFixture()
-        for i in 0..<20 { try f.log.append(event("s/\(i % 3)", value: Int64(i))) }
+        if count <= 20 {
+            for i in 0..<count { try f.log.append(event("s/\(i % 3)", value: Int64(i))) }
+        } else {
+            try f.log.append((0..<count).map { event("s/\($0 % 3)", value: Int64($0)) })
+        }
         let env = f.log.lmdb
         let events = try env.database("events"), leaves = try env.database("leaves"), tree = try env.database("tree")
         try env.write { try change($0, events, leaves, tree) }
@@ -198,6 +202,60 @@ enum Naive {
         }
         // Leaf 10 (index 9) is the right child of the level-1 node over events 9–10.
         #expect(failure?.sequence == 9 && failure?.reason.contains("tree node over events 9–10") == true)
+    }
+}
+
+/// Logs longer than one verification chunk (4,096 events) are hashed chunk by chunk on every core:
+/// the root and the named first fault must be those of the event-by-event walk.
+@Suite struct ChunkedVerifyTests {
+    func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
+    func node(_ level: UInt8, _ index: UInt64) -> [UInt8] { [level] + seq(index) }
+
+    @Test func theRootOfALongLogIsTheTreeHead() throws {
+        let f = try LogFixture()
+        try f.log.append((0..<9_000).map { event("s/\($0 % 7)", value: Int64($0)) })
+        let verified = try f.log.verify()
+        #expect(verified.size == 9_000)
+        #expect(verified.root == (try f.log.treeHead()).root)
+        #expect(verified.root == (try f.log.treeHead(size: 9_000)).root)
+    }
+
+    @Test func faultsInsideFullChunksAreNamedAsInTheWalk() throws {
+        let t = TamperTests()
+        let changed = try t.tampered(events: 9_000) { txn, events, _, _ in
+            guard var bytes = try txn.value(in: events, forKey: seq(5_000)) else { return }
+            bytes[bytes.count / 2] ^= 0x01
+            try txn.put(bytes, forKey: seq(5_000), in: events)
+        }
+        #expect(changed?.sequence == 5_000 && changed?.reason.contains("altered") == true)
+        let rewritten = try t.tampered(events: 9_000) { txn, events, leaves, _ in
+            guard var bytes = try txn.value(in: events, forKey: seq(6_000)) else { return }
+            bytes[bytes.count / 2] ^= 0x01
+            try txn.put(bytes, forKey: seq(6_000), in: events)
+            try txn.put(LeafHash.of(bytes), forKey: seq(6_000), in: leaves)
+        }
+        #expect(rewritten?.sequence == 5_999 && rewritten?.reason.contains("tree node over events 5999–6000") == true)
+        // The stored node over the whole first chunk (level 12, index 0) altered.
+        let topNode = try t.tampered(events: 9_000) { txn, _, _, tree in
+            guard var hash = try txn.value(in: tree, forKey: node(12, 0)) else { return }
+            hash[0] ^= 0x01
+            try txn.put(hash, forKey: node(12, 0), in: tree)
+        }
+        #expect(topNode?.sequence == 1 && topNode?.reason.contains("events 1–4096") == true)
+        // A stored node inside the second chunk removed.
+        let missingNode = try t.tampered(events: 9_000) { txn, _, _, tree in
+            try txn.delete(node(3, 600), in: tree)
+        }
+        #expect(missingNode?.sequence == 4_801 && missingNode?.reason.contains("events 4801–4808") == true)
+        // An event removed in the middle of a chunk: the events before it are still checked first.
+        let missing = try t.tampered(events: 9_000) { txn, events, leaves, _ in
+            guard var bytes = try txn.value(in: events, forKey: seq(4_500)) else { return }
+            bytes[bytes.count / 2] ^= 0x01
+            try txn.put(bytes, forKey: seq(4_500), in: events)
+            try txn.delete(seq(4_600), in: events)
+            try txn.delete(seq(4_600), in: leaves)
+        }
+        #expect(missing?.sequence == 4_500)
     }
 }
 
