@@ -10,18 +10,20 @@ public enum CurrentState {
     public static func report(log: EventLog, store: ProjectionStore?, slice: TimeSlice, withReceipt: Bool = false,
                               today: CalendarDate = Timestamp.now().date) throws -> StateReport {
         let resolved = try slice.resolve(in: log, today: today)
-        let states = try self.states(log: log, store: store, slice: resolved)
+        let states = try self.states(log: log, store: store, slice: resolved, kinds: StateReport.kinds)
         return StateReport(states: states, slice: resolved, receipt: withReceipt ? try Receipt(log: log, slice: resolved) : nil)
     }
 
-    /// Every entity's state in the slice.
-    public static func states(log: EventLog, store: ProjectionStore?, slice: ResolvedSlice) throws -> [StreamName: EntityState] {
+    /// Every entity's state in the slice, or that of the entities of `kinds`.
+    public static func states(log: EventLog, store: ProjectionStore?, slice: ResolvedSlice,
+                              kinds: Set<EntityKind>? = nil) throws -> [StreamName: EntityState] {
         let head = try log.head().sequence
         if let store, slice.sequence == head, try store.checkpoint(of: CurrentStateProjection().name) == head {
-            return try CurrentStateProjection.states(asOf: slice.asOf, store: store)
+            return try CurrentStateProjection.states(asOf: slice.asOf, store: store, kinds: kinds)
         }
         var out: [StreamName: EntityState] = [:]
         for stream in try log.streamNames() {
+            if let kinds, let kind = EntityReference(stream: stream)?.kind, !kinds.contains(kind) { continue }
             if let state = try EntityState.fold(stream: try log.events(in: stream), in: slice) { out[stream] = state }
         }
         return out

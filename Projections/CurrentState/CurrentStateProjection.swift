@@ -123,16 +123,23 @@ public struct CurrentStateProjection: Projection {
         }
     }
 
-    /// Every entity's state as of `date`, known now, from the snapshots.
-    public static func states(asOf date: CalendarDate, store: ProjectionStore) throws -> [StreamName: EntityState] {
+    /// Every entity's state as of `date`, known now, from the snapshots: of every kind, or of `kinds`
+    /// only (a kind not asked for is passed over with one seek, however many entities it has).
+    public static func states(asOf date: CalendarDate, store: ProjectionStore, kinds: Set<EntityKind>? = nil) throws -> [StreamName: EntityState] {
         let snapshots = try store.database("state-snapshots")
+        let day = Array(date.description.utf8)
         return try store.environment.read { txn in
             try txn.withCursor(snapshots) { c in
                 var out: [StreamName: EntityState] = [:]
                 var entry = try c.first()
                 while let e = entry, let zero = e.key.firstIndex(of: 0) {
                     let name = Array(e.key[..<zero])
-                    if let found = try c.seek(atMost: name + [0] + Array(date.description.utf8)), found.key.starts(with: name + [0]),
+                    if let kinds, let slash = name.firstIndex(of: UInt8(ascii: "/")),
+                       let kind = EntityKind(rawValue: String(decoding: name[..<slash], as: UTF8.self)), !kinds.contains(kind) {
+                        entry = try c.seek(atLeast: Array(name[...slash].dropLast()) + [UInt8(ascii: "/") + 1])
+                        continue
+                    }
+                    if let found = try c.seek(atMost: name + [0] + day), found.key.starts(with: name + [0]),
                        let stream = try? StreamName(validating: String(decoding: name, as: UTF8.self)) {
                         out[stream] = try EntityState(json: try JSONParser.parse(found.value))
                     }

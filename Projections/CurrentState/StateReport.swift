@@ -81,6 +81,9 @@ public struct StateReport: Sendable {
     }
 
     /// Builds the report from every entity's state in the slice.
+    /// The kinds of entity a report shows: decisions and organisations appear only through them.
+    public static let kinds: Set<EntityKind> = [.programme, .component, .indicator, .allocation, .milestone]
+
     public init(states: [StreamName: EntityState], slice: ResolvedSlice, receipt: Receipt?) {
         self.slice = slice
         self.receipt = receipt

@@ -25,9 +25,12 @@ extension JSONFields {
     /// An exact decimal with at most `integerDigits` digits before the point and `fractionDigits` after.
     public func decimal(_ key: String, integerDigits: Int, fractionDigits: Int) throws(FieldError) -> ExactDecimal {
         let text = try string(key)
-        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
-        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let d = ExactDecimal(text), parts[0].count <= integerDigits, parts.count < 2 || parts[1].count <= fractionDigits else {
+        // Digits before and after the point, counted on the UTF-8 bytes (ExactDecimal checks the form).
+        var before = 0, after = 0, seenPoint = false
+        for b in text.utf8 {
+            if b == UInt8(ascii: ".") { seenPoint = true } else if b != UInt8(ascii: "-") { if seenPoint { after += 1 } else { before += 1 } }
+        }
+        guard let d = ExactDecimal(text), before <= integerDigits, after <= fractionDigits else {
             throw FieldError(field: fieldPath(key), "expected an exact decimal in a string, such as \"12.5\" (no exponent, at most \(integerDigits) digits before the point and \(fractionDigits) after), got \"\(text.prefix(40))\"")
         }
         return d

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""pledger's bench figures as ratios to the peers' figures of the same run (docs/BENCHMARKS.md).
+
+usage: bench-ratios.py PEERS_RESULTS_DIR PLEDGER_BENCH_JSON > ratios.md
+PEERS_RESULTS_DIR holds raw.jsonl from ../shared/bench/run_peers.sh; the JSON is `pledger bench` output.
+"""
+import json
+import os
+import statistics
+import sys
+
+
+def main():
+    peers_dir, pledger_path = sys.argv[1], sys.argv[2]
+    rows = [json.loads(l) for l in open(os.path.join(peers_dir, "raw.jsonl")) if l.strip()]
+    ours = json.load(open(pledger_path))
+
+    def peer(name, op, n, cache=None):
+        v = [r["events_per_s"] for r in rows
+             if r.get("label_peer") == name and r.get("label_op") == op and r.get("size") == n
+             and not r.get("skipped") and (cache is None or r.get("cache") == cache)]
+        return statistics.median(v) if v else None
+
+    def single_peer(name, n):
+        # append-single runs on top of the N-event store; some harness versions record size as N
+        return peer(name, "append-single", n)
+
+    def pct(a, b):
+        return f"{100 * a / b:.1f} %" if a is not None and b else "—"
+
+    def fmt(x):
+        return f"{x:,.0f}" if x is not None else "—"
+
+    print("| N | measurement | pledger | peer (median of the run) | ratio | target | met |")
+    print("|---:|---|---:|---:|---:|---|---|")
+    by_n = {r["events"]: r for r in ours}
+    for n in sorted(by_n):
+        r = by_n[n]
+        label = f"{n:,}"
+        lm = peer("lmdb-c", "append-batch", n)
+        es = peer("eventsourcing-events", "append-batch", n)
+        a = r["appendBatchedEventsPerSecond"]
+        ok = lm and es and a >= 0.5 * lm and a >= 10 * es
+        print(f"| {label} | append, 1,000 per commit | {fmt(a)} /s | raw LMDB C {fmt(lm)} /s; eventsourcing {fmt(es)} /s "
+              f"| {pct(a, lm)} of LMDB; {a / es:.2f} × eventsourcing | ≥ 50 % of LMDB, ≥ 10 × eventsourcing | {'yes' if ok else 'no'} |"
+              if es else f"| {label} | append | {fmt(a)} /s | — | — | — | — |")
+        s1 = single_peer("lmdb-c", n)
+        s = r["singleCommitsPerSecond"]
+        print(f"| {label} | single durable commit | {fmt(s)} /s | raw LMDB C {fmt(s1)} /s | {pct(s, s1)} | ≥ 90 % | {'yes' if s1 and s >= 0.9 * s1 else 'no'} |")
+        fold = peer("lmdb-c-simdjson", "replay", n, "warm")
+        rp = r["replayEventsPerSecond"]
+        print(f"| {label} | replay + fold of all projections | {fmt(rp)} /s | C++ simdjson fold {fmt(fold)} /s (warm) | {pct(rp, fold)} | ≥ 50 % | {'yes' if fold and rp >= 0.5 * fold else 'no'} |")
+        now = r["stateAsOfKnownNowMs"]
+        print(f"| {label} | state as of a date, known now | p50 {now['p50']} ms, p99 {now['p99']} ms | — | — | p50 ≤ 1 ms, p99 ≤ 10 ms at 1M "
+              f"| {'yes' if float(now['p50']) <= 1 and float(now['p99']) <= 10 else 'no'} |")
+        at = r["stateAsOfKnownAtMs"]
+        print(f"| {label} | state at (as-of, known-at) | p50 {at['p50']} ms, p99 {at['p99']} ms | — | — | (reported) | — |")
+        v = r["verifyEventsPerSecond"]
+        print(f"| {label} | verify | {fmt(v)} /s | — | — | ≥ 1,000,000 /s | {'yes' if v >= 1_000_000 else 'no'} |")
+        inc, con = r["inclusionProofMs"], r["consistencyProofMs"]
+        print(f"| {label} | proofs | inclusion p50 {inc['p50']} ms, consistency p50 {con['p50']} ms | — | — | O(log n) | see the two sizes |")
+        mem = r["replayPeakRssAnonKiB"]
+        print(f"| {label} | peak private memory in replay | {fmt(mem)} KiB RssAnon | — | — | ≤ 64 MiB, flat in N | {'yes' if mem <= 65536 else 'no'} |")
+        print(f"| {label} | ledger on disk | {r['logBytesOnDisk'] / 1048576:,.1f} MiB, {r['bytesPerEvent']} B/event | — | — | — | — |")
+    if len(by_n) >= 2:
+        lo, hi = min(by_n), max(by_n)
+        a, b = float(by_n[lo]["stateAsOfKnownNowMs"]["p50"]), float(by_n[hi]["stateAsOfKnownNowMs"]["p50"])
+        print(f"\nState as of a date, known now: p50 grows {b / a:.2f}× from N = {lo:,} to N = {hi:,} (log₂ ratio of the sizes: {__import__('math').log2(hi) / __import__('math').log2(lo):.2f}).")
+
+
+if __name__ == "__main__":
+    main()
