@@ -6,7 +6,8 @@ import Projection
 /// Keeps, for every entity, its state after each effective date as known now, so that "the programme as
 /// of any date" is one seek per entity rather than a replay of the log.
 ///
-/// `state-snapshots` keys are `stream 0x00 YYYY-MM-DD`; values the canonical JSON of the entity state.
+/// `state-snapshots` keys are `stream 0x00 YYYY-MM-DD`; values the entity's state in the form of
+/// ``EntitySnapshot`` (its definition's JSON, then what changed since, in binary).
 /// `state-events` indexes the events applied, by stream and effective date (`stream 0x00 YYYY-MM-DD`
 /// + big-endian seq → nothing; `stream 0x01` marks a stream with a correction), so that a back-dated
 /// event is applied from the snapshot before its date with only the events after it, not the whole stream.
@@ -52,7 +53,7 @@ public struct CurrentStateProjection: Projection {
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let base: EntityState? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: CompositeKey.make(stream.rawValue, dayBefore.description)), e.key.starts(with: prefix) else { return nil }
-            return try EntityState(json: try JSONParser.parse(e.value))
+            return try EntitySnapshotDecoder.shared.decode(e.value, stream: stream)
         }
         guard var state = base else { return false }
         let newSequences = Set(new.map(\.sequence))
@@ -79,7 +80,7 @@ public struct CurrentStateProjection: Projection {
                 state = next
                 i += 1
             }
-            try txn.put(CanonicalJSON.encode(state.json), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            try txn.put(EntitySnapshot.encode(state), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
         }
         return true
     }
@@ -93,19 +94,19 @@ public struct CurrentStateProjection: Projection {
         let latest: (CalendarDate, EntityState)? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: prefix + [0xFF]), e.key.starts(with: prefix),
                   let date = CalendarDate(String(decoding: e.key[prefix.count...], as: UTF8.self)) else { return nil }
-            return (date, try EntityState(json: try JSONParser.parse(e.value)))
+            return (date, try EntitySnapshotDecoder.shared.decode(e.value, stream: stream))
         }
         guard let (lastDate, lastState) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
         var state: EntityState? = lastState
         var date = lastDate
         for event in new.sorted(by: EntityState.validTimeOrder) {
             if event.effective != date, let s = state {
-                try txn.put(CanonicalJSON.encode(s.json), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+                try txn.put(EntitySnapshot.encode(s), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
                 date = event.effective
             }
             state = try EntityState.apply(try ProgrammeEvent.decode(event), at: event, to: state)
         }
-        if let s = state { try txn.put(CanonicalJSON.encode(s.json), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots) }
+        if let s = state { try txn.put(EntitySnapshot.encode(s), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots) }
         return true
     }
 
@@ -119,31 +120,56 @@ public struct CurrentStateProjection: Projection {
         }
         for k in old { try txn.delete(k, in: snapshots) }
         for (date, state) in history {
-            try txn.put(CanonicalJSON.encode(state.json), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            try txn.put(EntitySnapshot.encode(state), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
         }
     }
 
     /// Every entity's state as of `date`, known now, from the snapshots: of every kind, or of `kinds`
     /// only (a kind not asked for is passed over with one seek, however many entities it has).
+    ///
+    /// For each entity, one seek to its first snapshot after `date` and one step back finds the snapshot
+    /// in force; when the entity has none after `date`, that seek has already found the next entity.
     public static func states(asOf date: CalendarDate, store: ProjectionStore, kinds: Set<EntityKind>? = nil) throws -> [StreamName: EntityState] {
         let snapshots = try store.database("state-snapshots")
-        let day = Array(date.description.utf8)
+        let dayAfter = Array(CalendarDate(daysSinceEpoch: date.daysSinceEpoch + 1).description.utf8)
+        let decoder = EntitySnapshotDecoder.shared
         return try store.environment.read { txn in
             try txn.withCursor(snapshots) { c in
                 var out: [StreamName: EntityState] = [:]
                 var entry = try c.first()
+                var key: [UInt8] = []
+                var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
                 while let e = entry, let zero = e.key.firstIndex(of: 0) {
-                    let name = Array(e.key[..<zero])
-                    if let kinds, let slash = name.firstIndex(of: UInt8(ascii: "/")),
-                       let kind = EntityKind(rawValue: String(decoding: name[..<slash], as: UTF8.self)), !kinds.contains(kind) {
-                        entry = try c.seek(atLeast: Array(name[...slash].dropLast()) + [UInt8(ascii: "/") + 1])
-                        continue
+                    let name = UnsafeRawBufferPointer(rebasing: e.key[..<zero])
+                    if let kinds, wantedKind.isEmpty || !(name.count > wantedKind.count && name.starts(with: wantedKind)),
+                       let slash = name.firstIndex(of: UInt8(ascii: "/")) {
+                        if let kind = EntityKind(rawValue: String(decoding: name[..<slash], as: UTF8.self)), !kinds.contains(kind) {
+                            entry = try c.seek(atLeast: Array(name[..<slash]) + [UInt8(ascii: "/") + 1])
+                            continue
+                        }
+                        wantedKind = Array(name[...slash])
                     }
-                    if let found = try c.seek(atMost: name + [0] + day), found.key.starts(with: name + [0]),
-                       let stream = try? StreamName(validating: String(decoding: name, as: UTF8.self)) {
-                        out[stream] = try EntityState(json: try JSONParser.parse(found.value))
+                    let stream = try StreamName(validating: String(decoding: name, as: UTF8.self), field: "(snapshot key)")
+                    key.removeAll(keepingCapacity: true)
+                    key.append(contentsOf: name)
+                    key.append(0)
+                    let prefixLength = key.count
+                    key.append(contentsOf: dayAfter)
+                    // The first snapshot after `date`, or the next entity, or nothing.
+                    let after = try c.seek(atLeast: key)
+                    let sameEntity = after.map { $0.key.count > prefixLength && $0.key.starts(with: key[..<prefixLength]) } ?? false
+                    let inForce = after == nil ? try c.last() : try c.previous()
+                    if let s = inForce, s.key.count > prefixLength, s.key.starts(with: key[..<prefixLength]) {
+                        out[stream] = try decoder.decode(s.value, stream: stream)
                     }
-                    entry = try c.seek(atLeast: name + [1])
+                    if sameEntity || after == nil {
+                        if after == nil { break }
+                        key.removeLast(key.count - prefixLength + 1)
+                        key.append(1)
+                        entry = try c.seek(atLeast: key)
+                    } else {
+                        entry = try c.next()
+                    }
                 }
                 return out
             }

@@ -14,7 +14,7 @@ public final class ProjectionStore: @unchecked Sendable {
     /// The layout of the stored data. A store written in another layout is emptied when opened for
     /// writing (and rebuilt by the next catch-up); opened read-only, its checkpoints count as 0, so the
     /// queries fold the log instead of trusting it.
-    public static let layout: UInt64 = 2
+    public static let layout: UInt64 = 3
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true
@@ -107,7 +107,11 @@ extension Projection {
 public struct ProjectionSet: Sendable {
     public let members: [any Projection]
 
-    public init(_ members: [any Projection]) { self.members = members }
+    /// The projections, each once (a name given twice would apply every event twice).
+    public init(_ members: [any Projection]) {
+        var seen: Set<String> = []
+        self.members = members.filter { seen.insert($0.name).inserted }
+    }
 
     /// Applies every event after each member's checkpoint, in batches; `progress` sees (done, total).
     @available(*, noasync, message: "catching up writes the store")

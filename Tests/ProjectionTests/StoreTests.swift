@@ -183,6 +183,12 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
             let fromStore = try CurrentState.states(log: ledger.log, store: store, slice: slice)
             let fromLog = try CurrentState.states(log: ledger.log, store: nil, slice: slice)
             #expect(fromStore == fromLog, "as of \(CalendarDate(daysSinceEpoch: day))")
+            // What a report reads: only its kinds, from the snapshots and from the log alike.
+            let shown = try CurrentState.states(log: ledger.log, store: store, slice: slice, kinds: StateReport.kinds)
+            #expect(shown == fromLog.filter { StateReport.kinds.contains($0.value.kind) })
+            #expect(try CurrentState.states(log: ledger.log, store: nil, slice: slice, kinds: StateReport.kinds) == shown)
+            #expect(!shown.values.contains { $0.kind == .decision || $0.kind == .organisation })
+            #expect(day < 20_454 || !shown.isEmpty, "the programme is defined on 2026-01-01")
         }
     }
 }

@@ -68,6 +68,9 @@ enum Mutator {
 
 /// Every parser of untrusted input. Each must return or throw; anything else is a bug.
 enum FuzzTargets {
+    /// Projection snapshots as stored (binary after a JSON definition); kept definitions are reused across inputs.
+    static let snapshots = EntitySnapshotDecoder(capacity: 16)
+
     /// Runs `input` through every target; returns 1 when at least one accepted it.
     static func run(_ input: [UInt8]) -> Int {
         var accepted = false
@@ -85,6 +88,7 @@ enum FuzzTargets {
             _ = try? Upcasters.upcast(type: "FundingAllocated", from: 1, payload: value)
             _ = try? EntityState(json: value)
         }
+        if (try? input.withUnsafeBytes({ try snapshots.decode($0, stream: "indicator/FUZZ") })) != nil { accepted = true }
         let text = String(decoding: input, as: UTF8.self)
         if let c = try? Checkpoint(parsing: text) { accepted = true; _ = c.text }
         _ = try? NoteVerifierKey(parsing: text)

@@ -139,17 +139,20 @@ struct Replay: ParsableCommand {
             let store: ProjectionStore
             do { store = try ProjectionStore(path: ledger.projectionsPath) } catch { throw CLIError.cannotOpen(ledger.projectionsPath, error) }
             let terminal = isatty(STDERR_FILENO) == 1
+            let label = chosen.map(\.name).joined(separator: ", ")
+            // One pass over the log for all of them: each batch is read once and applied to each.
+            let started = Date()
+            try ProjectionSet(chosen).rebuild(log: log, store: store) { done, total in
+                guard terminal, total > 0 else { return }
+                let width = 30, filled = Int(done * UInt64(width) / total)
+                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+                FileHandle.standardError.write(Data("\r\(label)  \(bar)  \(done)/\(total)".utf8))
+            }
+            if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            let seconds = Date().timeIntervalSince(started)
             for p in chosen {
-                let started = Date()
-                try p.rebuild(log: log, store: store) { done, total in
-                    guard terminal, total > 0 else { return }
-                    let width = 30, filled = Int(done * UInt64(width) / total)
-                    let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-                    FileHandle.standardError.write(Data("\r\(p.name)  \(bar)  \(done)/\(total)".utf8))
-                }
-                if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-                let seconds = Date().timeIntervalSince(started)
-                print("Rebuilt \(p.name) from event 1 through \(try store.checkpoint(of: p.name)) in \(String(format: "%.2f", seconds)) s.")
+                let together = chosen.count > 1 ? " (one pass for all)" : ""
+                print("Rebuilt \(p.name) from event 1 through \(try store.checkpoint(of: p.name)) in \(String(format: "%.2f", seconds)) s\(together).")
             }
         }
     }

@@ -1,0 +1,187 @@
+import EventLog
+import Foundation
+
+/// The stored form of an entity's state in the current-state projection: the canonical JSON of the
+/// state right after the entity's definition, then what has changed since, in binary.
+///
+/// Layout: a big-endian `UInt32` length, that many bytes of definition JSON (``EntityState/json`` of the
+/// state the defining event alone leads to), then by kind —
+/// indicator: targets and measurements, each a `UInt16` count of (`Int32` year, decimal);
+/// allocation: amount, a `UInt8` withdrawn flag, disbursed, spent;
+/// milestone: planned date (`Int64` days since 1970-01-01), a `UInt8` status (0 scheduled, 1 achieved,
+/// 2 missed, 3 cancelled), its `Int64` date (0 when scheduled), an `Int64` count of reschedules;
+/// other kinds: nothing. A decimal is its `Int128` significand (16 bytes) and a `UInt8` scale. Integers
+/// are little-endian except the length.
+///
+/// Why: the definition is the same in every snapshot of an entity, so a reader that keeps the decoded
+/// definition (``EntitySnapshotDecoder``) reads a snapshot with one byte comparison and a few fixed-size
+/// fields instead of parsing JSON: "the programme as of a date" reads hundreds of snapshots.
+public enum EntitySnapshot {
+    /// The stored bytes of `state`.
+    public static func encode(_ state: EntityState) -> [UInt8] {
+        let definition = CanonicalJSON.encode(state.definitionOnly.json)
+        var out: [UInt8] = []
+        out.reserveCapacity(definition.count + 64)
+        withUnsafeBytes(of: UInt32(definition.count).bigEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: definition)
+        func integer<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        func decimal(_ d: ExactDecimal) { integer(d.significand); out.append(UInt8(d.scale)) }
+        func years(_ m: [Int: ExactDecimal]) {
+            integer(UInt16(truncatingIfNeeded: m.count))
+            for (year, value) in m.sorted(by: { $0.key < $1.key }) { integer(Int32(truncatingIfNeeded: year)); decimal(value) }
+        }
+        switch state {
+        case .indicator(let s):
+            years(s.targets)
+            years(s.measurements)
+        case .allocation(let a):
+            decimal(a.amount)
+            out.append(a.withdrawn ? 1 : 0)
+            decimal(a.disbursed)
+            decimal(a.spent)
+        case .milestone(let m):
+            integer(m.plannedDate.daysSinceEpoch)
+            switch m.status {
+            case .scheduled: out.append(0); integer(Int64(0))
+            case .achieved(let d): out.append(1); integer(d.daysSinceEpoch)
+            case .missed(let d): out.append(2); integer(d.daysSinceEpoch)
+            case .cancelled(let d): out.append(3); integer(d.daysSinceEpoch)
+            }
+            integer(Int64(m.reschedules))
+        case .programme, .component, .organisation, .decision:
+            break
+        }
+        return out
+    }
+}
+
+extension EntityState {
+    /// The state the entity's definition alone leads to: what every snapshot of it shares.
+    var definitionOnly: EntityState {
+        switch self {
+        case .indicator(let s): .indicator(IndicatorState(definition: s.definition))
+        case .allocation(let a): .allocation(AllocationState(definition: a.definition))
+        case .milestone(let m): .milestone(MilestoneState(definition: m.definition))
+        case .programme, .component, .organisation, .decision: self
+        }
+    }
+}
+
+/// Reads ``EntitySnapshot`` bytes, keeping the last decoded definition of each entity: a snapshot whose
+/// definition bytes equal the kept ones reuses its decoded value (equal bytes decode to equal values).
+public final class EntitySnapshotDecoder: @unchecked Sendable {
+    private var definitions: [StreamName: (bytes: [UInt8], state: EntityState)] = [:]
+    private let lock = NSLock()
+    /// Definitions kept at most; beyond, the cache starts again.
+    let capacity: Int
+
+    /// One decoder for the process: queries share what earlier ones decoded.
+    public static let shared = EntitySnapshotDecoder()
+
+    public init(capacity: Int = 100_000) { self.capacity = capacity }
+
+    /// Forgets every kept definition: the next reads decode them again (for measuring a cold read).
+    public func forget() {
+        lock.lock()
+        definitions.removeAll()
+        lock.unlock()
+    }
+
+    /// The state stored in `bytes` for `stream`; throws ``FieldError`` for bytes that are not a snapshot.
+    public func decode(_ bytes: UnsafeRawBufferPointer, stream: StreamName) throws -> EntityState {
+        var r = SnapshotReader(bytes: bytes)
+        let length = Int(try r.bigEndianLength())
+        let definitionBytes = try r.take(length)
+        lock.lock()
+        let kept = definitions[stream]
+        lock.unlock()
+        let base: EntityState
+        if let kept, kept.bytes.count == definitionBytes.count, let other = definitionBytes.baseAddress,
+           kept.bytes.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, other, definitionBytes.count) == 0 } ?? false }) {
+            base = kept.state
+        } else {
+            base = try EntityState(json: try JSONParser.parse(buffer: definitionBytes.bindMemory(to: UInt8.self)))
+            lock.lock()
+            if definitions.count >= capacity { definitions.removeAll(keepingCapacity: true) }
+            definitions[stream] = (Array(definitionBytes), base)
+            lock.unlock()
+        }
+        let state: EntityState
+        switch base {
+        case .indicator(var s):
+            s.targets = try r.years()
+            s.measurements = try r.years()
+            state = .indicator(s)
+        case .allocation(var a):
+            a.amount = try r.decimal()
+            a.withdrawn = try r.byte() != 0
+            a.disbursed = try r.decimal()
+            a.spent = try r.decimal()
+            state = .allocation(a)
+        case .milestone(var m):
+            m.plannedDate = CalendarDate(daysSinceEpoch: try r.integer(Int64.self))
+            let tag = try r.byte()
+            let date = CalendarDate(daysSinceEpoch: try r.integer(Int64.self))
+            switch tag {
+            case 0: m.status = .scheduled
+            case 1: m.status = .achieved(on: date)
+            case 2: m.status = .missed(on: date)
+            case 3: m.status = .cancelled(on: date)
+            default: throw FieldError(field: "(snapshot)", "unknown milestone status \(tag)")
+            }
+            m.reschedules = Int(try r.integer(Int64.self))
+            state = .milestone(m)
+        case .programme, .component, .organisation, .decision:
+            state = base
+        }
+        guard r.atEnd else { throw FieldError(field: "(snapshot)", "\(bytes.count - r.offset) bytes after the state") }
+        return state
+    }
+}
+
+/// Bounds-checked reads of snapshot bytes: damaged bytes throw, never trap.
+struct SnapshotReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    var atEnd: Bool { offset == bytes.count }
+
+    mutating func take(_ n: Int) throws(FieldError) -> UnsafeRawBufferPointer {
+        guard n >= 0, n <= bytes.count - offset else { throw FieldError(field: "(snapshot)", "truncated at byte \(offset)") }
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+    }
+
+    mutating func byte() throws(FieldError) -> UInt8 { try take(1)[0] }
+
+    mutating func bigEndianLength() throws(FieldError) -> UInt32 {
+        UInt32(bigEndian: try take(4).loadUnaligned(as: UInt32.self))
+    }
+
+    mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(FieldError) -> T {
+        T(littleEndian: try take(MemoryLayout<T>.size).loadUnaligned(as: T.self))
+    }
+
+    static let decimalBound: Int128 = {
+        var b: Int128 = 1
+        for _ in 0..<(ExactDecimal.maximumIntegerDigits + ExactDecimal.maximumScale) { b *= 10 }
+        return b
+    }()
+
+    mutating func decimal() throws(FieldError) -> ExactDecimal {
+        let significand = try integer(Int128.self)
+        let scale = Int(try byte())
+        guard scale <= ExactDecimal.maximumScale, significand > -Self.decimalBound, significand < Self.decimalBound else {
+            throw FieldError(field: "(snapshot)", "a decimal out of range at byte \(offset)")
+        }
+        return ExactDecimal(significand: significand, scale: scale)
+    }
+
+    mutating func years() throws(FieldError) -> [Int: ExactDecimal] {
+        let count = Int(try integer(UInt16.self))
+        var out: [Int: ExactDecimal] = [:]
+        out.reserveCapacity(count)
+        for _ in 0..<count { out[Int(try integer(Int32.self))] = try decimal() }
+        return out
+    }
+}
