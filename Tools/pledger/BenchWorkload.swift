@@ -15,6 +15,8 @@ struct BenchWorkload {
     var planned: [Int64] = []
     var decisions = 0
     var day: Int64 = 20_454 // 2026-01-01
+    /// Events made so far, including those already handed out by ``take(_:)``.
+    var produced = 0
 
     static let indicators = 400, allocations = 200, milestones = 150
 
@@ -26,18 +28,21 @@ struct BenchWorkload {
 
     mutating func add(_ type: String, _ stream: String, _ payload: JSONValue, effective: Int64? = nil) {
         events.append(ProposedEvent(
-            id: UUID(derivedFrom: "pledger-bench/\(rng.seed)/\(events.count)"), stream: StreamName(stringLiteral: stream), type: type,
+            id: UUID(derivedFrom: "pledger-bench/\(rng.seed)/\(produced)"), stream: StreamName(stringLiteral: stream), type: type,
             schema: ProgrammeEvent.payloadType(named: type)?.currentSchema ?? 1,
             effective: CalendarDate(daysSinceEpoch: effective ?? day), actor: "benchmark: programme office",
             rationale: filler(), source: "pledger bench (synthetic)", payload: payload))
+        produced += 1
     }
 
-    /// The first `count` events of the history.
-    static func generate(count: Int, seed: UInt64) -> [ProposedEvent] {
-        var w = BenchWorkload(seed: seed)
-        w.structure()
-        while w.events.count < count { w.next() }
-        return Array(w.events.prefix(count))
+    /// The next `count` events of the history, made as they are asked for: the whole history is never
+    /// held in memory.
+    mutating func take(_ count: Int) -> [ProposedEvent] {
+        if produced == 0 { structure() }
+        while events.count < count { next() }
+        let out = Array(events.prefix(count))
+        events.removeFirst(count)
+        return out
     }
 
     mutating func structure() {
