@@ -55,7 +55,7 @@ public struct CurrentStateProjection: Projection {
             guard let e = try c.seek(atMost: CompositeKey.make(stream.rawValue, dayBefore.description)), e.key.starts(with: prefix) else { return nil }
             return try EntitySnapshotDecoder.shared.decode(e.value, stream: stream)
         }
-        guard var state = base else { return false }
+        guard let state = base else { return false }
         let newSequences = Set(new.map(\.sequence))
         var earlier: [UInt64] = []
         try txn.withCursor(index) { c in
@@ -67,22 +67,24 @@ public struct CurrentStateProjection: Projection {
                 entry = try c.next()
             }
         }
-        let events = (try log.events(at: earlier) + new).sorted(by: EntityState.validTimeOrder)
+        try store(stream, from: state, applying: try log.events(at: earlier) + new, in: txn, snapshots)
+        return true
+    }
+
+    /// Applies `events` to `state` in valid-time order and stores the state after each of their dates.
+    static func store(_ stream: StreamName, from state: EntityState, applying events: [RecordedEvent],
+                      in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
+        let events = events.sorted(by: EntityState.validTimeOrder)
+        var state = state
         var i = 0
         while i < events.count {
             let date = events[i].effective
             while i < events.count, events[i].effective == date {
-                let payload: ProgrammeEvent
-                do { payload = try ProgrammeEvent.decode(events[i]) } catch {
-                    throw EventLogError.damaged(sequence: events[i].sequence, reason: "\(error)")
-                }
-                guard let next = try EntityState.apply(payload, at: events[i], to: state) else { return false }
-                state = next
+                if let next = try EntityState.apply(try ProgrammeEvent.decodeStored(events[i]), at: events[i], to: state) { state = next }
                 i += 1
             }
             try txn.put(EntitySnapshot.encode(state), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
         }
-        return true
     }
 
     /// The common case in one step: new events that take effect no earlier than the stream's latest
@@ -97,16 +99,7 @@ public struct CurrentStateProjection: Projection {
             return (date, try EntitySnapshotDecoder.shared.decode(e.value, stream: stream))
         }
         guard let (lastDate, lastState) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
-        var state: EntityState? = lastState
-        var date = lastDate
-        for event in new.sorted(by: EntityState.validTimeOrder) {
-            if event.effective != date, let s = state {
-                try txn.put(EntitySnapshot.encode(s), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
-                date = event.effective
-            }
-            state = try EntityState.apply(try ProgrammeEvent.decode(event), at: event, to: state)
-        }
-        if let s = state { try txn.put(EntitySnapshot.encode(s), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots) }
+        try store(stream, from: lastState, applying: new, in: txn, snapshots)
         return true
     }
 

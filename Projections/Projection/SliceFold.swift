@@ -38,11 +38,7 @@ extension EntityState {
             while i < rest.endIndex, rest[i].effective <= date { group.append(rest[i]); i += 1 }
             if !group.isEmpty {
                 included += group
-                let typed = try group.map { e -> (RecordedEvent, ProgrammeEvent) in
-                    do { return (e, try ProgrammeEvent.decode(e)) } catch {
-                        throw EventLogError.damaged(sequence: e.sequence, reason: "\(error)")
-                    }
-                }
+                let typed = try group.map { e in (e, try ProgrammeEvent.decodeStored(e)) }
                 if typed.contains(where: { if case .eventCorrected = $0.1 { true } else { false } }) {
                     for case (_, .eventCorrected(let c)) in typed { corrections[c.corrects] = c }
                     state = try fold(included)

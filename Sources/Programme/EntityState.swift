@@ -27,10 +27,7 @@ public enum EntityState: Sendable, Equatable {
         var typed: [(RecordedEvent, ProgrammeEvent)] = []
         var corrections: [UUID: EventCorrected] = [:]
         for event in events {
-            let decoded: ProgrammeEvent
-            do { decoded = try ProgrammeEvent.decode(event) } catch {
-                throw EventLogError.damaged(sequence: event.sequence, reason: "\(error)")
-            }
+            let decoded = try ProgrammeEvent.decodeStored(event)
             if case .eventCorrected(let c) = decoded { corrections[c.corrects] = c } else { typed.append((event, decoded)) }
         }
         return try typed.compactMap { event, decoded in

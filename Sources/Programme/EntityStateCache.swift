@@ -40,7 +40,7 @@ final class EntityStateCache: @unchecked Sendable {
                 state = try EntityState.fold(all)
                 last = all.last
             } else {
-                for event in newer { state = try EntityState.apply(try Self.decode(event), at: event, to: state) }
+                for event in newer { state = try EntityState.apply(try ProgrammeEvent.decodeStored(event), at: event, to: state) }
                 last = newer.last
             }
         } else {
@@ -68,9 +68,4 @@ final class EntityStateCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    static func decode(_ event: RecordedEvent) throws -> ProgrammeEvent {
-        do { return try ProgrammeEvent.decode(event) } catch {
-            throw EventLogError.damaged(sequence: event.sequence, reason: "\(error)")
-        }
-    }
 }

@@ -56,6 +56,14 @@ public enum ProgrammeEvent: Sendable, Equatable {
         try decode(type: event.type, schema: event.schema, payload: event.payload)
     }
 
+    /// Decodes the payload of an event read back from the log, where a payload that does not decode
+    /// means a damaged log: ``EventLogError/damaged(sequence:reason:)`` names the event.
+    public static func decodeStored(_ event: RecordedEvent) throws -> ProgrammeEvent {
+        do { return try decode(event) } catch {
+            throw EventLogError.damaged(sequence: event.sequence, reason: "\(error)")
+        }
+    }
+
     private static func make(_ t: any ProgrammeEventPayload.Type, _ f: JSONFields) throws(FieldError) -> ProgrammeEvent {
         switch t {
         case is ProgrammeDefined.Type: .programmeDefined(try .init(fields: f))
