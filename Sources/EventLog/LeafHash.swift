@@ -13,10 +13,9 @@ public enum LeafHash {
     }
 
     public static func of(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: [0x00])
-        hasher.update(bufferPointer: bytes)
-        return Array(hasher.finalize())
+        var out = [UInt8](repeating: 0, count: 32)
+        out.withUnsafeMutableBytes { write(bytes, into: $0) }
+        return out
     }
 
     /// Writes the leaf hash of `bytes` into the 32 bytes of `out`, allocating nothing.

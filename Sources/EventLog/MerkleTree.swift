@@ -15,11 +15,9 @@ public enum MerkleTree {
 
     /// An interior node: SHA-256(0x01 ‖ left ‖ right).
     public static func interior(_ left: Hash, _ right: Hash) -> Hash {
-        var h = SHA256()
-        h.update(data: [0x01])
-        h.update(data: left)
-        h.update(data: right)
-        return Array(h.finalize())
+        var out = Hash(repeating: 0, count: 32)
+        left.withUnsafeBytes { l in right.withUnsafeBytes { r in out.withUnsafeMutableBytes { writeInterior(l, r, into: $0) } } }
+        return out
     }
 
     /// Writes the interior node over `left` and `right` (32 bytes each) into the 32 bytes of `out`.
