@@ -17,11 +17,7 @@ public struct JSONFields: Sendable {
 
     public func fieldPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-    public func value(_ key: String) -> JSONValue? {
-        // Comparing lengths first spares most unequal names the general string comparison.
-        let length = key.utf8.count
-        return members.first { $0.0.utf8.count == length && $0.0 == key }?.1
-    }
+    public func value(_ key: String) -> JSONValue? { JSONValue.member(key, in: members) }
 
     public func has(_ key: String) -> Bool { value(key) != nil }
 

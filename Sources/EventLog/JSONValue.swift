@@ -42,6 +42,12 @@ public enum JSONValue: Sendable, Hashable {
     /// The member `key` of an object, or `nil`.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
+        return Self.member(key, in: members)
+    }
+
+    /// The value of member `key` among `members`, or `nil`. Comparing lengths first spares most unequal
+    /// names the general string comparison.
+    static func member(_ key: String, in members: [(String, JSONValue)]) -> JSONValue? {
         let length = key.utf8.count
         return members.first { $0.0.utf8.count == length && $0.0 == key }?.1
     }
