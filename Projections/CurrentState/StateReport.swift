@@ -80,10 +80,10 @@ public struct StateReport: Sendable {
         public var statusDate: CalendarDate?
     }
 
-    /// Builds the report from every entity's state in the slice.
     /// The kinds of entity a report shows: decisions and organisations appear only through them.
     public static let kinds: Set<EntityKind> = [.programme, .component, .indicator, .allocation, .milestone]
 
+    /// Builds the report from every entity's state in the slice.
     public init(states: [StreamName: EntityState], slice: ResolvedSlice, receipt: Receipt?) {
         self.slice = slice
         self.receipt = receipt

@@ -34,7 +34,7 @@ public final class ProjectionStore: @unchecked Sendable {
         guard found != layout else { return }
         if readOnly { current = false; return }
         try environment.write { txn in
-            for name in Self.databaseNames { try Self.clear(try environment.database(name), in: txn) }
+            for name in Self.databaseNames { try txn.removeAll(in: try environment.database(name)) }
             try txn.put(layout, forKey: Self.layoutKey, in: checkpoints)
         }
     }
@@ -66,11 +66,6 @@ public final class ProjectionStore: @unchecked Sendable {
                 return rows
             }
         }
-    }
-
-    /// Removes every entry of `database`.
-    static func clear(_ database: Database, in txn: borrowing WriteTransaction) throws {
-        try txn.removeAll(in: database)
     }
 }
 
@@ -143,7 +138,7 @@ public struct ProjectionSet: Sendable {
     public func rebuild(log: EventLog, store: ProjectionStore, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         try store.environment.write { txn in
             for p in members {
-                for name in p.databases { try ProjectionStore.clear(try store.database(name), in: txn) }
+                for name in p.databases { try txn.removeAll(in: try store.database(name)) }
                 try store.setCheckpoint(0, of: p.name, in: txn)
             }
         }

@@ -120,9 +120,8 @@ extension EventLog {
         // The stored nodes of levels 1...top over the chunk, level by level, from a cursor walk.
         var storedNodes: [UnsafeRawBufferPointer] = []
         storedNodes.reserveCapacity(verifyChunk)
-        var offsets: [Int] = [0, 0]
+        var offsets = [Int](repeating: 0, count: top + 1)   // where each level's nodes start in storedNodes
         for level in 1...top {
-            offsets.append(0)
             offsets[level] = storedNodes.count
             let count = verifyChunk >> level
             let firstIndex = index << (top - level)
