@@ -5,9 +5,17 @@ import Foundation
 public struct ProgrammeRules: AppendRules {
     /// The clock used to judge "not in the future" for events without a restore stamp.
     public var now: @Sendable () -> Timestamp
-    let cache = EntityStateCache()
+    let cache: EntityStateCache
 
-    public init(now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) { self.now = now }
+    public init(now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+        self.init(now: now, cacheGenerationSize: 4_096)
+    }
+
+    /// Rules whose entity-state cache holds at most `2 × cacheGenerationSize` states (tests use tiny ones).
+    init(now: @escaping @Sendable () -> Timestamp, cacheGenerationSize: Int) {
+        self.now = now
+        self.cache = EntityStateCache(generationSize: cacheGenerationSize)
+    }
 
     public func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws {
         let typed: ProgrammeEvent

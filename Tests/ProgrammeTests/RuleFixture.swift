@@ -15,10 +15,12 @@ final class RuleFixture {
     let ledger: Ledger
     private(set) var ids: [String: UUID] = [:]
 
-    init() throws {
+    /// `cacheGenerationSize` bounds the rules' entity-state cache; 1 makes almost every check refold its streams.
+    init(cacheGenerationSize: Int = 4_096) throws {
         directory = try TemporaryDirectory()
         ledger = try Ledger.create(at: directory.path + "/ledger",
-                                   rules: ProgrammeRules(now: { Timestamp("2026-11-22T12:00:00Z") ?? Timestamp.now() }))
+                                   rules: ProgrammeRules(now: { Timestamp("2026-11-22T12:00:00Z") ?? Timestamp.now() },
+                                                         cacheGenerationSize: cacheGenerationSize))
         try ledger.append([
             e("OrganisationDefined", "organisation/GOV", ["name": "Government", "roles": ["funder", "accountable"]]),
             e("OrganisationDefined", "organisation/IMPL", ["name": "Implementer", "roles": ["implementing"]]),

@@ -149,9 +149,11 @@ import Testing
         },
     ]
 
-    @Test(arguments: refusals)
-    func refused(_ c: Refusal) throws {
-        let f = try RuleFixture()
+    /// Each refusal with the default rule cache, and with a cache of one entry per generation, which
+    /// drops and refolds states all the time: what the rules decide must not depend on the cache.
+    @Test(arguments: refusals, [4_096, 1])
+    func refused(_ c: Refusal, cacheGenerationSize: Int) throws {
+        let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
         let before = try f.ledger.log.head()
         #expect {
             try f.ledger.append(c.event(f))
@@ -163,6 +165,7 @@ import Testing
             return true
         }
         #expect(try f.ledger.log.head() == before)
+        #expect(f.ledger.rules.cache.count <= 2 * cacheGenerationSize)
     }
 
     @Test func emptyActorIsRefusedByTheLogItself() throws {
@@ -188,8 +191,9 @@ import Testing
         #expect(s.targets[2026] == ExactDecimal("7"))
     }
 
-    @Test func acceptedChangesMoveTheStateAsExpected() throws {
-        let f = try RuleFixture()
+    @Test(arguments: [4_096, 1])
+    func acceptedChangesMoveTheStateAsExpected(cacheGenerationSize: Int) throws {
+        let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
         try f.ledger.append([
             f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": "8", "previousValue": "10.00", "reason": "premises", "decision": "decision/DEC"]),
             f.e("TargetSet", "indicator/IND-1", ["year": 2027, "value": "20"]),
@@ -209,5 +213,6 @@ import Testing
         #expect(a.amount == ExactDecimal("1200.50") && a.spent == ExactDecimal("40.25"))
         #expect(a.disbursed == ExactDecimal("10.00"), "the correction replaced the disbursement of 100.00")
         #expect(m.status == .achieved(on: CalendarDate(year: 2026, month: 9, day: 15)!) && m.reschedules == 1)
+        #expect(f.ledger.rules.cache.count <= 2 * cacheGenerationSize)
     }
 }
