@@ -129,6 +129,7 @@ public struct CurrentStateProjection: Projection {
         return try store.environment.read { txn in
             try txn.withCursor(snapshots) { c in
                 var out: [StreamName: EntityState] = [:]
+                out.reserveCapacity(decoder.keptCount)
                 var entry = try c.first()
                 var key: [UInt8] = []
                 var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
@@ -142,7 +143,7 @@ public struct CurrentStateProjection: Projection {
                         }
                         wantedKind = Array(name[...slash])
                     }
-                    let stream = try StreamName(validating: String(decoding: name, as: UTF8.self), field: "(snapshot key)")
+                    let stream = try StreamName(validatingUTF8: name, field: "(snapshot key)")
                     key.removeAll(keepingCapacity: true)
                     key.append(contentsOf: name)
                     key.append(0)

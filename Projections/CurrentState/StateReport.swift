@@ -84,51 +84,57 @@ public struct StateReport: Sendable {
     public static let kinds: Set<EntityKind> = [.programme, .component, .indicator, .allocation, .milestone]
 
     /// Builds the report from every entity's state in the slice.
+    ///
+    /// Entities are visited in stream-name order by sorting the names alone (states are large values:
+    /// sorting them moves far more bytes), and each programme's view is filled in place in an array.
     public init(states: [StreamName: EntityState], slice: ResolvedSlice, receipt: Receipt?) {
         self.slice = slice
         self.receipt = receipt
-        var views: [StreamName: ProgrammeView] = [:]
+        var views: [ProgrammeView] = []
+        var index: [StreamName: Int] = [:]
         for (stream, state) in states {
             if case .programme(let p) = state {
-                views[stream] = ProgrammeView(stream: stream, title: p.title, period: "\(p.start) to \(p.end)", components: [],
-                                              indicators: [], funding: [], totals: [], milestones: [])
+                index[stream] = views.count
+                views.append(ProgrammeView(stream: stream, title: p.title, period: "\(p.start) to \(p.end)", components: [],
+                                           indicators: [], funding: [], totals: [], milestones: []))
             }
         }
-        func programme(of component: EntityReference) -> StreamName? {
+        func programme(of component: EntityReference) -> Int? {
             guard case .component(let c)? = states[component.stream] else { return nil }
-            return views[c.programme.stream] == nil ? nil : c.programme.stream
+            return index[c.programme.stream]
         }
-        var allocations: [StreamName: [AllocationState]] = [:]
-        for (stream, state) in states.sorted(by: { $0.key < $1.key }) {
-            switch state {
-            case .component(let c):
-                views[c.programme.stream]?.components.append(ComponentView(stream: stream, level: c.level.rawValue, title: c.title, parent: c.parent?.description))
-            case .indicator(let s):
+        var allocations: [Int: [AllocationState]] = [:]
+        for stream in states.keys.sorted() {
+            switch states[stream] {
+            case .component(let c)?:
+                guard let p = index[c.programme.stream] else { continue }
+                views[p].components.append(ComponentView(stream: stream, level: c.level.rawValue, title: c.title, parent: c.parent?.description))
+            case .indicator(let s)?:
                 guard let p = programme(of: s.definition.component) else { continue }
                 let years = Set(s.targets.keys).union(s.measurements.keys).sorted()
-                views[p]?.indicators.append(IndicatorView(
+                views[p].indicators.append(IndicatorView(
                     stream: stream, name: s.definition.name, unit: s.definition.unit, higherIsBetter: s.definition.higherIsBetter,
                     baseline: s.definition.baseline,
                     years: years.map { y in
                         YearView(year: y, target: s.targets[y], actual: s.measurements[y],
                                  progress: Self.progress(actual: s.measurements[y], target: s.targets[y], baseline: s.definition.baseline?.value))
                     }))
-            case .allocation(let a):
+            case .allocation(let a)?:
                 guard let p = programme(of: a.definition.component) else { continue }
                 allocations[p, default: []].append(a)
-            case .milestone(let m):
+            case .milestone(let m)?:
                 guard let p = programme(of: m.definition.component) else { continue }
-                views[p]?.milestones.append(MilestoneView(stream: stream, title: m.definition.title, plannedDate: m.plannedDate,
-                                                          status: m.status.name, statusDate: m.status.date))
+                views[p].milestones.append(MilestoneView(stream: stream, title: m.definition.title, plannedDate: m.plannedDate,
+                                                         status: m.status.name, statusDate: m.status.date))
             default:
                 break
             }
         }
         for (p, list) in allocations {
-            views[p]?.funding = Self.fundingLines(list)
-            views[p]?.totals = Self.totals(list)
+            views[p].funding = Self.fundingLines(list)
+            views[p].totals = Self.totals(list)
         }
-        programmes = views.values.sorted { $0.stream < $1.stream }
+        programmes = views.sorted { $0.stream < $1.stream }
     }
 
     public static func progress(actual: ExactDecimal?, target: ExactDecimal?, baseline: ExactDecimal?) -> ExactDecimal? {

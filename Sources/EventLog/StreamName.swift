@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The name of a stream: one programme entity, such as `indicator/IND-03`.
 ///
 /// 1 to 200 ASCII characters: letters, digits and `- _ . : @ /`, starting with a letter or digit.
@@ -7,10 +11,18 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Validates `text` as a stream name.
     public init(validating text: String, field: String = "stream") throws(FieldError) {
-        guard StreamName.isValid(text) else {
-            throw FieldError(field: field, "a stream name is 1 to 200 characters of A-Z a-z 0-9 - _ . : @ /, starting with a letter or digit (got \"\(text.prefix(60))\")")
-        }
+        guard StreamName.isValid(text) else { throw StreamName.invalid(String(text.prefix(60)), field: field) }
         rawValue = text
+    }
+
+    /// Validates UTF-8 `bytes` as a stream name (stored keys), without first making a string.
+    public init(validatingUTF8 bytes: UnsafeRawBufferPointer, field: String = "stream") throws(FieldError) {
+        guard StreamName.isValid(bytes) else { throw StreamName.invalid(String(decoding: bytes.prefix(60), as: UTF8.self), field: field) }
+        rawValue = String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func invalid(_ shown: String, field: String) -> FieldError {
+        FieldError(field: field, "a stream name is 1 to 200 characters of A-Z a-z 0-9 - _ . : @ /, starting with a letter or digit (got \"\(shown)\")")
     }
 
     /// For literals in code; an invalid literal is a programming error and traps.
@@ -21,8 +33,23 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public static func isValid(_ text: String) -> Bool {
         let u = text.utf8
-        guard (1...200).contains(u.count), let first = u.first, isAlphanumeric(first) else { return false }
-        return u.allSatisfy { isAlphanumeric($0) || "-_.:@/".utf8.contains($0) }
+        if let valid = u.withContiguousStorageIfAvailable({ isValid(UnsafeRawBufferPointer($0)) }) { return valid }
+        return Array(u).withUnsafeBytes { isValid($0) }
+    }
+
+    /// Whether UTF-8 `bytes` form a stream name.
+    static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard (1...200).contains(bytes.count), isAlphanumeric(bytes[0]) else { return false }
+        for b in bytes where !isNameByte(b) { return false }
+        return true
+    }
+
+    @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A,
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "/"): true
+        default: false
+        }
     }
 
     static func isAlphanumeric(_ b: UInt8) -> Bool {
@@ -30,7 +57,17 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     public var description: String { rawValue }
-    public static func < (a: StreamName, b: StreamName) -> Bool { a.rawValue.utf8.lexicographicallyPrecedes(b.rawValue.utf8) }
+    /// Bytewise order of the UTF-8 names (the order of the stores' keys).
+    public static func < (a: StreamName, b: StreamName) -> Bool {
+        let fast = a.rawValue.utf8.withContiguousStorageIfAvailable { x in
+            b.rawValue.utf8.withContiguousStorageIfAvailable { y -> Bool in
+                let common = min(x.count, y.count)
+                let order = if common > 0, let xa = x.baseAddress, let ya = y.baseAddress { memcmp(xa, ya, common) } else { Int32(0) }
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+        return (fast ?? nil) ?? a.rawValue.utf8.lexicographicallyPrecedes(b.rawValue.utf8)
+    }
 }
 
 /// Validation of event type names: a letter, then up to 63 letters or digits, such as `TargetChanged`.

@@ -70,7 +70,14 @@ extension EntityState {
 /// Reads ``EntitySnapshot`` bytes, keeping the last decoded definition of each entity: a snapshot whose
 /// definition bytes equal the kept ones reuses its decoded value (equal bytes decode to equal values).
 public final class EntitySnapshotDecoder: @unchecked Sendable {
-    private var definitions: [StreamName: (bytes: [UInt8], state: EntityState)] = [:]
+    /// A decoded definition and the bytes it was decoded from (a class: a lookup copies one reference).
+    private final class Kept {
+        let bytes: [UInt8]
+        let state: EntityState
+        init(bytes: [UInt8], state: EntityState) { self.bytes = bytes; self.state = state }
+    }
+
+    private var definitions: [StreamName: Kept] = [:]
     private let lock = NSLock()
     /// Definitions kept at most; beyond, the cache starts again.
     let capacity: Int
@@ -79,6 +86,13 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     public static let shared = EntitySnapshotDecoder()
 
     public init(capacity: Int = 100_000) { self.capacity = capacity }
+
+    /// How many entities' definitions are kept: a reader's hint for how many states a query returns.
+    public var keptCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return definitions.count
+    }
 
     /// Forgets every kept definition: the next reads decode them again (for measuring a cold read).
     public func forget() {
@@ -103,7 +117,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
             base = try EntityState(json: try JSONParser.parse(buffer: definitionBytes.bindMemory(to: UInt8.self)))
             lock.lock()
             if definitions.count >= capacity { definitions.removeAll(keepingCapacity: true) }
-            definitions[stream] = (Array(definitionBytes), base)
+            definitions[stream] = Kept(bytes: Array(definitionBytes), state: base)
             lock.unlock()
         }
         let state: EntityState
