@@ -16,7 +16,11 @@ extension EventLog {
     /// stored tree node matching. Returns the tree head of the whole log; throws
     /// ``VerificationFailure`` naming the first bad sequence number.
     ///
-    /// It streams: memory stays O(log n) whatever the size of the log.
+    /// It streams: memory stays O(log n) whatever the size of the log. The complete aligned subtrees
+    /// of ``verifyChunk`` events are checked on every core, each core reading its own chunks in its own
+    /// read transaction; their roots are folded in order. A chunk that does not check out, and the
+    /// events after the last complete chunk, are walked event by event, which names the first bad
+    /// event exactly as a sequential check would.
     @available(*, noasync, message: "verification reads the whole log in one transaction")
     public func verify() throws -> TreeHead {
         try environment.read { txn in
@@ -42,59 +46,45 @@ extension EventLog {
                 frontier.append(right)
             }
 
-            // Events are taken in aligned chunks of 2^12. Their bytes (pointers into the map, valid for
-            // the whole read transaction) and the stored hashes over them are gathered here; the chunk's
-            // subtree is hashed and compared on every core; the chunk's root joins the frontier. A chunk
-            // that does not check out, or the last partial one, is walked event by event, which names
-            // the first bad event exactly as a sequential check would.
-            var chunk: [(event: UnsafeRawBufferPointer, leaf: UnsafeRawBufferPointer)] = []
-            chunk.reserveCapacity(Self.verifyChunk)
+            /// Checks events `expected ..< end` (or to the last stored event) one by one.
+            func walk(_ ec: borrowing Cursor, _ lc: borrowing Cursor, to end: UInt64?) throws {
+                var e = try ec.seek(atLeast: Key.sequence(expected))
+                var l = try lc.seek(atLeast: Key.sequence(expected))
+                while let event = e, end.map({ expected < $0 }) ?? true {
+                    let seq = Key.decodeSequence(event.key)
+                    guard seq == expected else {
+                        throw VerificationFailure(sequence: expected, reason: seq > expected ? "missing: the next stored event is \(seq)" : "stored out of order")
+                    }
+                    if let failure = Self.placementFault(seq: seq, event: event.value, leafKey: l?.key) { throw failure }
+                    let computed = LeafHash.of(event.value)
+                    guard let leaf = l, leaf.value.elementsEqual(computed) else {
+                        throw VerificationFailure(sequence: seq, reason: "its bytes do not match its leaf hash (the event was altered)")
+                    }
+                    try fold(computed, level: 0, index: seq - 1)
+                    expected += 1
+                    e = try ec.next()
+                    l = try lc.next()
+                }
+            }
             try txn.withCursor(events) { ec in
                 try txn.withCursor(leaves) { lc in
-                    try txn.withCursor(tree) { tc in
-                        var e = try ec.first()
-                        var l = try lc.first()
-                        while e != nil {
-                            let first = expected
-                            chunk.removeAll(keepingCapacity: true)
-                            var pending: VerificationFailure?
-                            while let event = e, chunk.count < Self.verifyChunk {
-                                let seq = Key.decodeSequence(event.key)
-                                guard seq == expected else {
-                                    pending = VerificationFailure(sequence: expected, reason: seq > expected ? "missing: the next stored event is \(seq)" : "stored out of order")
-                                    break
-                                }
-                                let claimed = Self.claimedSequence(event.value)
-                                guard claimed == seq else {
-                                    pending = VerificationFailure(sequence: seq, reason: claimed.map { "the stored bytes are those of event \($0) (moved or swapped)" } ?? "the stored bytes are not a canonical event")
-                                    break
-                                }
-                                guard let leaf = l, Key.decodeSequence(leaf.key) == seq else {
-                                    pending = VerificationFailure(sequence: seq, reason: "no stored leaf hash")
-                                    break
-                                }
-                                chunk.append((event.value, leaf.value))
-                                expected += 1
-                                e = try ec.next()
-                                l = try lc.next()
-                            }
-                            let chunkIndex = (first - 1) >> Self.verifyChunkLevel
-                            if pending == nil, chunk.count == Self.verifyChunk,
-                               let root = try Self.checkedSubtree(chunk, index: chunkIndex, tree: tc) {
-                                try fold(root, level: Self.verifyChunkLevel, index: chunkIndex)
+                    let chunks = head >> UInt64(Self.verifyChunkLevel)
+                    var next: UInt64 = 0
+                    while next < chunks {
+                        let window = min(UInt64(Self.verifyWindow), chunks - next)
+                        let roots = try self.checkedChunkRoots(next ..< next + window, beside: txn)
+                        for (i, root) in roots.enumerated() {
+                            let chunk = next + UInt64(i)
+                            if let root {
+                                try fold(root, level: Self.verifyChunkLevel, index: chunk)
+                                expected += UInt64(Self.verifyChunk)
                             } else {
-                                for (i, entry) in chunk.enumerated() {
-                                    let seq = first + UInt64(i)
-                                    let computed = LeafHash.of(entry.event)
-                                    guard entry.leaf.elementsEqual(computed) else {
-                                        throw VerificationFailure(sequence: seq, reason: "its bytes do not match its leaf hash (the event was altered)")
-                                    }
-                                    try fold(computed, level: 0, index: seq - 1)
-                                }
+                                try walk(ec, lc, to: expected + UInt64(Self.verifyChunk))
                             }
-                            if let pending { throw pending }
                         }
+                        next += window
                     }
+                    try walk(ec, lc, to: nil)
                 }
             }
             guard expected - 1 == head else {
@@ -110,71 +100,85 @@ extension EventLog {
     /// Events verified together: a complete subtree of 2^12 leaves.
     static let verifyChunkLevel = 12
     static let verifyChunk = 1 << verifyChunkLevel
+    /// Chunks checked in parallel before their roots are folded: bounds the memory of a verify.
+    static let verifyWindow = 64
 
-    /// Hashes the complete subtree `index` of ``verifyChunk`` leaves on every core, comparing every
-    /// leaf hash and every stored node inside it; returns its root, or `nil` when anything differs or
-    /// a stored node is missing (the caller then walks the chunk event by event to name the first fault).
-    static func checkedSubtree(_ chunk: [(event: UnsafeRawBufferPointer, leaf: UnsafeRawBufferPointer)], index: UInt64,
-                               tree tc: borrowing Cursor) throws -> MerkleTree.Hash? {
-        let top = verifyChunkLevel
-        // The stored nodes of levels 1...top over the chunk, level by level, from a cursor walk.
-        var storedNodes: [UnsafeRawBufferPointer] = []
-        storedNodes.reserveCapacity(verifyChunk)
-        var offsets = [Int](repeating: 0, count: top + 1)   // where each level's nodes start in storedNodes
-        for level in 1...top {
-            offsets[level] = storedNodes.count
-            let count = verifyChunk >> level
-            let firstIndex = index << (top - level)
-            var entry = try tc.seek(atLeast: Key.treeNode(level: level, index: firstIndex))
-            for k in 0..<count {
-                guard let node = entry, node.value.count == 32, node.key.count == 9, Int(node.key[0]) == level,
-                      Key.decodeSequence(UnsafeRawBufferPointer(rebasing: node.key[1...])) == firstIndex + UInt64(k) else { return nil }
-                storedNodes.append(node.value)
-                entry = try tc.next()
-            }
+    /// Why an event's stored bytes or leaf are out of place, before any hashing: bytes that claim
+    /// another sequence number, or no stored leaf hash.
+    static func placementFault(seq: UInt64, event: UnsafeRawBufferPointer, leafKey: UnsafeRawBufferPointer?) -> VerificationFailure? {
+        let claimed = claimedSequence(event)
+        guard claimed == seq else {
+            return VerificationFailure(sequence: seq, reason: claimed.map { "the stored bytes are those of event \($0) (moved or swapped)" } ?? "the stored bytes are not a canonical event")
         }
-        let workers = ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
-        let span = verifyChunk / workers
-        let spanLevel = top - (workers == 2 ? 1 : 0)
-        var roots = [UInt8](repeating: 0, count: workers * 32)
-        var faults = [Bool](repeating: false, count: workers)
-        roots.withUnsafeMutableBytes { rootBytes in
-            faults.withUnsafeMutableBufferPointer { faultFlags in
-                nonisolated(unsafe) let chunk = chunk, storedNodes = storedNodes
-                let offsets = offsets
-                nonisolated(unsafe) let rootBytes = rootBytes, faultFlags = faultFlags
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    var scratch = [UInt8](repeating: 0, count: span * 32)
-                    let ok = scratch.withUnsafeMutableBytes { buf -> Bool in
-                        for i in 0..<span {
-                            let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(i * 32)..<(i * 32 + 32)])
-                            LeafHash.write(chunk[w * span + i].event, into: slot)
-                            guard UnsafeRawBufferPointer(slot).elementsEqual(chunk[w * span + i].leaf) else { return false }
+        guard let leafKey, Key.decodeSequence(leafKey) == seq else { return VerificationFailure(sequence: seq, reason: "no stored leaf hash") }
+        return nil
+    }
+
+    /// The roots of the complete aligned chunks in `range`, checked on every core, each core reading
+    /// in a read transaction of its own beside `txn`: `nil` for a chunk where anything is out of place,
+    /// differs or is missing.
+    func checkedChunkRoots(_ range: Range<UInt64>, beside txn: borrowing ReadTransaction) throws -> [MerkleTree.Hash?] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, range.count))
+        let results = UnsafeMutableBufferPointer<MerkleTree.Hash?>.allocate(capacity: range.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let out = results   // each worker writes its own slots
+        try txn.concurrently(workers: workers) { w, txn in
+            try txn.withCursor(events) { ec in
+                try txn.withCursor(leaves) { lc in
+                    try txn.withCursor(tree) { tc in
+                        var chunk = ChunkReader()
+                        for i in stride(from: w, to: range.count, by: workers) {
+                            out[i] = try chunk.root(of: range.lowerBound + UInt64(i), events: ec, leaves: lc, tree: tc)
                         }
-                        var width = span
-                        for level in 1...spanLevel {
-                            width /= 2
-                            for k in 0..<width {
-                                let left = UnsafeRawBufferPointer(rebasing: buf[(2 * k * 32)..<(2 * k * 32 + 32)])
-                                let right = UnsafeRawBufferPointer(rebasing: buf[((2 * k + 1) * 32)..<((2 * k + 1) * 32 + 32)])
-                                let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(k * 32)..<(k * 32 + 32)])
-                                MerkleTree.writeInterior(left, right, into: slot)
-                                let node = storedNodes[offsets[level] + w * width + k]
-                                guard UnsafeRawBufferPointer(slot).elementsEqual(node) else { return false }
-                            }
-                        }
-                        UnsafeMutableRawBufferPointer(rebasing: rootBytes[(w * 32)..<(w * 32 + 32)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: buf[0..<32]))
-                        return true
                     }
-                    if !ok { faultFlags[w] = true }
                 }
             }
         }
-        guard !faults.contains(true) else { return nil }
-        guard workers == 2 else { return Array(roots[0..<32]) }
-        let root = MerkleTree.interior(Array(roots[0..<32]), Array(roots[32..<64]))
-        guard storedNodes[offsets[top]].elementsEqual(root) else { return nil }
-        return root
+        return Array(results)
+    }
+
+    /// Reads and hashes one aligned chunk at a time, reusing its buffers.
+    struct ChunkReader {
+        private var scratch = [UInt8](repeating: 0, count: EventLog.verifyChunk * 32)
+
+        /// The chunk's root when every event is in place and every leaf hash and stored node inside it
+        /// matches what its bytes hash to; `nil` otherwise.
+        mutating func root(of chunk: UInt64, events ec: borrowing Cursor, leaves lc: borrowing Cursor, tree tc: borrowing Cursor) throws -> MerkleTree.Hash? {
+            let size = EventLog.verifyChunk, top = EventLog.verifyChunkLevel
+            let first = chunk << UInt64(top) + 1
+            return try scratch.withUnsafeMutableBytes { buf throws -> MerkleTree.Hash? in
+                var e = try ec.seek(atLeast: Key.sequence(first))
+                var l = try lc.seek(atLeast: Key.sequence(first))
+                for i in 0..<size {
+                    let seq = first + UInt64(i)
+                    guard let event = e, Key.decodeSequence(event.key) == seq,
+                          EventLog.placementFault(seq: seq, event: event.value, leafKey: l?.key) == nil, let leaf = l else { return nil }
+                    let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(i * 32)..<(i * 32 + 32)])
+                    LeafHash.write(event.value, into: slot)
+                    guard UnsafeRawBufferPointer(slot).elementsEqual(leaf.value) else { return nil }
+                    e = try ec.next()
+                    l = try lc.next()
+                }
+                var width = size
+                for level in 1...top {
+                    width /= 2
+                    let firstIndex = chunk << UInt64(top - level)
+                    var node = try tc.seek(atLeast: Key.treeNode(level: level, index: firstIndex))
+                    for k in 0..<width {
+                        guard let stored = node, stored.value.count == 32, stored.key.count == 9, Int(stored.key[0]) == level,
+                              Key.decodeSequence(UnsafeRawBufferPointer(rebasing: stored.key[1...])) == firstIndex + UInt64(k) else { return nil }
+                        let left = UnsafeRawBufferPointer(rebasing: buf[(2 * k * 32)..<(2 * k * 32 + 32)])
+                        let right = UnsafeRawBufferPointer(rebasing: buf[((2 * k + 1) * 32)..<((2 * k + 1) * 32 + 32)])
+                        let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(k * 32)..<(k * 32 + 32)])
+                        MerkleTree.writeInterior(left, right, into: slot)
+                        guard UnsafeRawBufferPointer(slot).elementsEqual(stored.value) else { return nil }
+                        node = try tc.next()
+                    }
+                }
+                return Array(buf[0..<32])
+            }
+        }
     }
 
     /// The top-level `seq` of canonical event bytes: the last `,"seq":` (the payload, which may hold

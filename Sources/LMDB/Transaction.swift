@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import CLMDB
 
 /// Reading operations shared by ``ReadTransaction`` and ``WriteTransaction``.
@@ -59,6 +61,42 @@ extension ReadableTransaction where Self: ~Copyable {
 public struct ReadTransaction: ~Copyable, ReadableTransaction {
     public let unsafeHandle: OpaquePointer
     init(_ handle: OpaquePointer) { self.unsafeHandle = handle }
+
+    /// Runs `body(worker, transaction)` for `workers` workers at once, on as many threads, each with a
+    /// read transaction of its own, begun now and ended when `body` returns; throws the first error.
+    ///
+    /// Why: one LMDB transaction serves one thread at a time, so reading on several cores takes
+    /// several. They are begun while this one is active, so they need no second admission to the
+    /// environment (which could wait behind a map resize that waits for this one). Each sees the
+    /// state committed when it began: this one's, or a later one — the same, for data that is never
+    /// rewritten, such as a log's past.
+    @available(*, noasync, message: "a transaction must not cross an await")
+    public func concurrently(workers: Int, _ body: @Sendable (Int, borrowing ReadTransaction) throws -> Void) throws {
+        let env = mdb_txn_env(unsafeHandle)
+        var handles: [OpaquePointer] = []
+        defer { for h in handles { mdb_txn_abort(h) } }
+        for _ in 0..<max(1, workers) {
+            var txn: OpaquePointer?
+            try check(mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
+            guard let txn else { throw LMDBError(MDB_INVALID, operation: "mdb_txn_begin") }
+            handles.append(txn)
+        }
+        let errors = Errors(count: handles.count)
+        nonisolated(unsafe) let shared = handles
+        DispatchQueue.concurrentPerform(iterations: shared.count) { w in
+            do { try body(w, ReadTransaction(shared[w])) } catch { errors.record(error, at: w) }
+        }
+        if let error = errors.first { throw error }
+    }
+
+    /// The errors of concurrent workers, one slot each.
+    private final class Errors: @unchecked Sendable {
+        private var slots: [(any Error)?]
+        private let lock = NSLock()
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func record(_ error: any Error, at index: Int) { lock.lock(); slots[index] = error; lock.unlock() }
+        var first: (any Error)? { lock.lock(); defer { lock.unlock() }; return slots.lazy.compactMap { $0 }.first }
+    }
 }
 
 /// A write transaction: at most one at a time per environment, across all processes.
