@@ -11,19 +11,23 @@ import Projection
 /// `state-events` indexes the events applied, by stream and effective date (`stream 0x00 YYYY-MM-DD`
 /// + big-endian seq → nothing; `stream 0x01` marks a stream with a correction), so that a back-dated
 /// event is applied from the snapshot before its date with only the events after it, not the whole stream.
+/// `state-entities` lists every stream with snapshots (`stream` → nothing), so that a query visits each
+/// entity with one seek into its snapshots and never walks past them.
 public struct CurrentStateProjection: Projection {
     public let name = "current-state"
-    public let databases = ["state-snapshots", "state-events"]
+    public let databases = ["state-snapshots", "state-events", "state-entities"]
 
     public init() {}
 
     public func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let snapshots = try store.database("state-snapshots")
         let index = try store.database("state-events")
+        let entities = try store.database("state-entities")
         let last = events.last?.sequence ?? 0
         var byStream: [StreamName: [RecordedEvent]] = [:]
         for e in events { byStream[e.stream, default: []].append(e) }
         for (stream, new) in byStream.sorted(by: { $0.key < $1.key }) {
+            try txn.put([], forKey: Array(stream.rawValue.utf8), in: entities)
             for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
             if new.contains(where: { $0.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: Self.correctedKey(stream), in: index)
@@ -118,54 +122,49 @@ public struct CurrentStateProjection: Projection {
     }
 
     /// Every entity's state as of `date`, known now, from the snapshots: of every kind, or of `kinds`
-    /// only (a kind not asked for is passed over with one seek, however many entities it has).
+    /// only (a kind not asked for is passed over with one seek in `state-entities`, however many
+    /// entities it has).
     ///
-    /// For each entity, one seek to its first snapshot after `date` and one step back finds the snapshot
-    /// in force; when the entity has none after `date`, that seek has already found the next entity.
+    /// For each entity listed in `state-entities`, one seek to its first snapshot after `date` and one
+    /// step back find the snapshot in force.
     public static func states(asOf date: CalendarDate, store: ProjectionStore, kinds: Set<EntityKind>? = nil) throws -> [StreamName: EntityState] {
         let snapshots = try store.database("state-snapshots")
+        let entities = try store.database("state-entities")
         let dayAfter = Array(CalendarDate(daysSinceEpoch: date.daysSinceEpoch + 1).description.utf8)
         let decoder = EntitySnapshotDecoder.shared
         return try store.environment.read { txn in
-            try txn.withCursor(snapshots) { c in
-                var out: [StreamName: EntityState] = [:]
-                out.reserveCapacity(decoder.keptCount)
-                var entry = try c.first()
-                var key: [UInt8] = []
-                var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
-                while let e = entry, let zero = e.key.firstIndex(of: 0) {
-                    let name = UnsafeRawBufferPointer(rebasing: e.key[..<zero])
-                    if let kinds, wantedKind.isEmpty || !(name.count > wantedKind.count && name.starts(with: wantedKind)),
-                       let slash = name.firstIndex(of: UInt8(ascii: "/")) {
-                        if let kind = EntityKind(rawValue: String(decoding: name[..<slash], as: UTF8.self)), !kinds.contains(kind) {
-                            entry = try c.seek(atLeast: Array(name[..<slash]) + [UInt8(ascii: "/") + 1])
-                            continue
+            try txn.withCursor(entities) { names in
+                try txn.withCursor(snapshots) { c in
+                    var out: [StreamName: EntityState] = [:]
+                    out.reserveCapacity(decoder.keptCount)
+                    var entry = try names.first()
+                    var key: [UInt8] = []
+                    var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
+                    while let e = entry {
+                        let name = e.key
+                        if let kinds, wantedKind.isEmpty || !(name.count > wantedKind.count && name.starts(with: wantedKind)),
+                           let slash = name.firstIndex(of: UInt8(ascii: "/")) {
+                            if let kind = EntityKind(rawValue: String(decoding: name[..<slash], as: UTF8.self)), !kinds.contains(kind) {
+                                entry = try names.seek(atLeast: Array(name[..<slash]) + [UInt8(ascii: "/") + 1])
+                                continue
+                            }
+                            wantedKind = Array(name[...slash])
                         }
-                        wantedKind = Array(name[...slash])
+                        let stream = try StreamName(validatingUTF8: name, field: "(entity key)")
+                        key.removeAll(keepingCapacity: true)
+                        key.append(contentsOf: name)
+                        key.append(0)
+                        let prefixLength = key.count
+                        key.append(contentsOf: dayAfter)
+                        // The snapshot in force: the one before the first after `date` (or the last of all).
+                        let inForce = try c.seek(atLeast: key) == nil ? try c.last() : try c.previous()
+                        if let s = inForce, s.key.count > prefixLength, s.key.starts(with: key[..<prefixLength]) {
+                            out[stream] = try decoder.decode(s.value, stream: stream)
+                        }
+                        entry = try names.next()
                     }
-                    let stream = try StreamName(validatingUTF8: name, field: "(snapshot key)")
-                    key.removeAll(keepingCapacity: true)
-                    key.append(contentsOf: name)
-                    key.append(0)
-                    let prefixLength = key.count
-                    key.append(contentsOf: dayAfter)
-                    // The first snapshot after `date`, or the next entity, or nothing.
-                    let after = try c.seek(atLeast: key)
-                    let sameEntity = after.map { $0.key.count > prefixLength && $0.key.starts(with: key[..<prefixLength]) } ?? false
-                    let inForce = after == nil ? try c.last() : try c.previous()
-                    if let s = inForce, s.key.count > prefixLength, s.key.starts(with: key[..<prefixLength]) {
-                        out[stream] = try decoder.decode(s.value, stream: stream)
-                    }
-                    if sameEntity || after == nil {
-                        if after == nil { break }
-                        key.removeLast(key.count - prefixLength + 1)
-                        key.append(1)
-                        entry = try c.seek(atLeast: key)
-                    } else {
-                        entry = try c.next()
-                    }
+                    return out
                 }
-                return out
             }
         }
     }

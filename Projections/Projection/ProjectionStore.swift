@@ -9,12 +9,12 @@ public final class ProjectionStore: @unchecked Sendable {
     let checkpoints: Database
 
     /// The databases of every projection, opened together at start.
-    public static let databaseNames = ["checkpoints", "state-snapshots", "state-events", "audit"]
+    public static let databaseNames = ["checkpoints", "state-snapshots", "state-events", "state-entities", "audit"]
 
     /// The layout of the stored data. A store written in another layout is emptied when opened for
     /// writing (and rebuilt by the next catch-up); opened read-only, its checkpoints count as 0, so the
     /// queries fold the log instead of trusting it.
-    public static let layout: UInt64 = 3
+    public static let layout: UInt64 = 4
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

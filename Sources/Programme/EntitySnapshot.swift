@@ -193,8 +193,7 @@ struct SnapshotReader {
 
     mutating func years() throws(FieldError) -> [Int: ExactDecimal] {
         let count = Int(try integer(UInt16.self))
-        var out: [Int: ExactDecimal] = [:]
-        out.reserveCapacity(count)
+        var out = [Int: ExactDecimal](minimumCapacity: count)
         for _ in 0..<count { out[Int(try integer(Int32.self))] = try decimal() }
         return out
     }
