@@ -95,4 +95,38 @@ import Testing
             LMDBError.Code.noEntry ~= error && "\(error)".contains("mdb_env_open")
         }
     }
+    /// Workers beside a read transaction each read in one of their own and see what was committed; a
+    /// worker's error reaches the caller, and the environment is usable afterwards.
+    @Test func concurrentReadersBesideAReadTransaction() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path, databases: [.init("kv")])
+        let kv = try env.database("kv")
+        try env.write { txn in
+            for i in 0..<100 { try txn.put([UInt8(i)], forKey: [UInt8(i)], in: kv) }
+        }
+        final class Sums: @unchecked Sendable {
+            let lock = NSLock()
+            var values: [Int: Int] = [:]
+            func add(_ v: Int, worker: Int) { lock.lock(); values[worker, default: 0] += v; lock.unlock() }
+        }
+        let sums = Sums()
+        try env.read { txn in
+            try txn.concurrently(workers: 3) { w, own in
+                for i in stride(from: w, to: 100, by: 3) {
+                    guard let v = try own.value(in: kv, forKey: [UInt8(i)]) else { continue }
+                    sums.add(Int(v[0]), worker: w)
+                }
+            }
+        }
+        #expect(sums.values.count == 3)
+        #expect(sums.values.values.reduce(0, +) == (0..<100).reduce(0, +))
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try env.read { txn in
+                try txn.concurrently(workers: 2) { w, _ in if w == 1 { throw Boom() } }
+            }
+        }
+        try env.write { txn in try txn.put([7], forKey: [200], in: kv) }
+        #expect(try env.read { txn in try txn.value(in: kv, forKey: [200]) } == [7])
+    }
 }
