@@ -115,9 +115,12 @@ extension CLIFixture {
 
 @Suite struct BenchSmokeTests {
     /// The benchmark runs end to end; its figures are printed, not asserted (speed belongs to the benchmark).
+    /// The ledger it kept (`--keep`) holds every event it appended and verifies.
     @Test(.timeLimit(.minutes(10)))
     func benchRunsOnTwentyThousandEvents() throws {
-        let r = try run(executable("pledger"), ["bench", "--events", "20000", "--queries", "20", "--single", "200"])
+        let dir = try TemporaryDirectory()
+        let kept = dir.path + "/kept"
+        let r = try run(executable("pledger"), ["bench", "--events", "20000", "--queries", "20", "--single", "200", "--keep", kept])
         #expect(r.status == 0, "\(r.stderr)")
         print("pledger bench --events 20000:", r.stdout)
         let figures = try JSONParser.parse(Array(r.stdout.utf8.dropLast()))
@@ -128,5 +131,9 @@ extension CLIFixture {
             #expect(first[key] != nil, "missing \(key)")
         }
         #expect(first["events"] == JSONValue.integer(20000))
+        let verified = try run(executable("pledger"), ["verify", "--ledger", kept])
+        #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: 20200 events;"), "\(verified.stdout)\(verified.stderr)")
+        let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])
+        #expect(again.status != 0 && again.stderr.contains("--keep"), "an existing --keep directory is refused: \(again.stderr)")
     }
 }

@@ -20,19 +20,25 @@ struct Bench: ParsableCommand {
     @Option(help: "Seed of the synthetic history.") var seed: UInt64 = 42
     @Option(help: "Single-event durable commits to time.") var single: Int = 1_000
     @Option(help: "State-at-a-date queries to time, as known now.") var queries: Int = 200
+    @Option(help: "Keep the ledger of the last size measured in this directory (which must not exist), for inspection.")
+    var keep: String?
 
     func run() throws {
         try reportingErrors {
+            if let keep, FileManager.default.fileExists(atPath: keep) {
+                throw FieldError(field: "--keep", "\(keep) already exists; give a path that does not")
+            }
             var results: [JSONValue] = []
-            for n in sizes.isEmpty ? [100_000, 1_000_000] : sizes {
+            let all = sizes.isEmpty ? [100_000, 1_000_000] : sizes
+            for (i, n) in all.enumerated() {
                 guard n >= 1_000 else { throw FieldError(field: "--events", "at least 1000") }
-                results.append(try measure(n))
+                results.append(try measure(n, keepIn: i == all.count - 1 ? keep : nil))
             }
             print(String(decoding: CanonicalJSON.encode(.array(results)), as: UTF8.self))
         }
     }
 
-    func measure(_ n: Int) throws -> JSONValue {
+    func measure(_ n: Int, keepIn keep: String? = nil) throws -> JSONValue {
         // The history is made 1,000 events at a time, outside the timed appends, and never held whole.
         var workload = BenchWorkload(seed: seed)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pledger-bench-\(UUID().uuidString)").path
@@ -99,6 +105,7 @@ struct Bench: ParsableCommand {
         let bytes = try Self.directoryBytes(dir + "/ledger/log")
         var canonicalBytes = 0
         try ledger.log.scanCanonical { _, event in canonicalBytes += event.count; return true }
+        if let keep { try FileManager.default.moveItem(atPath: dir + "/ledger", toPath: keep) }
 
         func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / Self.seconds(d)).rounded())) }
         func ms(_ values: [Double], _ q: Double) -> JSONValue { .string(String(format: "%.3f", Self.percentile(values, q))) }
