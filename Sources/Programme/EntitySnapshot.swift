@@ -77,28 +77,23 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         init(bytes: [UInt8], state: EntityState) { self.bytes = bytes; self.state = state }
     }
 
-    private var definitions: [StreamName: Kept] = [:]
-    private let lock = NSLock()
-    /// Definitions kept at most; beyond, the cache starts again.
-    let capacity: Int
+    /// Decoded definitions by entity, bounded (a ``GenerationalCache``).
+    private let definitions: GenerationalCache<StreamName, Kept>
 
     /// One decoder for the process: queries share what earlier ones decoded.
     public static let shared = EntitySnapshotDecoder()
 
-    public init(capacity: Int = 100_000) { self.capacity = capacity }
+    /// A decoder keeping at most `2 × generationSize` decoded definitions.
+    public init(generationSize: Int = 16_384) {
+        definitions = GenerationalCache(generationSize: generationSize)
+    }
 
     /// How many entities' definitions are kept: a reader's hint for how many states a query returns.
-    public var keptCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return definitions.count
-    }
+    public var keptCount: Int { definitions.count }
 
     /// Forgets every kept definition: the next reads decode them again (for measuring a cold read).
     public func forget() {
-        lock.lock()
         definitions.removeAll()
-        lock.unlock()
     }
 
     /// The state stored in `bytes` for `stream`; throws ``FieldError`` for bytes that are not a snapshot.
@@ -106,19 +101,14 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         var r = SnapshotReader(bytes: bytes)
         let length = Int(try r.bigEndianLength())
         let definitionBytes = try r.take(length)
-        lock.lock()
-        let kept = definitions[stream]
-        lock.unlock()
+        let kept = definitions.value(for: stream)
         let base: EntityState
         if let kept, kept.bytes.count == definitionBytes.count, let other = definitionBytes.baseAddress,
            kept.bytes.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, other, definitionBytes.count) == 0 } ?? false }) {
             base = kept.state
         } else {
             base = try EntityState(json: try JSONParser.parse(buffer: definitionBytes.bindMemory(to: UInt8.self)))
-            lock.lock()
-            if definitions.count >= capacity { definitions.removeAll(keepingCapacity: true) }
-            definitions[stream] = Kept(bytes: Array(definitionBytes), state: base)
-            lock.unlock()
+            definitions.set(Kept(bytes: Array(definitionBytes), state: base), for: stream)
         }
         let state: EntityState
         switch base {

@@ -11,10 +11,8 @@ import Foundation
 /// passes the rules, ``record(_:of:version:sequence:id:)`` keeps the state it leads to, so the next
 /// event of the stream decodes nothing.
 ///
-/// Memory is bounded whatever the ledger's size: entries live in two generations of at most
-/// `generationSize` streams each. When the newer one fills, the older is dropped and the newer takes
-/// its place; a lookup that finds its entry in the older generation moves it to the newer. Streams in
-/// use stay, and one-off streams (each decision is its own stream) age out after two generations.
+/// Memory is bounded whatever the ledger's size (a ``GenerationalCache``): streams in use stay, and
+/// one-off streams (each decision is its own stream) age out.
 final class EntityStateCache: @unchecked Sendable {
     private struct Entry {
         var version: UInt64
@@ -23,28 +21,21 @@ final class EntityStateCache: @unchecked Sendable {
         var state: EntityState
     }
 
-    private let lock = NSLock()
-    private var recent: [StreamName: Entry] = [:]
-    private var older: [StreamName: Entry] = [:]
-    private let generationSize: Int
+    private let entries: GenerationalCache<StreamName, Entry>
 
     /// A cache holding at most `2 × generationSize` entity states.
     init(generationSize: Int = 4_096) {
-        self.generationSize = max(1, generationSize)
+        entries = GenerationalCache(generationSize: generationSize)
     }
 
     /// Number of entity states held, for tests.
-    var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return recent.count + older.count
-    }
+    var count: Int { entries.count }
 
     /// The stream's state as the ledger holds it now, in recording order with corrections applied.
     func state(of stream: StreamName, in ledger: borrowing LedgerSnapshot) throws -> EntityState? {
         let version = try ledger.version(of: stream)
         guard version > 0 else { return nil }
-        let cached = lookup(stream)
+        let cached = entries.value(for: stream)
         if let cached, cached.version == version, try holds(cached, stream, ledger) { return cached.state }
         var state: EntityState?
         var last: RecordedEvent?
@@ -77,29 +68,7 @@ final class EntityStateCache: @unchecked Sendable {
         try ledger.sequence(of: stream, version: entry.version) == entry.sequence && ledger.sequence(ofEvent: entry.id) == entry.sequence
     }
 
-    private func lookup(_ stream: StreamName) -> Entry? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let entry = recent[stream] { return entry }
-        guard let entry = older.removeValue(forKey: stream) else { return nil }
-        insert(entry, for: stream)
-        return entry
-    }
-
     private func store(_ entry: Entry, for stream: StreamName) {
-        lock.lock()
-        insert(entry, for: stream)
-        lock.unlock()
+        entries.set(entry, for: stream)
     }
-
-    /// Inserts into the newer generation, ageing the generations first when it is full. Lock held.
-    private func insert(_ entry: Entry, for stream: StreamName) {
-        if recent[stream] == nil, recent.count >= generationSize {
-            older = recent
-            recent = [:]
-            recent.reserveCapacity(generationSize)
-        }
-        recent[stream] = entry
-    }
-
 }

@@ -69,7 +69,7 @@ enum Mutator {
 /// Every parser of untrusted input. Each must return or throw; anything else is a bug.
 enum FuzzTargets {
     /// Projection snapshots as stored (binary after a JSON definition); kept definitions are reused across inputs.
-    static let snapshots = EntitySnapshotDecoder(capacity: 16)
+    static let snapshots = EntitySnapshotDecoder(generationSize: 8)
 
     /// Runs `input` through every target; returns 1 when at least one accepted it.
     static func run(_ input: [UInt8]) -> Int {
