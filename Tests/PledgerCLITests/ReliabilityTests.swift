@@ -108,7 +108,7 @@ import Testing
         let restored = f.directory.file("restored")
         let r = try run(executable("pledger"), ["restore", backup, "--ledger", restored])
         #expect(r.status == 0, "\(r.stderr)")
-        let size = try #require(try EventLog(path: restored + "/log").head().sequence)
+        let size = try EventLog(path: restored + "/log").head().sequence
         #expect(size >= 150)
         let restoredCheckpoint = try run(executable("pledger"), ["checkpoint", "--ledger", restored]).stdout
         let originalCheckpoint = try f.pledger("checkpoint", "--tree-size", String(size)).stdout
