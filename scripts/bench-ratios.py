@@ -10,9 +10,6 @@ import statistics
 import sys
 
 
-SHA256_BYTES_PER_S = None
-
-
 def sha256_throughput():
     """Bytes/s of SHA-256 on all cores, from `openssl speed -multi` (1 KiB blocks); None without openssl."""
     import subprocess
@@ -27,8 +24,7 @@ def sha256_throughput():
 
 
 def main():
-    global SHA256_BYTES_PER_S
-    SHA256_BYTES_PER_S = sha256_throughput()
+    sha256_bytes_per_s = sha256_throughput()
     peers_dir, pledger_path = sys.argv[1], sys.argv[2]
     rows = [json.loads(l) for l in open(os.path.join(peers_dir, "raw.jsonl")) if l.strip()]
     ours = json.load(open(pledger_path))
@@ -78,10 +74,10 @@ def main():
         print(f"| {label} | state at (as-of, known-at) | p50 {at['p50']} ms, p99 {at['p99']} ms | — | — | (reported) | — |")
         v = r["verifyEventsPerSecond"]
         cap = ""
-        if "canonicalBytesPerEvent" in r and SHA256_BYTES_PER_S:
+        if "canonicalBytesPerEvent" in r and sha256_bytes_per_s:
             # SHA-256 compresses 64-byte blocks: a leaf over 1 + canonical bytes (+ 9 bytes of padding), one interior node of 2 blocks.
             blocks = -(-(r["canonicalBytesPerEvent"] + 1 + 9) // 64) + 2
-            ceiling = SHA256_BYTES_PER_S / (blocks * 64)
+            ceiling = sha256_bytes_per_s / (blocks * 64)
             cap = f"; SHA-256 ceiling on this machine ≈ {fmt(ceiling)} /s ({100 * v / ceiling:.0f} % of it)"
         print(f"| {label} | verify | {fmt(v)} /s{cap} | — | — | ≥ 1,000,000 /s | {'yes' if v >= 1_000_000 else 'no'} |")
         inc, con = r["inclusionProofMs"], r["consistencyProofMs"]
@@ -90,8 +86,8 @@ def main():
         before = r.get("rssAnonBeforeReplayKiB")
         print(f"| {label} | peak private memory in replay | {fmt(mem)} KiB RssAnon (process, {fmt(before)} KiB before the replay) | — | — | ≤ 64 MiB, flat in N | {'yes' if mem <= 65536 else 'no'} |")
         print(f"| {label} | ledger on disk | {r['logBytesOnDisk'] / 1048576:,.1f} MiB, {r['bytesPerEvent']} B/event ({r.get('canonicalBytesPerEvent', '—')} canonical) | — | — | — | — |")
-    if SHA256_BYTES_PER_S:
-        print(f"\nSHA-256 on all {os.cpu_count()} cores (`openssl speed -multi {os.cpu_count()} -bytes 1024 sha256`): {SHA256_BYTES_PER_S / 1e6:,.0f} MB/s.")
+    if sha256_bytes_per_s:
+        print(f"\nSHA-256 on all {os.cpu_count()} cores (`openssl speed -multi {os.cpu_count()} -bytes 1024 sha256`): {sha256_bytes_per_s / 1e6:,.0f} MB/s.")
     if len(by_n) >= 2:
         lo, hi = min(by_n), max(by_n)
         a, b = float(by_n[lo]["stateAsOfKnownNowMs"]["p50"]), float(by_n[hi]["stateAsOfKnownNowMs"]["p50"])

@@ -27,7 +27,8 @@ public struct CurrentStateProjection: Projection {
         var byStream: [StreamName: [RecordedEvent]] = [:]
         for e in events { byStream[e.stream, default: []].append(e) }
         for (stream, new) in byStream.sorted(by: { $0.key < $1.key }) {
-            try txn.put([], forKey: Array(stream.rawValue.utf8), in: entities)
+            let listed = Array(stream.rawValue.utf8)
+            if try !txn.contains(listed, in: entities) { try txn.put([], forKey: listed, in: entities) }
             for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
             if new.contains(where: { $0.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: Self.correctedKey(stream), in: index)

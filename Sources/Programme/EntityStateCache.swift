@@ -55,20 +55,16 @@ final class EntityStateCache: @unchecked Sendable {
             state = try EntityState.fold(all)
             last = all.last
         }
-        if let state, let last { store(Entry(version: last.version, sequence: last.sequence, id: last.id, state: state), for: stream) }
+        if let state, let last { entries.set(Entry(version: last.version, sequence: last.sequence, id: last.id, state: state), for: stream) }
         return state
     }
 
     /// Keeps `state` as the stream's state after the event `id`, about to be written at `version` and `sequence`.
     func record(_ state: EntityState, of stream: StreamName, version: UInt64, sequence: UInt64, id: UUID) {
-        store(Entry(version: version, sequence: sequence, id: id, state: state), for: stream)
+        entries.set(Entry(version: version, sequence: sequence, id: id, state: state), for: stream)
     }
 
     private func holds(_ entry: Entry, _ stream: StreamName, _ ledger: borrowing LedgerSnapshot) throws -> Bool {
         try ledger.sequence(of: stream, version: entry.version) == entry.sequence && ledger.sequence(ofEvent: entry.id) == entry.sequence
-    }
-
-    private func store(_ entry: Entry, for stream: StreamName) {
-        entries.set(entry, for: stream)
     }
 }

@@ -32,13 +32,13 @@ struct Bench: ParsableCommand {
             let all = sizes.isEmpty ? [100_000, 1_000_000] : sizes
             for (i, n) in all.enumerated() {
                 guard n >= 1_000 else { throw FieldError(field: "--events", "at least 1000") }
-                results.append(try measure(n, keepIn: i == all.count - 1 ? keep : nil))
+                results.append(try measure(n, keepingLedgerIn: i == all.count - 1 ? keep : nil))
             }
             print(String(decoding: CanonicalJSON.encode(.array(results)), as: UTF8.self))
         }
     }
 
-    func measure(_ n: Int, keepIn keep: String? = nil) throws -> JSONValue {
+    func measure(_ n: Int, keepingLedgerIn kept: String? = nil) throws -> JSONValue {
         // The history is made 1,000 events at a time, outside the timed appends, and never held whole.
         var workload = BenchWorkload(seed: seed)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pledger-bench-\(UUID().uuidString)").path
@@ -105,7 +105,7 @@ struct Bench: ParsableCommand {
         let bytes = try Self.directoryBytes(dir + "/ledger/log")
         var canonicalBytes = 0
         try ledger.log.scanCanonical { _, event in canonicalBytes += event.count; return true }
-        if let keep { try FileManager.default.moveItem(atPath: dir + "/ledger", toPath: keep) }
+        if let kept { try FileManager.default.moveItem(atPath: dir + "/ledger", toPath: kept) }
 
         func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / Self.seconds(d)).rounded())) }
         func ms(_ values: [Double], _ q: Double) -> JSONValue { .string(String(format: "%.3f", Self.percentile(values, q))) }

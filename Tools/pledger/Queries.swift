@@ -150,8 +150,8 @@ struct Replay: ParsableCommand {
             }
             if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
             let seconds = Date().timeIntervalSince(started)
+            let together = chosen.count > 1 ? " (one pass for all)" : ""
             for p in chosen {
-                let together = chosen.count > 1 ? " (one pass for all)" : ""
                 print("Rebuilt \(p.name) from event 1 through \(try store.checkpoint(of: p.name)) in \(String(format: "%.2f", seconds)) s\(together).")
             }
         }
