@@ -63,6 +63,12 @@ public struct AuditEntry: Sendable, Equatable {
     }
 
     init(event: RecordedEvent, decision: String?, before: EntityState?, after: EntityState?, corrects: UInt64?) {
+        self.init(event: event, decision: decision, before: before?.facets ?? [], after: after?.facets ?? [], corrects: corrects)
+    }
+
+    /// An entry from the entity's ``EntityState/facets`` before and after the event: a change for each
+    /// label whose value differs, in the order labels first appear (before's, then after's new ones).
+    init(event: RecordedEvent, decision: String?, before old: [(String, String)], after new: [(String, String)], corrects: UInt64?) {
         sequence = event.sequence
         recorded = event.recorded
         effective = event.effective
@@ -74,11 +80,16 @@ public struct AuditEntry: Sendable, Equatable {
         self.decision = decision
         self.corrects = corrects
         correctedBy = []
-        let old = before?.facets ?? [], new = after?.facets ?? []
-        var labels: [String] = []
-        for (k, _) in old + new where !labels.contains(k) { labels.append(k) }
-        let oldMap = Dictionary(old, uniquingKeysWith: { a, _ in a }), newMap = Dictionary(new, uniquingKeysWith: { a, _ in a })
-        changes = labels.compactMap { k in oldMap[k] == newMap[k] ? nil : Change(facet: k, before: oldMap[k], after: newMap[k]) }
+        // A state has about a dozen facets: linear searches beat building two dictionaries per event.
+        changes = []
+        for (i, (k, v)) in old.enumerated() where !old[..<i].contains(where: { $0.0 == k }) {
+            let after = new.first { $0.0 == k }?.1
+            if after != v { changes.append(Change(facet: k, before: v, after: after)) }
+        }
+        for (i, (k, v)) in new.enumerated()
+        where !old.contains(where: { $0.0 == k }) && !new[..<i].contains(where: { $0.0 == k }) {
+            changes.append(Change(facet: k, before: nil, after: v))
+        }
     }
 }
 
@@ -87,20 +98,19 @@ struct AuditBuilder {
     /// The state of each stream after its events so far, and those events (needed when a correction
     /// changes an earlier one).
     var states: [StreamName: EntityState] = [:]
+    /// The facets of `states`, where made already: an event's facets after are the next one's before.
+    var facets: [StreamName: [(String, String)]] = [:]
     var loadState: (StreamName) throws -> EntityState?
     var loadEvents: (StreamName, UInt64) throws -> [RecordedEvent]
 
     mutating func entry(for event: RecordedEvent) throws -> AuditEntry {
-        var before = try states[event.stream] ?? loadState(event.stream)
+        let before = try states[event.stream] ?? loadState(event.stream)
         let typed = try? ProgrammeEvent.decode(event)
-        var after: EntityState?
-        var corrects: UInt64?
         if case .eventCorrected(let c)? = typed {
             // A correction changes an earlier event. Its before and after are the entity just after the
             // corrected event, without and with the correction; the running state is the stream refolded.
             let history = try loadEvents(event.stream, event.sequence)
             let target = history.first { $0.id == c.corrects }
-            corrects = target?.sequence
             // The stream through the corrected event, with earlier corrections of that same event.
             let targetSequence = target?.sequence ?? 0
             let upToTarget = history.filter { e in
@@ -108,13 +118,17 @@ struct AuditBuilder {
                 guard e.sequence < event.sequence, case .eventCorrected(let earlier)? = try? ProgrammeEvent.decode(e) else { return false }
                 return earlier.corrects == c.corrects
             }
-            before = try EntityState.fold(upToTarget)
-            after = try EntityState.fold(upToTarget + [event])
+            let corrected = try EntityState.fold(upToTarget), correcting = try EntityState.fold(upToTarget + [event])
             states[event.stream] = try EntityState.fold(history)
-        } else {
-            after = try typed.map { try EntityState.apply($0, at: event, to: before) } ?? before
-            states[event.stream] = after
+            facets[event.stream] = nil
+            return AuditEntry(event: event, decision: typed?.authorisingDecision?.description, before: corrected, after: correcting,
+                              corrects: target?.sequence)
         }
-        return AuditEntry(event: event, decision: typed?.authorisingDecision?.description, before: before, after: after, corrects: corrects)
+        let after = try typed.map { try EntityState.apply($0, at: event, to: before) } ?? before
+        states[event.stream] = after
+        let facetsBefore = facets[event.stream] ?? before?.facets ?? []
+        let facetsAfter = after?.facets ?? []
+        facets[event.stream] = facetsAfter
+        return AuditEntry(event: event, decision: typed?.authorisingDecision?.description, before: facetsBefore, after: facetsAfter, corrects: nil)
     }
 }

@@ -29,12 +29,12 @@ public struct AuditTrailProjection: Projection {
             loadEvents: { stream, through in try log.events(in: stream).filter { $0.sequence <= through } })
         for event in events {
             let entry = try builder.entry(for: event)
-            try txn.put(CanonicalJSON.encode(entry.json), forKey: Self.rowKey(event.sequence), in: audit)
+            try txn.put(entry.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit)
             try txn.put([], forKey: Self.entityKey(event.stream, event.sequence), in: audit)
             if let corrected = entry.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
                 var row = try AuditEntry(json: try JSONParser.parse(bytes))
                 row.correctedBy.append(event.sequence)
-                try txn.put(CanonicalJSON.encode(row.json), forKey: Self.rowKey(corrected), in: audit)
+                try txn.put(row.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
             }
         }
         for (stream, state) in builder.states {

@@ -28,15 +28,17 @@ public struct CurrentStateProjection: Projection {
         for e in events { byStream[e.stream, default: []].append(e) }
         for (stream, new) in byStream.sorted(by: { $0.key < $1.key }) {
             let listed = Array(stream.rawValue.utf8)
-            if try !txn.contains(listed, in: entities) { try txn.put([], forKey: listed, in: entities) }
+            // A stream not listed yet has no events before this batch: its history is `new`.
+            let isNew = try !txn.contains(listed, in: entities)
+            if isNew { try txn.put([], forKey: listed, in: entities) }
             for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
             if new.contains(where: { $0.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: Self.correctedKey(stream), in: index)
-            } else {
+            } else if !isNew {
                 if try Self.extend(stream, with: new, in: txn, snapshots) { continue }
                 if try Self.redo(stream, with: new, log: log, in: txn, snapshots, index) { continue }
             }
-            let history = try log.events(in: stream).filter { $0.sequence <= last }
+            let history = isNew ? new : try log.events(in: stream).filter { $0.sequence <= last }
             try Self.replaceSnapshots(of: stream, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots)
         }
     }
@@ -80,6 +82,7 @@ public struct CurrentStateProjection: Projection {
     static func store(_ stream: StreamName, from state: EntityState, applying events: [RecordedEvent],
                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
         let events = events.sorted(by: EntityState.validTimeOrder)
+        let definition = EntitySnapshot.definitionBytes(of: state)
         var state = state
         var i = 0
         while i < events.count {
@@ -88,7 +91,7 @@ public struct CurrentStateProjection: Projection {
                 if let next = try EntityState.apply(try ProgrammeEvent.decodeStored(events[i]), at: events[i], to: state) { state = next }
                 i += 1
             }
-            try txn.put(EntitySnapshot.encode(state), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            try txn.put(EntitySnapshot.encode(state, definition: definition), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
         }
     }
 
@@ -117,8 +120,16 @@ public struct CurrentStateProjection: Projection {
             while let entry = e, entry.key.starts(with: prefix) { old.append(Array(entry.key)); e = try c.next() }
         }
         for k in old { try txn.delete(k, in: snapshots) }
+        // A correction may replace the definition itself: its bytes are made again only when it changed.
+        var definition: (state: EntityState, bytes: [UInt8])?
         for (date, state) in history {
-            try txn.put(EntitySnapshot.encode(state), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            let defined = state.definitionOnly
+            let bytes: [UInt8]
+            if let d = definition, d.state == defined { bytes = d.bytes } else {
+                bytes = EntitySnapshot.definitionBytes(of: defined)
+                definition = (defined, bytes)
+            }
+            try txn.put(EntitySnapshot.encode(state, definition: bytes), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
         }
     }
 

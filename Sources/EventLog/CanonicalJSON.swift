@@ -64,8 +64,8 @@ public enum CanonicalJSON {
         } }
     }
 
-    /// Plain decimal, without going through `String`.
-    static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
+    /// Appends an integer's canonical form: plain decimal, written without going through `String`.
+    public static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // up to 20 digits, written backwards into a small buffer
@@ -80,6 +80,7 @@ public enum CanonicalJSON {
         }
     }
 
+    /// Appends a string's canonical form: quoted, escaping only `"`, `\` and control characters.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s

@@ -19,7 +19,17 @@ import Foundation
 public enum EntitySnapshot {
     /// The stored bytes of `state`.
     public static func encode(_ state: EntityState) -> [UInt8] {
-        let definition = CanonicalJSON.encode(state.definitionOnly.json)
+        encode(state, definition: definitionBytes(of: state))
+    }
+
+    /// The definition part of `state`'s stored bytes: the same for every state of one entity, so a
+    /// writer storing many states of an entity makes it once (canonical JSON is most of a write's cost).
+    public static func definitionBytes(of state: EntityState) -> [UInt8] {
+        CanonicalJSON.encode(state.definitionOnly.json)
+    }
+
+    /// The stored bytes of `state`, given ``definitionBytes(of:)`` of any state of the same entity.
+    public static func encode(_ state: EntityState, definition: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(definition.count + 64)
         withUnsafeBytes(of: UInt32(definition.count).bigEndian) { out.append(contentsOf: $0) }
@@ -56,8 +66,9 @@ public enum EntitySnapshot {
 }
 
 extension EntityState {
-    /// The state the entity's definition alone leads to: what every snapshot of it shares.
-    var definitionOnly: EntityState {
+    /// The state the entity's definition alone leads to: what every snapshot of it shares (until a
+    /// correction replaces the definition).
+    public var definitionOnly: EntityState {
         switch self {
         case .indicator(let s): .indicator(IndicatorState(definition: s.definition))
         case .allocation(let a): .allocation(AllocationState(definition: a.definition))

@@ -122,4 +122,43 @@ import Timeline
         // As of 20 Nov but known on 5 Jul: only the miss had been recorded.
         #expect(try row("2026-11-20", "2026-07-05")?.status == "missed")
     }
+
+    /// A correction may replace an entity's definition: snapshots stored from its date on carry the new
+    /// definition and those before it the old (the projection makes a definition's bytes once per
+    /// definition, not once per entity).
+    @Test func aCorrectedDefinitionShowsFromItsDateOnBothWays() throws {
+        var h = HistoryBuilder(namespace: "pledger/tests/corrected-definition")
+        h.at("2026-01-28T09:00:00Z", actor: "tester")
+        h.add(OrganisationDefined.self, "organisation/GOV", ["name": "Government", "roles": ["funder", "accountable"]], effective: "2026-01-27", rationale: "r", source: "s")
+        h.add(ProgrammeDefined.self, "programme/P", ["title": "P", "start": "2026-01-01", "end": "2030-12-31", "owner": "organisation/GOV"], effective: "2026-01-27", rationale: "r", source: "s")
+        h.add(ComponentDefined.self, "component/D", ["programme": "programme/P", "level": "direction", "title": "Direction D"], effective: "2026-01-27", rationale: "r", source: "s")
+        h.add(IndicatorDefined.self, "indicator/I", ["component": "component/D", "name": "Rooms", "unit": "rooms", "measure": "unit", "higherIsBetter": true],
+              effective: "2026-01-27", rationale: "r", source: "s", label: "definition")
+        h.add(TargetSet.self, "indicator/I", ["year": 2026, "value": "10"], effective: "2026-02-01", rationale: "r", source: "s")
+        h.add(TargetSet.self, "indicator/I", ["year": 2027, "value": "20"], effective: "2026-08-01", rationale: "r", source: "s")
+        h.at("2026-09-01T09:00:00Z", actor: "auditor")
+        h.add(EventCorrected.self, "indicator/I", ["corrects": .string(h.id("definition").canonicalString), "action": "replace",
+                                                   "replacement": ["component": "component/D", "name": "Classrooms", "unit": "rooms", "measure": "unit", "higherIsBetter": true]],
+              effective: "2026-05-01", rationale: "the programme text says classrooms", source: "s")
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger", rules: ProgrammeRules(now: { Timestamp("2027-06-01")! }))
+        try ledger.append(h.events)
+        let store = try ProjectionStore(path: dir.path + "/projections")
+        try CurrentStateProjection().catchUp(log: ledger.log, store: store)
+        func indicator(asOf: String, _ store: ProjectionStore?) throws -> IndicatorState? {
+            let slice = try TimeSlice(asOf: asOf, knownAt: nil).resolve(in: ledger.log, today: Self.today)
+            guard case .indicator(let s)? = try CurrentState.states(log: ledger.log, store: store, slice: slice)["indicator/I"] else { return nil }
+            return s
+        }
+        for s in [store, nil] as [ProjectionStore?] {
+            // Before the correction's date: the name as first recorded, the 2026 target only.
+            let march = try #require(try indicator(asOf: "2026-03-01", s))
+            #expect(march.definition.name == "Rooms" && march.targets == [2026: ExactDecimal(10)])
+            // From 1 May the replaced definition, and the targets set before and after it kept.
+            let june = try #require(try indicator(asOf: "2026-06-01", s))
+            #expect(june.definition.name == "Classrooms" && june.targets == [2026: ExactDecimal(10)])
+            let september = try #require(try indicator(asOf: "2026-09-01", s))
+            #expect(september.definition.name == "Classrooms" && september.targets == [2026: ExactDecimal(10), 2027: ExactDecimal(20)])
+        }
+    }
 }
