@@ -14,7 +14,8 @@ extension AuditEntry {
             if !first { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "\""))
             key.withUTF8Buffer { out.append(contentsOf: $0) }
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
         }
         func string(_ s: String) { CanonicalJSON.writeString(s, into: &out) }
         func integers(_ values: [UInt64]) {

@@ -42,7 +42,27 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     public var description: String {
         let (y, m, d) = components
-        return CalendarDate.pad(y, 4) + "-" + CalendarDate.pad(m, 2) + "-" + CalendarDate.pad(d, 2)
+        guard (0...9999).contains(y) else {
+            return CalendarDate.pad(y, 4) + "-" + CalendarDate.pad(m, 2) + "-" + CalendarDate.pad(d, 2)
+        }
+        // Written digit by digit into the string's own storage: dates are formatted for every event.
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            CalendarDate.writeDigits(y, 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(m, 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(d, 2, into: buffer, at: 8)
+            return 10
+        }
+    }
+
+    /// Writes `value` (not negative, fewer than `width` + 1 digits) as `width` decimal digits, zero-padded.
+    static func writeDigits(_ value: Int, _ width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        var v = value
+        for i in stride(from: start + width - 1, through: start, by: -1) {
+            buffer[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+        }
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }

@@ -37,9 +37,27 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let within = us - dayStart
         let seconds = within / 1_000_000
         let fraction = within % 1_000_000
-        return date.description + "T" + CalendarDate.pad(Int(seconds / 3600), 2) + ":"
-            + CalendarDate.pad(Int(seconds / 60 % 60), 2) + ":" + CalendarDate.pad(Int(seconds % 60), 2)
-            + "." + CalendarDate.pad(Int(fraction), 6) + "Z"
+        let day = date.description
+        guard day.utf8.count == 10 else {
+            return day + "T" + CalendarDate.pad(Int(seconds / 3600), 2) + ":"
+                + CalendarDate.pad(Int(seconds / 60 % 60), 2) + ":" + CalendarDate.pad(Int(seconds % 60), 2)
+                + "." + CalendarDate.pad(Int(fraction), 6) + "Z"
+        }
+        // Written into the string's own storage: every event and audit row carries a timestamp.
+        return String(unsafeUninitializedCapacity: 27) { buffer in
+            var day = day
+            day.withUTF8 { for (i, b) in $0.enumerated() { buffer[i] = b } }
+            buffer[10] = UInt8(ascii: "T")
+            CalendarDate.writeDigits(Int(seconds / 3600), 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(Int(seconds / 60 % 60), 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(Int(seconds % 60), 2, into: buffer, at: 17)
+            buffer[19] = UInt8(ascii: ".")
+            CalendarDate.writeDigits(Int(fraction), 6, into: buffer, at: 20)
+            buffer[26] = UInt8(ascii: "Z")
+            return 27
+        }
     }
 
     /// Parses exactly the canonical form `YYYY-MM-DDTHH:MM:SS.ffffffZ`.

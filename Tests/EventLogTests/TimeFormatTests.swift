@@ -1,0 +1,32 @@
+import EventLog
+import Foundation
+import Testing
+
+/// Dates and timestamps are formatted digit by digit for speed; the text must be what `String(format:)`
+/// makes of their components, and must parse back to the same value.
+@Suite struct TimeFormatTests {
+    @Test(arguments: [Int64(-719_528), -1, 0, 1, 20_454, 22_279, 2_932_896])   // 0000-01-01 … 9999-12-31
+    func aDateIsItsZeroPaddedComponents(around day: Int64) throws {
+        for d in (day - 400)...(day + 400) {
+            let date = CalendarDate(daysSinceEpoch: d)
+            let (y, m, dd) = date.components
+            guard (0...9999).contains(y) else { continue }
+            #expect(date.description == String(format: "%04d-%02d-%02d", y, m, dd))
+            if y >= 1 { #expect(CalendarDate(date.description) == date) }   // the parser takes years 0001–9999
+        }
+    }
+
+    @Test func aTimestampIsItsZeroPaddedFieldsAndParsesBack() throws {
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20_000 {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            // Any instant from 1970 to 2100, to the microsecond.
+            let us = Int64(x % 4_102_444_800_000_000)
+            let t = Timestamp(microsecondsSinceEpoch: us)
+            let seconds = (us / 1_000_000) % 86_400
+            let expected = t.date.description + String(format: "T%02lld:%02lld:%02lld.%06lldZ", seconds / 3600, seconds / 60 % 60, seconds % 60, us % 1_000_000)
+            #expect(t.description == expected)
+            #expect(Timestamp(canonical: t.description) == t)
+        }
+    }
+}
