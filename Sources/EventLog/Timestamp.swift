@@ -61,9 +61,31 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses exactly the canonical form `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    ///
+    /// Read at fixed positions, since every stored event carries one: the same texts as ``description``
+    /// makes (years 0001–9999, a real date, hours under 24, minutes and seconds under 60).
     public init?(canonical text: some StringProtocol) {
-        guard text.utf8.count == 27, let t = Timestamp(text), t.description == text else { return nil }
-        self = t
+        var text = String(text)
+        let parsed: Int64? = text.withUTF8 { raw in
+            guard raw.count == 27 else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int? {
+                var v = 0
+                for i in from..<(from + count) {
+                    let d = raw[i] &- UInt8(ascii: "0")
+                    guard d < 10 else { return nil }
+                    v = v * 10 + Int(d)
+                }
+                return v
+            }
+            guard raw[4] == UInt8(ascii: "-"), raw[7] == UInt8(ascii: "-"), raw[10] == UInt8(ascii: "T"), raw[13] == UInt8(ascii: ":"),
+                  raw[16] == UInt8(ascii: ":"), raw[19] == UInt8(ascii: "."), raw[26] == UInt8(ascii: "Z"),
+                  let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let date = CalendarDate(year: y, month: mo, day: d),
+                  let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2), let f = number(20, 6), h < 24, mi < 60, s < 60
+            else { return nil }
+            return date.daysSinceEpoch * 86_400_000_000 + Int64((h * 3600 + mi * 60 + s) * 1_000_000 + f)
+        }
+        guard let parsed else { return nil }
+        microsecondsSinceEpoch = parsed
     }
 
     /// Parses `YYYY-MM-DD` (midnight UTC), or `YYYY-MM-DDTHH:MM[:SS[.f…]]` followed by `Z` or `±HH:MM`,
