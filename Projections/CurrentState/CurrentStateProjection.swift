@@ -82,6 +82,7 @@ public struct CurrentStateProjection: Projection {
     static func store(_ stream: StreamName, from state: EntityState, applying events: [RecordedEvent],
                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
         let events = events.sorted(by: EntityState.validTimeOrder)
+        // Applying an event never changes a definition (only a correction can, and none come here).
         let definition = EntitySnapshot.definitionBytes(of: state)
         var state = state
         var i = 0

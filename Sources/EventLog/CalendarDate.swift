@@ -56,7 +56,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
-    /// Writes `value` (not negative, fewer than `width` + 1 digits) as `width` decimal digits, zero-padded.
+    /// Writes `value` (not negative, at most `width` digits) as `width` decimal digits, zero-padded.
     static func writeDigits(_ value: Int, _ width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         var v = value
         for i in stride(from: start + width - 1, through: start, by: -1) {

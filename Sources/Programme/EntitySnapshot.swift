@@ -28,7 +28,8 @@ public enum EntitySnapshot {
         CanonicalJSON.encode(state.definitionOnly.json)
     }
 
-    /// The stored bytes of `state`, given ``definitionBytes(of:)`` of any state of the same entity.
+    /// The stored bytes of `state`, given ``definitionBytes(of:)`` of a state with the same definition
+    /// (any earlier state of the entity, unless a correction has replaced its definition since).
     public static func encode(_ state: EntityState, definition: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(definition.count + 64)
