@@ -58,11 +58,11 @@ public struct CurrentStateProjection: Projection {
         guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
         let prefix = CompositeKey.prefix(stream.rawValue)
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
-        let base: EntityState? = try txn.withCursor(snapshots) { c in
+        let base: (EntityState, [UInt8])? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: CompositeKey.make(stream.rawValue, dayBefore.description)), e.key.starts(with: prefix) else { return nil }
-            return try EntitySnapshotDecoder.shared.decode(e.value, stream: stream)
+            return (try EntitySnapshotDecoder.shared.decode(e.value, stream: stream), try EntitySnapshot.definitionBytes(stored: e.value))
         }
-        guard let state = base else { return false }
+        guard let (state, definition) = base else { return false }
         let newSequences = Set(new.map(\.sequence))
         var earlier: [UInt64] = []
         try txn.withCursor(index) { c in
@@ -74,16 +74,16 @@ public struct CurrentStateProjection: Projection {
                 entry = try c.next()
             }
         }
-        try store(stream, from: state, applying: try log.events(at: earlier) + new, in: txn, snapshots)
+        try store(stream, from: state, definition: definition, applying: try log.events(at: earlier) + new, in: txn, snapshots)
         return true
     }
 
     /// Applies `events` to `state` in valid-time order and stores the state after each of their dates.
-    static func store(_ stream: StreamName, from state: EntityState, applying events: [RecordedEvent],
+    /// `definition` is the definition part of the stored snapshot `state` was read from: applying an
+    /// event never changes a definition (only a correction can, and none come here).
+    static func store(_ stream: StreamName, from state: EntityState, definition: [UInt8], applying events: [RecordedEvent],
                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
         let events = events.sorted(by: EntityState.validTimeOrder)
-        // Applying an event never changes a definition (only a correction can, and none come here).
-        let definition = EntitySnapshot.definitionBytes(of: state)
         var state = state
         var i = 0
         while i < events.count {
@@ -102,13 +102,13 @@ public struct CurrentStateProjection: Projection {
     static func extend(_ stream: StreamName, with new: [RecordedEvent], in txn: borrowing WriteTransaction, _ snapshots: Database) throws -> Bool {
         guard !new.contains(where: { $0.type == EventCorrected.typeName }) else { return false }
         let prefix = CompositeKey.prefix(stream.rawValue)
-        let latest: (CalendarDate, EntityState)? = try txn.withCursor(snapshots) { c in
+        let latest: (CalendarDate, EntityState, [UInt8])? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: prefix + [0xFF]), e.key.starts(with: prefix),
                   let date = CalendarDate(String(decoding: e.key[prefix.count...], as: UTF8.self)) else { return nil }
-            return (date, try EntitySnapshotDecoder.shared.decode(e.value, stream: stream))
+            return (date, try EntitySnapshotDecoder.shared.decode(e.value, stream: stream), try EntitySnapshot.definitionBytes(stored: e.value))
         }
-        guard let (lastDate, lastState) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
-        try store(stream, from: lastState, applying: new, in: txn, snapshots)
+        guard let (lastDate, lastState, definition) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
+        try store(stream, from: lastState, definition: definition, applying: new, in: txn, snapshots)
         return true
     }
 

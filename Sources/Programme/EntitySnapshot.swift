@@ -28,6 +28,13 @@ public enum EntitySnapshot {
         CanonicalJSON.encode(state.definitionOnly.json)
     }
 
+    /// The definition part of stored snapshot `bytes`: what ``definitionBytes(of:)`` made when they were
+    /// written, so a writer continuing from a stored snapshot does not encode the definition again.
+    public static func definitionBytes(stored bytes: UnsafeRawBufferPointer) throws(FieldError) -> [UInt8] {
+        var r = SnapshotReader(bytes: bytes)
+        return Array(try r.take(Int(try r.bigEndianLength())))
+    }
+
     /// The stored bytes of `state`, given ``definitionBytes(of:)`` of a state with the same definition
     /// (any earlier state of the entity, unless a correction has replaced its definition since).
     public static func encode(_ state: EntityState, definition: [UInt8]) -> [UInt8] {
