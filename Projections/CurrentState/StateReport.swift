@@ -111,7 +111,7 @@ public struct StateReport: Sendable {
                 views[p].components.append(ComponentView(stream: stream, level: c.level.rawValue, title: c.title, parent: c.parent?.description))
             case .indicator(let s)?:
                 guard let p = programme(of: s.definition.component) else { continue }
-                let years = Set(s.targets.keys).union(s.measurements.keys).sorted()
+                let years = YearValues.years(s.targets, s.measurements)
                 views[p].indicators.append(IndicatorView(
                     stream: stream, name: s.definition.name, unit: s.definition.unit, higherIsBetter: s.definition.higherIsBetter,
                     baseline: s.definition.baseline,

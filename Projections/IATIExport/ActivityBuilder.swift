@@ -222,7 +222,7 @@ struct ActivityBuilder {
                 if let b = i.definition.baseline {
                     x += "<baseline year=\"\(b.year)\" iso-date=\"\(b.year)-01-01\" value=\"\(b.value)\"/>"
                 }
-                for year in Set(i.targets.keys).union(i.measurements.keys).sorted() {
+                for year in YearValues.years(i.targets, i.measurements) {
                     x += "<period><period-start iso-date=\"\(year)-01-01\"/><period-end iso-date=\"\(year)-12-31\"/>"
                     if let t = i.targets[year] { x += "<target value=\"\(t)\"/>" }
                     if let a = i.measurements[year] { x += "<actual value=\"\(a)\"/>" }

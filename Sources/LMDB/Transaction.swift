@@ -35,6 +35,10 @@ extension ReadableTransaction where Self: ~Copyable {
         try key.withUnsafeBytes { k in try withValue(in: database, forKey: k) { $0 != nil } }
     }
 
+    /// The id of the committed state this transaction sees (`mdb_txn_id`): two read transactions with
+    /// the same id see the same data.
+    public var snapshotID: Int { Int(mdb_txn_id(unsafeHandle)) }
+
     /// Opens a cursor on `database` for the duration of `body`.
     public func withCursor<R>(_ database: Database, _ body: (borrowing Cursor) throws -> R) throws -> R {
         var cursor: OpaquePointer?

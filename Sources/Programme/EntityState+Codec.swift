@@ -20,13 +20,13 @@ extension EntityState {
         }
     }
 
-    static func yearMap(_ m: [Int: ExactDecimal]) -> JSONValue {
-        .object(m.sorted { $0.key < $1.key }.map { (String($0.key), $0.value.json) })
+    static func yearMap(_ m: YearValues) -> JSONValue {
+        .object(m.map { (String($0.year), $0.value.json) })
     }
 
-    static func readYearMap(_ f: JSONFields, _ key: String) throws(FieldError) -> [Int: ExactDecimal] {
+    static func readYearMap(_ f: JSONFields, _ key: String) throws(FieldError) -> YearValues {
         let o = try f.object(key)
-        var out: [Int: ExactDecimal] = [:]
+        var out = YearValues()
         for (k, _) in o.members {
             guard let y = Int(k) else { throw FieldError(field: o.fieldPath(k), "expected a year") }
             out[y] = try o.decimal(k)
@@ -88,8 +88,8 @@ extension EntityState {
             [("title", d.title), ("reference", d.reference), ("decided on", d.decidedOn.description)]
         case .indicator(let s):
             [("name", s.definition.name), ("baseline", s.definition.baseline.map { "\($0.value) (\($0.year))" } ?? "—")]
-                + s.targets.sorted { $0.key < $1.key }.map { ("target \($0.key)", $0.value.description) }
-                + s.measurements.sorted { $0.key < $1.key }.map { ("actual \($0.key)", $0.value.description) }
+                + s.targets.map { ("target \($0.year)", $0.value.description) }
+                + s.measurements.map { ("actual \($0.year)", $0.value.description) }
         case .allocation(let a):
             [("amount", Money(a.amount, a.currency).description), ("status", a.withdrawn ? "withdrawn" : "standing"),
              ("disbursed", Money(a.disbursed, a.currency).description), ("spent", Money(a.spent, a.currency).description)]

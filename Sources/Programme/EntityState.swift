@@ -90,8 +90,8 @@ public enum EntityState: Sendable, Equatable {
 /// An indicator's targets and latest measurements per year.
 public struct IndicatorState: Sendable, Equatable {
     public var definition: IndicatorDefined
-    public var targets: [Int: ExactDecimal] = [:]
-    public var measurements: [Int: ExactDecimal] = [:]
+    public var targets = YearValues()
+    public var measurements = YearValues()
 
     mutating func apply(_ event: ProgrammeEvent) {
         switch event {

@@ -66,3 +66,51 @@ import Testing
         }
     }
 }
+
+/// A pass reads many entities in key order: it finds what earlier passes learnt, and never reuses a
+/// definition whose bytes changed.
+@Suite struct EntitySnapshotPassTests {
+    @Test func passesInAnyOrderGiveEveryStateAndLearn() throws {
+        let (_, all) = try EntitySnapshotTests().states()
+        let sorted = all.sorted { $0.0 < $1.0 }
+        let decoder = EntitySnapshotDecoder()
+        var rng = SeededRandom(seed: 7)
+        for round in 0..<4 {
+            // In key order, then with entities skipped (a split read, or kinds passed over), then shuffled.
+            let order = round < 2 ? sorted : round == 2 ? sorted.filter { _ in rng.below(3) != 0 } : sorted.shuffled(using: &rng)
+            var pass = decoder.pass()
+            #expect(pass.knownCount == (round == 0 ? 0 : sorted.count))
+            for (stream, state) in order {
+                let (name, back) = try EntitySnapshot.encode(state).withUnsafeBytes { bytes in
+                    try Array(stream.rawValue.utf8).withUnsafeBytes { try pass.decode(bytes, key: $0) }
+                }
+                #expect(name == stream && back == state, "\(stream), round \(round)")
+            }
+            decoder.keep(pass)
+        }
+        #expect(decoder.keptCount == sorted.count)
+    }
+
+    @Test func aChangedDefinitionUnderAKnownKeyIsDecodedAgain() throws {
+        let (_, all) = try EntitySnapshotTests().states()
+        let indicators = all.filter { $0.1.kind == .indicator }
+        try #require(indicators.count >= 2)
+        let decoder = EntitySnapshotDecoder()
+        let key = Array(indicators[0].0.rawValue.utf8)
+        for (_, state) in indicators.prefix(2) {
+            var pass = decoder.pass()
+            let (_, back) = try EntitySnapshot.encode(state).withUnsafeBytes { bytes in try key.withUnsafeBytes { try pass.decode(bytes, key: $0) } }
+            #expect(back == state)
+            decoder.keep(pass)
+        }
+    }
+
+    @Test func aKeyThatIsNotAStreamNameThrows() throws {
+        let (_, all) = try EntitySnapshotTests().states()
+        var pass = EntitySnapshotDecoder().pass()
+        let bytes = EntitySnapshot.encode(all[0].1)
+        #expect(throws: FieldError.self) {
+            _ = try bytes.withUnsafeBytes { b in try Array("not a name!".utf8).withUnsafeBytes { try pass.decode(b, key: $0) } }
+        }
+    }
+}

@@ -183,6 +183,10 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
             let fromStore = try CurrentState.states(log: ledger.log, store: store, slice: slice)
             let fromLog = try CurrentState.states(log: ledger.log, store: nil, slice: slice)
             #expect(fromStore == fromLog, "as of \(CalendarDate(daysSinceEpoch: day))")
+            // Read in two halves on two threads (split wherever earlier reads put the middle), and on one.
+            for threshold in [2, Int.max] {
+                #expect(try CurrentStateProjection.states(asOf: slice.asOf, store: store, splittingFrom: threshold) == fromLog)
+            }
             // What a report reads: only its kinds, from the snapshots and from the log alike.
             let shown = try CurrentState.states(log: ledger.log, store: store, slice: slice, kinds: StateReport.kinds)
             #expect(shown == fromLog.filter { StateReport.kinds.contains($0.value.kind) })

@@ -1,0 +1,67 @@
+import EventLog
+import Foundation
+
+extension EntitySnapshotDecoder {
+    /// One read of many entities' snapshots in ascending key order, as "the programme as of a date" makes.
+    ///
+    /// Why: such a query reads the same entities in the same order every time. A pass finds each entity's
+    /// stream name and decoded definition among those earlier passes read by comparing key bytes at the
+    /// next expected position — no hashing, no second validation of a name — and learns what is new,
+    /// for ``EntitySnapshotDecoder/keep(_:)`` to hand to later passes.
+    public struct Pass: Sendable {
+        let known: [Kept]
+        var position = 0
+        var learned: [Kept] = []
+
+        init(known: [Kept]) { self.known = known }
+
+        /// How many entities earlier passes read: a hint for the size of a result.
+        public var knownCount: Int { known.count }
+
+        /// The key of the entity in the middle of those earlier passes read, when they read at least
+        /// `minimum`: a place to split the next read into two halves of about equal work.
+        public func middleKey(minimum: Int) -> [UInt8]? {
+            known.count >= max(2, minimum) ? known[known.count / 2].name : nil
+        }
+
+        /// The stream name for entity key `name` and the state stored in `bytes`; throws ``FieldError``
+        /// when the key is not a stream name or the bytes are not a snapshot.
+        public mutating func decode(_ bytes: UnsafeRawBufferPointer, key name: UnsafeRawBufferPointer) throws -> (StreamName, EntityState) {
+            var r = SnapshotReader(bytes: bytes)
+            let definitionBytes = try r.take(Int(try r.bigEndianLength()))
+            let found = find(name)
+            if let found, found.decodedFrom(definitionBytes) {
+                return (found.stream, try EntitySnapshotDecoder.state(from: found.state, rest: &r))
+            }
+            let stream = try found?.stream ?? StreamName(validatingUTF8: name, field: "(entity key)")
+            let base = try EntityState(json: try JSONParser.parse(buffer: definitionBytes.bindMemory(to: UInt8.self)))
+            learned.append(Kept(name: Array(name), stream: stream, bytes: Array(definitionBytes), state: base))
+            return (stream, try EntitySnapshotDecoder.state(from: base, rest: &r))
+        }
+
+        /// The known entry for key `name`: first at the position after the last one found, else by
+        /// binary search (keys are in ascending order).
+        private mutating func find(_ name: UnsafeRawBufferPointer) -> Kept? {
+            if position < known.count, Self.same(known[position].name, name) {
+                position += 1
+                return known[position - 1]
+            }
+            var low = 0, high = known.count
+            while low < high {
+                let mid = (low + high) / 2
+                if known[mid].name.lexicographicallyPrecedes(name) { low = mid + 1 } else { high = mid }
+            }
+            position = low
+            guard low < known.count, Self.same(known[low].name, name) else { return nil }
+            position += 1
+            return known[low]
+        }
+
+        private static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+            a.count == b.count && a.withUnsafeBytes { x in
+                guard let p = x.baseAddress, let q = b.baseAddress else { return b.isEmpty }
+                return memcmp(p, q, b.count) == 0
+            }
+        }
+    }
+}

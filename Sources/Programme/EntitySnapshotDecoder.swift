@@ -1,0 +1,139 @@
+import EventLog
+import Foundation
+
+/// Reads ``EntitySnapshot`` bytes, keeping the last decoded definition of each entity: a snapshot whose
+/// definition bytes equal the kept ones reuses its decoded value (equal bytes decode to equal values).
+///
+/// Two ways in: ``decode(_:stream:)`` for one entity at a time (kept definitions looked up by stream
+/// name), and a ``Pass`` for a read of many entities in key order, such as "the programme as of a date".
+public final class EntitySnapshotDecoder: @unchecked Sendable {
+    /// A decoded definition, the bytes it was decoded from, and the entity's key and stream name (a
+    /// class: a lookup copies one reference).
+    final class Kept: Sendable {
+        let name: [UInt8]
+        let stream: StreamName
+        let bytes: [UInt8]
+        let state: EntityState
+        init(name: [UInt8], stream: StreamName, bytes: [UInt8], state: EntityState) {
+            self.name = name; self.stream = stream; self.bytes = bytes; self.state = state
+        }
+
+        /// Whether `definition` are the bytes this was decoded from.
+        func decodedFrom(_ definition: UnsafeRawBufferPointer) -> Bool {
+            bytes.count == definition.count && bytes.withUnsafeBytes { kept in
+                guard let a = kept.baseAddress, let b = definition.baseAddress else { return definition.isEmpty }
+                return memcmp(a, b, definition.count) == 0
+            }
+        }
+    }
+
+    /// Decoded definitions by entity, bounded (a ``GenerationalCache``), for ``decode(_:stream:)``.
+    private let definitions: GenerationalCache<StreamName, Kept>
+    /// What passes learnt, in key order, for the next ``Pass``; at most `ordered limit` entries.
+    private var ordered: [Kept] = []
+    private let orderedLimit: Int
+    private let lock = NSLock()
+
+    /// One decoder for the process: queries share what earlier ones decoded.
+    public static let shared = EntitySnapshotDecoder()
+
+    /// A decoder keeping at most `2 × generationSize` decoded definitions for single reads, and as many
+    /// for passes.
+    public init(generationSize: Int = 16_384) {
+        definitions = GenerationalCache(generationSize: generationSize)
+        orderedLimit = 2 * max(1, generationSize)
+    }
+
+    /// How many entities' definitions are kept: a reader's hint for how many states a query returns.
+    public var keptCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return max(definitions.count, ordered.count)
+    }
+
+    /// Forgets every kept definition: the next reads decode them again (for measuring a cold read).
+    public func forget() {
+        definitions.removeAll()
+        lock.lock()
+        ordered = []
+        lock.unlock()
+    }
+
+    /// The state stored in `bytes` for `stream`; throws ``FieldError`` for bytes that are not a snapshot.
+    public func decode(_ bytes: UnsafeRawBufferPointer, stream: StreamName) throws -> EntityState {
+        var r = SnapshotReader(bytes: bytes)
+        let definitionBytes = try r.take(Int(try r.bigEndianLength()))
+        let base: EntityState
+        if let kept = definitions.value(for: stream), kept.decodedFrom(definitionBytes) {
+            base = kept.state
+        } else {
+            base = try EntityState(json: try JSONParser.parse(buffer: definitionBytes.bindMemory(to: UInt8.self)))
+            definitions.set(Kept(name: [], stream: stream, bytes: Array(definitionBytes), state: base), for: stream)
+        }
+        return try Self.state(from: base, rest: &r)
+    }
+
+    /// A read of many entities in ascending key order, starting from what earlier passes learnt.
+    public func pass() -> Pass {
+        lock.lock()
+        defer { lock.unlock() }
+        return Pass(known: ordered)
+    }
+
+    /// Keeps what `passes` learnt for later passes. Passes over disjoint key ranges may be given together.
+    public func keep(_ passes: Pass...) {
+        let learned = passes.flatMap(\.learned).sorted { $0.name.lexicographicallyPrecedes($1.name) }
+        guard !learned.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        // Merge the two sorted lists; a newly learnt entry replaces a known one for the same key.
+        var merged: [Kept] = []
+        merged.reserveCapacity(ordered.count + learned.count)
+        var i = 0, j = 0
+        while i < ordered.count, j < learned.count {
+            if ordered[i].name.lexicographicallyPrecedes(learned[j].name) {
+                merged.append(ordered[i]); i += 1
+            } else {
+                if ordered[i].name == learned[j].name { i += 1 }
+                merged.append(learned[j]); j += 1
+            }
+        }
+        merged.append(contentsOf: ordered[i...])
+        merged.append(contentsOf: learned[j...])
+        ordered = merged.count <= orderedLimit ? merged : learned.count <= orderedLimit ? learned : []
+    }
+
+    /// The state in the rest of `r`, whose definition decodes to `base`.
+    static func state(from base: EntityState, rest r: inout SnapshotReader) throws(FieldError) -> EntityState {
+        let state: EntityState
+        switch base {
+        case .indicator(var s):
+            s.targets = try r.years()
+            s.measurements = try r.years()
+            state = .indicator(s)
+        case .allocation(var a):
+            a.amount = try r.decimal()
+            a.withdrawn = try r.byte() != 0
+            a.disbursed = try r.decimal()
+            a.spent = try r.decimal()
+            state = .allocation(a)
+        case .milestone(var m):
+            m.plannedDate = CalendarDate(daysSinceEpoch: try r.integer(Int64.self))
+            let tag = try r.byte()
+            let date = CalendarDate(daysSinceEpoch: try r.integer(Int64.self))
+            switch tag {
+            case 0: m.status = .scheduled
+            case 1: m.status = .achieved(on: date)
+            case 2: m.status = .missed(on: date)
+            case 3: m.status = .cancelled(on: date)
+            default: throw FieldError(field: "(snapshot)", "unknown milestone status \(tag)")
+            }
+            m.reschedules = Int(try r.integer(Int64.self))
+            state = .milestone(m)
+        case .programme, .component, .organisation, .decision:
+            state = base
+        }
+        guard r.atEnd else { throw FieldError(field: "(snapshot)", "\(r.bytes.count - r.offset) bytes after the state") }
+        return state
+    }
+}
