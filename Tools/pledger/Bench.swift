@@ -40,7 +40,7 @@ struct Bench: ParsableCommand {
 
     func measure(_ n: Int, keepingLedgerIn kept: String? = nil) throws -> JSONValue {
         // The history is made 1,000 events at a time, outside the timed appends, and never held whole.
-        var workload = BenchWorkload(seed: seed)
+        var workload = BenchWorkload(seed: seed, span: n)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pledger-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ledger = try Ledger.create(at: dir + "/ledger")

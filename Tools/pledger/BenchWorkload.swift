@@ -7,6 +7,12 @@ import Programme
 /// docs/BENCHMARKS.md — 40 % measurements, 20 % funding, 15 % targets, 15 % milestone reschedules,
 /// 10 % decisions (each decision is an entity, so decisions add streams) — every one valid under the
 /// programme rules, canonical size about 500–700 bytes.
+///
+/// Effective dates move on evenly over the programme's five years (2026-01-01 to 2030-12-31) across
+/// the `span` events measured, about `span ÷ 1,826` a day whatever the size, as a programme's history
+/// spreads over its years; one event in 20 is back-dated by up to 90 days. (Until 2026-12-02 the day
+/// moved on once per ~200 events whatever the size: the calendar ran out after ~365,000 events, and a
+/// 1,000,000-event history put its last 635,000 events on 2030-12-31.)
 struct BenchWorkload {
     var rng: SeededRandom
     var events: [ProposedEvent] = []
@@ -15,12 +21,17 @@ struct BenchWorkload {
     var planned: [Int64] = []
     var decisions = 0
     var day: Int64 = 20_454 // 2026-01-01
+    /// Events over which the five years spread.
+    let span: Int
     /// Events made so far, including those already handed out by ``take(_:)``.
     var produced = 0
 
     static let indicators = 400, allocations = 200, milestones = 150
 
-    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
+    init(seed: UInt64, span: Int) {
+        rng = SeededRandom(seed: seed)
+        self.span = max(1, span)
+    }
 
     mutating func filler() -> String {
         String(repeating: "programme ledger benchmark ", count: 3 + rng.below(6))
@@ -72,7 +83,7 @@ struct BenchWorkload {
     }
 
     mutating func next() {
-        if rng.below(200) == 0, day < 22_279 { day += 1 }   // time moves on; 2030-12-31 is day 22279
+        day = min(22_279, 20_454 + Int64(produced) * 1_826 / Int64(span))   // time moves on; 2030-12-31 is day 22279
         let roll = rng.below(100)
         let backDated = rng.below(20) == 0 ? max(20_454, day - Int64(rng.below(90))) : day
         switch roll {
