@@ -25,6 +25,7 @@ extension EventLog {
     public func append(_ batch: [ProposedEvent], rules: (any AppendRules)? = nil) throws -> [AppendedPosition] {
         let now = configuration.clock()
         return try environment.write { txn in
+            let transaction = AppendTransactionNumbers.shared.next()
             var head = try self.head(in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
@@ -34,7 +35,7 @@ extension EventLog {
                         positions.append(position)
                         continue
                     }
-                    positions.append(try write(event, after: &head, now: now, rules: rules, in: txn))
+                    positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction, in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
                     // retries a full map itself.
@@ -79,7 +80,7 @@ extension EventLog {
 
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
-        in txn: borrowing WriteTransaction
+        transaction: UInt64, in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
         let current = try version(of: event.stream, in: txn)
@@ -104,7 +105,7 @@ extension EventLog {
             recorded = max(now, Timestamp(microsecondsSinceEpoch: head.recorded.microsecondsSinceEpoch + 1))
         }
         if let rules {
-            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence))
+            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction))
         }
         let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {
@@ -122,5 +123,21 @@ extension EventLog {
         head = LogHead(sequence: sequence, recorded: recorded)
         return AppendedPosition(id: event.id, stream: event.stream, sequence: sequence, version: version,
                                 recorded: recorded, alreadyPresent: false)
+    }
+}
+
+/// Numbers for appending transactions, unique within the process: a rule's cache may trust what it
+/// checked earlier in the same transaction (nothing else writes to the log meanwhile), never across
+/// transactions (a batch may be rolled back; LMDB reuses the id of an aborted write transaction).
+final class AppendTransactionNumbers: @unchecked Sendable {
+    static let shared = AppendTransactionNumbers()
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+
+    func next() -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        last += 1
+        return last
     }
 }

@@ -10,11 +10,16 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     let log: EventLog
     /// The sequence number the event being checked will get if it is accepted.
     public let sequence: UInt64
+    /// The appending transaction, as a number unique within the process: snapshots with equal numbers
+    /// read the same transaction, in which only the batch's own events change the log. A rule may trust
+    /// within one transaction what it has read in it, and nothing across transactions.
+    public let transaction: UInt64
 
-    init(handle: OpaquePointer, log: EventLog, sequence: UInt64) {
+    init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64) {
         self.unsafeHandle = handle
         self.log = log
         self.sequence = sequence
+        self.transaction = transaction
     }
 
     /// The sequence number of the event with this id, if the log holds it.

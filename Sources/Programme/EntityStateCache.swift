@@ -22,6 +22,14 @@ final class EntityStateCache: @unchecked Sendable {
     }
 
     private let entries: GenerationalCache<StreamName, Entry>
+    /// The appending transaction last read, and the entries found to hold in it (by their event).
+    private var checked: (transaction: UInt64, entries: [StreamName: Held]) = (0, [:])
+    private struct Held: Equatable {
+        var version: UInt64
+        var sequence: UInt64
+        var id: UUID
+    }
+    private let lock = NSLock()
 
     /// A cache holding at most `2 × generationSize` entity states.
     init(generationSize: Int = 4_096) {
@@ -64,7 +72,21 @@ final class EntityStateCache: @unchecked Sendable {
         entries.set(Entry(version: version, sequence: sequence, id: id, state: state), for: stream)
     }
 
+    /// Whether the ledger holds the entry's event at its version and sequence number. Found once in an
+    /// appending transaction, it is not read again in that transaction: the transaction's own appends
+    /// only add later versions, and a rolled-back transaction is never read again.
     private func holds(_ entry: Entry, _ stream: StreamName, _ ledger: borrowing LedgerSnapshot) throws -> Bool {
-        try ledger.sequence(of: stream, version: entry.version) == entry.sequence && ledger.sequence(ofEvent: entry.id) == entry.sequence
+        let held = Held(version: entry.version, sequence: entry.sequence, id: entry.id)
+        lock.lock()
+        if checked.transaction != ledger.transaction { checked = (ledger.transaction, [:]) }
+        let known = checked.entries[stream] == held
+        lock.unlock()
+        if known { return true }
+        guard try ledger.sequence(of: stream, version: entry.version) == entry.sequence,
+              try ledger.sequence(ofEvent: entry.id) == entry.sequence else { return false }
+        lock.lock()
+        if checked.transaction == ledger.transaction { checked.entries[stream] = held }
+        lock.unlock()
+        return true
     }
 }

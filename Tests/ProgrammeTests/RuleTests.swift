@@ -191,6 +191,33 @@ import Testing
         #expect(s.targets[2026] == ExactDecimal("7"))
     }
 
+    /// A batch refused at its last event leaves nothing behind, in the log or in what the rules
+    /// remember: states the rules recorded for its earlier events, and entries they found to hold in
+    /// its transaction, are never trusted by a later batch.
+    @Test(arguments: [4_096, 1])
+    func aRefusedBatchLeavesNoStateBehind(cacheGenerationSize: Int) throws {
+        let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
+        let before = try f.ledger.log.head()
+        #expect(throws: AppendError.self) {
+            try f.ledger.append([
+                f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": "8", "previousValue": "10", "reason": "r", "decision": "decision/DEC"]),
+                f.e("IndicatorMeasured", "indicator/IND-1", ["year": 2026, "value": "3"]),
+                f.e("TargetSet", "indicator/IND-1", ["year": 2040, "value": "1"]),   // outside the programme: refused
+            ])
+        }
+        #expect(try f.ledger.log.head() == before)
+        // The target is still 10: changing it from 8 is refused, from 10 accepted, twice over in one batch.
+        #expect(throws: RuleViolation.self) {
+            try f.ledger.append(f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": "9", "previousValue": "8", "reason": "r", "decision": "decision/DEC"]))
+        }
+        try f.ledger.append([
+            f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": "7", "previousValue": "10", "reason": "r", "decision": "decision/DEC"]),
+            f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": "6", "previousValue": "7", "reason": "r", "decision": "decision/DEC"]),
+        ])
+        guard case .indicator(let s)? = try f.state("indicator/IND-1") else { Issue.record("no indicator"); return }
+        #expect(s.targets == [2026: ExactDecimal(6)] && s.measurements.isEmpty)
+    }
+
     @Test(arguments: [4_096, 1])
     func acceptedChangesMoveTheStateAsExpected(cacheGenerationSize: Int) throws {
         let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
