@@ -6,7 +6,8 @@ import Projection
 /// Keeps one audit entry per event, with the entity's facts before and after it, and an index by entity.
 ///
 /// Keys in the `audit` database: `r` + big-endian seq → entry JSON; `s` + stream → the stream's state
-/// after its last event; `e` + stream + 0x00 + big-endian seq → nothing (the entity index).
+/// after its last event (an ``EntitySnapshot``: decoded and encoded with the definition kept, not parsed
+/// and written as JSON per batch); `e` + stream + 0x00 + big-endian seq → nothing (the entity index).
 public struct AuditTrailProjection: Projection {
     public let name = "audit-trail"
     public let databases = ["audit"]
@@ -19,9 +20,12 @@ public struct AuditTrailProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let audit = try store.database("audit")
+        let snapshots = EntitySnapshotDecoder.shared
         var stored: [StreamName: EntityState?] = [:]
         for stream in Set(events.map(\.stream)) {
-            stored[stream] = try txn.value(in: audit, forKey: Self.stateKey(stream)).map { try EntityState(json: try JSONParser.parse($0)) }
+            stored[stream] = try Self.stateKey(stream).withUnsafeBytes { key in
+                try txn.withValue(in: audit, forKey: key) { bytes in try bytes.map { try snapshots.decode($0, stream: stream) } }
+            }
         }
         let snapshot = stored
         var builder = AuditBuilder(
@@ -38,7 +42,7 @@ public struct AuditTrailProjection: Projection {
             }
         }
         for (stream, state) in builder.states {
-            try txn.put(CanonicalJSON.encode(state.json), forKey: Self.stateKey(stream), in: audit)
+            try txn.put(snapshots.encode(state, stream: stream), forKey: Self.stateKey(stream), in: audit)
         }
     }
 

@@ -126,7 +126,7 @@ public struct CurrentStateProjection: Projection {
         for (date, state) in history {
             let defined = state.definitionOnly
             let bytes: [UInt8]
-            if let d = definition, d.state == defined { bytes = d.bytes } else {
+            if let d = definition, d.state.hasIdenticalDefinition(to: defined) { bytes = d.bytes } else {
                 bytes = EntitySnapshot.definitionBytes(of: defined)
                 definition = (defined, bytes)
             }

@@ -84,6 +84,25 @@ extension EntityState {
         case .programme, .component, .organisation, .decision: self
         }
     }
+
+    /// Whether `self` and `other` have the same definition down to its stored text: decimals compare
+    /// digit for digit, not as numbers (`1000.00 == 1000`, yet their canonical JSON differs), so a
+    /// writer reusing one state's definition bytes for another never stores the wrong text.
+    public func hasIdenticalDefinition(to other: EntityState) -> Bool {
+        func same(_ a: ExactDecimal?, _ b: ExactDecimal?) -> Bool { a?.significand == b?.significand && a?.scale == b?.scale }
+        switch (self, other) {
+        case (.indicator(let a), .indicator(let b)):
+            return a.definition == b.definition && same(a.definition.baseline?.value, b.definition.baseline?.value)
+        case (.allocation(let a), .allocation(let b)):
+            return a.definition == b.definition && same(a.definition.money.amount, b.definition.money.amount)
+        case (.milestone(let a), .milestone(let b)):
+            return a.definition == b.definition
+        case (.programme, _), (.component, _), (.organisation, _), (.decision, _):
+            return self == other   // the state is the definition, and holds no decimal
+        default:
+            return false
+        }
+    }
 }
 
 /// Bounds-checked reads of snapshot bytes: damaged bytes throw, never trap.

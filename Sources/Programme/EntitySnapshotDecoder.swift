@@ -73,6 +73,20 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         return try Self.state(from: base, rest: &r)
     }
 
+    /// The stored bytes of `state`, the state of `stream`, reusing the definition bytes kept for the
+    /// stream when its definition is identical (``EntityState/hasIdenticalDefinition(to:)``), and
+    /// keeping them otherwise: a writer storing an entity's state after each of its events encodes the
+    /// definition once, not per event.
+    public func encode(_ state: EntityState, stream: StreamName) -> [UInt8] {
+        if let kept = definitions.value(for: stream), kept.state.hasIdenticalDefinition(to: state) {
+            return EntitySnapshot.encode(state, definition: kept.bytes)
+        }
+        let base = state.definitionOnly
+        let bytes = EntitySnapshot.definitionBytes(of: base)
+        definitions.set(Kept(name: [], stream: stream, bytes: bytes, state: base), for: stream)
+        return EntitySnapshot.encode(state, definition: bytes)
+    }
+
     /// A read of many entities in ascending key order, starting from what earlier passes learnt.
     public func pass() -> Pass {
         lock.lock()
