@@ -114,3 +114,24 @@ import Testing
         }
     }
 }
+
+/// Definition bytes are reused only for identical definitions: an indicator baseline of 10 and one of
+/// 10.000 are equal numbers with different text, and each state reads back with its own.
+@Suite struct EntitySnapshotEncodeTests {
+    @Test func numericallyEqualDefinitionsWithOtherDigitsAreEncodedAgain() throws {
+        let (_, all) = try EntitySnapshotTests().states()
+        guard let (stream, state) = all.first(where: { $0.1.kind == .indicator }), case .indicator(let s) = state else {
+            Issue.record("no indicator"); return
+        }
+        var plain = s, rescaled = s
+        plain.definition.baseline = IndicatorDefined.Baseline(value: try #require(ExactDecimal("10")), year: 2025)
+        rescaled.definition.baseline = IndicatorDefined.Baseline(value: try #require(ExactDecimal("10.000")), year: 2025)
+        let (a, b) = (EntityState.indicator(plain), EntityState.indicator(rescaled))
+        #expect(a == b && !a.hasIdenticalDefinition(to: b) && a.hasIdenticalDefinition(to: a))
+        let decoder = EntitySnapshotDecoder()
+        for state in [a, b, b, a] {
+            let back = try decoder.encode(state, stream: stream).withUnsafeBytes { try decoder.decode($0, stream: stream) }
+            #expect(CanonicalJSON.encode(back.json) == CanonicalJSON.encode(state.json), "the text of each definition comes back")
+        }
+    }
+}
