@@ -46,14 +46,32 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public init(_ integer: Int) { self.init(significand: Int128(integer), scale: 0) }
 
     public var description: String {
-        let negative = significand < 0
-        let magnitude = negative ? -significand : significand
-        var digits = String(magnitude)
-        if scale > 0 {
-            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        // Digits written from the right into one buffer: at most 39 digits, a point and a sign.
+        String(unsafeUninitializedCapacity: 42) { out in
+            var at = out.count
+            var magnitude = significand.magnitude
+            var written = 0
+            // At least one digit before the point: 5 at scale 2 is "0.05".
+            while written <= scale || magnitude != 0 {
+                if written == scale, scale > 0 { at -= 1; out[at] = UInt8(ascii: ".") }
+                let digit: UInt8
+                if magnitude <= UInt128(UInt64.max) {   // the common case: 64-bit division is far cheaper
+                    let small = UInt64(truncatingIfNeeded: magnitude)
+                    digit = UInt8(small % 10)
+                    magnitude = UInt128(small / 10)
+                } else {
+                    digit = UInt8(magnitude % 10)
+                    magnitude /= 10
+                }
+                at -= 1
+                out[at] = UInt8(ascii: "0") + digit
+                written += 1
+            }
+            if significand < 0 { at -= 1; out[at] = UInt8(ascii: "-") }
+            let length = out.count - at
+            for i in 0..<length { out[i] = out[at + i] }
+            return length
         }
-        return (negative ? "-" : "") + digits
     }
 
     public var isPositive: Bool { significand > 0 }

@@ -11,6 +11,32 @@ import Testing
         }
     }
 
+    /// The digit-by-digit text agrees with one made the plain way, for random values of every size and
+    /// scale (significands beyond 64 bits included), and parses back to the same digits.
+    @Test func textAgreesWithPlainFormatting() {
+        var rng = SeededRandom(seed: 11)
+        for i in 0..<20_000 {
+            let digits = 1 + rng.below(38)
+            var significand: Int128 = 0
+            for _ in 0..<digits { significand = significand * 10 + Int128(rng.below(10)) }
+            if i % 2 == 1 { significand = -significand }
+            let value = ExactDecimal(significand: significand, scale: rng.below(19))
+            var plain = String(significand.magnitude)
+            if value.scale > 0 {
+                if plain.count <= value.scale { plain = String(repeating: "0", count: value.scale - plain.count + 1) + plain }
+                plain.insert(".", at: plain.index(plain.endIndex, offsetBy: -value.scale))
+            }
+            plain = (significand < 0 ? "-" : "") + plain
+            #expect(value.description == plain)
+            if digits <= 38, let back = ExactDecimal(value.description) {
+                #expect(back.significand == significand && back.scale == value.scale)
+            }
+        }
+        #expect(ExactDecimal(significand: 5, scale: 2).description == "0.05")
+        #expect(ExactDecimal(significand: -5, scale: 0).description == "-5")
+        #expect(ExactDecimal.zero.description == "0")
+    }
+
     @Test func arithmeticAndComparisonAreExact() throws {
         let a = try #require(ExactDecimal("0.1")), b = try #require(ExactDecimal("0.2"))
         #expect((a + b) == ExactDecimal("0.3"))
