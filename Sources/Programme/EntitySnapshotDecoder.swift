@@ -7,8 +7,9 @@ import Foundation
 /// Two ways in: ``decode(_:stream:)`` for one entity at a time (kept definitions looked up by stream
 /// name), and a ``Pass`` for a read of many entities in key order, such as "the programme as of a date".
 public final class EntitySnapshotDecoder: @unchecked Sendable {
-    /// A decoded definition, the bytes it was decoded from, and the entity's key and stream name (a
-    /// class: a lookup copies one reference).
+    /// A decoded definition, the bytes it was decoded from, and the entity's key (empty when kept by
+    /// ``decode(_:stream:)``, which looks entries up by stream name) and stream name (a class: a lookup
+    /// copies one reference).
     final class Kept: Sendable {
         let name: [UInt8]
         let stream: StreamName
@@ -29,7 +30,8 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
 
     /// Decoded definitions by entity, bounded (a ``GenerationalCache``), for ``decode(_:stream:)``.
     private let definitions: GenerationalCache<StreamName, Kept>
-    /// What passes learnt, in key order, for the next ``Pass``; at most `ordered limit` entries.
+    /// What passes learnt, in key order, for the next ``Pass``; at most `orderedLimit` entries (past it,
+    /// only the last passes' entries are kept).
     private var ordered: [Kept] = []
     private let orderedLimit: Int
     private let lock = NSLock()
