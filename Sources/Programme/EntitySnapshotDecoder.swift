@@ -41,7 +41,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
 
     /// A decoder keeping at most `2 × generationSize` decoded definitions for single reads, and as many
     /// for passes.
-    public init(generationSize: Int = 16_384) {
+    public init(generationSize: Int = 4_096) {
         definitions = GenerationalCache(generationSize: generationSize)
         orderedLimit = 2 * max(1, generationSize)
     }

@@ -60,6 +60,9 @@ struct Bench: ParsableCommand {
             for e in singles { try ledger.append(e) }
         }
         let total = UInt64(n + single)
+        // What the appends freed (LMDB's dirty pages of each commit, freed at commit) stays with glibc's
+        // malloc unless returned: without this, RssAnon before the replay is the appends' high-water.
+        _ = releaseFreedMemory(0)
         let anonBeforeReplay = Self.rssAnonKiB()
 
         // Full replay of all stored projections from event 1, sampling private memory after each batch.
@@ -160,3 +163,6 @@ struct Bench: ParsableCommand {
         return total
     }
 }
+
+/// glibc's `malloc_trim`: returns freed heap pages to the system (Swift's Glibc module does not export it).
+@_silgen_name("malloc_trim") private func releaseFreedMemory(_ pad: Int) -> Int32
