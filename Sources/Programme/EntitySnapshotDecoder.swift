@@ -46,8 +46,8 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         orderedLimit = 2 * max(1, generationSize)
     }
 
-    /// How many entities' definitions are kept: a reader's hint for how many states a query returns.
-    public var keptCount: Int {
+    /// How many entities' definitions are kept (for tests: a query's size hint is ``Pass/knownCount``).
+    var keptCount: Int {
         lock.lock()
         defer { lock.unlock() }
         return max(definitions.count, ordered.count)
