@@ -136,9 +136,13 @@ struct SnapshotReader {
 
     mutating func decimal() throws(FieldError) -> ExactDecimal {
         let significand = try integer(Int128.self)
-        let scale = Int(try byte())
-        guard scale <= ExactDecimal.maximumScale, significand > -Self.decimalBound, significand < Self.decimalBound else {
-            throw FieldError(field: "(snapshot)", "a decimal out of range at byte \(offset)")
+        return try Self.decimal(significand, scale: Int(try byte()), at: offset)
+    }
+
+    /// The decimal with these stored parts, or an error naming byte `at` when they are out of range.
+    static func decimal(_ significand: Int128, scale: Int, at: Int) throws(FieldError) -> ExactDecimal {
+        guard scale <= ExactDecimal.maximumScale, significand > -decimalBound, significand < decimalBound else {
+            throw FieldError(field: "(snapshot)", "a decimal out of range at byte \(at)")
         }
         return ExactDecimal(significand: significand, scale: scale)
     }
@@ -160,11 +164,8 @@ struct SnapshotReader {
                 throw FieldError(field: "(snapshot)", "year \(year) out of order at byte \(start + at)")
             }
             let significand = Int128(littleEndian: block.loadUnaligned(fromByteOffset: at + 4, as: Int128.self))
-            let scale = Int(block[at + 20])
-            guard scale <= ExactDecimal.maximumScale, significand > -Self.decimalBound, significand < Self.decimalBound else {
-                throw FieldError(field: "(snapshot)", "a decimal out of range at byte \(start + at + 4)")
-            }
-            out.append(YearValues.Element(year: year, value: ExactDecimal(significand: significand, scale: scale)))
+            let value = try Self.decimal(significand, scale: Int(block[at + 20]), at: start + at + 4)
+            out.append(YearValues.Element(year: year, value: value))
         }
         return YearValues(ascending: out)
     }

@@ -1,5 +1,4 @@
 import EventLog
-import Foundation
 
 extension EntitySnapshotDecoder {
     /// One read of many entities' snapshots in ascending key order, as "the programme as of a date" makes.
@@ -34,7 +33,7 @@ extension EntitySnapshotDecoder {
                 return (found.stream, try EntitySnapshotDecoder.state(from: found.state, rest: &r))
             }
             let stream = try found?.stream ?? StreamName(validatingUTF8: name, field: "(entity key)")
-            let base = try EntityState(json: try JSONParser.parse(buffer: definitionBytes.bindMemory(to: UInt8.self)))
+            let base = try EntitySnapshotDecoder.definition(definitionBytes)
             learned.append(Kept(name: Array(name), stream: stream, bytes: Array(definitionBytes), state: base))
             return (stream, try EntitySnapshotDecoder.state(from: base, rest: &r))
         }
@@ -42,7 +41,7 @@ extension EntitySnapshotDecoder {
         /// The known entry for key `name`: first at the position after the last one found, else by
         /// binary search (keys are in ascending order).
         private mutating func find(_ name: UnsafeRawBufferPointer) -> Kept? {
-            if position < known.count, Self.same(known[position].name, name) {
+            if position < known.count, known[position].isKept(under: name) {
                 position += 1
                 return known[position - 1]
             }
@@ -52,16 +51,9 @@ extension EntitySnapshotDecoder {
                 if known[mid].name.lexicographicallyPrecedes(name) { low = mid + 1 } else { high = mid }
             }
             position = low
-            guard low < known.count, Self.same(known[low].name, name) else { return nil }
+            guard low < known.count, known[low].isKept(under: name) else { return nil }
             position += 1
             return known[low]
-        }
-
-        private static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-            a.count == b.count && a.withUnsafeBytes { x in
-                guard let p = x.baseAddress, let q = b.baseAddress else { return b.isEmpty }
-                return memcmp(p, q, b.count) == 0
-            }
         }
     }
 }

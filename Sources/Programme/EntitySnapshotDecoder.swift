@@ -20,10 +20,15 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         }
 
         /// Whether `definition` are the bytes this was decoded from.
-        func decodedFrom(_ definition: UnsafeRawBufferPointer) -> Bool {
-            bytes.count == definition.count && bytes.withUnsafeBytes { kept in
-                guard let a = kept.baseAddress, let b = definition.baseAddress else { return definition.isEmpty }
-                return memcmp(a, b, definition.count) == 0
+        func decodedFrom(_ definition: UnsafeRawBufferPointer) -> Bool { Kept.equal(bytes, definition) }
+
+        /// Whether `key` is this entry's key.
+        func isKept(under key: UnsafeRawBufferPointer) -> Bool { Kept.equal(name, key) }
+
+        private static func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+            a.count == b.count && a.withUnsafeBytes { x in
+                guard let p = x.baseAddress, let q = b.baseAddress else { return b.isEmpty }
+                return memcmp(p, q, b.count) == 0
             }
         }
     }
@@ -69,7 +74,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         if let kept = definitions.value(for: stream), kept.decodedFrom(definitionBytes) {
             base = kept.state
         } else {
-            base = try EntityState(json: try JSONParser.parse(buffer: definitionBytes.bindMemory(to: UInt8.self)))
+            base = try Self.definition(definitionBytes)
             definitions.set(Kept(name: [], stream: stream, bytes: Array(definitionBytes), state: base), for: stream)
         }
         return try Self.state(from: base, rest: &r)
@@ -117,6 +122,11 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         merged.append(contentsOf: ordered[i...])
         merged.append(contentsOf: learned[j...])
         ordered = merged.count <= orderedLimit ? merged : learned.count <= orderedLimit ? learned : []
+    }
+
+    /// The state a snapshot's definition bytes (its canonical JSON) stand for.
+    static func definition(_ bytes: UnsafeRawBufferPointer) throws -> EntityState {
+        try EntityState(json: try JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))
     }
 
     /// The state in the rest of `r`, whose definition decodes to `base`.
