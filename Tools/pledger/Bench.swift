@@ -20,13 +20,28 @@ struct Bench: ParsableCommand {
     @Option(help: "Seed of the synthetic history.") var seed: UInt64 = 42
     @Option(help: "Single-event durable commits to time.") var single: Int = 1_000
     @Option(help: "State-at-a-date queries to time, as known now.") var queries: Int = 200
+    @Option(help: "State queries at random (as-of, known-at) pairs to time (default: a twentieth of --queries, at least 5).")
+    var pairs: Int?
     @Option(help: "Keep the ledger of the last size measured in this directory (which must not exist), for inspection.")
     var keep: String?
+    @Option(help: ArgumentHelp("Measure only the reads (state queries, verify, proofs) on a ledger kept by --keep, not a new one.",
+                               discussion: "For profiling and comparing builds: the history is not made again.", valueName: "ledger"))
+    var reuse: String?
 
     func run() throws {
         try reportingErrors {
             if let keep, FileManager.default.fileExists(atPath: keep) {
                 throw FieldError(field: "--keep", "\(keep) already exists; give a path that does not")
+            }
+            if let reuse {
+                guard sizes.isEmpty, keep == nil else { throw FieldError(field: "--reuse", "measures a kept ledger: give no --events or --keep") }
+                let ledger = try Ledger(path: reuse)
+                let store = try ProjectionStore(path: reuse + "/projections")
+                try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).catchUp(log: ledger.log, store: store)
+                var figures = try measureReads(ledger.log, store, total: try ledger.log.head().sequence)
+                figures["ledger"] = .string(reuse)
+                print(String(decoding: CanonicalJSON.encode(.array([.object(figures.map { ($0.key, $0.value) })])), as: UTF8.self))
+                return
             }
             var results: [JSONValue] = []
             let all = sizes.isEmpty ? [100_000, 1_000_000] : sizes
@@ -74,6 +89,31 @@ struct Bench: ParsableCommand {
             }
         }
 
+        var figures = try measureReads(ledger.log, store, total: total)
+        let bytes = try Self.directoryBytes(dir + "/ledger/log")
+        var canonicalBytes = 0
+        try ledger.log.scanCanonical { _, event in canonicalBytes += event.count; return true }
+        if let kept { try FileManager.default.moveItem(atPath: dir + "/ledger", toPath: kept) }
+
+        let built: [String: JSONValue] = [
+            "events": .integer(Int64(n)),
+            "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
+            "singleCommitsPerSecond": Self.rate(single, singleTime),
+            "replayEventsPerSecond": Self.rate(Int(total), replayTime),
+            "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
+            "rssAnonBeforeReplayKiB": .integer(Int64(anonBeforeReplay)),
+            "logBytesOnDisk": .integer(Int64(bytes)),
+            "bytesPerEvent": .integer(Int64(bytes / Int(total))),
+            "canonicalBytesPerEvent": .integer(Int64(canonicalBytes / Int(total))),
+        ]
+        figures.merge(built) { _, new in new }
+        return .object(figures.map { ($0.key, $0.value) })
+    }
+
+    /// The read side on a ledger of `total` events with its projections caught up: state at a date as
+    /// known now (snapshots) and at (as-of, known-at) pairs (log folds), verify, and proofs.
+    func measureReads(_ log: EventLog, _ store: ProjectionStore, total: UInt64) throws -> [String: JSONValue] {
+        let clock = ContinuousClock()
         // State at a date, as known now (snapshots), and at (as-of, known-at) pairs (log folds).
         var rng = SeededRandom(seed: seed &+ 1)
         func randomDate() -> CalendarDate { CalendarDate(daysSinceEpoch: 20_454 + Int64(rng.below(1_826))) }
@@ -83,54 +123,41 @@ struct Bench: ParsableCommand {
             let slice = ResolvedSlice(asOf: randomDate(), sequence: total)
             var states: [StreamName: EntityState] = [:]
             now.append(try Self.milliseconds(clock.measure {
-                states = try CurrentState.states(log: ledger.log, store: store, slice: slice, kinds: StateReport.kinds)
+                states = try CurrentState.states(log: log, store: store, slice: slice, kinds: StateReport.kinds)
             }))
             reports.append(Self.milliseconds(clock.measure { _ = StateReport(states: states, slice: slice, receipt: nil) }))
         }
         var pairs: [Double] = []
-        for _ in 0..<max(5, queries / 20) {
+        for _ in 0..<max(0, self.pairs ?? max(5, queries / 20)) {
             let slice = ResolvedSlice(asOf: randomDate(), sequence: 1 + UInt64(rng.below(Int(total))))
             pairs.append(try Self.milliseconds(clock.measure {
-                _ = try CurrentState.states(log: ledger.log, store: store, slice: slice, kinds: StateReport.kinds)
+                _ = try CurrentState.states(log: log, store: store, slice: slice, kinds: StateReport.kinds)
             }))
         }
 
         // Verify, and proofs.
-        let verifyTime = try clock.measure { _ = try ledger.log.verify() }
+        let verifyTime = try clock.measure { _ = try log.verify() }
         var inclusion: [Double] = [], consistency: [Double] = []
         for _ in 0..<1_000 {
             let size = 1 + UInt64(rng.below(Int(total)))
             let seq = 1 + UInt64(rng.below(Int(size)))
-            inclusion.append(try Self.milliseconds(clock.measure { _ = try ledger.log.inclusionProof(sequence: seq, treeSize: size) }))
+            inclusion.append(try Self.milliseconds(clock.measure { _ = try log.inclusionProof(sequence: seq, treeSize: size) }))
             let first = 1 + UInt64(rng.below(Int(size)))
-            consistency.append(try Self.milliseconds(clock.measure { _ = try ledger.log.consistencyProof(first: first, second: size) }))
+            consistency.append(try Self.milliseconds(clock.measure { _ = try log.consistencyProof(first: first, second: size) }))
         }
-        let bytes = try Self.directoryBytes(dir + "/ledger/log")
-        var canonicalBytes = 0
-        try ledger.log.scanCanonical { _, event in canonicalBytes += event.count; return true }
-        if let kept { try FileManager.default.moveItem(atPath: dir + "/ledger", toPath: kept) }
-
-        func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / Self.seconds(d)).rounded())) }
         func ms(_ values: [Double], _ q: Double) -> JSONValue { .string(String(format: "%.3f", Self.percentile(values, q))) }
         return [
-            "events": .integer(Int64(n)),
-            "appendBatchedEventsPerSecond": rate(n, appendTime),
-            "singleCommitsPerSecond": rate(single, singleTime),
-            "replayEventsPerSecond": rate(Int(total), replayTime),
-            "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
-            "rssAnonBeforeReplayKiB": .integer(Int64(anonBeforeReplay)),
             "stateAsOfKnownNowMs": ["p50": ms(now, 0.5), "p99": ms(now, 0.99), "queries": .integer(Int64(now.count)),
                                     "first": .string(String(format: "%.3f", now.first ?? 0))],
             "stateReportBuildMs": ["p50": ms(reports, 0.5), "p99": ms(reports, 0.99)],
             "stateAsOfKnownAtMs": ["p50": ms(pairs, 0.5), "p99": ms(pairs, 0.99), "queries": .integer(Int64(pairs.count))],
-            "verifyEventsPerSecond": rate(Int(total), verifyTime),
+            "verifyEventsPerSecond": Self.rate(Int(total), verifyTime),
             "inclusionProofMs": ["p50": ms(inclusion, 0.5), "p99": ms(inclusion, 0.99)],
             "consistencyProofMs": ["p50": ms(consistency, 0.5), "p99": ms(consistency, 0.99)],
-            "logBytesOnDisk": .integer(Int64(bytes)),
-            "bytesPerEvent": .integer(Int64(bytes / Int(total))),
-            "canonicalBytesPerEvent": .integer(Int64(canonicalBytes / Int(total))),
         ]
     }
+
+    static func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / seconds(d)).rounded())) }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
