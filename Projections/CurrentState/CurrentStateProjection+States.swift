@@ -76,7 +76,8 @@ extension CurrentStateProjection {
         try txn.withCursor(range.entities) { names in
             try txn.withCursor(range.snapshots) { c in
                 var entry = try from.map { try names.seek(atLeast: $0) } ?? names.first()
-                var key: [UInt8] = []
+                // The snapshot key sought, `name 0x00 dayAfter`, written in place for each entity.
+                var key = [UInt8](repeating: 0, count: 256 + range.dayAfter.count)
                 var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
                 while let e = entry {
                     let name = e.key
@@ -89,15 +90,23 @@ extension CurrentStateProjection {
                         }
                         wantedKind = Array(name[...slash])
                     }
-                    key.removeAll(keepingCapacity: true)
-                    key.append(contentsOf: name)
-                    key.append(0)
-                    let prefixLength = key.count
-                    key.append(contentsOf: range.dayAfter)
-                    // The snapshot in force: the one before the first after the date (or the last of all).
-                    let inForce = try c.seek(atLeast: key) == nil ? try c.last() : try c.previous()
-                    if let s = inForce, s.key.count > prefixLength, s.key.starts(with: key[..<prefixLength]) {
-                        let (stream, state) = try pass.decode(s.value, key: name)
+                    let prefixLength = name.count + 1
+                    if key.count < prefixLength + range.dayAfter.count {
+                        key = [UInt8](repeating: 0, count: prefixLength + range.dayAfter.count)
+                    }
+                    let inForce = try key.withUnsafeMutableBytes { k throws -> Cursor.Entry? in
+                        k.copyMemory(from: name)
+                        k[name.count] = 0
+                        UnsafeMutableRawBufferPointer(rebasing: k[prefixLength...]).copyBytes(from: range.dayAfter)
+                        let sought = UnsafeRawBufferPointer(rebasing: k[..<(prefixLength + range.dayAfter.count)])
+                        // The snapshot in force: the one before the first after the date (or the last of all).
+                        let s = try c.seek(atLeast: sought) == nil ? try c.last() : try c.previous()
+                        guard let s, s.key.count > prefixLength, let found = s.key.baseAddress, let wanted = sought.baseAddress,
+                              memcmp(found, wanted, prefixLength) == 0 else { return nil }
+                        return s
+                    }
+                    if let s = inForce {
+                        let (stream, state) = try pass.decode(s.value, definitions: e.value, key: name)
                         found(stream, state)   // the last use: moved
                     }
                     entry = try names.next()

@@ -7,12 +7,14 @@ import Projection
 /// of any date" is one seek per entity rather than a replay of the log.
 ///
 /// `state-snapshots` keys are `stream 0x00 YYYY-MM-DD`; values the entity's state in the form of
-/// ``EntitySnapshot`` (its definition's JSON, then what changed since, in binary).
+/// ``EntitySnapshot`` that refers to its definition by number (then what changed since, in binary).
 /// `state-events` indexes the events applied, by stream and effective date (`stream 0x00 YYYY-MM-DD`
 /// + big-endian seq → nothing; `stream 0x01` marks a stream with a correction), so that a back-dated
 /// event is applied from the snapshot before its date with only the events after it, not the whole stream.
-/// `state-entities` lists every stream with snapshots (`stream` → nothing), so that a query visits each
-/// entity with one seek into its snapshots and never walks past them.
+/// `state-entities` lists every stream with events (`stream` → the entity's definitions,
+/// ``EntitySnapshot/encodeDefinitions(_:)``: one, unless a correction replaced it), so that a query
+/// visits each entity with one seek into its snapshots, never walks past them, and finds its definition
+/// beside its name.
 public struct CurrentStateProjection: Projection {
     public let name = "current-state"
     public let databases = ["state-snapshots", "state-events", "state-entities"]
@@ -30,16 +32,15 @@ public struct CurrentStateProjection: Projection {
             let listed = Array(stream.rawValue.utf8)
             // A stream not listed yet has no events before this batch: its history is `new`.
             let isNew = try !txn.contains(listed, in: entities)
-            if isNew { try txn.put([], forKey: listed, in: entities) }
             for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
             if new.contains(where: { $0.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: Self.correctedKey(stream), in: index)
             } else if !isNew {
-                if try Self.extend(stream, with: new, in: txn, snapshots) { continue }
-                if try Self.redo(stream, with: new, log: log, in: txn, snapshots, index) { continue }
+                if try Self.extend(stream, with: new, in: txn, snapshots, entities) { continue }
+                if try Self.redo(stream, with: new, log: log, in: txn, snapshots, index, entities) { continue }
             }
             let history = isNew ? new : try log.events(in: stream).filter { $0.sequence <= last }
-            try Self.replaceSnapshots(of: stream, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots)
+            try Self.replaceSnapshots(of: stream, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities)
         }
     }
 
@@ -54,13 +55,13 @@ public struct CurrentStateProjection: Projection {
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
     static func redo(_ stream: StreamName, with new: [RecordedEvent], log: EventLog, in txn: borrowing WriteTransaction,
-                     _ snapshots: Database, _ index: Database) throws -> Bool {
+                     _ snapshots: Database, _ index: Database, _ entities: Database) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
         let prefix = CompositeKey.prefix(stream.rawValue)
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
-        let base: (EntityState, [UInt8])? = try txn.withCursor(snapshots) { c in
+        let base: (EntityState, Int)? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: CompositeKey.make(stream.rawValue, dayBefore.description)), e.key.starts(with: prefix) else { return nil }
-            return (try EntitySnapshotDecoder.shared.decode(e.value, stream: stream), try EntitySnapshot.definitionBytes(stored: e.value))
+            return try read(e.value, of: stream, in: txn, entities)
         }
         guard let (state, definition) = base else { return false }
         let newSequences = Set(new.map(\.sequence))
@@ -78,10 +79,22 @@ public struct CurrentStateProjection: Projection {
         return true
     }
 
+    /// The state stored in snapshot `bytes` of `stream`, and the number of its definition in the
+    /// stream's list in `state-entities`.
+    static func read(_ bytes: UnsafeRawBufferPointer, of stream: StreamName, in txn: borrowing WriteTransaction,
+                     _ entities: Database) throws -> (EntityState, Int) {
+        let state = try Array(stream.rawValue.utf8).withUnsafeBytes { key in
+            try txn.withValue(in: entities, forKey: key) { list in
+                try EntitySnapshotDecoder.shared.decode(bytes, definitions: list ?? UnsafeRawBufferPointer(start: nil, count: 0), stream: stream)
+            }
+        }
+        return (state, try EntitySnapshot.definitionNumber(stored: bytes))
+    }
+
     /// Applies `events` to `state` in valid-time order and stores the state after each of their dates.
-    /// `definition` is the definition part of the stored snapshot `state` was read from: applying an
-    /// event never changes a definition (only a correction can, and none come here).
-    static func store(_ stream: StreamName, from state: EntityState, definition: [UInt8], applying events: [RecordedEvent],
+    /// `definition` is the number of the definition of the stored snapshot `state` was read from:
+    /// applying an event never changes a definition (only a correction can, and none come here).
+    static func store(_ stream: StreamName, from state: EntityState, definition: Int, applying events: [RecordedEvent],
                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
         let events = events.sorted(by: EntityState.validTimeOrder)
         var state = state
@@ -92,28 +105,32 @@ public struct CurrentStateProjection: Projection {
                 if let next = try EntityState.apply(try ProgrammeEvent.decodeStored(events[i]), at: events[i], to: state) { state = next }
                 i += 1
             }
-            try txn.put(EntitySnapshot.encode(state, definition: definition), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            try txn.put(EntitySnapshot.encode(state, definitionNumber: definition), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
         }
     }
 
     /// The common case in one step: new events that take effect no earlier than the stream's latest
     /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
     /// must be recomputed (a new stream, a back-dated event, a correction).
-    static func extend(_ stream: StreamName, with new: [RecordedEvent], in txn: borrowing WriteTransaction, _ snapshots: Database) throws -> Bool {
+    static func extend(_ stream: StreamName, with new: [RecordedEvent], in txn: borrowing WriteTransaction,
+                       _ snapshots: Database, _ entities: Database) throws -> Bool {
         guard !new.contains(where: { $0.type == EventCorrected.typeName }) else { return false }
         let prefix = CompositeKey.prefix(stream.rawValue)
-        let latest: (CalendarDate, EntityState, [UInt8])? = try txn.withCursor(snapshots) { c in
+        let latest: (CalendarDate, EntityState, Int)? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: prefix + [0xFF]), e.key.starts(with: prefix),
                   let date = CalendarDate(String(decoding: e.key[prefix.count...], as: UTF8.self)) else { return nil }
-            return (date, try EntitySnapshotDecoder.shared.decode(e.value, stream: stream), try EntitySnapshot.definitionBytes(stored: e.value))
+            let (state, definition) = try read(e.value, of: stream, in: txn, entities)
+            return (date, state, definition)
         }
         guard let (lastDate, lastState, definition) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
         try store(stream, from: lastState, definition: definition, applying: new, in: txn, snapshots)
         return true
     }
 
+    /// Replaces the stream's snapshots with `history`, and its definition list in `state-entities` with
+    /// the distinct definitions of `history`, in date order.
     static func replaceSnapshots(of stream: StreamName, with history: [(CalendarDate, EntityState)],
-                                 in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
+                                 in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database) throws {
         let prefix = CompositeKey.prefix(stream.rawValue)
         var old: [[UInt8]] = []
         try txn.withCursor(snapshots) { c in
@@ -121,16 +138,19 @@ public struct CurrentStateProjection: Projection {
             while let entry = e, entry.key.starts(with: prefix) { old.append(Array(entry.key)); e = try c.next() }
         }
         for k in old { try txn.delete(k, in: snapshots) }
-        // A correction may replace the definition itself: its bytes are made again only when it changed.
-        var definition: (state: EntityState, bytes: [UInt8])?
+        // A correction may replace the definition itself: each distinct definition is listed once.
+        var definitions: [(state: EntityState, bytes: [UInt8])] = []
+        var current = 0
         for (date, state) in history {
-            let defined = state.definitionOnly
-            let bytes: [UInt8]
-            if let d = definition, d.state.hasIdenticalDefinition(to: defined) { bytes = d.bytes } else {
-                bytes = EntitySnapshot.definitionBytes(of: defined)
-                definition = (defined, bytes)
+            if definitions.isEmpty || !definitions[current].state.hasIdenticalDefinition(to: state) {
+                if let i = definitions.firstIndex(where: { $0.state.hasIdenticalDefinition(to: state) }) { current = i } else {
+                    let defined = state.definitionOnly
+                    definitions.append((defined, EntitySnapshot.definitionBytes(of: defined)))
+                    current = definitions.count - 1
+                }
             }
-            try txn.put(EntitySnapshot.encode(state, definition: bytes), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            try txn.put(EntitySnapshot.encode(state, definitionNumber: current), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
         }
+        try txn.put(EntitySnapshot.encodeDefinitions(definitions.map(\.bytes)), forKey: Array(stream.rawValue.utf8), in: entities)
     }
 }

@@ -1,11 +1,13 @@
 import EventLog
 import Foundation
 
-/// The stored form of an entity's state in the current-state projection: the canonical JSON of the
-/// state right after the entity's definition, then what has changed since, in binary.
+/// The stored form of an entity's state in the projections: its definition — the canonical JSON of the
+/// state right after the entity's definition, in the snapshot or referred to by number — then what has
+/// changed since, in binary.
 ///
-/// Layout: a big-endian `UInt32` length, that many bytes of definition JSON (``EntityState/json`` of the
-/// state the defining event alone leads to), then by kind —
+/// Layout: a big-endian `UInt32` length and that many bytes of definition JSON (``EntityState/json`` of
+/// the state the defining event alone leads to), or a definition number (``encode(_:definitionNumber:)``:
+/// the current-state projection keeps each entity's definitions once, apart), then by kind —
 /// indicator: targets and measurements, each a `UInt16` count of (`Int32` year, decimal);
 /// allocation: amount, a `UInt8` withdrawn flag, disbursed, spent;
 /// milestone: planned date (`Int64` days since 1970-01-01), a `UInt8` status (0 scheduled, 1 achieved,
@@ -14,8 +16,8 @@ import Foundation
 /// are little-endian except the length.
 ///
 /// Why: the definition is the same in every snapshot of an entity, so a reader that keeps the decoded
-/// definition (``EntitySnapshotDecoder``) reads a snapshot with one byte comparison and a few fixed-size
-/// fields instead of parsing JSON: "the programme as of a date" reads hundreds of snapshots.
+/// definition (``EntitySnapshotDecoder``) reads a snapshot with one byte comparison (or a number) and a
+/// few fixed-size fields instead of parsing JSON: "the programme as of a date" reads hundreds of snapshots.
 public enum EntitySnapshot {
     /// The stored bytes of `state`.
     public static func encode(_ state: EntityState) -> [UInt8] {
@@ -42,6 +44,48 @@ public enum EntitySnapshot {
         out.reserveCapacity(definition.count + 64)
         withUnsafeBytes(of: UInt32(definition.count).bigEndian) { out.append(contentsOf: $0) }
         out.append(contentsOf: definition)
+        appendChanges(of: state, to: &out)
+        return out
+    }
+
+    /// The stored bytes of `state` when its definition is kept apart, in a list of the entity's
+    /// definitions (``encodeDefinitions(_:)``): the definition's number in that list (unsigned LEB128),
+    /// then what changed since, as in the layout above.
+    ///
+    /// Why: a snapshot is then a few dozen bytes, not the few hundred of the definition's JSON, and a
+    /// reader of an entity's state as of a date reads only those (the current-state projection keeps
+    /// hundreds of thousands of snapshots and one definition list per entity).
+    public static func encode(_ state: EntityState, definitionNumber: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        var n = UInt(max(0, definitionNumber))
+        while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+        out.append(UInt8(n))
+        appendChanges(of: state, to: &out)
+        return out
+    }
+
+    /// An entity's definitions, each ``definitionBytes(of:)``, as one stored value: each a big-endian
+    /// `UInt32` length and that many bytes, numbered from 0 in the order given.
+    public static func encodeDefinitions(_ definitions: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(definitions.reduce(0) { $0 + 4 + $1.count })
+        for d in definitions {
+            withUnsafeBytes(of: UInt32(d.count).bigEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: d)
+        }
+        return out
+    }
+
+    /// The definition number a snapshot stored by ``encode(_:definitionNumber:)`` starts with: a writer
+    /// storing later states of the entity from it keeps the number.
+    public static func definitionNumber(stored bytes: UnsafeRawBufferPointer) throws(FieldError) -> Int {
+        var r = SnapshotReader(bytes: bytes)
+        return try r.definitionNumber()
+    }
+
+    /// What changed since the definition, in the layout above.
+    static func appendChanges(of state: EntityState, to out: inout [UInt8]) {
         func integer<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func decimal(_ d: ExactDecimal) { integer(d.significand); out.append(UInt8(d.scale)) }
         func years(_ m: YearValues) {
@@ -69,7 +113,6 @@ public enum EntitySnapshot {
         case .programme, .component, .organisation, .decision:
             break
         }
-        return out
     }
 }
 
@@ -112,13 +155,26 @@ struct SnapshotReader {
 
     var atEnd: Bool { offset == bytes.count }
 
+    @inline(__always)
     mutating func take(_ n: Int) throws(FieldError) -> UnsafeRawBufferPointer {
         guard n >= 0, n <= bytes.count - offset else { throw FieldError(field: "(snapshot)", "truncated at byte \(offset)") }
         defer { offset += n }
-        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+        // In bounds (checked above): a pointer and a count, not a slice with its own checks.
+        return UnsafeRawBufferPointer(start: bytes.baseAddress.map { $0 + offset }, count: n)
     }
 
     mutating func byte() throws(FieldError) -> UInt8 { try take(1)[0] }
+
+    /// An unsigned LEB128 definition number (at most 4 bytes: 2^28 definitions of one entity).
+    mutating func definitionNumber() throws(FieldError) -> Int {
+        var n = 0
+        for shift in stride(from: 0, to: 28, by: 7) {
+            let b = try byte()
+            n |= Int(b & 0x7F) << shift
+            if b < 0x80 { return n }
+        }
+        throw FieldError(field: "(snapshot)", "a definition number longer than 4 bytes")
+    }
 
     mutating func bigEndianLength() throws(FieldError) -> UInt32 {
         UInt32(bigEndian: try take(4).loadUnaligned(as: UInt32.self))

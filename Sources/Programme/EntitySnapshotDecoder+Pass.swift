@@ -23,19 +23,21 @@ extension EntitySnapshotDecoder {
             known.count >= max(2, minimum) ? known[known.count / 2].name : nil
         }
 
-        /// The stream name for entity key `name` and the state stored in `bytes`; throws ``FieldError``
-        /// when the key is not a stream name or the bytes are not a snapshot.
-        public mutating func decode(_ bytes: UnsafeRawBufferPointer, key name: UnsafeRawBufferPointer) throws -> (StreamName, EntityState) {
-            var r = SnapshotReader(bytes: bytes)
-            let definitionBytes = try r.take(Int(try r.bigEndianLength()))
+        /// The stream name for entity key `name` and the state stored in `snapshot`, which refers by
+        /// number to one of the entity's `definitions` (``EntitySnapshot/encodeDefinitions(_:)``);
+        /// throws ``FieldError`` when the key is not a stream name or the bytes are not a snapshot and
+        /// a definition list.
+        public mutating func decode(_ snapshot: UnsafeRawBufferPointer, definitions list: UnsafeRawBufferPointer,
+                                    key name: UnsafeRawBufferPointer) throws -> (StreamName, EntityState) {
+            var r = SnapshotReader(bytes: snapshot)
             let found = find(name)
-            if let found, found.decodedFrom(definitionBytes) {
-                return (found.stream, try EntitySnapshotDecoder.state(from: found.state, rest: &r))
+            if let found, found.decodedFrom(list) {
+                return (found.stream, try EntitySnapshotDecoder.state(referringTo: found.states, rest: &r))
             }
             let stream = try found?.stream ?? StreamName(validatingUTF8: name, field: "(entity key)")
-            let base = try EntitySnapshotDecoder.definition(definitionBytes)
-            learned.append(Kept(name: Array(name), stream: stream, bytes: Array(definitionBytes), state: base))
-            return (stream, try EntitySnapshotDecoder.state(from: base, rest: &r))
+            let definitions = try EntitySnapshotDecoder.definitions(list)
+            learned.append(Kept(name: Array(name), stream: stream, bytes: Array(list), states: definitions))
+            return (stream, try EntitySnapshotDecoder.state(referringTo: definitions, rest: &r))
         }
 
         /// The known entry for key `name`: first at the position after the last one found, else by

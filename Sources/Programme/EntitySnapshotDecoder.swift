@@ -7,16 +7,17 @@ import Foundation
 /// Two ways in: ``decode(_:stream:)`` for one entity at a time (kept definitions looked up by stream
 /// name), and a ``Pass`` for a read of many entities in key order, such as "the programme as of a date".
 public final class EntitySnapshotDecoder: @unchecked Sendable {
-    /// A decoded definition, the bytes it was decoded from, and the entity's key (empty when kept by
-    /// ``decode(_:stream:)``, which looks entries up by stream name) and stream name (a class: a lookup
-    /// copies one reference).
+    /// Decoded definitions, the bytes they were decoded from, and the entity's key (empty when kept by
+    /// a single read, which looks entries up by stream name) and stream name (a class: a lookup copies
+    /// one reference). One definition for a self-contained snapshot; the entity's list for snapshots
+    /// that refer to their definition by number.
     final class Kept: Sendable {
         let name: [UInt8]
         let stream: StreamName
         let bytes: [UInt8]
-        let state: EntityState
-        init(name: [UInt8], stream: StreamName, bytes: [UInt8], state: EntityState) {
-            self.name = name; self.stream = stream; self.bytes = bytes; self.state = state
+        let states: [EntityState]
+        init(name: [UInt8], stream: StreamName, bytes: [UInt8], states: [EntityState]) {
+            self.name = name; self.stream = stream; self.bytes = bytes; self.states = states
         }
 
         /// Whether `definition` are the bytes this was decoded from.
@@ -33,8 +34,10 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         }
     }
 
-    /// Decoded definitions by entity, bounded (a ``GenerationalCache``), for ``decode(_:stream:)``.
+    /// Decoded definitions by entity, bounded (``GenerationalCache``s): for ``decode(_:stream:)`` and
+    /// for ``decode(_:definitions:stream:)``.
     private let definitions: GenerationalCache<StreamName, Kept>
+    private let lists: GenerationalCache<StreamName, Kept>
     /// What passes learnt, in key order, for the next ``Pass``; at most `orderedLimit` entries (past it,
     /// only the last passes' entries are kept).
     private var ordered: [Kept] = []
@@ -48,6 +51,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     /// for passes.
     public init(generationSize: Int = 4_096) {
         definitions = GenerationalCache(generationSize: generationSize)
+        lists = GenerationalCache(generationSize: generationSize)
         orderedLimit = 2 * max(1, generationSize)
     }
 
@@ -55,12 +59,13 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     var keptCount: Int {
         lock.lock()
         defer { lock.unlock() }
-        return max(definitions.count, ordered.count)
+        return max(definitions.count, lists.count, ordered.count)
     }
 
     /// Forgets every kept definition: the next reads decode them again (for measuring a cold read).
     public func forget() {
         definitions.removeAll()
+        lists.removeAll()
         lock.lock()
         ordered = []
         lock.unlock()
@@ -71,13 +76,28 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         var r = SnapshotReader(bytes: bytes)
         let definitionBytes = try r.take(Int(try r.bigEndianLength()))
         let base: EntityState
-        if let kept = definitions.value(for: stream), kept.decodedFrom(definitionBytes) {
-            base = kept.state
+        if let kept = definitions.value(for: stream), kept.decodedFrom(definitionBytes), let state = kept.states.first {
+            base = state
         } else {
             base = try Self.definition(definitionBytes)
-            definitions.set(Kept(name: [], stream: stream, bytes: Array(definitionBytes), state: base), for: stream)
+            definitions.set(Kept(name: [], stream: stream, bytes: Array(definitionBytes), states: [base]), for: stream)
         }
         return try Self.state(from: base, rest: &r)
+    }
+
+    /// The state stored in `snapshot` for `stream`, which refers by number to one of the entity's
+    /// `definitions` (``EntitySnapshot/encodeDefinitions(_:)``); throws ``FieldError`` for bytes that
+    /// are not such a snapshot and list, or a number not in the list.
+    public func decode(_ snapshot: UnsafeRawBufferPointer, definitions list: UnsafeRawBufferPointer, stream: StreamName) throws -> EntityState {
+        let kept: Kept
+        if let k = lists.value(for: stream), k.decodedFrom(list) {
+            kept = k
+        } else {
+            kept = Kept(name: [], stream: stream, bytes: Array(list), states: try Self.definitions(list))
+            lists.set(kept, for: stream)
+        }
+        var r = SnapshotReader(bytes: snapshot)
+        return try Self.state(referringTo: kept.states, rest: &r)
     }
 
     /// The stored bytes of `state`, the state of `stream`, reusing the definition bytes kept for the
@@ -85,12 +105,12 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     /// keeping them otherwise: a writer storing an entity's state after each of its events encodes the
     /// definition once, not per event.
     public func encode(_ state: EntityState, stream: StreamName) -> [UInt8] {
-        if let kept = definitions.value(for: stream), kept.state.hasIdenticalDefinition(to: state) {
+        if let kept = definitions.value(for: stream), let base = kept.states.first, base.hasIdenticalDefinition(to: state) {
             return EntitySnapshot.encode(state, definition: kept.bytes)
         }
         let base = state.definitionOnly
         let bytes = EntitySnapshot.definitionBytes(of: base)
-        definitions.set(Kept(name: [], stream: stream, bytes: bytes, state: base), for: stream)
+        definitions.set(Kept(name: [], stream: stream, bytes: bytes, states: [base]), for: stream)
         return EntitySnapshot.encode(state, definition: bytes)
     }
 
@@ -129,10 +149,27 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         try EntityState(json: try JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))
     }
 
+    /// The definitions in a stored list (``EntitySnapshot/encodeDefinitions(_:)``), in order.
+    static func definitions(_ list: UnsafeRawBufferPointer) throws -> [EntityState] {
+        var r = SnapshotReader(bytes: list)
+        var out: [EntityState] = []
+        while !r.atEnd { out.append(try definition(try r.take(Int(try r.bigEndianLength())))) }
+        return out
+    }
+
+    /// The state in the rest of `r`, which starts with the number of its definition among `definitions`.
+    static func state(referringTo definitions: [EntityState], rest r: inout SnapshotReader) throws(FieldError) -> EntityState {
+        let number = try r.definitionNumber()
+        guard number < definitions.count else {
+            throw FieldError(field: "(snapshot)", "definition \(number) of \(definitions.count)")
+        }
+        return try state(from: definitions[number], rest: &r)
+    }
+
     /// The state in the rest of `r`, whose definition decodes to `base`.
-    static func state(from base: EntityState, rest r: inout SnapshotReader) throws(FieldError) -> EntityState {
+    static func state(from base: consuming EntityState, rest r: inout SnapshotReader) throws(FieldError) -> EntityState {
         let state: EntityState
-        switch base {
+        switch consume base {   // the caller's copy, moved: its fields are not retained again
         case .indicator(var s):
             s.targets = try r.years()
             s.measurements = try r.years()
@@ -156,8 +193,10 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
             }
             m.reschedules = Int(try r.integer(Int64.self))
             state = .milestone(m)
-        case .programme, .component, .organisation, .decision:
-            state = base
+        case .programme(let p): state = .programme(p)
+        case .component(let c): state = .component(c)
+        case .organisation(let o): state = .organisation(o)
+        case .decision(let d): state = .decision(d)
         }
         guard r.atEnd else { throw FieldError(field: "(snapshot)", "\(r.bytes.count - r.offset) bytes after the state") }
         return state

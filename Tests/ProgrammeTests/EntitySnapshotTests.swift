@@ -44,6 +44,47 @@ import Testing
         }
     }
 
+    /// `state` stored as the current-state projection stores it: a snapshot referring to definition 0
+    /// of a list holding the state's definition.
+    static func referring(_ state: EntityState) -> (snapshot: [UInt8], list: [UInt8]) {
+        (EntitySnapshot.encode(state, definitionNumber: 0), EntitySnapshot.encodeDefinitions([EntitySnapshot.definitionBytes(of: state)]))
+    }
+
+    /// Snapshots that refer to their definition by number read back with the definition of that number,
+    /// by a single read and by a pass, and a list that changed is decoded again.
+    @Test func snapshotsReferringToADefinitionListRoundTrip() throws {
+        let (_, all) = try states()
+        let indicators = all.filter { $0.1.kind == .indicator }.map(\.1)
+        try #require(indicators.count >= 3)
+        // One entity whose definition was replaced twice: three definitions, states referring to each.
+        let list = EntitySnapshot.encodeDefinitions(indicators.prefix(3).map { EntitySnapshot.definitionBytes(of: $0) })
+        let decoder = EntitySnapshotDecoder()
+        let stream: StreamName = "indicator/ONE"
+        for round in 0..<2 {
+            var pass = decoder.pass()
+            for (number, state) in indicators.prefix(3).enumerated() {
+                let snapshot = EntitySnapshot.encode(state, definitionNumber: number)
+                #expect(try snapshot.withUnsafeBytes { try EntitySnapshot.definitionNumber(stored: $0) } == number)
+                let single = try snapshot.withUnsafeBytes { b in try list.withUnsafeBytes { try decoder.decode(b, definitions: $0, stream: stream) } }
+                #expect(single == state, "single read, definition \(number), round \(round)")
+                let (_, passed) = try snapshot.withUnsafeBytes { b in
+                    try list.withUnsafeBytes { l in try Array(stream.rawValue.utf8).withUnsafeBytes { try pass.decode(b, definitions: l, key: $0) } }
+                }
+                #expect(passed == state, "pass, definition \(number), round \(round)")
+            }
+            decoder.keep(pass)
+        }
+        // The same stream with a list of one: its first definition, not the kept list's.
+        let (snapshot, one) = Self.referring(indicators[2])
+        #expect(try snapshot.withUnsafeBytes { b in try one.withUnsafeBytes { try decoder.decode(b, definitions: $0, stream: stream) } } == indicators[2])
+        // A number past the end of the list, a number longer than 4 bytes: errors.
+        let past = EntitySnapshot.encode(indicators[0], definitionNumber: 3)
+        #expect(throws: FieldError.self) { _ = try past.withUnsafeBytes { b in try list.withUnsafeBytes { try decoder.decode(b, definitions: $0, stream: stream) } } }
+        let long: [UInt8] = [0x80, 0x80, 0x80, 0x80, 0x00]
+        #expect(throws: FieldError.self) { _ = try long.withUnsafeBytes { try EntitySnapshot.definitionNumber(stored: $0) } }
+        #expect(EntitySnapshot.encode(indicators[0], definitionNumber: 300).prefix(2) == [0xAC, 0x02])
+    }
+
     @Test func damagedSnapshotsThrowAndNeverTrap() throws {
         let (_, all) = try states()
         for (stream, state) in all.prefix(40) {
@@ -52,6 +93,18 @@ import Testing
                 let decoder = EntitySnapshotDecoder()
                 #expect(throws: (any Error).self, "\(stream) cut at \(cut)") {
                     _ = try Array(bytes[0..<cut]).withUnsafeBytes { try decoder.decode($0, stream: stream) }
+                }
+            }
+            // As the current-state projection stores it: the snapshot or the list cut short.
+            let (snapshot, list) = Self.referring(state)
+            for cut in 0..<snapshot.count {
+                #expect(throws: (any Error).self, "\(stream) snapshot cut at \(cut)") {
+                    _ = try Array(snapshot[0..<cut]).withUnsafeBytes { b in try list.withUnsafeBytes { try EntitySnapshotDecoder().decode(b, definitions: $0, stream: stream) } }
+                }
+            }
+            for cut in 1..<list.count {
+                #expect(throws: (any Error).self, "\(stream) list cut at \(cut)") {
+                    _ = try snapshot.withUnsafeBytes { b in try Array(list[0..<cut]).withUnsafeBytes { try EntitySnapshotDecoder().decode(b, definitions: $0, stream: stream) } }
                 }
             }
             var longer = bytes
@@ -81,8 +134,9 @@ import Testing
             var pass = decoder.pass()
             #expect(pass.knownCount == (round == 0 ? 0 : sorted.count))
             for (stream, state) in order {
-                let (name, back) = try EntitySnapshot.encode(state).withUnsafeBytes { bytes in
-                    try Array(stream.rawValue.utf8).withUnsafeBytes { try pass.decode(bytes, key: $0) }
+                let (snapshot, list) = EntitySnapshotTests.referring(state)
+                let (name, back) = try snapshot.withUnsafeBytes { bytes in
+                    try list.withUnsafeBytes { l in try Array(stream.rawValue.utf8).withUnsafeBytes { try pass.decode(bytes, definitions: l, key: $0) } }
                 }
                 #expect(name == stream && back == state, "\(stream), round \(round)")
             }
@@ -99,7 +153,10 @@ import Testing
         let key = Array(indicators[0].0.rawValue.utf8)
         for (_, state) in indicators.prefix(2) {
             var pass = decoder.pass()
-            let (_, back) = try EntitySnapshot.encode(state).withUnsafeBytes { bytes in try key.withUnsafeBytes { try pass.decode(bytes, key: $0) } }
+            let (snapshot, list) = EntitySnapshotTests.referring(state)
+            let (_, back) = try snapshot.withUnsafeBytes { bytes in
+                try list.withUnsafeBytes { l in try key.withUnsafeBytes { try pass.decode(bytes, definitions: l, key: $0) } }
+            }
             #expect(back == state)
             decoder.keep(pass)
         }
@@ -108,9 +165,11 @@ import Testing
     @Test func aKeyThatIsNotAStreamNameThrows() throws {
         let (_, all) = try EntitySnapshotTests().states()
         var pass = EntitySnapshotDecoder().pass()
-        let bytes = EntitySnapshot.encode(all[0].1)
+        let (snapshot, list) = EntitySnapshotTests.referring(all[0].1)
         #expect(throws: FieldError.self) {
-            _ = try bytes.withUnsafeBytes { b in try Array("not a name!".utf8).withUnsafeBytes { try pass.decode(b, key: $0) } }
+            _ = try snapshot.withUnsafeBytes { b in
+                try list.withUnsafeBytes { l in try Array("not a name!".utf8).withUnsafeBytes { try pass.decode(b, definitions: l, key: $0) } }
+            }
         }
     }
 }

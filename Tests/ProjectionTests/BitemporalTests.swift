@@ -160,5 +160,15 @@ import Timeline
             let september = try #require(try indicator(asOf: "2026-09-01", s))
             #expect(september.definition.name == "Classrooms" && september.targets == [2026: ExactDecimal(10), 2027: ExactDecimal(20)])
         }
+        // A later event, caught up on its own, continues from the latest snapshot with its definition.
+        h.at("2026-10-02T09:00:00Z", actor: "tester")
+        h.add(TargetSet.self, "indicator/I", ["year": 2028, "value": "30"], effective: "2026-10-01", rationale: "r", source: "s")
+        try ledger.append(Array(h.events.suffix(1)))
+        try CurrentStateProjection().catchUp(log: ledger.log, store: store)
+        for s in [store, nil] as [ProjectionStore?] {
+            let november = try #require(try indicator(asOf: "2026-11-01", s))
+            #expect(november.definition.name == "Classrooms" && november.targets[2028] == ExactDecimal(30))
+            #expect(try indicator(asOf: "2026-03-01", s)?.definition.name == "Rooms")
+        }
     }
 }

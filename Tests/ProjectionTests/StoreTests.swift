@@ -130,6 +130,18 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         case 3:
             let live = model.measurements.filter { !model.voided.contains($0.0) }
             guard !live.isEmpty else { return make("DisbursementRecorded", "allocation/A", ["amount": .string("\(value).00"), "currency": "KZT"]) }
+            if code % 5 == 0 {
+                // Replace an indicator's definition (a name of four, so a later one may bring an earlier back).
+                let ind = code % 3
+                guard let definition = base().first(where: { $0.stream.rawValue == "indicator/I\(ind)" && $0.type == "IndicatorDefined" }) else {
+                    return make("DisbursementRecorded", "allocation/A", ["amount": .string("\(value).00"), "currency": "KZT"])
+                }
+                var e = make("EventCorrected", "indicator/I\(ind)", ["corrects": .string(definition.id.canonicalString), "action": "replace",
+                                                                   "replacement": ["component": "component/D", "name": .string("I\(code % 4)"), "unit": "u",
+                                                                                   "measure": "unit", "higherIsBetter": true]])
+                e.effective = max(effective, definition.effective)
+                return e
+            }
             let (id, ind) = live[code % live.count]
             if code % 2 == 0 {
                 model.voided.insert(id)

@@ -68,7 +68,8 @@ enum Mutator {
 
 /// Every parser of untrusted input. Each must return or throw; anything else is a bug.
 enum FuzzTargets {
-    /// Projection snapshots as stored (binary after a JSON definition); kept definitions are reused across inputs.
+    /// Projection snapshots as stored (binary after a JSON definition, or after a definition number with
+    /// a list of definitions); kept definitions are reused across inputs.
     static let snapshots = EntitySnapshotDecoder(generationSize: 8)
 
     /// Runs `input` through every target; returns 1 when at least one accepted it.
@@ -89,6 +90,12 @@ enum FuzzTargets {
             _ = try? EntityState(json: value)
         }
         if (try? input.withUnsafeBytes({ try snapshots.decode($0, stream: "indicator/FUZZ") })) != nil { accepted = true }
+        // As the current-state projection stores them: the input as a definition list (read by a
+        // snapshot referring to its first definition), and as both snapshot and list.
+        if (try? input.withUnsafeBytes({ l in try [UInt8(0)].withUnsafeBytes { try snapshots.decode($0, definitions: l, stream: "indicator/FUZZ") } })) != nil {
+            accepted = true
+        }
+        _ = try? input.withUnsafeBytes { try snapshots.decode($0, definitions: $0, stream: "indicator/FUZZ") }
         let text = String(decoding: input, as: UTF8.self)
         if let c = try? Checkpoint(parsing: text) { accepted = true; _ = c.text }
         _ = try? NoteVerifierKey(parsing: text)
