@@ -15,8 +15,8 @@ public final class ProjectionStore: @unchecked Sendable {
     /// writing (and rebuilt by the next catch-up); opened read-only, its checkpoints count as 0, so the
     /// queries fold the log instead of trusting it. (5: the audit trail's per-stream states are stored as
     /// ``EntitySnapshot``s, no longer as JSON; 6: current-state snapshots refer to their definition by
-    /// number, each entity's definitions kept once in `state-entities`.)
-    public static let layout: UInt64 = 6
+    /// number, each entity's definitions kept once in `state-entities`; 7: snapshot numbers as LEB128.)
+    public static let layout: UInt64 = 7
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

@@ -8,12 +8,14 @@ import Foundation
 /// Layout: a big-endian `UInt32` length and that many bytes of definition JSON (``EntityState/json`` of
 /// the state the defining event alone leads to), or a definition number (``encode(_:definitionNumber:)``:
 /// the current-state projection keeps each entity's definitions once, apart), then by kind —
-/// indicator: targets and measurements, each a `UInt16` count of (`Int32` year, decimal);
-/// allocation: amount, a `UInt8` withdrawn flag, disbursed, spent;
-/// milestone: planned date (`Int64` days since 1970-01-01), a `UInt8` status (0 scheduled, 1 achieved,
-/// 2 missed, 3 cancelled), its `Int64` date (0 when scheduled), an `Int64` count of reschedules;
-/// other kinds: nothing. A decimal is its `Int128` significand (16 bytes) and a `UInt8` scale. Integers
-/// are little-endian except the length.
+/// indicator: targets and measurements, each a count of (year, decimal), years ascending;
+/// allocation: amount, a withdrawn byte (0 or 1), disbursed, spent;
+/// milestone: planned date (days since 1970-01-01), a status byte (0 scheduled, 1 achieved, 2 missed,
+/// 3 cancelled), its date (0 when scheduled), the count of reschedules;
+/// other kinds: nothing. Counts are unsigned LEB128; years, dates and reschedules signed LEB128 with
+/// zigzag (as in Protocol Buffers: −1 → 1, 1 → 2); a decimal is its significand so, then a scale byte.
+/// A target of 12.5 takes 4 bytes (year 2, significand 125 as 2 and the scale 1); an `Int128` would
+/// take 16: a snapshot is a few dozen bytes, and a query reading hundreds of them touches fewer pages.
 ///
 /// Why: the definition is the same in every snapshot of an entity, so a reader that keeps the decoded
 /// definition (``EntitySnapshotDecoder``) reads a snapshot with one byte comparison (or a number) and a
@@ -86,11 +88,17 @@ public enum EntitySnapshot {
 
     /// What changed since the definition, in the layout above.
     static func appendChanges(of state: EntityState, to out: inout [UInt8]) {
-        func integer<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func decimal(_ d: ExactDecimal) { integer(d.significand); out.append(UInt8(d.scale)) }
+        func unsigned(_ v: UInt128) {
+            var n = v
+            while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+            out.append(UInt8(n))
+        }
+        func signed(_ v: Int128) { unsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127))) }   // zigzag: small magnitudes, few bytes
+        func integer(_ v: Int64) { signed(Int128(v)) }
+        func decimal(_ d: ExactDecimal) { signed(d.significand); out.append(UInt8(d.scale)) }
         func years(_ m: YearValues) {
-            integer(UInt16(truncatingIfNeeded: m.count))
-            for e in m { integer(Int32(truncatingIfNeeded: e.year)); decimal(e.value) }
+            unsigned(UInt128(m.count))
+            for e in m { integer(Int64(e.year)); decimal(e.value) }
         }
         switch state {
         case .indicator(let s):
@@ -104,7 +112,7 @@ public enum EntitySnapshot {
         case .milestone(let m):
             integer(m.plannedDate.daysSinceEpoch)
             switch m.status {
-            case .scheduled: out.append(0); integer(Int64(0))
+            case .scheduled: out.append(0); integer(0)
             case .achieved(let d): out.append(1); integer(d.daysSinceEpoch)
             case .missed(let d): out.append(2); integer(d.daysSinceEpoch)
             case .cancelled(let d): out.append(3); integer(d.daysSinceEpoch)
@@ -163,7 +171,12 @@ struct SnapshotReader {
         return UnsafeRawBufferPointer(start: bytes.baseAddress.map { $0 + offset }, count: n)
     }
 
-    mutating func byte() throws(FieldError) -> UInt8 { try take(1)[0] }
+    @inline(__always)
+    mutating func byte() throws(FieldError) -> UInt8 {
+        guard offset < bytes.count else { throw FieldError(field: "(snapshot)", "truncated at byte \(offset)") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
 
     /// An unsigned LEB128 definition number (at most 4 bytes: 2^28 definitions of one entity).
     mutating func definitionNumber() throws(FieldError) -> Int {
@@ -180,8 +193,56 @@ struct SnapshotReader {
         UInt32(bigEndian: try take(4).loadUnaligned(as: UInt32.self))
     }
 
-    mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(FieldError) -> T {
-        T(littleEndian: try take(MemoryLayout<T>.size).loadUnaligned(as: T.self))
+    /// An unsigned LEB128 number of at most 128 bits.
+    @inline(__always)
+    mutating func unsigned() throws(FieldError) -> UInt128 {
+        var n: UInt128 = 0
+        var shift: UInt128 = 0
+        while offset < bytes.count {
+            let b = bytes[offset]
+            offset += 1
+            guard shift < 126 || (shift == 126 && b < 4) else { break }   // the 19th byte holds 2 bits
+            n |= UInt128(b & 0x7F) << shift
+            if b < 0x80 { return n }
+            shift += 7
+        }
+        throw FieldError(field: "(snapshot)", "a number truncated or longer than 128 bits at byte \(offset)")
+    }
+
+    /// A zigzag signed LEB128 number of at most 9 bytes, read with 64-bit arithmetic (the usual case:
+    /// 128-bit shifts cost several times more); `nil`, reading nothing, when it is longer or cut short.
+    @inline(__always)
+    mutating func smallSigned() -> Int64? {
+        var n: UInt64 = 0
+        var shift: UInt64 = 0
+        var at = offset
+        while at < bytes.count, shift < 63 {
+            let b = bytes[at]
+            at += 1
+            n |= UInt64(b & 0x7F) << shift
+            if b < 0x80 {
+                offset = at
+                return Int64(bitPattern: n >> 1) ^ -Int64(bitPattern: n & 1)
+            }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// A zigzag signed LEB128 number.
+    @inline(__always)
+    mutating func signed() throws(FieldError) -> Int128 {
+        if let v = smallSigned() { return Int128(v) }
+        let z = try unsigned()
+        return Int128(bitPattern: z >> 1) ^ -Int128(bitPattern: z & 1)
+    }
+
+    /// A zigzag signed LEB128 number that fits an `Int64` (a date, a count).
+    mutating func integer() throws(FieldError) -> Int64 {
+        if let v = smallSigned() { return v }
+        let at = offset
+        guard let v = Int64(exactly: try signed()) else { throw FieldError(field: "(snapshot)", "a number out of range at byte \(at)") }
+        return v
     }
 
     static let decimalBound: Int128 = {
@@ -191,8 +252,15 @@ struct SnapshotReader {
     }()
 
     mutating func decimal() throws(FieldError) -> ExactDecimal {
-        let significand = try integer(Int128.self)
-        return try Self.decimal(significand, scale: Int(try byte()), at: offset)
+        let at = offset
+        if let small = smallSigned() {
+            // Within 2^62, far inside the 38 digits allowed: only the scale needs checking.
+            let scale = Int(try byte())
+            guard scale <= ExactDecimal.maximumScale else { throw FieldError(field: "(snapshot)", "a decimal out of range at byte \(at)") }
+            return ExactDecimal(significand: Int128(small), scale: scale)
+        }
+        let significand = try signed()
+        return try Self.decimal(significand, scale: Int(try byte()), at: at)
     }
 
     /// The decimal with these stored parts, or an error naming byte `at` when they are out of range.
@@ -203,25 +271,22 @@ struct SnapshotReader {
         return ExactDecimal(significand: significand, scale: scale)
     }
 
-    /// A `UInt16` count of (`Int32` year, decimal), years ascending: the whole list bounds-checked at
-    /// once, then read with fixed offsets (an indicator snapshot is mostly this).
+    /// A count of (year, decimal), years ascending (an indicator snapshot is mostly this).
     mutating func years() throws(FieldError) -> YearValues {
-        let count = Int(try integer(UInt16.self))
+        let at = offset
+        let count = try unsigned()
         guard count > 0 else { return YearValues() }
-        let start = offset
-        let entry = 4 + 16 + 1
-        let block = try take(count * entry)
+        // Each entry takes at least 3 bytes: a count the rest cannot hold is damage, not an allocation.
+        guard count <= UInt128(bytes.count - offset) / 3 else { throw FieldError(field: "(snapshot)", "a count of \(count) years at byte \(at)") }
         var out: [YearValues.Element] = []
-        out.reserveCapacity(count)
-        for i in 0..<count {
-            let at = i * entry
-            let year = Int(Int32(littleEndian: block.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+        out.reserveCapacity(Int(count))
+        for _ in 0..<Int(count) {
+            let yearAt = offset
+            let year = Int(try integer())
             guard out.last.map({ $0.year < year }) ?? true else {
-                throw FieldError(field: "(snapshot)", "year \(year) out of order at byte \(start + at)")
+                throw FieldError(field: "(snapshot)", "year \(year) out of order at byte \(yearAt)")
             }
-            let significand = Int128(littleEndian: block.loadUnaligned(fromByteOffset: at + 4, as: Int128.self))
-            let value = try Self.decimal(significand, scale: Int(block[at + 20]), at: start + at + 4)
-            out.append(YearValues.Element(year: year, value: value))
+            out.append(YearValues.Element(year: year, value: try decimal()))
         }
         return YearValues(ascending: out)
     }

@@ -181,9 +181,9 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
             a.spent = try r.decimal()
             state = .allocation(a)
         case .milestone(var m):
-            m.plannedDate = CalendarDate(daysSinceEpoch: try r.integer(Int64.self))
+            m.plannedDate = CalendarDate(daysSinceEpoch: try r.integer())
             let tag = try r.byte()
-            let date = CalendarDate(daysSinceEpoch: try r.integer(Int64.self))
+            let date = CalendarDate(daysSinceEpoch: try r.integer())
             switch tag {
             case 0: m.status = .scheduled
             case 1: m.status = .achieved(on: date)
@@ -191,7 +191,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
             case 3: m.status = .cancelled(on: date)
             default: throw FieldError(field: "(snapshot)", "unknown milestone status \(tag)")
             }
-            m.reschedules = Int(try r.integer(Int64.self))
+            m.reschedules = Int(try r.integer())
             state = .milestone(m)
         case .programme(let p): state = .programme(p)
         case .component(let c): state = .component(c)

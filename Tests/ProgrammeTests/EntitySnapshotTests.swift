@@ -85,6 +85,48 @@ import Testing
         #expect(EntitySnapshot.encode(indicators[0], definitionNumber: 300).prefix(2) == [0xAC, 0x02])
     }
 
+    /// Numbers are stored in as few bytes as they need (LEB128): the extremes of every field read back
+    /// exactly — decimals of 38 digits either sign (past the 64-bit path), zero, scale 18, dates
+    /// before 1970 — in both stored forms, and a typical value takes a few bytes.
+    @Test func extremeNumbersRoundTripInFewBytesWhenSmall() throws {
+        let (_, all) = try states()
+        guard case .indicator(var indicator)? = all.first(where: { $0.1.kind == .indicator })?.1,
+              case .allocation(var allocation)? = all.first(where: { $0.1.kind == .allocation })?.1,
+              case .milestone(var milestone)? = all.first(where: { $0.1.kind == .milestone })?.1 else {
+            Issue.record("the default ledger has every kind"); return
+        }
+        let largest = try #require(ExactDecimal("99999999999999999999.999999999999999999"))
+        let smallest = try #require(ExactDecimal("-99999999999999999999.999999999999999999"))
+        let edges: [ExactDecimal] = [largest, smallest, .zero, try #require(ExactDecimal("-0.000000000000000001")),
+                                     ExactDecimal(significand: Int128(Int64.max), scale: 0), ExactDecimal(significand: Int128(Int64.min), scale: 3),
+                                     ExactDecimal(significand: 1 << 62, scale: 0), ExactDecimal(significand: -(1 << 62), scale: 0)]
+        indicator.targets = YearValues()
+        indicator.measurements = YearValues()
+        for (i, d) in edges.enumerated() {
+            indicator.targets[1 + i * 1_000] = d
+            indicator.measurements[-5 + i] = d
+        }
+        allocation.amount = largest
+        allocation.disbursed = smallest
+        allocation.spent = .zero
+        allocation.withdrawn = true
+        milestone.plannedDate = CalendarDate(daysSinceEpoch: -719_162)   // 0001-01-01
+        milestone.status = .missed(on: CalendarDate(daysSinceEpoch: 2_932_896))   // 9999-12-31
+        milestone.reschedules = Int(Int32.max)
+        let decoder = EntitySnapshotDecoder()
+        for state in [EntityState.indicator(indicator), .allocation(allocation), .milestone(milestone)] {
+            let stream: StreamName = "indicator/EDGE"
+            #expect(try EntitySnapshot.encode(state).withUnsafeBytes { try decoder.decode($0, stream: stream) } == state)
+            let (snapshot, list) = Self.referring(state)
+            #expect(try snapshot.withUnsafeBytes { b in try list.withUnsafeBytes { try decoder.decode(b, definitions: $0, stream: stream) } } == state)
+        }
+        // A target of 12.5 for 2026 and no measurement: definition 0, a count of 1, 2026 (zigzag 4052 in two
+        // bytes), 125 (zigzag 250 in two), scale 1, a count of 0.
+        indicator.targets = [2026: try #require(ExactDecimal("12.5"))]
+        indicator.measurements = YearValues()
+        #expect(EntitySnapshot.encode(.indicator(indicator), definitionNumber: 0) == [0, 1, 0xD4, 0x1F, 0xFA, 0x01, 1, 0])
+    }
+
     @Test func damagedSnapshotsThrowAndNeverTrap() throws {
         let (_, all) = try states()
         for (stream, state) in all.prefix(40) {
