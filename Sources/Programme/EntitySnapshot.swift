@@ -13,13 +13,14 @@ import Foundation
 /// milestone: planned date (days since 1970-01-01), a status byte (0 scheduled, 1 achieved, 2 missed,
 /// 3 cancelled), its date (0 when scheduled), the count of reschedules;
 /// other kinds: nothing. Counts are unsigned LEB128; years, dates and reschedules signed LEB128 with
-/// zigzag (as in Protocol Buffers: −1 → 1, 1 → 2); a decimal is its significand so, then a scale byte.
+/// zigzag (as in Protocol Buffers: −1 → 1, 1 → 2); a decimal is its significand, signed so, then a
+/// scale byte.
 /// A target of 12.5 takes 4 bytes (year 2, significand 125 as 2 and the scale 1); an `Int128` would
 /// take 16: a snapshot is a few dozen bytes, and a query reading hundreds of them touches fewer pages.
 ///
 /// Why: the definition is the same in every snapshot of an entity, so a reader that keeps the decoded
-/// definition (``EntitySnapshotDecoder``) reads a snapshot with one byte comparison (or a number) and a
-/// few fixed-size fields instead of parsing JSON: "the programme as of a date" reads hundreds of snapshots.
+/// definition (``EntitySnapshotDecoder``) reads a snapshot with one byte comparison and a few numbers
+/// instead of parsing JSON: "the programme as of a date" reads hundreds of snapshots.
 public enum EntitySnapshot {
     /// The stored bytes of `state`.
     public static func encode(_ state: EntityState) -> [UInt8] {

@@ -4,8 +4,10 @@ import Foundation
 /// Reads ``EntitySnapshot`` bytes, keeping the last decoded definition of each entity: a snapshot whose
 /// definition bytes equal the kept ones reuses its decoded value (equal bytes decode to equal values).
 ///
-/// Two ways in: ``decode(_:stream:)`` for one entity at a time (kept definitions looked up by stream
-/// name), and a ``Pass`` for a read of many entities in key order, such as "the programme as of a date".
+/// Three ways in: ``decode(_:stream:)`` and ``decode(_:definitions:stream:)`` for one entity at a time
+/// (a snapshot holding its definition, or referring to one of a list; kept definitions looked up by
+/// stream name), and a ``Pass`` for a read of many entities in key order, such as "the programme as of a
+/// date".
 public final class EntitySnapshotDecoder: @unchecked Sendable {
     /// Decoded definitions, the bytes they were decoded from, and the entity's key (empty when kept by
     /// a single read, which looks entries up by stream name) and stream name (a class: a lookup copies
@@ -47,8 +49,8 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     /// One decoder for the process: queries share what earlier ones decoded.
     public static let shared = EntitySnapshotDecoder()
 
-    /// A decoder keeping at most `2 × generationSize` decoded definitions for single reads, and as many
-    /// for passes.
+    /// A decoder keeping at most `2 × generationSize` decoded definitions for single reads of each form,
+    /// and as many for passes.
     public init(generationSize: Int = 4_096) {
         definitions = GenerationalCache(generationSize: generationSize)
         lists = GenerationalCache(generationSize: generationSize)
