@@ -135,5 +135,20 @@ extension CLIFixture {
         #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: 20200 events;"), "\(verified.stdout)\(verified.stderr)")
         let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])
         #expect(again.status != 0 && again.stderr.contains("--keep"), "an existing --keep directory is refused: \(again.stderr)")
+        // The reads alone, on the kept ledger: its figures, and no history made again.
+        let reads = try run(executable("pledger"), ["bench", "--reuse", kept, "--queries", "5", "--pairs", "1"])
+        #expect(reads.status == 0, "\(reads.stderr)")
+        guard case .array(let readRuns) = try JSONParser.parse(Array(reads.stdout.utf8.dropLast())), let only = readRuns.first else {
+            Issue.record("no figures from --reuse"); return
+        }
+        #expect(only["ledger"] == JSONValue.string(kept) && only["appendBatchedEventsPerSecond"] == nil)
+        for key in ["stateAsOfKnownNowMs", "stateAsOfKnownAtMs", "verifyEventsPerSecond", "inclusionProofMs"] {
+            #expect(only[key] != nil, "missing \(key) from --reuse")
+        }
+        #expect(try run(executable("pledger"), ["verify", "--ledger", kept]).stdout.hasPrefix("OK: 20200 events;"))
+        let both = try run(executable("pledger"), ["bench", "--reuse", kept, "--events", "1000"])
+        #expect(both.status != 0 && both.stderr.contains("--reuse"), "\(both.stderr)")
+        let missing = try run(executable("pledger"), ["bench", "--reuse", dir.path + "/none"])
+        #expect(missing.status != 0 && missing.stderr.contains("none"), "\(missing.stderr)")
     }
 }
