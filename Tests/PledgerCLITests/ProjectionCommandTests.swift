@@ -150,5 +150,10 @@ extension CLIFixture {
         #expect(both.status != 0 && both.stderr.contains("--reuse"), "\(both.stderr)")
         let missing = try run(executable("pledger"), ["bench", "--reuse", dir.path + "/none"])
         #expect(missing.status != 0 && missing.stderr.contains("none"), "\(missing.stderr)")
+        #expect(try run(executable("pledger"), ["init", "--ledger", dir.path + "/empty"]).status == 0)
+        let empty = try run(executable("pledger"), ["bench", "--reuse", dir.path + "/empty"])
+        #expect(empty.status != 0 && empty.stderr.contains("holds no events"), "\(empty.stderr)")
+        let negative = try run(executable("pledger"), ["bench", "--events", "1000", "--queries=-1"])
+        #expect(negative.status != 0 && negative.stderr.contains("--queries must be at least 0"), "\(negative.stderr)")
     }
 }

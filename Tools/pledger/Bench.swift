@@ -28,6 +28,12 @@ struct Bench: ParsableCommand {
                                discussion: "For profiling and comparing builds: the history is not made again.", valueName: "ledger"))
     var reuse: String?
 
+    func validate() throws {
+        for (name, value) in [("--single", single), ("--queries", queries), ("--pairs", pairs ?? 0)] where value < 0 {
+            throw ValidationError("\(name) must be at least 0, not \(value)")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             if let keep, FileManager.default.fileExists(atPath: keep) {
@@ -36,6 +42,7 @@ struct Bench: ParsableCommand {
             if let reuse {
                 guard sizes.isEmpty, keep == nil else { throw FieldError(field: "--reuse", "measures a kept ledger: give no --events or --keep") }
                 let ledger = try Ledger(path: reuse)
+                guard try ledger.log.head().sequence > 0 else { throw FieldError(field: "--reuse", "\(reuse) holds no events to read") }
                 let store = try ProjectionStore(path: reuse + "/projections")
                 try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).catchUp(log: ledger.log, store: store)
                 var figures = try measureReads(ledger.log, store, total: try ledger.log.head().sequence)
