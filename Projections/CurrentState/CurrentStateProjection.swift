@@ -30,14 +30,16 @@ public struct CurrentStateProjection: Projection {
         for e in events { byStream[e.stream, default: []].append(e) }
         for (stream, new) in byStream.sorted(by: { $0.key < $1.key }) {
             let listed = Array(stream.rawValue.utf8)
-            // A stream not listed yet has no events before this batch: its history is `new`.
-            let isNew = try !txn.contains(listed, in: entities)
+            // A stream not listed yet has no events before this batch: its history is `new`. A listed
+            // one's value is its definition list, read here once for the snapshots read below.
+            let definitions = try txn.value(in: entities, forKey: listed)
+            let isNew = definitions == nil
             for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
             if new.contains(where: { $0.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: Self.correctedKey(stream), in: index)
-            } else if !isNew {
-                if try Self.extend(stream, with: new, in: txn, snapshots, entities) { continue }
-                if try Self.redo(stream, with: new, log: log, in: txn, snapshots, index, entities) { continue }
+            } else if let definitions {
+                if try Self.extend(stream, with: new, definitions: definitions, in: txn, snapshots) { continue }
+                if try Self.redo(stream, with: new, definitions: definitions, log: log, in: txn, snapshots, index) { continue }
             }
             let history = isNew ? new : try log.events(in: stream).filter { $0.sequence <= last }
             try Self.replaceSnapshots(of: stream, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities)
@@ -54,14 +56,14 @@ public struct CurrentStateProjection: Projection {
     /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
-    static func redo(_ stream: StreamName, with new: [RecordedEvent], log: EventLog, in txn: borrowing WriteTransaction,
-                     _ snapshots: Database, _ index: Database, _ entities: Database) throws -> Bool {
+    static func redo(_ stream: StreamName, with new: [RecordedEvent], definitions: [UInt8], log: EventLog,
+                     in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
         let prefix = CompositeKey.prefix(stream.rawValue)
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let base: (EntityState, Int)? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: CompositeKey.make(stream.rawValue, dayBefore.description)), e.key.starts(with: prefix) else { return nil }
-            return try read(e.value, of: stream, in: txn, entities)
+            return try read(e.value, of: stream, definitions: definitions)
         }
         guard let (state, definition) = base else { return false }
         let newSequences = Set(new.map(\.sequence))
@@ -79,15 +81,10 @@ public struct CurrentStateProjection: Projection {
         return true
     }
 
-    /// The state stored in snapshot `bytes` of `stream`, and the number of its definition in the
-    /// stream's list in `state-entities`.
-    static func read(_ bytes: UnsafeRawBufferPointer, of stream: StreamName, in txn: borrowing WriteTransaction,
-                     _ entities: Database) throws -> (EntityState, Int) {
-        let state = try Array(stream.rawValue.utf8).withUnsafeBytes { key in
-            try txn.withValue(in: entities, forKey: key) { list in
-                try EntitySnapshotDecoder.shared.decode(bytes, definitions: list ?? UnsafeRawBufferPointer(start: nil, count: 0), stream: stream)
-            }
-        }
+    /// The state stored in snapshot `bytes` of `stream`, whose definition list (in `state-entities`) is
+    /// `definitions`, and the number of its definition in that list.
+    static func read(_ bytes: UnsafeRawBufferPointer, of stream: StreamName, definitions: [UInt8]) throws -> (EntityState, Int) {
+        let state = try definitions.withUnsafeBytes { try EntitySnapshotDecoder.shared.decode(bytes, definitions: $0, stream: stream) }
         return (state, try EntitySnapshot.definitionNumber(stored: bytes))
     }
 
@@ -112,14 +109,14 @@ public struct CurrentStateProjection: Projection {
     /// The common case in one step: new events that take effect no earlier than the stream's latest
     /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
     /// must be recomputed (a new stream, a back-dated event, a correction).
-    static func extend(_ stream: StreamName, with new: [RecordedEvent], in txn: borrowing WriteTransaction,
-                       _ snapshots: Database, _ entities: Database) throws -> Bool {
+    static func extend(_ stream: StreamName, with new: [RecordedEvent], definitions: [UInt8], in txn: borrowing WriteTransaction,
+                       _ snapshots: Database) throws -> Bool {
         guard !new.contains(where: { $0.type == EventCorrected.typeName }) else { return false }
         let prefix = CompositeKey.prefix(stream.rawValue)
         let latest: (CalendarDate, EntityState, Int)? = try txn.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: prefix + [0xFF]), e.key.starts(with: prefix),
                   let date = CalendarDate(String(decoding: e.key[prefix.count...], as: UTF8.self)) else { return nil }
-            let (state, definition) = try read(e.value, of: stream, in: txn, entities)
+            let (state, definition) = try read(e.value, of: stream, definitions: definitions)
             return (date, state, definition)
         }
         guard let (lastDate, lastState, definition) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }

@@ -22,14 +22,14 @@ public struct JSONFields: Sendable {
     public func has(_ key: String) -> Bool { value(key) != nil }
 
     /// Fails when the object has a member not in `allowed`: a typo must not pass silently.
-    /// Throws for the first member not in `allowed`. A payload's few names are best given as an array
-    /// literal (this overload): found by comparing a handful of short strings, not by hashing each name
-    /// into a new set on every call.
+    ///
+    /// A payload's few names are best given as an array literal (this overload): found by comparing a
+    /// handful of short strings, not by hashing each name into a new set on every call.
     public func rejectUnknown(allowing allowed: [String]) throws(FieldError) {
         for (k, _) in members where !allowed.contains(k) { throw unknown(k, allowed) }
     }
 
-    /// Throws for the first member not in `allowed`.
+    /// Fails when the object has a member not in `allowed` (a set, for a long list of names).
     public func rejectUnknown(allowing allowed: Set<String>) throws(FieldError) {
         for (k, _) in members where !allowed.contains(k) { throw unknown(k, allowed) }
     }

@@ -33,20 +33,12 @@ public enum EntitySnapshot {
         CanonicalJSON.encode(state.definitionOnly.json)
     }
 
-    /// The definition part of stored snapshot `bytes`: what ``definitionBytes(of:)`` made when they were
-    /// written, so a writer continuing from a stored snapshot does not encode the definition again.
-    public static func definitionBytes(stored bytes: UnsafeRawBufferPointer) throws(FieldError) -> [UInt8] {
-        var r = SnapshotReader(bytes: bytes)
-        return Array(try r.take(Int(try r.bigEndianLength())))
-    }
-
     /// The stored bytes of `state`, given ``definitionBytes(of:)`` of a state with the same definition
     /// (any earlier state of the entity, unless a correction has replaced its definition since).
     public static func encode(_ state: EntityState, definition: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(definition.count + 64)
-        withUnsafeBytes(of: UInt32(definition.count).bigEndian) { out.append(contentsOf: $0) }
-        out.append(contentsOf: definition)
+        appendLengthPrefixed(definition, to: &out)
         appendChanges(of: state, to: &out)
         return out
     }
@@ -61,9 +53,7 @@ public enum EntitySnapshot {
     public static func encode(_ state: EntityState, definitionNumber: Int) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        var n = UInt(max(0, definitionNumber))
-        while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-        out.append(UInt8(n))
+        appendUnsigned(UInt128(max(0, definitionNumber)), to: &out)
         appendChanges(of: state, to: &out)
         return out
     }
@@ -73,10 +63,7 @@ public enum EntitySnapshot {
     public static func encodeDefinitions(_ definitions: [[UInt8]]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(definitions.reduce(0) { $0 + 4 + $1.count })
-        for d in definitions {
-            withUnsafeBytes(of: UInt32(d.count).bigEndian) { out.append(contentsOf: $0) }
-            out.append(contentsOf: d)
-        }
+        for d in definitions { appendLengthPrefixed(d, to: &out) }
         return out
     }
 
@@ -87,13 +74,22 @@ public enum EntitySnapshot {
         return try r.definitionNumber()
     }
 
+    /// A big-endian `UInt32` length, then `bytes` (read back by ``SnapshotReader/lengthPrefixed()``).
+    static func appendLengthPrefixed(_ bytes: [UInt8], to out: inout [UInt8]) {
+        withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: bytes)
+    }
+
+    /// `v` in unsigned LEB128: seven bits a byte, low first, the high bit set on all but the last.
+    static func appendUnsigned(_ v: UInt128, to out: inout [UInt8]) {
+        var n = v
+        while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+        out.append(UInt8(n))
+    }
+
     /// What changed since the definition, in the layout above.
     static func appendChanges(of state: EntityState, to out: inout [UInt8]) {
-        func unsigned(_ v: UInt128) {
-            var n = v
-            while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-            out.append(UInt8(n))
-        }
+        func unsigned(_ v: UInt128) { appendUnsigned(v, to: &out) }
         func signed(_ v: Int128) { unsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127))) }   // zigzag: small magnitudes, few bytes
         func integer(_ v: Int64) { signed(Int128(v)) }
         func decimal(_ d: ExactDecimal) { signed(d.significand); out.append(UInt8(d.scale)) }
@@ -190,8 +186,10 @@ struct SnapshotReader {
         throw FieldError(field: "(snapshot)", "a definition number longer than 4 bytes")
     }
 
-    mutating func bigEndianLength() throws(FieldError) -> UInt32 {
-        UInt32(bigEndian: try take(4).loadUnaligned(as: UInt32.self))
+    /// A big-endian `UInt32` length and that many bytes (``EntitySnapshot/appendLengthPrefixed(_:to:)``).
+    mutating func lengthPrefixed() throws(FieldError) -> UnsafeRawBufferPointer {
+        let length = UInt32(bigEndian: try take(4).loadUnaligned(as: UInt32.self))
+        return try take(Int(length))
     }
 
     /// An unsigned LEB128 number of at most 128 bits.

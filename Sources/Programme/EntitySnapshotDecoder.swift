@@ -76,7 +76,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     /// The state stored in `bytes` for `stream`; throws ``FieldError`` for bytes that are not a snapshot.
     public func decode(_ bytes: UnsafeRawBufferPointer, stream: StreamName) throws -> EntityState {
         var r = SnapshotReader(bytes: bytes)
-        let definitionBytes = try r.take(Int(try r.bigEndianLength()))
+        let definitionBytes = try r.lengthPrefixed()
         let base: EntityState
         if let kept = definitions.value(for: stream), kept.decodedFrom(definitionBytes), let state = kept.states.first {
             base = state
@@ -155,7 +155,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     static func definitions(_ list: UnsafeRawBufferPointer) throws -> [EntityState] {
         var r = SnapshotReader(bytes: list)
         var out: [EntityState] = []
-        while !r.atEnd { out.append(try definition(try r.take(Int(try r.bigEndianLength())))) }
+        while !r.atEnd { out.append(try definition(try r.lengthPrefixed())) }
         return out
     }
 
