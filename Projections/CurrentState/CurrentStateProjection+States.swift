@@ -9,15 +9,15 @@ extension CurrentStateProjection {
     /// only (a kind not asked for is passed over with one seek in `state-entities`, however many
     /// entities it has).
     ///
-    /// For each entity listed in `state-entities`, one seek to its first snapshot after `date` and one
-    /// step back find the snapshot in force. When earlier queries read at least `splittingFrom`
+    /// For each entity listed in `state-entities`, one seek by the number listed beside its name finds
+    /// the snapshot in force (``SnapshotKey``). When earlier queries read at least `splittingFrom`
     /// entities, the key range is split at their middle and the halves are read on two threads, each
     /// in a read transaction of the same committed state (checked by transaction id; read on one thread
     /// when a write came between).
     public static func states(asOf date: CalendarDate, store: ProjectionStore, kinds: Set<EntityKind>? = nil,
                               splittingFrom threshold: Int = parallelThreshold) throws -> [StreamName: EntityState] {
         let range = SnapshotRead(snapshots: try store.database("state-snapshots"), entities: try store.database("state-entities"),
-                          dayAfter: Array(CalendarDate(daysSinceEpoch: date.daysSinceEpoch + 1).description.utf8), kinds: kinds)
+                          countdown: SnapshotKey.countdown(date), kinds: kinds)
         let decoder = EntitySnapshotDecoder.shared
         let start = decoder.pass()
         return try store.environment.read { txn in
@@ -64,8 +64,8 @@ extension CurrentStateProjection {
     struct SnapshotRead: Sendable {
         let snapshots: Database
         let entities: Database
-        /// The day after the date, as stored in keys: the snapshot in force is the last before it.
-        let dayAfter: [UInt8]
+        /// The date, as stored in keys (``SnapshotKey/countdown(_:)``).
+        let countdown: UInt32
         let kinds: Set<EntityKind>?
     }
 
@@ -76,8 +76,6 @@ extension CurrentStateProjection {
         try txn.withCursor(range.entities) { names in
             try txn.withCursor(range.snapshots) { c in
                 var entry = try from.map { try names.seek(atLeast: $0) } ?? names.first()
-                // The snapshot key sought, `name 0x00 dayAfter`, written in place for each entity.
-                var key = [UInt8](repeating: 0, count: 256 + range.dayAfter.count)
                 var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
                 while let e = entry {
                     let name = e.key
@@ -90,23 +88,14 @@ extension CurrentStateProjection {
                         }
                         wantedKind = Array(name[...slash])
                     }
-                    let prefixLength = name.count + 1
-                    if key.count < prefixLength + range.dayAfter.count {
-                        key = [UInt8](repeating: 0, count: prefixLength + range.dayAfter.count)
-                    }
-                    let inForce = try key.withUnsafeMutableBytes { k throws -> Cursor.Entry? in
-                        k.copyMemory(from: name)
-                        k[name.count] = 0
-                        UnsafeMutableRawBufferPointer(rebasing: k[prefixLength...]).copyBytes(from: range.dayAfter)
-                        let sought = UnsafeRawBufferPointer(rebasing: k[..<(prefixLength + range.dayAfter.count)])
-                        // The snapshot in force: the one before the first after the date (or the last of all).
-                        let s = try c.seek(atLeast: sought) == nil ? try c.last() : try c.previous()
-                        guard let s, s.key.count > prefixLength, let found = s.key.baseAddress, let wanted = sought.baseAddress,
-                              memcmp(found, wanted, prefixLength) == 0 else { return nil }
-                        return s
+                    let listed = try EntityEntry(e.value)
+                    // The snapshot key sought: the entity's number and the day after the date.
+                    // The snapshot in force: the first at or after (entity, date), when it is the entity's.
+                    let inForce = try SnapshotKey(listed.number, countdown: range.countdown).withStoredBytes { sought in
+                        try c.seek(atLeast: sought).flatMap { SnapshotKey(stored: $0.key)?.number == listed.number ? $0 : nil }
                     }
                     if let s = inForce {
-                        let (stream, state) = try pass.decode(s.value, definitions: e.value, key: name)
+                        let (stream, state) = try pass.decode(s.value, definitions: listed.definitions, key: name)
                         found(stream, state)   // the last use: moved
                     }
                     entry = try names.next()

@@ -6,15 +6,15 @@ import Projection
 /// Keeps, for every entity, its state after each effective date as known now, so that "the programme as
 /// of any date" is one seek per entity rather than a replay of the log.
 ///
-/// `state-snapshots` keys are `stream 0x00 YYYY-MM-DD`; values the entity's state in the form of
-/// ``EntitySnapshot`` that refers to its definition by number (then what changed since, in binary).
+/// `state-snapshots` keys are the entity's number and the day, one 64-bit integer (``SnapshotKey``);
+/// values the entity's state in the form of ``EntitySnapshot`` that refers to its definition by number
+/// (then what changed since, in binary).
 /// `state-events` indexes the events applied, by stream and effective date (`stream 0x00 YYYY-MM-DD`
 /// + big-endian seq → nothing; `stream 0x01` marks a stream with a correction), so that a back-dated
 /// event is applied from the snapshot before its date with only the events after it, not the whole stream.
-/// `state-entities` lists every stream with events (`stream` → the entity's definitions,
-/// ``EntitySnapshot/encodeDefinitions(_:)``: one, unless a correction replaced it), so that a query
-/// visits each entity with one seek into its snapshots, never walks past them, and finds its definition
-/// beside its name.
+/// `state-entities` lists every stream with events (`stream` → the entity's number and definitions,
+/// ``EntityEntry``: one definition, unless a correction replaced it), so that a query visits each entity
+/// with one seek into its snapshots, never walks past them, and finds its definition beside its name.
 public struct CurrentStateProjection: Projection {
     public let name = "current-state"
     public let databases = ["state-snapshots", "state-events", "state-entities"]
@@ -26,23 +26,37 @@ public struct CurrentStateProjection: Projection {
         let index = try store.database("state-events")
         let entities = try store.database("state-entities")
         let last = events.last?.sequence ?? 0
+        // Streams in the order of their first event here: a stream new to the store takes the next number.
         var byStream: [StreamName: [RecordedEvent]] = [:]
-        for e in events { byStream[e.stream, default: []].append(e) }
-        for (stream, new) in byStream.sorted(by: { $0.key < $1.key }) {
-            let listed = Array(stream.rawValue.utf8)
+        var order: [StreamName] = []
+        for e in events {
+            if byStream[e.stream] == nil { order.append(e.stream) }
+            byStream[e.stream, default: []].append(e)
+        }
+        // Entities are never removed: the numbers taken are 0 ..< the count listed.
+        guard var nextNumber = UInt32(exactly: try txn.statistics(entities).entries) else {
+            throw FieldError(field: "(state-entities)", "more entities than 32-bit numbers")
+        }
+        for stream in order {
+            guard let new = byStream[stream] else { continue }
             // A stream not listed yet has no events before this batch: its history is `new`. A listed
-            // one's value is its definition list, read here once for the snapshots read below.
-            let definitions = try txn.value(in: entities, forKey: listed)
-            let isNew = definitions == nil
+            // one's value is its number and definition list, read here once for the snapshots read below.
+            let listed = try txn.value(in: entities, forKey: Array(stream.rawValue.utf8))
+            let entry = try listed.map { value in try value.withUnsafeBytes { v in
+                let e = try EntityEntry(v)
+                return (number: e.number, definitions: Array(e.definitions))
+            } }
+            let number = entry?.number ?? nextNumber
+            if entry == nil { nextNumber += 1 }
             for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
             if new.contains(where: { $0.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: Self.correctedKey(stream), in: index)
-            } else if let definitions {
-                if try Self.extend(stream, with: new, definitions: definitions, in: txn, snapshots) { continue }
-                if try Self.redo(stream, with: new, definitions: definitions, log: log, in: txn, snapshots, index) { continue }
+            } else if let entry {
+                if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots) { continue }
+                if try Self.redo(stream, number, with: new, definitions: entry.definitions, log: log, in: txn, snapshots, index) { continue }
             }
-            let history = isNew ? new : try log.events(in: stream).filter { $0.sequence <= last }
-            try Self.replaceSnapshots(of: stream, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities)
+            let history = entry == nil ? new : try log.events(in: stream).filter { $0.sequence <= last }
+            try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities)
         }
     }
 
@@ -56,18 +70,18 @@ public struct CurrentStateProjection: Projection {
     /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
-    static func redo(_ stream: StreamName, with new: [RecordedEvent], definitions: [UInt8], log: EventLog,
+    static func redo(_ stream: StreamName, _ number: UInt32, with new: [RecordedEvent], definitions: [UInt8], log: EventLog,
                      in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
-        let prefix = CompositeKey.prefix(stream.rawValue)
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let base: (EntityState, Int)? = try txn.withCursor(snapshots) { c in
-            guard let e = try c.seek(atMost: CompositeKey.make(stream.rawValue, dayBefore.description)), e.key.starts(with: prefix) else { return nil }
+            guard let e = try c.seek(atLeast: SnapshotKey(number, dayBefore).bytes), SnapshotKey(stored: e.key)?.number == number else { return nil }
             return try read(e.value, of: stream, definitions: definitions)
         }
         guard let (state, definition) = base else { return false }
         let newSequences = Set(new.map(\.sequence))
         var earlier: [UInt64] = []
+        let prefix = CompositeKey.prefix(stream.rawValue)
         try txn.withCursor(index) { c in
             let start = CompositeKey.make(stream.rawValue, from.description)
             var entry = try c.seek(atLeast: start)
@@ -77,7 +91,7 @@ public struct CurrentStateProjection: Projection {
                 entry = try c.next()
             }
         }
-        try store(stream, from: state, definition: definition, applying: try log.events(at: earlier) + new, in: txn, snapshots)
+        try store(number, from: state, definition: definition, applying: try log.events(at: earlier) + new, in: txn, snapshots)
         return true
     }
 
@@ -91,7 +105,7 @@ public struct CurrentStateProjection: Projection {
     /// Applies `events` to `state` in valid-time order and stores the state after each of their dates.
     /// `definition` is the number of the definition of the stored snapshot `state` was read from:
     /// applying an event never changes a definition (only a correction can, and none come here).
-    static func store(_ stream: StreamName, from state: EntityState, definition: Int, applying events: [RecordedEvent],
+    static func store(_ number: UInt32, from state: EntityState, definition: Int, applying events: [RecordedEvent],
                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
         let events = events.sorted(by: EntityState.validTimeOrder)
         var state = state
@@ -102,37 +116,35 @@ public struct CurrentStateProjection: Projection {
                 if let next = try EntityState.apply(try ProgrammeEvent.decodeStored(events[i]), at: events[i], to: state) { state = next }
                 i += 1
             }
-            try txn.put(EntitySnapshot.encode(state, definitionNumber: definition), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            try txn.put(EntitySnapshot.encode(state, definitionNumber: definition), forKey: SnapshotKey(number, date).bytes, in: snapshots)
         }
     }
 
     /// The common case in one step: new events that take effect no earlier than the stream's latest
     /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
     /// must be recomputed (a new stream, a back-dated event, a correction).
-    static func extend(_ stream: StreamName, with new: [RecordedEvent], definitions: [UInt8], in txn: borrowing WriteTransaction,
-                       _ snapshots: Database) throws -> Bool {
+    static func extend(_ stream: StreamName, _ number: UInt32, with new: [RecordedEvent], definitions: [UInt8],
+                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws -> Bool {
         guard !new.contains(where: { $0.type == EventCorrected.typeName }) else { return false }
-        let prefix = CompositeKey.prefix(stream.rawValue)
         let latest: (CalendarDate, EntityState, Int)? = try txn.withCursor(snapshots) { c in
-            guard let e = try c.seek(atMost: prefix + [0xFF]), e.key.starts(with: prefix),
-                  let date = CalendarDate(String(decoding: e.key[prefix.count...], as: UTF8.self)) else { return nil }
+            guard let e = try c.seek(atLeast: SnapshotKey.newest(number).bytes), let key = SnapshotKey(stored: e.key), key.number == number else { return nil }
+            let date = key.day
             let (state, definition) = try read(e.value, of: stream, definitions: definitions)
             return (date, state, definition)
         }
         guard let (lastDate, lastState, definition) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
-        try store(stream, from: lastState, definition: definition, applying: new, in: txn, snapshots)
+        try store(number, from: lastState, definition: definition, applying: new, in: txn, snapshots)
         return true
     }
 
     /// Replaces the stream's snapshots with `history`, and its definition list in `state-entities` with
     /// the distinct definitions of `history`, in date order.
-    static func replaceSnapshots(of stream: StreamName, with history: [(CalendarDate, EntityState)],
+    static func replaceSnapshots(of stream: StreamName, _ number: UInt32, with history: [(CalendarDate, EntityState)],
                                  in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database) throws {
-        let prefix = CompositeKey.prefix(stream.rawValue)
         var old: [[UInt8]] = []
         try txn.withCursor(snapshots) { c in
-            var e = try c.seek(atLeast: prefix)
-            while let entry = e, entry.key.starts(with: prefix) { old.append(Array(entry.key)); e = try c.next() }
+            var e = try c.seek(atLeast: SnapshotKey.newest(number).bytes)
+            while let entry = e, SnapshotKey(stored: entry.key)?.number == number { old.append(Array(entry.key)); e = try c.next() }
         }
         for k in old { try txn.delete(k, in: snapshots) }
         // A correction may replace the definition itself: each distinct definition is listed once.
@@ -146,8 +158,9 @@ public struct CurrentStateProjection: Projection {
                     current = definitions.count - 1
                 }
             }
-            try txn.put(EntitySnapshot.encode(state, definitionNumber: current), forKey: CompositeKey.make(stream.rawValue, date.description), in: snapshots)
+            try txn.put(EntitySnapshot.encode(state, definitionNumber: current), forKey: SnapshotKey(number, date).bytes, in: snapshots)
         }
-        try txn.put(EntitySnapshot.encodeDefinitions(definitions.map(\.bytes)), forKey: Array(stream.rawValue.utf8), in: entities)
+        let list = EntitySnapshot.encodeDefinitions(definitions.map(\.bytes))
+        try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
     }
 }

@@ -11,12 +11,18 @@ public final class ProjectionStore: @unchecked Sendable {
     /// The databases of every projection, opened together at start.
     public static let databaseNames = ["checkpoints", "state-snapshots", "state-events", "state-entities", "audit"]
 
+    /// How each database is opened: `state-snapshots` has 8-byte integer keys (entity number and day),
+    /// compared as native integers (`MDB_INTEGERKEY`): the comparison a query makes most.
+    static let databaseSpecs = databaseNames.map { Database.Spec($0, integerKeys: $0 == "state-snapshots") }
+
     /// The layout of the stored data. A store written in another layout is emptied when opened for
-    /// writing (and rebuilt by the next catch-up); opened read-only, its checkpoints count as 0, so the
-    /// queries fold the log instead of trusting it. (5: the audit trail's per-stream states are stored as
-    /// ``EntitySnapshot``s, no longer as JSON; 6: current-state snapshots refer to their definition by
-    /// number, each entity's definitions kept once in `state-entities`; 7: snapshot numbers as LEB128.)
-    public static let layout: UInt64 = 7
+    /// writing, its databases deleted and made again with the flags of this layout (and rebuilt by the
+    /// next catch-up); opened read-only, its checkpoints count as 0, so the queries fold the log instead
+    /// of trusting it. (5: the audit trail's per-stream states are stored as ``EntitySnapshot``s, no
+    /// longer as JSON; 6: current-state snapshots refer to their definition by number, each entity's
+    /// definitions kept once in `state-entities`; 7: snapshot numbers as LEB128; 8: current-state
+    /// snapshots keyed by the entity's number and the day as one integer, not by name and date.)
+    public static let layout: UInt64 = 8
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true
@@ -29,15 +35,41 @@ public final class ProjectionStore: @unchecked Sendable {
         var options = Environment.Options()
         options.readOnly = readOnly
         options.mapSize = 1 << 30
-        environment = try Environment(path: path, options: options, databases: Self.databaseNames.map { Database.Spec($0) })
-        checkpoints = try environment.database("checkpoints")
-        let found = try environment.read { txn in try txn.value(in: checkpoints, forKey: Self.layoutKey) }
         let layout = withUnsafeBytes(of: Self.layout.bigEndian, Array.init)
-        guard found != layout else { return }
-        if readOnly { current = false; return }
-        try environment.write { txn in
-            for name in Self.databaseNames { try txn.removeAll(in: try environment.database(name)) }
-            try txn.put(layout, forKey: Self.layoutKey, in: checkpoints)
+        // The usual case, one open: the store is in this layout.
+        if let env = try Self.openInLayout(layout, path: path, options: options) {
+            environment = env
+            checkpoints = try env.database("checkpoints")
+            return
+        }
+        // Another layout, or a new store. Its databases are opened as they are (flags as made).
+        let plain = Self.databaseNames.map { Database.Spec.asStored($0) }
+        if readOnly {
+            environment = try Environment(path: path, options: options, databases: plain)
+            checkpoints = try environment.database("checkpoints")
+            current = false
+            return
+        }
+        // Deleted, so that opening again makes them with this layout's flags; the environment is closed
+        // (the scope ends) before it is opened again, as LMDB asks.
+        do {
+            let old = try Environment(path: path, options: options, databases: plain)
+            try old.write { txn in for name in Self.databaseNames { try txn.deleteDatabase(try old.database(name)) } }
+        }
+        environment = try Environment(path: path, options: options, databases: Self.databaseSpecs)
+        checkpoints = try environment.database("checkpoints")
+        try environment.write { txn in try txn.put(layout, forKey: Self.layoutKey, in: checkpoints) }
+    }
+
+    /// The environment at `path` with this layout's databases, when its stored layout is `layout`;
+    /// `nil` for a new store or one of another layout (a database made with other flags is one).
+    private static func openInLayout(_ layout: [UInt8], path: String, options: Environment.Options) throws -> Environment? {
+        do {
+            let env = try Environment(path: path, options: options, databases: databaseSpecs)
+            let stored = try env.read { txn in try txn.value(in: try env.database("checkpoints"), forKey: layoutKey) }
+            return stored == layout ? env : nil
+        } catch LMDBError.Code.incompatible {
+            return nil
         }
     }
 

@@ -12,12 +12,25 @@ public struct Database: Sendable, Hashable {
     /// How a named database is created.
     public struct Spec: Sendable, Hashable {
         public var name: String
-        /// Keys compare as native-endian integers (`MDB_INTEGERKEY`); off by default, since
-        /// pledger uses big-endian keys that sort bytewise and read the same on every machine.
+        /// Keys compare as native-endian integers (`MDB_INTEGERKEY`, keys all 4 or all 8 bytes). Off by
+        /// default: the log's keys are big-endian, sort bytewise and read the same on every machine; a
+        /// derived store may use integers where key comparisons are its hot path. Opening a database
+        /// made with the other setting fails with ``LMDBError/Code/incompatible`` (LMDB itself would
+        /// keep the flags it was made with and silently compare keys its way).
         public var integerKeys: Bool
+        /// Open the database with the flags it was made with, whatever `integerKeys` says (a new one is
+        /// made without): for a store of an older layout, to read or delete what it holds.
+        public var asStored = false
         public init(_ name: String, integerKeys: Bool = false) {
             self.name = name
             self.integerKeys = integerKeys
+        }
+
+        /// The database `name` opened with the flags it was made with.
+        public static func asStored(_ name: String) -> Spec {
+            var spec = Spec(name)
+            spec.asStored = true
+            return spec
         }
     }
 }

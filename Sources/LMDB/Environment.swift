@@ -73,8 +73,15 @@ public final class Environment: @unchecked Sendable {
             for spec in specs {
                 var dbi = MDB_dbi()
                 var dbFlags: UInt32 = options.readOnly ? 0 : UInt32(MDB_CREATE)
-                if spec.integerKeys { dbFlags |= UInt32(MDB_INTEGERKEY) }
+                if spec.integerKeys, !spec.asStored { dbFlags |= UInt32(MDB_INTEGERKEY) }
                 try check(mdb_dbi_open(txn, spec.name, dbFlags, &dbi), "mdb_dbi_open(\(spec.name))")
+                // LMDB keeps the flags a database was created with and ignores those asked for later: a
+                // database made without integer keys would silently sort integer keys as bytes.
+                var stored: UInt32 = 0
+                try check(mdb_dbi_flags(txn, dbi, &stored), "mdb_dbi_flags(\(spec.name))")
+                guard spec.asStored || (stored & UInt32(MDB_INTEGERKEY) != 0) == spec.integerKeys else {
+                    throw LMDBError(MDB_INCOMPATIBLE, operation: "mdb_dbi_open(\(spec.name)): created \(spec.integerKeys ? "without" : "with") integer keys,")
+                }
                 opened[spec.name] = Database(name: spec.name, dbi: dbi)
             }
         } catch {

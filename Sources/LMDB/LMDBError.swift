@@ -35,6 +35,8 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalid = Code(rawValue: MDB_INVALID)
         public static let versionMismatch = Code(rawValue: MDB_VERSION_MISMATCH)
         public static let badValueSize = Code(rawValue: MDB_BAD_VALSIZE)
+        /// A database exists with other flags than those asked for.
+        public static let incompatible = Code(rawValue: MDB_INCOMPATIBLE)
         /// The disk is full (`ENOSPC`).
         public static let noSpace = Code(rawValue: 28)
         /// Permission denied (`EACCES`), also returned for writes in a read-only transaction.

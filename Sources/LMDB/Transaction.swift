@@ -143,6 +143,13 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
         try check(mdb_drop(unsafeHandle, database.dbi, 0), "mdb_drop(\(database.name))")
     }
 
+    /// Deletes `database` from the environment (`mdb_drop` with `del` 1), keys, flags and name: once
+    /// committed, its handle is closed, and the name can be created anew, with other flags, only by
+    /// opening the environment again.
+    public func deleteDatabase(_ database: Database) throws {
+        try check(mdb_drop(unsafeHandle, database.dbi, 1), "mdb_drop(\(database.name), delete)")
+    }
+
     /// Removes `key` and its value; returns whether it was there.
     @discardableResult
     public func delete(_ key: [UInt8], in database: Database) throws -> Bool {

@@ -212,6 +212,19 @@ struct SnapshotReader {
     /// 128-bit shifts cost several times more); `nil`, reading nothing, when it is longer or cut short.
     @inline(__always)
     mutating func smallSigned() -> Int64? {
+        // One or two bytes (years, most significands): no loop.
+        if offset + 1 < bytes.count {
+            let b0 = bytes[offset], b1 = bytes[offset + 1]
+            if b0 < 0x80 {
+                offset += 1
+                return Int64(b0 >> 1) ^ -Int64(b0 & 1)
+            }
+            if b1 < 0x80 {
+                offset += 2
+                let n = UInt64(b0 & 0x7F) | UInt64(b1) << 7
+                return Int64(n >> 1) ^ -Int64(n & 1)
+            }
+        }
         var n: UInt64 = 0
         var shift: UInt64 = 0
         var at = offset
@@ -271,6 +284,9 @@ struct SnapshotReader {
     }
 
     /// A count of (year, decimal), years ascending (an indicator snapshot is mostly this).
+    ///
+    /// Each entry is read in one step while its three parts fit 64-bit arithmetic (years, and values
+    /// below 2^62 in their smallest unit: every one seen so far), else part by part with 128-bit numbers.
     mutating func years() throws(FieldError) -> YearValues {
         let at = offset
         let count = try unsigned()
@@ -279,13 +295,23 @@ struct SnapshotReader {
         guard count <= UInt128(bytes.count - offset) / 3 else { throw FieldError(field: "(snapshot)", "a count of \(count) years at byte \(at)") }
         var out: [YearValues.Element] = []
         out.reserveCapacity(Int(count))
+        var previous = Int.min
         for _ in 0..<Int(count) {
-            let yearAt = offset
-            let year = Int(try integer())
-            guard out.last.map({ $0.year < year }) ?? true else {
-                throw FieldError(field: "(snapshot)", "year \(year) out of order at byte \(yearAt)")
+            let entryAt = offset
+            let element: YearValues.Element
+            if let year = smallSigned(), let significand = smallSigned(), offset < bytes.count,
+               bytes[offset] <= ExactDecimal.maximumScale {
+                element = YearValues.Element(year: Int(year), significand: significand, scale: Int(bytes[offset]))
+                offset += 1
+            } else {
+                offset = entryAt
+                element = YearValues.Element(year: Int(try integer()), value: try decimal())
             }
-            out.append(YearValues.Element(year: year, value: try decimal()))
+            guard element.year > previous else {
+                throw FieldError(field: "(snapshot)", "year \(element.year) out of order at byte \(entryAt)")
+            }
+            previous = element.year
+            out.append(element)
         }
         return YearValues(ascending: out)
     }

@@ -22,6 +22,15 @@ public struct YearValues: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             scale = value.scale
         }
 
+        /// A value whose significand fits 64 bits (the usual case, read from a snapshot without 128-bit
+        /// arithmetic); `scale` is not checked here.
+        init(year: Int, significand: Int64, scale: Int) {
+            self.year = year
+            low = UInt64(bitPattern: significand)
+            high = significand >> 63
+            self.scale = scale
+        }
+
         public var value: ExactDecimal {
             get { ExactDecimal(significand: Int128(high) << 64 | Int128(low), scale: scale) }
             set { self = Element(year: year, value: newValue) }

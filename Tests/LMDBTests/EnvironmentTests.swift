@@ -36,6 +36,46 @@ import Testing
         }
     }
 
+    /// LMDB keeps the flags a database was made with: asking for integer keys on a database made
+    /// without them is refused, not silently compared as bytes; deleted, it is made again with them.
+    @Test func integerKeysOnADatabaseMadeWithoutThemAreRefusedUntilItIsMadeAgain() throws {
+        let dir = try TemporaryDirectory()
+        func keys(_ env: Environment) throws -> [UInt64] {
+            let db = try env.database("n")
+            return try env.read { txn in
+                try txn.withCursor(db) { c in
+                    var out: [UInt64] = []
+                    var e = try c.first()
+                    while let entry = e { out.append(entry.key.loadUnaligned(as: UInt64.self)); e = try c.next() }
+                    return out
+                }
+            }
+        }
+        let numbers: [UInt64] = [256, 1, 65_536, 2]
+        do {
+            let env = try Environment(path: dir.path, databases: [.init("n")])
+            let db = try env.database("n")
+            try env.write { txn in for n in numbers { try txn.put([], forKey: withUnsafeBytes(of: n, Array.init), in: db) } }
+            #expect(try keys(env) == [65_536, 256, 1, 2])   // little-endian bytes, compared as bytes
+        }
+        do {
+            _ = try Environment(path: dir.path, databases: [.init("n", integerKeys: true)])
+            Issue.record("expected MDB_INCOMPATIBLE")
+        } catch LMDBError.Code.incompatible {
+            // expected
+        }
+        do {
+            let env = try Environment(path: dir.path, databases: [.asStored("n")])
+            #expect(try keys(env).count == 4)
+            try env.write { txn in try txn.deleteDatabase(try env.database("n")) }
+        }
+        let env = try Environment(path: dir.path, databases: [.init("n", integerKeys: true)])
+        let db = try env.database("n")
+        #expect(try keys(env).isEmpty)
+        try env.write { txn in for n in numbers { try txn.put([], forKey: withUnsafeBytes(of: n, Array.init), in: db) } }
+        #expect(try keys(env) == numbers.sorted())
+    }
+
     @Test func mapGrowsByItselfWhenFull() throws {
         let dir = try TemporaryDirectory()
         var options = Environment.Options()

@@ -127,6 +127,34 @@ import Testing
         #expect(EntitySnapshot.encode(.indicator(indicator), definitionNumber: 0) == [0, 1, 0xD4, 0x1F, 0xFA, 0x01, 1, 0])
     }
 
+    /// Year entries are read in one step while they fit 64 bits, else part by part: on both paths years
+    /// must ascend and a scale must not pass 18.
+    @Test func yearEntriesOutOfOrderOrOutOfScaleAreErrorsOnBothPaths() throws {
+        let (_, all) = try states()
+        guard case .indicator(var indicator)? = all.first(where: { $0.1.kind == .indicator })?.1 else {
+            Issue.record("the default ledger has an indicator"); return
+        }
+        indicator.targets = YearValues()
+        indicator.measurements = YearValues()
+        let (_, list) = Self.referring(.indicator(indicator))
+        func decode(_ snapshot: [UInt8]) throws -> EntityState {
+            try snapshot.withUnsafeBytes { b in try list.withUnsafeBytes { try EntitySnapshotDecoder().decode(b, definitions: $0, stream: "indicator/X") } }
+        }
+        func message(_ snapshot: [UInt8]) -> String {
+            do { _ = try decode(snapshot); return "decoded" } catch { return "\(error)" }
+        }
+        let y2026: [UInt8] = [0xD4, 0x1F], y2027: [UInt8] = [0xD6, 0x1F]   // zigzag 4052, 4054
+        let small: [UInt8] = [20], huge: [UInt8] = Array(repeating: 0x80, count: 9) + [0x04]   // 10; 2^64 (zigzag 2^65)
+        for value in [small, huge] {
+            let significand: Int128 = value == small ? 10 : 1 << 64
+            indicator.targets = [2026: ExactDecimal(significand: significand, scale: 1), 2027: ExactDecimal(significand: significand, scale: 2)]
+            #expect(try decode([0, 2] + y2026 + value + [1] + y2027 + value + [2] + [0]) == .indicator(indicator))
+            #expect(message([0, 2] + y2027 + value + [1] + y2026 + value + [2] + [0]).contains("year 2026 out of order"))
+            #expect(message([0, 2] + y2026 + value + [1] + y2026 + value + [2] + [0]).contains("year 2026 out of order"))
+            #expect(message([0, 1] + y2026 + value + [19] + [0]).contains("out of range"))
+        }
+    }
+
     @Test func damagedSnapshotsThrowAndNeverTrap() throws {
         let (_, all) = try states()
         for (stream, state) in all.prefix(40) {

@@ -12,7 +12,7 @@ import Testing
 /// Every entry of every projection database, to compare stores.
 func contents(_ store: ProjectionStore) throws -> [String: [[UInt8]]] {
     var out: [String: [[UInt8]]] = [:]
-    for name in ["state-snapshots", "audit"] {
+    for name in ["state-snapshots", "state-entities", "audit"] {
         let db = try store.database(name)
         out[name] = try store.environment.read { txn in
             try txn.withCursor(db) { c in
