@@ -89,7 +89,6 @@ extension CurrentStateProjection {
                         wantedKind = Array(name[...slash])
                     }
                     let listed = try EntityEntry(e.value)
-                    // The snapshot key sought: the entity's number and the day after the date.
                     // The snapshot in force: the first at or after (entity, date), when it is the entity's.
                     let inForce = try SnapshotKey(listed.number, countdown: range.countdown).withStoredBytes { sought in
                         try c.seek(atLeast: sought).flatMap { SnapshotKey(stored: $0.key)?.number == listed.number ? $0 : nil }
