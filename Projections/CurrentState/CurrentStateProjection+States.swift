@@ -89,11 +89,7 @@ extension CurrentStateProjection {
                         wantedKind = Array(name[...slash])
                     }
                     let listed = try EntityEntry(e.value)
-                    // The snapshot in force: the first at or after (entity, date), when it is the entity's.
-                    let inForce = try SnapshotKey(listed.number, countdown: range.countdown).withStoredBytes { sought in
-                        try c.seek(atLeast: sought).flatMap { SnapshotKey(stored: $0.key)?.number == listed.number ? $0 : nil }
-                    }
-                    if let s = inForce {
+                    if let s = try SnapshotKey.inForce(at: SnapshotKey(listed.number, countdown: range.countdown), in: c) {
                         let (stream, state) = try pass.decode(s.value, definitions: listed.definitions, key: name)
                         found(stream, state)   // the last use: moved
                     }

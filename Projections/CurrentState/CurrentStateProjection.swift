@@ -75,7 +75,7 @@ public struct CurrentStateProjection: Projection {
         guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let base: (EntityState, Int)? = try txn.withCursor(snapshots) { c in
-            guard let e = try c.seek(atLeast: SnapshotKey(number, dayBefore).bytes), SnapshotKey(stored: e.key)?.number == number else { return nil }
+            guard let e = try SnapshotKey.inForce(at: SnapshotKey(number, dayBefore), in: c) else { return nil }
             return try read(e.value, of: stream, definitions: definitions)
         }
         guard let (state, definition) = base else { return false }
@@ -127,8 +127,7 @@ public struct CurrentStateProjection: Projection {
                        in txn: borrowing WriteTransaction, _ snapshots: Database) throws -> Bool {
         guard !new.contains(where: { $0.type == EventCorrected.typeName }) else { return false }
         let latest: (CalendarDate, EntityState, Int)? = try txn.withCursor(snapshots) { c in
-            guard let e = try c.seek(atLeast: SnapshotKey.newest(number).bytes), let key = SnapshotKey(stored: e.key), key.number == number else { return nil }
-            let date = key.day
+            guard let e = try SnapshotKey.inForce(at: .newest(number), in: c), let date = SnapshotKey(stored: e.key)?.day else { return nil }
             let (state, definition) = try read(e.value, of: stream, definitions: definitions)
             return (date, state, definition)
         }

@@ -1,4 +1,5 @@
 import EventLog
+import LMDB
 
 /// The key of one snapshot in `state-snapshots`: one 64-bit integer, the entity's number in the high
 /// half and the snapshot's day, counted backwards, in the low half; stored in native byte order, in a
@@ -48,5 +49,13 @@ struct SnapshotKey: Equatable {
     /// A day as 32 bits that sort in the opposite order of days (days before 1970 too).
     static func countdown(_ day: CalendarDate) -> UInt32 {
         ~(UInt32(bitPattern: Int32(clamping: day.daysSinceEpoch)) ^ 0x8000_0000)
+    }
+
+    /// The snapshot in force at `sought`: the first entry at or after it, when it is of the same entity
+    /// (none when the entity has no snapshot by that day). `newest(n)` finds entity `n`'s latest snapshot.
+    static func inForce(at sought: SnapshotKey, in c: borrowing Cursor) throws -> Cursor.Entry? {
+        try sought.withStoredBytes { bytes in
+            try c.seek(atLeast: bytes).flatMap { SnapshotKey(stored: $0.key)?.number == sought.number ? $0 : nil }
+        }
     }
 }

@@ -42,10 +42,11 @@ struct Bench: ParsableCommand {
             if let reuse {
                 guard sizes.isEmpty, keep == nil else { throw FieldError(field: "--reuse", "measures a kept ledger: give no --events or --keep") }
                 let ledger = try Ledger(path: reuse)
-                guard try ledger.log.head().sequence > 0 else { throw FieldError(field: "--reuse", "\(reuse) holds no events to read") }
+                let head = try ledger.log.head().sequence
+                guard head > 0 else { throw FieldError(field: "--reuse", "\(reuse) holds no events to read") }
                 let store = try ProjectionStore(path: reuse + "/projections")
                 try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).catchUp(log: ledger.log, store: store)
-                var figures = try measureReads(ledger.log, store, total: try ledger.log.head().sequence)
+                var figures = try measureReads(ledger.log, store, total: head)
                 figures["ledger"] = .string(reuse)
                 print(String(decoding: CanonicalJSON.encode(.array([.object(figures.map { ($0.key, $0.value) })])), as: UTF8.self))
                 return
