@@ -16,15 +16,15 @@ public enum CurrentState {
 
     /// Every entity's state in the slice, or that of the entities of `kinds`.
     public static func states(log: EventLog, store: ProjectionStore?, slice: ResolvedSlice,
-                              kinds: Set<EntityKind>? = nil) throws -> [StreamName: EntityState] {
+                              kinds: Set<EntityKind>? = nil) throws -> EntityStates {
         let head = try log.head().sequence
         if let store, slice.sequence == head, try store.checkpoint(of: CurrentStateProjection().name) == head {
             return try CurrentStateProjection.states(asOf: slice.asOf, store: store, kinds: kinds)
         }
-        var out: [StreamName: EntityState] = [:]
-        for stream in try log.streamNames() {
+        var out = EntityStates()
+        for stream in try log.streamNames() {   // ascending
             if let kinds, let kind = EntityReference(stream: stream)?.kind, !kinds.contains(kind) { continue }
-            if let state = try EntityState.fold(stream: try log.events(in: stream), in: slice) { out[stream] = state }
+            if let state = try EntityState.fold(stream: try log.events(in: stream), in: slice) { out.append(stream, state) }
         }
         return out
     }

@@ -15,7 +15,7 @@ extension CurrentStateProjection {
     /// in a read transaction of the same committed state (checked by transaction id; read on one thread
     /// when a write came between).
     public static func states(asOf date: CalendarDate, store: ProjectionStore, kinds: Set<EntityKind>? = nil,
-                              splittingFrom threshold: Int = parallelThreshold) throws -> [StreamName: EntityState] {
+                              splittingFrom threshold: Int = parallelThreshold) throws -> EntityStates {
         let range = SnapshotRead(snapshots: try store.database("state-snapshots"), entities: try store.database("state-entities"),
                           countdown: SnapshotKey.countdown(date), kinds: kinds)
         let decoder = EntitySnapshotDecoder.shared
@@ -27,30 +27,23 @@ extension CurrentStateProjection {
                 try txn.concurrently(workers: 2) { w, worker in
                     guard worker.snapshotID == id else { return }   // a write came between: read on one thread below
                     var pass = start
-                    if w == 0 {
-                        var out: [StreamName: EntityState] = [:]
-                        out.reserveCapacity(start.knownCount + 16)
-                        try scan(worker, range, from: nil, upTo: middle, pass: &pass) { out[$0] = $1 }
-                        halves.setFirst(out, pass)
-                    } else {
-                        var pairs: [(StreamName, EntityState)] = []
-                        pairs.reserveCapacity(start.knownCount / 2 + 16)
-                        try scan(worker, range, from: middle, upTo: nil, pass: &pass) { pairs.append(($0, $1)) }
-                        halves.setSecond(pairs, pass)
-                    }
+                    var out = EntityStates()
+                    // The first half's array takes the second's after: room for both.
+                    out.reserveCapacity(w == 0 ? start.knownCount + 16 : start.knownCount / 2 + 16)
+                    try scan(worker, range, from: w == 0 ? nil : middle, upTo: w == 0 ? middle : nil, pass: &pass) { out.append($0, $1) }
+                    halves.set(w, out, pass)
                 }
                 if let (first, second) = halves.take() {
                     decoder.keep(first.pass, second.pass)
                     var out = first.states
-                    var pairs = second.pairs
-                    while let (stream, state) = pairs.popLast() { out[stream] = state }   // moved, not copied
+                    out.append(contentsOf: second.states)
                     return out
                 }
             }
             var pass = start
-            var out: [StreamName: EntityState] = [:]
+            var out = EntityStates()
             out.reserveCapacity(start.knownCount)
-            try scan(txn, range, from: nil, upTo: nil, pass: &pass) { out[$0] = $1 }
+            try scan(txn, range, from: nil, upTo: nil, pass: &pass) { out.append($0, $1) }
             decoder.keep(pass)
             return out
         }
@@ -101,19 +94,18 @@ extension CurrentStateProjection {
 
     /// The results of the two halves of a split read, set from their threads and taken once both are in.
     private final class Halves: @unchecked Sendable {
-        typealias First = (states: [StreamName: EntityState], pass: EntitySnapshotDecoder.Pass)
-        typealias Second = (pairs: [(StreamName, EntityState)], pass: EntitySnapshotDecoder.Pass)
+        typealias Half = (states: EntityStates, pass: EntitySnapshotDecoder.Pass)
         private let lock = NSLock()
-        private var first: First?
-        private var second: Second?
-        func setFirst(_ states: [StreamName: EntityState], _ pass: EntitySnapshotDecoder.Pass) {
-            lock.lock(); first = (states, pass); lock.unlock()
+        private var first: Half?
+        private var second: Half?
+        /// The result of half `w` (0: the first).
+        func set(_ w: Int, _ states: consuming EntityStates, _ pass: EntitySnapshotDecoder.Pass) {
+            lock.lock()
+            if w == 0 { first = (states, pass) } else { second = (states, pass) }
+            lock.unlock()
         }
-        func setSecond(_ pairs: [(StreamName, EntityState)], _ pass: EntitySnapshotDecoder.Pass) {
-            lock.lock(); second = (pairs, pass); lock.unlock()
-        }
-        /// Both results, moved out (so the first half's dictionary is not shared and grows in place).
-        func take() -> (First, Second)? {
+        /// Both results, moved out (so the first half's array is not shared and grows in place).
+        func take() -> (Half, Half)? {
             lock.lock(); defer { lock.unlock() }
             guard let a = first.take(), let b = second.take() else { return nil }
             return (a, b)

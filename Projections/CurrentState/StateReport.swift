@@ -85,9 +85,9 @@ public struct StateReport: Sendable {
 
     /// Builds the report from every entity's state in the slice.
     ///
-    /// Entities are visited in stream-name order by sorting the names alone (states are large values:
-    /// sorting them moves far more bytes), and each programme's view is filled in place in an array.
-    public init(states: [StreamName: EntityState], slice: ResolvedSlice, receipt: Receipt?) {
+    /// Entities are visited in stream-name order (the order `states` holds them in), and each
+    /// programme's view is filled in place in an array.
+    public init(states: EntityStates, slice: ResolvedSlice, receipt: Receipt?) {
         self.slice = slice
         self.receipt = receipt
         var views: [ProgrammeView] = []
@@ -99,30 +99,32 @@ public struct StateReport: Sendable {
                                            indicators: [], funding: [], totals: [], milestones: []))
             }
         }
-        func programme(of component: EntityReference) -> Int? {
-            guard case .component(let c)? = states[component.stream] else { return nil }
-            return index[c.programme.stream]
+        // Each component's programme, by the component's name (one lookup per entity below).
+        var programmeOfComponent: [StreamName: Int] = [:]
+        for (stream, state) in states {
+            if case .component(let c) = state, let p = index[c.programme.stream] { programmeOfComponent[stream] = p }
         }
+        func programme(of component: EntityReference) -> Int? { programmeOfComponent[component.stream] }
         var allocations: [Int: [AllocationState]] = [:]
-        for stream in states.keys.sorted() {
-            switch states[stream] {
-            case .component(let c)?:
+        for (stream, state) in states {
+            switch state {
+            case .component(let c):
                 guard let p = index[c.programme.stream] else { continue }
                 views[p].components.append(ComponentView(stream: stream, level: c.level.rawValue, title: c.title, parent: c.parent?.description))
-            case .indicator(let s)?:
+            case .indicator(let s):
                 guard let p = programme(of: s.definition.component) else { continue }
-                let years = YearValues.years(s.targets, s.measurements)
+                let baseline = s.definition.baseline
                 views[p].indicators.append(IndicatorView(
                     stream: stream, name: s.definition.name, unit: s.definition.unit, higherIsBetter: s.definition.higherIsBetter,
-                    baseline: s.definition.baseline,
-                    years: years.map { y in
-                        YearView(year: y, target: s.targets[y], actual: s.measurements[y],
-                                 progress: Self.progress(actual: s.measurements[y], target: s.targets[y], baseline: s.definition.baseline?.value))
+                    baseline: baseline,
+                    years: YearValues.aligned(s.targets, s.measurements).map { y in
+                        YearView(year: y.year, target: y.first, actual: y.second,
+                                 progress: Self.progress(actual: y.second, target: y.first, baseline: baseline?.value))
                     }))
-            case .allocation(let a)?:
+            case .allocation(let a):
                 guard let p = programme(of: a.definition.component) else { continue }
                 allocations[p, default: []].append(a)
-            case .milestone(let m)?:
+            case .milestone(let m):
                 guard let p = programme(of: m.definition.component) else { continue }
                 views[p].milestones.append(MilestoneView(stream: stream, title: m.definition.title, plannedDate: m.plannedDate,
                                                          status: m.status.name, statusDate: m.status.date))

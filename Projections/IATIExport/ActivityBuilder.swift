@@ -6,7 +6,8 @@ import Projection
 struct ActivityBuilder {
     let stream: StreamName
     let programme: ProgrammeDefined
-    let states: [StreamName: EntityState]
+    /// In stream-name order.
+    let states: EntityStates
     let log: EventLog
     let slice: ResolvedSlice
     let today: CalendarDate
@@ -33,7 +34,7 @@ struct ActivityBuilder {
         states.compactMap { s, state in
             if case .component(let c) = state, c.programme.stream == stream { return (s, c) }
             return nil
-        }.sorted { $0.0 < $1.0 }
+        }
     }
 
     var componentStreams: Set<StreamName> { Set(components.map(\.0)) }
@@ -42,7 +43,7 @@ struct ActivityBuilder {
         states.compactMap { s, state in
             if case .allocation(let a) = state, componentStreams.contains(a.definition.component.stream) { return (s, a) }
             return nil
-        }.sorted { $0.0 < $1.0 }
+        }
     }
 
     func xml() throws -> String {
@@ -187,7 +188,7 @@ struct ActivityBuilder {
     /// Document links for decisions of this programme whose reference is a web address.
     func documentLinks() -> String {
         var x = ""
-        for (_, state) in states.sorted(by: { $0.key < $1.key }) {
+        for (_, state) in states {
             guard case .decision(let d) = state, d.programme?.stream == stream,
                   let url = d.reference.split(separator: " ").first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) else { continue }
             x += "<document-link url=\"\(XML.escape(String(url)))\" format=\"text/html\"><title>\(XML.narrative(d.title))</title>"
@@ -214,7 +215,7 @@ struct ActivityBuilder {
             let indicators = states.compactMap { s, state -> (StreamName, IndicatorState)? in
                 if case .indicator(let i) = state, i.definition.component.stream == componentStream { return (s, i) }
                 return nil
-            }.sorted { $0.0 < $1.0 }
+            }
             guard !indicators.isEmpty else { continue }
             x += "<result type=\"\(c.level == .output ? 1 : 2)\"><title>\(XML.narrative(c.title))</title>\n"
             for (_, i) in indicators {
@@ -222,10 +223,10 @@ struct ActivityBuilder {
                 if let b = i.definition.baseline {
                     x += "<baseline year=\"\(b.year)\" iso-date=\"\(b.year)-01-01\" value=\"\(b.value)\"/>"
                 }
-                for year in YearValues.years(i.targets, i.measurements) {
+                for (year, target, actual) in YearValues.aligned(i.targets, i.measurements) {
                     x += "<period><period-start iso-date=\"\(year)-01-01\"/><period-end iso-date=\"\(year)-12-31\"/>"
-                    if let t = i.targets[year] { x += "<target value=\"\(t)\"/>" }
-                    if let a = i.measurements[year] { x += "<actual value=\"\(a)\"/>" }
+                    if let t = target { x += "<target value=\"\(t)\"/>" }
+                    if let a = actual { x += "<actual value=\"\(a)\"/>" }
                     x += "</period>"
                 }
                 x += "</indicator>\n"

@@ -29,7 +29,7 @@ public struct IATIActivities: Sendable {
         let states = try CurrentState.states(log: log, store: store, slice: resolved)
         let lastRecorded = resolved.sequence > 0 ? try log.event(at: resolved.sequence)?.recorded : nil
         var activities: [String] = []
-        for (stream, state) in states.sorted(by: { $0.key < $1.key }) {
+        for (stream, state) in states {   // in stream-name order
             guard case .programme(let programme) = state, options.programme.map({ $0 == stream }) ?? true else { continue }
             let builder = ActivityBuilder(
                 stream: stream, programme: programme, states: states, log: log, slice: resolved, today: today,

@@ -126,9 +126,9 @@ extension EntityState {
     /// correction replaces the definition).
     public var definitionOnly: EntityState {
         switch self {
-        case .indicator(let s): .indicator(IndicatorState(definition: s.definition))
-        case .allocation(let a): .allocation(AllocationState(definition: a.definition))
-        case .milestone(let m): .milestone(MilestoneState(definition: m.definition))
+        case .indicator(let s): .indicator(IndicatorState(definitionOf: s))
+        case .allocation(let a): .allocation(AllocationState(definitionOf: a))
+        case .milestone(let m): .milestone(MilestoneState(definitionOf: m))
         case .programme, .component, .organisation, .decision: self
         }
     }

@@ -89,9 +89,20 @@ public enum EntityState: Sendable, Equatable {
 
 /// An indicator's targets and latest measurements per year.
 public struct IndicatorState: Sendable, Equatable {
-    public var definition: IndicatorDefined
+    @usableFromInline var shared: Shared<IndicatorDefined>
     public var targets = YearValues()
     public var measurements = YearValues()
+
+    public init(definition: IndicatorDefined) { shared = Shared(definition) }
+
+    /// A state with no targets or measurements yet, of the same definition as `other` (shared).
+    init(definitionOf other: IndicatorState) { shared = other.shared }
+
+    /// What the indicator is: shared by every state of it (``Shared``).
+    @inlinable public var definition: IndicatorDefined {
+        _read { yield shared.value }
+        set { shared = Shared(newValue) }
+    }
 
     mutating func apply(_ event: ProgrammeEvent) {
         switch event {
@@ -105,15 +116,27 @@ public struct IndicatorState: Sendable, Equatable {
 
 /// An allocation's current amount and execution.
 public struct AllocationState: Sendable, Equatable {
-    public var definition: FundingAllocated
+    @usableFromInline var shared: Shared<FundingAllocated>
     public var amount: ExactDecimal
     public var withdrawn = false
     public var disbursed = ExactDecimal.zero
     public var spent = ExactDecimal.zero
 
     public init(definition: FundingAllocated) {
-        self.definition = definition
-        self.amount = definition.money.amount
+        shared = Shared(definition)
+        amount = definition.money.amount
+    }
+
+    /// The state the allocation's definition alone leads to, of the same definition as `other` (shared).
+    init(definitionOf other: AllocationState) {
+        shared = other.shared
+        amount = other.definition.money.amount
+    }
+
+    /// The allocation as made: shared by every state of it (``Shared``).
+    @inlinable public var definition: FundingAllocated {
+        _read { yield shared.value }
+        set { shared = Shared(newValue) }
     }
 
     public var currency: Currency { definition.money.currency }
@@ -148,14 +171,26 @@ public enum MilestoneStatus: Sendable, Equatable {
 
 /// A milestone's plan and status.
 public struct MilestoneState: Sendable, Equatable {
-    public var definition: MilestoneScheduled
+    @usableFromInline var shared: Shared<MilestoneScheduled>
     public var plannedDate: CalendarDate
     public var status: MilestoneStatus = .scheduled
     public var reschedules = 0
 
     public init(definition: MilestoneScheduled) {
-        self.definition = definition
-        self.plannedDate = definition.plannedDate
+        shared = Shared(definition)
+        plannedDate = definition.plannedDate
+    }
+
+    /// The state the milestone's definition alone leads to, of the same definition as `other` (shared).
+    init(definitionOf other: MilestoneState) {
+        shared = other.shared
+        plannedDate = other.definition.plannedDate
+    }
+
+    /// The milestone as scheduled: shared by every state of it (``Shared``).
+    @inlinable public var definition: MilestoneScheduled {
+        _read { yield shared.value }
+        set { shared = Shared(newValue) }
     }
 
     mutating func apply(_ event: ProgrammeEvent, effective: CalendarDate) {

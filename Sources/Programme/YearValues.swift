@@ -81,19 +81,19 @@ public struct YearValues: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public var count: Int { elements.count }
     public var isEmpty: Bool { elements.isEmpty }
 
-    /// The years of `a` and `b` together, ascending, each once.
-    public static func years(_ a: YearValues, _ b: YearValues) -> [Int] {
-        var out: [Int] = []
-        out.reserveCapacity(a.count + b.count)
+    /// Each year of `a` or `b`, ascending, once, with its value in each (`nil` where it has none): an
+    /// indicator's targets beside its measurements, found in one walk of both lists, not a search per year.
+    public static func aligned(_ a: YearValues, _ b: YearValues) -> [(year: Int, first: ExactDecimal?, second: ExactDecimal?)] {
+        var out: [(year: Int, first: ExactDecimal?, second: ExactDecimal?)] = []
+        out.reserveCapacity(Swift.max(a.count, b.count))
         var i = 0, j = 0
-        while i < a.count, j < b.count {
-            let x = a.elements[i].year, y = b.elements[j].year
-            out.append(Swift.min(x, y))
-            if x <= y { i += 1 }
-            if y <= x { j += 1 }
+        while i < a.count || j < b.count {
+            let x = i < a.count ? a.elements[i].year : Int.max, y = j < b.count ? b.elements[j].year : Int.max
+            let year = Swift.min(x, y)
+            out.append((year, x == year ? a.elements[i].value : nil, y == year ? b.elements[j].value : nil))
+            if x == year { i += 1 }
+            if y == year { j += 1 }
         }
-        out.append(contentsOf: a.elements[i...].lazy.map(\.year))
-        out.append(contentsOf: b.elements[j...].lazy.map(\.year))
         return out
     }
 

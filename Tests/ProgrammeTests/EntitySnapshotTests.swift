@@ -263,4 +263,35 @@ import Testing
             #expect(CanonicalJSON.encode(back.json) == CanonicalJSON.encode(state.json), "the text of each definition comes back")
         }
     }
+
+    /// States decoded from one kept definition share it (one reference, not copies of its strings), and
+    /// stay values: changing one's definition leaves the other alone; equality is by value.
+    @Test func decodedStatesShareTheirDefinitionYetStayValues() throws {
+        let (_, all) = try EntitySnapshotTests().states()
+        let decoder = EntitySnapshotDecoder()
+        for (stream, state) in all where [.indicator, .allocation, .milestone].contains(state.kind) {
+            let bytes = EntitySnapshot.encode(state)
+            let a = try bytes.withUnsafeBytes { try decoder.decode($0, stream: stream) }
+            let b = try bytes.withUnsafeBytes { try decoder.decode($0, stream: stream) }
+            switch (a, b) {
+            case (.indicator(let x), .indicator(var y)):
+                #expect(x.shared === y.shared, "\(stream)")
+                y.definition.name += " (renamed)"
+                #expect(x.definition.name + " (renamed)" == y.definition.name && x != y)
+                y.definition.name = x.definition.name
+                #expect(x.shared !== y.shared && x == y, "equal by value in separate boxes")
+            case (.allocation(let x), .allocation(var y)):
+                #expect(x.shared === y.shared, "\(stream)")
+                y.definition.fiscalYear += 1
+                #expect(x.definition.fiscalYear + 1 == y.definition.fiscalYear && x != y)
+            case (.milestone(let x), .milestone(var y)):
+                #expect(x.shared === y.shared, "\(stream)")
+                y.definition.title += "!"
+                #expect(x != y && x.definition.title + "!" == y.definition.title)
+            default:
+                Issue.record("\(stream): decoded to another kind")
+            }
+            #expect(a.definitionOnly == state.definitionOnly)
+        }
+    }
 }

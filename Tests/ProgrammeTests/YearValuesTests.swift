@@ -23,13 +23,17 @@ import Testing
         }
     }
 
-    @Test func yearsOfTwoListsAreTheirSortedUnion() {
+    @Test func twoListsAlignedAreTheirSortedUnionWithEachOnesValue() {
         for seed in UInt64(1)...40 {
             var rng = SeededRandom(seed: seed)
             var a = YearValues(), b = YearValues()
-            for _ in 0..<rng.below(8) { a[2020 + rng.below(12)] = .zero }
-            for _ in 0..<rng.below(8) { b[2020 + rng.below(12)] = .zero }
-            #expect(YearValues.years(a, b) == Set(a.years).union(b.years).sorted(), "seed \(seed)")
+            for _ in 0..<rng.below(8) { a[2020 + rng.below(12)] = ExactDecimal(significand: Int128(rng.below(100)), scale: 0) }
+            for _ in 0..<rng.below(8) { b[2020 + rng.below(12)] = ExactDecimal(significand: Int128(rng.below(100)) + 100, scale: 1) }
+            let aligned = YearValues.aligned(a, b)
+            #expect(aligned.map(\.year) == Set(a.years).union(b.years).sorted(), "seed \(seed)")
+            for (year, first, second) in aligned {
+                #expect(first == a[year] && second == b[year], "seed \(seed), \(year)")
+            }
         }
     }
 

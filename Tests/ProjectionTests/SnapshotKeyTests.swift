@@ -60,7 +60,7 @@ import Testing
                 try txn.put([1, 2, 3], forKey: Array("indicator/I\u{0}2026-01-27".utf8), in: try old.database("state-snapshots"))
             }
         }
-        let fold = { (asOf: String) throws -> [StreamName: EntityState] in
+        let fold = { (asOf: String) throws -> EntityStates in
             try CurrentState.states(log: ledger.log, store: nil, slice: try TimeSlice(asOf: asOf, knownAt: nil).resolve(in: ledger.log))
         }
         let dates = ["2026-01-27", "2026-02-15", "2026-06-30", "2026-12-31", "2027-06-01"]

@@ -129,7 +129,7 @@ struct Bench: ParsableCommand {
         EntitySnapshotDecoder.shared.forget()   // the first query reads as a new process would
         for _ in 0..<queries {
             let slice = ResolvedSlice(asOf: randomDate(), sequence: total)
-            var states: [StreamName: EntityState] = [:]
+            var states = EntityStates()
             now.append(try Self.milliseconds(clock.measure {
                 states = try CurrentState.states(log: log, store: store, slice: slice, kinds: StateReport.kinds)
             }))
