@@ -88,11 +88,12 @@ public struct YearValues: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         out.reserveCapacity(Swift.max(a.count, b.count))
         var i = 0, j = 0
         while i < a.count || j < b.count {
-            let x = i < a.count ? a.elements[i].year : Int.max, y = j < b.count ? b.elements[j].year : Int.max
-            let year = Swift.min(x, y)
-            out.append((year, x == year ? a.elements[i].value : nil, y == year ? b.elements[j].value : nil))
-            if x == year { i += 1 }
-            if y == year { j += 1 }
+            let x = i < a.count ? a.elements[i].year : nil, y = j < b.count ? b.elements[j].year : nil
+            let year = Swift.min(x ?? Int.max, y ?? Int.max)
+            let first = x == year ? a.elements[i].value : nil, second = y == year ? b.elements[j].value : nil
+            out.append((year, first, second))
+            if first != nil { i += 1 }
+            if second != nil { j += 1 }
         }
         return out
     }

@@ -35,6 +35,11 @@ import Testing
                 #expect(first == a[year] && second == b[year], "seed \(seed), \(year)")
             }
         }
+        // The extreme years, in one list only or both: no sentinel mistaken for a year.
+        let one: YearValues = [Int.max: .zero, Int.min: .zero], other: YearValues = [Int.max: ExactDecimal("1")!]
+        #expect(YearValues.aligned(other, one).map(\.year) == [Int.min, Int.max])
+        #expect(YearValues.aligned(YearValues(), one).map { $0.second != nil } == [true, true])
+        #expect(YearValues.aligned(one, other).last.map { $0.first == .zero && $0.second == ExactDecimal("1") } == true)
     }
 
     @Test func valuesAreHeldExactly() {
