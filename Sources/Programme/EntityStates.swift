@@ -19,10 +19,10 @@ public struct EntityStates: Sendable, Equatable, RandomAccessCollection {
 
     /// The states of `pairs`, given in any order; of a name given twice, the last state is kept.
     public init(_ pairs: some Sequence<(StreamName, EntityState)>) {
-        // A stable sort keeps a name's states in the order given; the last of each run is kept.
-        let sorted = pairs.enumerated().sorted { a, b in a.element.0 < b.element.0 || (a.element.0 == b.element.0 && a.offset < b.offset) }
+        // The standard sort is stable: a name's states stay in the order given; the last of each run is kept.
+        let sorted = pairs.sorted { $0.0 < $1.0 }
         elements.reserveCapacity(sorted.count)
-        for (_, (stream, state)) in sorted {
+        for (stream, state) in sorted {
             if let last = elements.indices.last, elements[last].stream == stream {
                 elements[last].state = state
             } else {

@@ -71,6 +71,9 @@ import Testing
         var empty = EntityStates()
         empty.append(contentsOf: second)
         #expect(empty == second)
+        // Made from pairs in any order: sorted, and of a name given twice the last state kept.
+        let made = EntityStates([(c, pool[0]), (a, pool[1]), (c, pool[2]), (b, pool[3]), (c, pool[4])])
+        #expect(Array(made.streams) == [a, b, c] && made[a] == pool[1] && made[b] == pool[3] && made[c] == pool[4])
         // Equality compares names and states in order.
         #expect(EntityStates([(a, pool[0])]) != EntityStates([(b, pool[0])]))
         #expect(EntityStates([(a, pool[0])]) != EntityStates([(a, pool[0]), (b, pool[0])]))
