@@ -14,35 +14,50 @@ public enum EventCodec {
     public static let maximumEventSize = 1 << 20
 
     /// The canonical bytes of `event` at a position.
+    ///
+    /// Written straight from the fields in canonical member order, with only the payload going through
+    /// ``CanonicalJSON``: every append encodes its event, and building the envelope as a value tree (and
+    /// sorting it, since `seq`, `recorded` and `version` do not come last in order) cost about a tenth of
+    /// an append. The bytes are those of `CanonicalJSON.encode(.object(members))`; a test holds them equal.
     public static func encode(_ event: ProposedEvent, sequence: UInt64, recorded: Timestamp, version: UInt64) -> [UInt8] {
-        var members = contentMembers(event)
-        members.append(("seq", .integer(Int64(sequence))))
-        members.append(("recorded", .string(recorded.description)))
-        members.append(("version", .integer(Int64(version))))
-        return CanonicalJSON.encode(.object(members))
+        writeEnvelope(event, stamp: (sequence, recorded, version))
     }
 
     /// The canonical bytes of the event's content alone, without `seq`, `recorded` and `version`:
     /// what an idempotent retry must match.
     public static func encodeContent(_ event: ProposedEvent) -> [UInt8] {
-        CanonicalJSON.encode(.object(contentMembers(event)))
+        writeEnvelope(event, stamp: nil)
     }
 
-    static func contentMembers(_ e: ProposedEvent) -> [(String, JSONValue)] {
-        var m: [(String, JSONValue)] = [
-            ("actor", .string(e.actor)),
-            ("effective", .string(e.effective.description)),
-            ("id", .string(e.id.canonicalString)),
-            ("payload", e.payload),
-            ("rationale", .string(e.rationale)),
-            ("schema", .integer(Int64(e.schema))),
-            ("source", .string(e.source)),
-            ("stream", .string(e.stream.rawValue)),
-            ("type", .string(e.type)),
-        ]
-        if let c = e.causation { m.append(("causation", .string(c.canonicalString))) }
-        if let c = e.correlation { m.append(("correlation", .string(c.canonicalString))) }
-        return m
+    /// The event's members (and the stamp's, when given) in canonical order:
+    /// actor, causation, correlation, effective, id, payload, rationale, recorded, schema, seq, source,
+    /// stream, type, version.
+    static func writeEnvelope(_ e: ProposedEvent, stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(768)
+        func name(_ key: StaticString) {
+            out.append(out.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
+        }
+        name("actor"); CanonicalJSON.writeString(e.actor, into: &out)
+        if let c = e.causation { name("causation"); CanonicalJSON.writeString(c.canonicalString, into: &out) }
+        if let c = e.correlation { name("correlation"); CanonicalJSON.writeString(c.canonicalString, into: &out) }
+        name("effective"); CanonicalJSON.writeString(e.effective.description, into: &out)
+        name("id"); CanonicalJSON.writeString(e.id.canonicalString, into: &out)
+        name("payload"); CanonicalJSON.write(e.payload, into: &out)
+        name("rationale"); CanonicalJSON.writeString(e.rationale, into: &out)
+        if let stamp { name("recorded"); CanonicalJSON.writeString(stamp.recorded.description, into: &out) }
+        name("schema"); CanonicalJSON.writeInteger(Int64(e.schema), into: &out)
+        if let stamp { name("seq"); CanonicalJSON.writeInteger(Int64(stamp.sequence), into: &out) }
+        name("source"); CanonicalJSON.writeString(e.source, into: &out)
+        name("stream"); CanonicalJSON.writeString(e.stream.rawValue, into: &out)
+        name("type"); CanonicalJSON.writeString(e.type, into: &out)
+        if let stamp { name("version"); CanonicalJSON.writeInteger(Int64(stamp.version), into: &out) }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// Reads one line of JSON Lines input into an event to append.

@@ -26,6 +26,8 @@ extension EventLog {
         let now = configuration.clock()
         return try environment.write { txn in
             let transaction = AppendTransactionNumbers.shared.next()
+            let versions = StreamVersions()
+            var frontier = TreeFrontier()
             var head = try self.head(in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
@@ -35,7 +37,7 @@ extension EventLog {
                         positions.append(position)
                         continue
                     }
-                    positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction, in: txn))
+                    positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction, versions: versions, frontier: &frontier, in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
                     // retries a full map itself.
@@ -80,10 +82,10 @@ extension EventLog {
 
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
-        transaction: UInt64, in txn: borrowing WriteTransaction
+        transaction: UInt64, versions: StreamVersions, frontier: inout TreeFrontier, in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
-        let current = try version(of: event.stream, in: txn)
+        let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn) }
         guard event.expected.admits(current) else {
             throw EventLogError.conflict(stream: event.stream, expected: event.expected, actual: current)
         }
@@ -105,7 +107,7 @@ extension EventLog {
             recorded = max(now, Timestamp(microsecondsSinceEpoch: head.recorded.microsecondsSinceEpoch + 1))
         }
         if let rules {
-            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction))
+            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction, versions: versions))
         }
         let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {
@@ -115,11 +117,12 @@ extension EventLog {
         try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
         let leafHash = LeafHash.of(bytes)
         try txn.put(leafHash, forKey: seqKey, in: leaves, flags: .append)
-        try storeTreeNodes(completedBy: sequence - 1, leafHash: leafHash, in: txn)
+        try storeTreeNodes(completedBy: sequence - 1, leafHash: leafHash, frontier: &frontier, in: txn)
         try txn.put(seqKey, forKey: Key.uuid(event.id), in: ids, flags: .noOverwrite)
         try txn.put(seqKey, forKey: Key.named(event.stream.rawValue, version), in: streams, flags: .noOverwrite)
         try txn.put([], forKey: Key.named(event.type, sequence), in: types, flags: .noOverwrite)
         try txn.put([], forKey: Key.named(event.effective.description, sequence), in: effective, flags: .noOverwrite)
+        versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)
         return AppendedPosition(id: event.id, stream: event.stream, sequence: sequence, version: version,
                                 recorded: recorded, alreadyPresent: false)

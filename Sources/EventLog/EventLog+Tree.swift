@@ -31,10 +31,16 @@ extension EventLog {
         StoredTree(unsafeHandle: txn.unsafeHandle, leaves: leaves, tree: tree)
     }
 
-    /// Stores the complete subtrees that leaf `index` (from 0) completes.
-    func storeTreeNodes(completedBy index: UInt64, leafHash: MerkleTree.Hash, in txn: borrowing WriteTransaction) throws {
-        for node in try MerkleTree.nodesCompleted(byLeaf: index, leafHash: leafHash, in: storedTree(txn)) {
+    /// Stores the complete subtrees that leaf `index` (from 0) completes, taking the left siblings it
+    /// needs from `frontier` when the transaction wrote them, and keeping the new nodes there.
+    func storeTreeNodes(completedBy index: UInt64, leafHash: MerkleTree.Hash, frontier: inout TreeFrontier,
+                        in txn: borrowing WriteTransaction) throws {
+        let hashes = TreeFrontier.Reading(frontier: frontier, stored: storedTree(txn))
+        let nodes = try MerkleTree.nodesCompleted(byLeaf: index, leafHash: leafHash, in: hashes)
+        frontier.record(level: 0, index: index, hash: leafHash)
+        for node in nodes {
             try txn.put(node.hash, forKey: Key.treeNode(level: node.level, index: node.index), in: tree, flags: .noOverwrite)
+            frontier.record(level: node.level, index: node.index, hash: node.hash)
         }
     }
 
@@ -45,11 +51,12 @@ extension EventLog {
             let head = try self.head(in: txn).sequence
             let done = try txn.value(in: meta, forKey: Key.treeSize).map { $0.withUnsafeBytes { Key.decodeSequence($0) } } ?? 0
             guard done < head else { return }
+            var frontier = TreeFrontier()
             for seq in (done + 1)...head {
                 guard let leaf = try txn.value(in: leaves, forKey: Key.sequence(seq)) else {
                     throw EventLogError.damaged(sequence: seq, reason: "no stored leaf hash")
                 }
-                try storeTreeNodes(completedBy: seq - 1, leafHash: leaf, in: txn)
+                try storeTreeNodes(completedBy: seq - 1, leafHash: leaf, frontier: &frontier, in: txn)
             }
             try txn.put(Key.sequence(head), forKey: Key.treeSize, in: meta)
         }

@@ -133,10 +133,16 @@ enum Key {
 
     /// `name` 0x00 big-endian `n`: the 0x00 keeps `a/b` apart from `a/b/c`.
     static func named(_ name: String, _ n: UInt64) -> [UInt8] {
-        var k = Array(name.utf8)
-        k.append(0)
-        k.append(contentsOf: sequence(n))
-        return k
+        let utf8 = name.utf8
+        // One allocation: four index keys are made per appended event.
+        return [UInt8](unsafeUninitializedCapacity: utf8.count + 9) { buffer, count in
+            var i = 0
+            for b in utf8 { buffer[i] = b; i += 1 }
+            buffer[i] = 0
+            var be = n.bigEndian
+            withUnsafeBytes(of: &be) { for b in $0 { i += 1; buffer[i] = b } }
+            count = i + 1
+        }
     }
 
     static let head = Array("head".utf8)

@@ -14,12 +14,15 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     /// read the same transaction, in which only the batch's own events change the log. A rule may trust
     /// within one transaction what it has read in it, and nothing across transactions.
     public let transaction: UInt64
+    /// The transaction's stream versions, read once each.
+    let versions: StreamVersions
 
-    init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64) {
+    init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64, versions: StreamVersions) {
         self.unsafeHandle = handle
         self.log = log
         self.sequence = sequence
         self.transaction = transaction
+        self.versions = versions
     }
 
     /// The sequence number of the event with this id, if the log holds it.
@@ -28,7 +31,9 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     }
 
     /// The stream's version: how many events it holds (0 when it does not exist).
-    public func version(of stream: StreamName) throws -> UInt64 { try log.version(of: stream, in: self) }
+    public func version(of stream: StreamName) throws -> UInt64 {
+        try versions.version(of: stream) { try log.version(of: stream, in: self) }
+    }
 
     /// Whether the stream has any event.
     public func exists(_ stream: StreamName) throws -> Bool { try version(of: stream) > 0 }

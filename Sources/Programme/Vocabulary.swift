@@ -12,12 +12,16 @@ public struct EntityReference: Sendable, Hashable, CustomStringConvertible {
 
     /// The reference for a stream named `<kind>/<code>`, or `nil` when the name has no known kind.
     public init?(stream: StreamName) {
-        guard let slash = stream.rawValue.firstIndex(of: "/"),
-              let kind = EntityKind(rawValue: String(stream.rawValue[..<slash])),
-              stream.rawValue.index(after: slash) < stream.rawValue.endIndex else { return nil }
+        // Stream names are ASCII (``StreamName``): bytes, not Characters, and no String made for the
+        // kind (the rules make several references per appended event).
+        let utf8 = stream.rawValue.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), utf8.index(after: slash) < utf8.endIndex,
+              let kind = Self.kinds.first(where: { $0.name.elementsEqual(utf8[..<slash]) })?.kind else { return nil }
         self.kind = kind
         self.stream = stream
     }
+
+    private static let kinds = EntityKind.allCases.map { (kind: $0, name: Array($0.rawValue.utf8)) }
 
     public var description: String { stream.rawValue }
     /// The code after the kind, such as `IND-03`.

@@ -67,6 +67,33 @@ import Testing
             #expect(parsed.map(CanonicalJSON.encode) == bytes)
         }
     }
+
+    /// The envelope written field by field is the canonical encoding of the event as a value tree, with
+    /// and without the optional members and the stamp, for any text in the free-text fields.
+    @Test func eventEnvelopeIsTheCanonicalEncodingOfItsMembers() async {
+        let scalar = Gen.int(in: 0...0x10FFFF).map { Unicode.Scalar(UInt32($0)).map(String.init) ?? "?" }
+        let text = scalar.array(of: 0...10).map { $0.joined() }
+        await propertyCheck(count: 200, input: text.array(of: 3...3), Gen.int(in: 0...7)) { texts, shape in
+            let event = ProposedEvent(
+                id: UUID(), stream: "indicator/IND-07", type: "IndicatorMeasured", schema: 1 + shape, effective: CalendarDate(daysSinceEpoch: 20_908),
+                actor: "a" + texts[0], rationale: "r" + texts[1], source: "s" + texts[2],
+                correlation: shape & 1 == 0 ? nil : UUID(), causation: shape & 2 == 0 ? nil : UUID(),
+                payload: .object([("value", .string("12.5")), ("year", .integer(2027)), ("note", .string(texts[1]))]))
+            var members: [(String, JSONValue)] = [
+                ("actor", .string(event.actor)), ("effective", .string(event.effective.description)), ("id", .string(event.id.canonicalString)),
+                ("payload", event.payload), ("rationale", .string(event.rationale)), ("schema", .integer(Int64(event.schema))),
+                ("source", .string(event.source)), ("stream", .string(event.stream.rawValue)), ("type", .string(event.type)),
+            ]
+            if let c = event.causation { members.append(("causation", .string(c.canonicalString))) }
+            if let c = event.correlation { members.append(("correlation", .string(c.canonicalString))) }
+            #expect(EventCodec.encodeContent(event) == CanonicalJSON.encode(.object(members)))
+            let recorded = Timestamp(microsecondsSinceEpoch: 1_800_000_000_000_000 + Int64(shape))
+            let stamped = members + [("seq", .integer(Int64(9 + shape * 1_000))), ("recorded", .string(recorded.description)), ("version", .integer(3))]
+            let bytes = EventCodec.encode(event, sequence: UInt64(9 + shape * 1_000), recorded: recorded, version: 3)
+            #expect(bytes == CanonicalJSON.encode(.object(stamped)))
+            #expect((try? EventCodec.decodeRecorded(bytes))?.canonicalBytes == bytes)
+        }
+    }
 }
 
 @Suite struct DateAndTimeTests {
