@@ -150,9 +150,16 @@ public struct ProjectionSet: Sendable {
         var checkpoints = try members.map { try store.checkpoint(of: $0.name) }
         guard var from = checkpoints.min() else { return }
         let start = from
-        while from < head {
-            let batch = try log.read(from: from + 1, limit: Int(min(UInt64(batchSize), head - from)))
+        let size = UInt64(max(1, batchSize))
+        // Reading and decoding a batch is about a third of a replay's work: the next batch is read on
+        // another thread while this one is applied (the store's write transaction stays on this one).
+        var next: BatchRead? = from < head ? BatchRead(log, from: from + 1, limit: Int(min(size, head - from))) : nil
+        defer { next?.discard() }
+        while from < head, let reading = next {
+            next = nil
+            let batch = try reading.events()
             guard let last = batch.last else { break }
+            if last.sequence < head { next = BatchRead(log, from: last.sequence + 1, limit: Int(min(size, head - last.sequence))) }
             try store.environment.write { txn in
                 for (i, p) in members.enumerated() where checkpoints[i] < last.sequence {
                     let behind = checkpoints[i]

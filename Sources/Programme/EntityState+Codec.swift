@@ -87,9 +87,7 @@ extension EntityState {
         case .decision(let d):
             [("title", d.title), ("reference", d.reference), ("decided on", d.decidedOn.description)]
         case .indicator(let s):
-            [("name", s.definition.name), ("baseline", s.definition.baseline.map { "\($0.value) (\($0.year))" } ?? "—")]
-                + s.targets.map { ("target \($0.year)", $0.value.description) }
-                + s.measurements.map { ("actual \($0.year)", $0.value.description) }
+            Self.facets(of: s)
         case .allocation(let a):
             [("amount", Money(a.amount, a.currency).description), ("status", a.withdrawn ? "withdrawn" : "standing"),
              ("disbursed", Money(a.disbursed, a.currency).description), ("spent", Money(a.spent, a.currency).description)]
@@ -97,6 +95,20 @@ extension EntityState {
             [("title", m.definition.title), ("planned", m.plannedDate.description),
              ("status", m.status.name + (m.status.date.map { " \($0)" } ?? ""))]
         }
+    }
+}
+
+extension EntityState {
+    /// An indicator's facets, built into one array: an audit trail makes them for every event of every
+    /// indicator, and concatenating three arrays made with string interpolation showed in replays.
+    static func facets(of s: IndicatorState) -> [(String, String)] {
+        var out: [(String, String)] = []
+        out.reserveCapacity(2 + s.targets.count + s.measurements.count)
+        out.append(("name", s.definition.name))
+        out.append(("baseline", s.definition.baseline.map { $0.value.description + " (" + String($0.year) + ")" } ?? "—"))
+        for t in s.targets { out.append(("target " + String(t.year), t.value.description)) }
+        for m in s.measurements { out.append(("actual " + String(m.year), m.value.description)) }
+        return out
     }
 }
 

@@ -137,18 +137,19 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The value with digit grouping for people to read, such as `1,300,000,000,000.00`.
     public var grouped: String {
-        let text = description
-        let negative = text.hasPrefix("-")
-        let body = negative ? String(text.dropFirst()) : text
-        let parts = body.split(separator: ".", maxSplits: 1)
-        var integer = String(parts[0])
-        var out = ""
-        while integer.count > 3 {
-            out = "," + integer.suffix(3) + out
-            integer = String(integer.dropLast(3))
+        // On the bytes of `description` (ASCII digits, an optional sign and point): audit trails group
+        // every amount of every allocation event, and the String-slicing version showed in replays.
+        let text = Array(description.utf8)
+        let start = text.first == UInt8(ascii: "-") ? 1 : 0
+        let point = text.firstIndex(of: UInt8(ascii: ".")) ?? text.count
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + (point - start) / 3)
+        out.append(contentsOf: text[..<start])
+        for i in start..<point {
+            if i > start, (point - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+            out.append(text[i])
         }
-        out = integer + out
-        if parts.count > 1 { out += "." + parts[1] }
-        return (negative ? "-" : "") + out
+        out.append(contentsOf: text[point...])
+        return String(decoding: out, as: UTF8.self)
     }
 }

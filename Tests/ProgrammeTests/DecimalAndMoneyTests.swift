@@ -47,6 +47,28 @@ import Testing
         #expect(ExactDecimal("1234567.5")?.grouped == "1,234,567.5")
     }
 
+    /// Grouping puts a comma before every third digit from the point, and nowhere else, for any sign,
+    /// length and scale.
+    @Test func groupingMatchesDigitsCountedFromThePoint() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let digits = String((0..<Int.random(in: 1...20, using: &rng)).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) })
+            let fraction = Bool.random(using: &rng) ? "." + String(Int.random(in: 0...999_999, using: &rng)) : ""
+            let text = (Bool.random(using: &rng) ? "-" : "") + digits + fraction
+            let value = try #require(ExactDecimal(text))
+            // The model: strip the grouping and it is the plain text; the integer part's groups are
+            // three digits each except the first, which holds one to three.
+            let grouped = value.grouped
+            #expect(grouped.replacingOccurrences(of: ",", with: "") == value.description)
+            let integer = grouped.drop { $0 == "-" }.prefix { $0 != "." }
+            let groups = integer.split(separator: ",", omittingEmptySubsequences: false)
+            #expect((1...3).contains(groups[0].count) && groups.dropFirst().allSatisfy { $0.count == 3 }, "\(grouped)")
+        }
+        #expect(ExactDecimal("-999")?.grouped == "-999")
+        #expect(ExactDecimal("-1000.25")?.grouped == "-1,000.25")
+        #expect(ExactDecimal("0.05")?.grouped == "0.05")
+    }
+
     /// The fuzzer found that 30 + 18 digit decimals overflowed the 128-bit significand while parsing:
     /// the range is now 20 + 18 digits, and the extremes still align and compare.
     @Test func extremesOfTheParsedRangeAlignWithoutOverflow() throws {

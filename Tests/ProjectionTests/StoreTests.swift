@@ -160,6 +160,36 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         }
     }
 
+    /// A projection that fails on the batch holding event `failAt`.
+    struct FailingProjection: Projection {
+        let name = "failing"
+        let databases: [String] = []
+        let failAt: UInt64
+        func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+            if events.contains(where: { $0.sequence >= failAt }) { throw FieldError(field: "failing", "fails at \(failAt)") }
+        }
+    }
+
+    /// While a batch is applied the next is read on another thread: a failing batch still stops the
+    /// catch-up with its error, after the batches before it and with nothing of its own, and the
+    /// projections beside it keep only what those batches committed.
+    @Test func aFailingBatchStopsTheCatchUpAfterTheBatchesBeforeIt() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        try ledger.append(Self.base())
+        let head = try ledger.log.head().sequence
+        try #require(head >= 7)
+        let store = try ProjectionStore(path: dir.path + "/store")
+        let set = ProjectionSet([AuditTrailProjection(), FailingProjection(failAt: 5)])
+        #expect(throws: FieldError.self) { try set.catchUp(log: ledger.log, store: store, batchSize: 2) }
+        #expect(try store.checkpoint(of: "failing") == 4)
+        #expect(try store.checkpoint(of: "audit-trail") == 4)
+        #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == [1, 2, 3, 4])
+        // Without the failing member, the same set catches up to the head.
+        try ProjectionSet([AuditTrailProjection()]).catchUp(log: ledger.log, store: store, batchSize: 2)
+        #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == Array(1...head))
+    }
+
     @Test func incrementalCatchUpEqualsFullRebuild() async {
         await propertyCheck(count: 25, input: Gen.int(in: 0...100_000).array(of: 1...60), Gen.int(in: 1...9).array(of: 1...12)) { codes, splits in
             do {
