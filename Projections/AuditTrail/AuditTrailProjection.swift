@@ -14,9 +14,9 @@ public struct AuditTrailProjection: Projection {
 
     public init() {}
 
-    static func rowKey(_ seq: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + withUnsafeBytes(of: seq.bigEndian, Array.init) }
-    static func stateKey(_ s: StreamName) -> [UInt8] { [UInt8(ascii: "s")] + Array(s.rawValue.utf8) }
-    static func entityKey(_ s: StreamName, _ seq: UInt64) -> [UInt8] { [UInt8(ascii: "e")] + Array(s.rawValue.utf8) + [0] + withUnsafeBytes(of: seq.bigEndian, Array.init) }
+    static func rowKey(_ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "r"), "", number: seq) }
+    static func stateKey(_ s: StreamName) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "s"), s.rawValue) }
+    static func entityKey(_ s: StreamName, _ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "e"), s.rawValue, suffix: "", number: seq) }
 
     public func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let audit = try store.database("audit")

@@ -61,7 +61,7 @@ public struct CurrentStateProjection: Projection {
     }
 
     static func indexKey(_ stream: StreamName, _ date: CalendarDate, _ seq: UInt64) -> [UInt8] {
-        CompositeKey.make(stream.rawValue, date.description) + withUnsafeBytes(of: seq.bigEndian, Array.init)
+        CompositeKey.make(stream.rawValue, suffix: date.description, number: seq)
     }
 
     static func correctedKey(_ stream: StreamName) -> [UInt8] { Array(stream.rawValue.utf8) + [1] }
