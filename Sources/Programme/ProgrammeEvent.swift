@@ -64,6 +64,14 @@ public enum ProgrammeEvent: Sendable, Equatable {
         }
     }
 
+    /// Decodes a stored event's payload read alone (``EventPayload``); a payload that does not decode is
+    /// ``EventLogError/damaged(sequence:reason:)``.
+    public static func decodeStored(_ event: EventPayload) throws -> ProgrammeEvent {
+        do { return try decode(type: event.type, schema: event.schema, payload: event.payload) } catch {
+            throw EventLogError.damaged(sequence: event.sequence, reason: "\(error)")
+        }
+    }
+
     private static func make(_ t: any ProgrammeEventPayload.Type, _ f: JSONFields) throws(FieldError) -> ProgrammeEvent {
         switch t {
         case is ProgrammeDefined.Type: .programmeDefined(try .init(fields: f))
