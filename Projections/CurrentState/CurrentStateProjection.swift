@@ -92,7 +92,7 @@ public struct CurrentStateProjection: Projection {
             }
         }
         // The earlier events are read for their payloads only (`EventPayload`): at a million events a
-        // back-dated event re-reads tens of them, and decoding each whole cost more than the fold.
+        // back-dated event re-reads tens of them, and a whole decode builds strings the fold never reads.
         try store(number, from: state, definition: definition, applying: try log.payloads(at: earlier) + new.map(EventPayload.init),
                   in: txn, snapshots)
         return true

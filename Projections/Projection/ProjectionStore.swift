@@ -151,8 +151,8 @@ public struct ProjectionSet: Sendable {
         guard var from = checkpoints.min() else { return }
         let start = from
         let size = UInt64(max(1, batchSize))
-        // Reading and decoding a batch is about a third of a replay's work: the next batch is read on
-        // another thread while this one is applied (the store's write transaction stays on this one).
+        // Reading and decoding a batch was over a quarter of a replay's instructions: the next batch is
+        // read on another thread while this one is applied (the store's write transaction stays here).
         var next: BatchRead? = from < head ? BatchRead(log, from: from + 1, limit: Int(min(size, head - from))) : nil
         defer { next?.discard() }
         while from < head, let reading = next {

@@ -2,9 +2,9 @@
 /// payload, read without the rest of its envelope.
 ///
 /// Rebuilding an entity's snapshots after a back-dated event re-reads the entity's later events; at a
-/// million events that is tens of events per back-dated one, and decoding each whole (id, actor,
-/// rationale and source strings, the envelope's checks) cost more than folding it. A full decode
-/// (``RecordedEvent``) stays the way to read an event for anything else.
+/// million events that is tens of events per back-dated one, and decoding each whole builds its id,
+/// actor, rationale and source strings and checks its envelope, none of which the fold reads. A full
+/// decode (``RecordedEvent``) stays the way to read an event for anything else.
 public struct EventPayload: Sendable, Equatable {
     public var sequence: UInt64
     public var effective: CalendarDate

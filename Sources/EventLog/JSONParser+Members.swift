@@ -3,9 +3,9 @@ extension JSONParser {
     /// their values are checked for structure (strings closed, brackets matched, nesting at most
     /// ``maximumDepth``) but not built, and their strings not checked as UTF-8.
     ///
-    /// Why: a fold needs four members of a stored event's fourteen; building the id, actor,
-    /// rationale and source strings of every event a back-dated one makes it re-read cost more than
-    /// the fold itself. Duplicate names are refused among the members kept.
+    /// Why: a fold needs five members of a stored event's twelve to fourteen, and a back-dated event
+    /// makes the current state re-read tens of events: building the others' strings is wasted work.
+    /// Duplicate names are refused among the members kept.
     public static func members(of buffer: UnsafeBufferPointer<UInt8>, keeping keep: (String) -> Bool) throws(SyntaxError) -> [(String, JSONValue)] {
         var cursor = Cursor(bytes: buffer)
         cursor.skipWhitespace()
