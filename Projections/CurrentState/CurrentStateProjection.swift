@@ -110,7 +110,7 @@ public struct CurrentStateProjection: Projection {
     /// applying an event never changes a definition (only a correction can, and none come here).
     static func store(_ number: UInt32, from state: EntityState, definition: Int, applying events: [EventPayload],
                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
-        let events = events.sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
+        let events = events.sorted(by: EntityState.validTimeOrder)
         var state = state
         var i = 0
         while i < events.count {

@@ -92,30 +92,43 @@ public enum EventCodec {
         return event
     }
 
-    static func decodeStamp(_ fields: JSONFields) throws(FieldError) -> ProposedEvent.Stamp {
+    /// The `seq` member: a position in the log, 1 or more.
+    static func decodeSequence(_ fields: JSONFields) throws(FieldError) -> UInt64 {
         let seq = try fields.integer("seq")
         guard seq >= 1 else { throw FieldError(field: "seq", "must be 1 or more") }
-        let version = try fields.integer("version")
-        guard version >= 1 else { throw FieldError(field: "version", "must be 1 or more") }
-        let text = try fields.string("recorded")
-        guard let recorded = Timestamp(canonical: text) else {
-            throw FieldError(field: "recorded", "expected a UTC time YYYY-MM-DDTHH:MM:SS.ffffffZ, got \"\(text.prefix(40))\"")
-        }
-        return .init(sequence: UInt64(seq), recorded: recorded, version: UInt64(version))
+        return UInt64(seq)
     }
 
-    static func decodeContent(_ value: JSONValue, allowing allowed: Set<String>) throws(FieldError) -> ProposedEvent {
-        let f = try JSONFields(value)
-        try f.rejectUnknown(allowing: allowed)
-        let stream = try StreamName(validating: try f.string("stream"))
+    /// The `type`, `schema` and `payload` members, as every event carries them: a well-formed type
+    /// name, a schema from 1 to 1000, an object.
+    static func decodeTypedPayload(_ f: JSONFields) throws(FieldError) -> (type: String, schema: Int, payload: JSONValue) {
         let type = try f.string("type")
         try EventTypeName.validate(type)
         let schema = try f.integer("schema")
         guard (1...1000).contains(schema) else { throw FieldError(field: "schema", "must be from 1 to 1000") }
         let payload = try f.required("payload")
         guard case .object = payload else { throw FieldError(field: "payload", "expected an object, got \(payload.kindName)") }
+        return (type, Int(schema), payload)
+    }
+
+    static func decodeStamp(_ fields: JSONFields) throws(FieldError) -> ProposedEvent.Stamp {
+        let seq = try decodeSequence(fields)
+        let version = try fields.integer("version")
+        guard version >= 1 else { throw FieldError(field: "version", "must be 1 or more") }
+        let text = try fields.string("recorded")
+        guard let recorded = Timestamp(canonical: text) else {
+            throw FieldError(field: "recorded", "expected a UTC time YYYY-MM-DDTHH:MM:SS.ffffffZ, got \"\(text.prefix(40))\"")
+        }
+        return .init(sequence: seq, recorded: recorded, version: UInt64(version))
+    }
+
+    static func decodeContent(_ value: JSONValue, allowing allowed: Set<String>) throws(FieldError) -> ProposedEvent {
+        let f = try JSONFields(value)
+        try f.rejectUnknown(allowing: allowed)
+        let stream = try StreamName(validating: try f.string("stream"))
+        let (type, schema, payload) = try decodeTypedPayload(f)
         return ProposedEvent(
-            id: try f.uuid("id"), stream: stream, type: type, schema: Int(schema), effective: try f.date("effective"),
+            id: try f.uuid("id"), stream: stream, type: type, schema: schema, effective: try f.date("effective"),
             actor: try f.text("actor"), rationale: try f.text("rationale"), source: try f.text("source"),
             correlation: try f.optionalUUID("correlation"), causation: try f.optionalUUID("causation"),
             payload: payload)

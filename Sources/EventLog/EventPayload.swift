@@ -33,15 +33,9 @@ extension EventCodec {
     public static func decodePayload(_ bytes: UnsafeRawBufferPointer) throws -> EventPayload {
         let members = try JSONParser.members(of: bytes.assumingMemoryBound(to: UInt8.self)) { payloadFields.contains($0) }
         let f = try JSONFields(.object(members))
-        let seq = try f.integer("seq")
-        guard seq >= 1 else { throw FieldError(field: "seq", "must be 1 or more") }
-        let type = try f.string("type")
-        try EventTypeName.validate(type)
-        let schema = try f.integer("schema")
-        guard (1...1000).contains(schema) else { throw FieldError(field: "schema", "must be from 1 to 1000") }
-        let payload = try f.required("payload")
-        guard case .object = payload else { throw FieldError(field: "payload", "expected an object, got \(payload.kindName)") }
-        return EventPayload(sequence: UInt64(seq), effective: try f.date("effective"), type: type, schema: Int(schema), payload: payload)
+        let sequence = try decodeSequence(f)
+        let (type, schema, payload) = try decodeTypedPayload(f)
+        return EventPayload(sequence: sequence, effective: try f.date("effective"), type: type, schema: schema, payload: payload)
     }
 }
 
