@@ -27,14 +27,15 @@ public final class ProjectionStore: @unchecked Sendable {
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true
 
-    /// Opens (creating it unless `readOnly`) the store at `path`.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// Opens (creating it unless `readOnly`) the store at `path`, with a map of `mapSize` bytes to
+    /// start with (the map grows when full).
+    public init(path: String, readOnly: Bool = false, mapSize: Int = 1 << 30) throws {
         if !readOnly {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         var options = Environment.Options()
         options.readOnly = readOnly
-        options.mapSize = 1 << 30
+        options.mapSize = mapSize
         let layout = withUnsafeBytes(of: Self.layout.bigEndian, Array.init)
         // The usual case, one open: the store is in this layout.
         if let env = try Self.openInLayout(layout, path: path, options: options) {
@@ -117,11 +118,13 @@ public protocol Projection: Sendable {
 }
 
 extension Projection {
-    /// Applies every event after the checkpoint, in batches; `progress` sees (done, total) after each batch.
+    /// Applies every event after the checkpoint, in batches and commits: the catch-up of a set of one,
+    /// ``ProjectionSet/catchUp(log:store:batchSize:eventsPerCommit:through:progress:)``.
     @available(*, noasync, message: "catching up writes the store")
-    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, through limit: UInt64? = nil,
-                        progress: ((UInt64, UInt64) -> Void)? = nil) throws {
-        try ProjectionSet([self]).catchUp(log: log, store: store, batchSize: batchSize, through: limit, progress: progress)
+    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000,
+                        through limit: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        try ProjectionSet([self]).catchUp(log: log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit,
+                                          through: limit, progress: progress)
     }
 
     /// Forgets the projection's state and applies the whole log again from event 1.
@@ -142,48 +145,83 @@ public struct ProjectionSet: Sendable {
         self.members = members.filter { seen.insert($0.name).inserted }
     }
 
-    /// Applies every event after each member's checkpoint, in batches; `progress` sees (done, total).
+    /// Applies every event after each member's checkpoint, read and applied in batches of `batchSize`
+    /// events, committed after at least `eventsPerCommit` events and at the head; `progress` sees
+    /// (done, total) after each commit.
+    ///
+    /// Each commit is one durable write transaction of the store moving every member's checkpoint with
+    /// its state: a failure leaves the store as the commit before left it. Commits span several batches
+    /// because at 1,000,000 events a commit of 2,000 rewrote about 1,330 pages of the store and waited
+    /// for their sync; a batch stays small because its decoded events are held in memory twice (one
+    /// applied, the next read ahead), while a commit's dirty pages grow more slowly. docs/PROJECTIONS.md
+    /// gives the figures behind the defaults.
     @available(*, noasync, message: "catching up writes the store")
-    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, through limit: UInt64? = nil,
-                        progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000,
+                        through limit: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         let head = min(try log.head().sequence, limit ?? .max)
         var checkpoints = try members.map { try store.checkpoint(of: $0.name) }
         guard var from = checkpoints.min() else { return }
         let start = from
         let size = UInt64(max(1, batchSize))
+        func read(after sequence: UInt64) -> BatchRead? {
+            sequence < head ? BatchRead(log, from: sequence + 1, limit: Int(min(size, head - sequence))) : nil
+        }
         // Reading and decoding a batch was over a quarter of a replay's instructions: the next batch is
         // read on another thread while this one is applied (the store's write transaction stays here).
-        var next: BatchRead? = from < head ? BatchRead(log, from: from + 1, limit: Int(min(size, head - from))) : nil
+        var next = read(after: from)
         defer { next?.discard() }
-        while from < head, let reading = next {
-            next = nil
-            let batch = try reading.events()
-            guard let last = batch.last else { break }
-            if last.sequence < head { next = BatchRead(log, from: last.sequence + 1, limit: Int(min(size, head - last.sequence))) }
+        while from < head {
+            let committed = from
+            var reached = from
+            var applied = checkpoints
+            var attempts = 0
             try store.environment.write { txn in
-                for (i, p) in members.enumerated() where checkpoints[i] < last.sequence {
-                    let behind = checkpoints[i]
-                    let events = (batch.first?.sequence ?? 0) > behind ? batch : batch.filter { $0.sequence > behind }
-                    try p.apply(events, from: log, store: store, in: txn)
-                    try store.setCheckpoint(last.sequence, of: p.name, in: txn)
+                // A full map runs this again from the start: reading starts again after the commit before.
+                attempts += 1
+                if attempts > 1 {
+                    next?.discard()
+                    next = read(after: committed)
+                    reached = committed
+                    applied = checkpoints
+                }
+                var count = 0
+                while count < eventsPerCommit, let reading = next {
+                    next = nil
+                    let batch = try reading.events()
+                    guard let last = batch.last else { break }
+                    next = read(after: last.sequence)
+                    for (i, p) in members.enumerated() where applied[i] < last.sequence {
+                        let behind = applied[i]
+                        let events = (batch.first?.sequence ?? 0) > behind ? batch : batch.filter { $0.sequence > behind }
+                        try p.apply(events, from: log, store: store, in: txn)
+                        applied[i] = last.sequence
+                    }
+                    reached = last.sequence
+                    count += batch.count
+                }
+                for (i, p) in members.enumerated() where applied[i] != checkpoints[i] {
+                    try store.setCheckpoint(applied[i], of: p.name, in: txn)
                 }
             }
-            for i in checkpoints.indices { checkpoints[i] = max(checkpoints[i], last.sequence) }
-            from = last.sequence
+            guard reached > committed else { break }
+            checkpoints = applied
+            from = reached
             progress?(from - start, head - start)
         }
     }
 
-    /// Forgets the members' state and applies the whole log again from event 1.
+    /// Forgets the members' state and applies the whole log again from event 1, in batches and commits
+    /// as ``catchUp(log:store:batchSize:eventsPerCommit:through:progress:)``.
     @available(*, noasync, message: "rebuilding writes the store")
-    public func rebuild(log: EventLog, store: ProjectionStore, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+    public func rebuild(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000,
+                        progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         try store.environment.write { txn in
             for p in members {
                 for name in p.databases { try txn.removeAll(in: try store.database(name)) }
                 try store.setCheckpoint(0, of: p.name, in: txn)
             }
         }
-        try catchUp(log: log, store: store, progress: progress)
+        try catchUp(log: log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit, progress: progress)
     }
 }
 

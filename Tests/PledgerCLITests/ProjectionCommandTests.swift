@@ -78,8 +78,18 @@ import Testing
         #expect(try f.pledger("replay", "audit-trail").stdout.hasPrefix("Rebuilt audit-trail"))
         let bad = try f.pledger("replay", "bogus")
         #expect(bad.status == 1 && bad.stderr.contains("unknown projection \"bogus\" (known: current-state, audit-trail)"))
-        // Deleting the projections loses nothing.
         let before = try f.pledger("state", "--json", "--as-of", "2027-06-30").stdout
+        let trail = try f.pledger("audit", "--json").stdout
+        // Other batch and commit sizes rebuild the same projections.
+        let small = try f.pledger("replay", "--batch-size", "7", "--events-per-commit", "20")
+        #expect(small.status == 0 && small.stdout.contains("through 150"))
+        #expect(try f.pledger("state", "--json", "--as-of", "2027-06-30").stdout == before)
+        #expect(try f.pledger("audit", "--json").stdout == trail)
+        for option in ["--batch-size", "--events-per-commit"] {
+            let zero = try f.pledger("replay", option, "0")
+            #expect(zero.status != 0 && zero.stderr.contains("\(option) must be at least 1, not 0"))
+        }
+        // Deleting the projections loses nothing.
         try FileManager.default.removeItem(atPath: f.ledger + "/projections")
         #expect(try f.pledger("state", "--json", "--as-of", "2027-06-30").stdout == before)
     }

@@ -26,9 +26,9 @@ func contents(_ store: ProjectionStore) throws -> [String: [[UInt8]]] {
     return out
 }
 
-func catchUpAll(_ ledger: Ledger, _ store: ProjectionStore, batchSize: Int = 2_000) throws {
-    try CurrentStateProjection().catchUp(log: ledger.log, store: store, batchSize: batchSize)
-    try AuditTrailProjection().catchUp(log: ledger.log, store: store, batchSize: batchSize)
+func catchUpAll(_ ledger: Ledger, _ store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000) throws {
+    try CurrentStateProjection().catchUp(log: ledger.log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit)
+    try AuditTrailProjection().catchUp(log: ledger.log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit)
 }
 
 func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
@@ -181,13 +181,45 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         try #require(head >= 7)
         let store = try ProjectionStore(path: dir.path + "/store")
         let set = ProjectionSet([AuditTrailProjection(), FailingProjection(failAt: 5)])
-        #expect(throws: FieldError.self) { try set.catchUp(log: ledger.log, store: store, batchSize: 2) }
+        // Batches of 2 in commits of 6: the commit of events 1–6 fails whole, so nothing is kept.
+        #expect(throws: FieldError.self) { try set.catchUp(log: ledger.log, store: store, batchSize: 2, eventsPerCommit: 6) }
+        #expect(try store.checkpoint(of: "failing") == 0)
+        #expect(try store.checkpoint(of: "audit-trail") == 0)
+        #expect(try AuditTrailProjection.entries(store: store, entity: nil).isEmpty)
+        // In commits of 4: the commit of events 1–4 stands, the one holding event 5 fails whole.
+        #expect(throws: FieldError.self) { try set.catchUp(log: ledger.log, store: store, batchSize: 2, eventsPerCommit: 4) }
         #expect(try store.checkpoint(of: "failing") == 4)
         #expect(try store.checkpoint(of: "audit-trail") == 4)
         #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == [1, 2, 3, 4])
         // Without the failing member, the same set catches up to the head.
         try ProjectionSet([AuditTrailProjection()]).catchUp(log: ledger.log, store: store, batchSize: 2)
         #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == Array(1...head))
+    }
+
+    /// A commit spans several batches; when the map fills inside one, the store's write runs again from
+    /// the start and must read again from the commit before: the grown store equals one that never filled.
+    @Test func aCommitThatFillsTheMapIsAppliedAgainFromItsStart() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        try ledger.append(Self.base())
+        var model = Model()
+        try ledger.append((0..<400).map { Self.event($0 * 7_919 % 100_000, &model) })
+        let head = try ledger.log.head().sequence
+        let small = 128 << 10
+        let grown = try ProjectionStore(path: dir.path + "/grown", mapSize: small)
+        let set = ProjectionSet([CurrentStateProjection(), AuditTrailProjection()])
+        try set.catchUp(log: ledger.log, store: grown, batchSize: 7, eventsPerCommit: 60)
+        #expect(grown.environment.info().mapSize > small, "the map grew during the catch-up")
+        let roomy = try ProjectionStore(path: dir.path + "/roomy")
+        try set.catchUp(log: ledger.log, store: roomy)
+        #expect(try store(grown, equals: roomy, through: head))
+    }
+
+    private func store(_ a: ProjectionStore, equals b: ProjectionStore, through head: UInt64) throws -> Bool {
+        for name in ["current-state", "audit-trail"] {
+            guard try a.checkpoint(of: name) == head, try b.checkpoint(of: name) == head else { return false }
+        }
+        return try contents(a) == contents(b)
     }
 
     @Test func incrementalCatchUpEqualsFullRebuild() async {
@@ -213,7 +245,7 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
             let n = min(splits[i % splits.count], events.count)
             try ledger.append(Array(events.prefix(n)))
             events.removeFirst(n)
-            try catchUpAll(ledger, store, batchSize: 1 + i % 4)
+            try catchUpAll(ledger, store, batchSize: 1 + i % 4, eventsPerCommit: 1 + i % 7)
             i += 1
         }
         let rebuilt = try ProjectionStore(path: dir.path + "/rebuilt")

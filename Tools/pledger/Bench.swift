@@ -88,14 +88,17 @@ struct Bench: ParsableCommand {
         _ = releaseFreedMemory(0)
         let anonBeforeReplay = Self.rssAnonKiB()
 
-        // Full replay of all stored projections from event 1, sampling private memory after each batch.
+        // Full replay of all stored projections from event 1, sampling private memory all along.
         let store = try ProjectionStore(path: dir + "/ledger/projections")
-        var peakAnon = anonBeforeReplay
-        let replayTime = try clock.measure {
-            try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).rebuild(log: ledger.log, store: store) { _, _ in
-                peakAnon = max(peakAnon, Self.rssAnonKiB())
+        let sampler = PeakMemorySampler(startingAt: anonBeforeReplay)
+        let replayTime: Duration
+        do {
+            defer { _ = sampler.stop() }
+            replayTime = try clock.measure {
+                try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).rebuild(log: ledger.log, store: store)
             }
         }
+        let peakAnon = sampler.stop()
 
         var figures = try measureReads(ledger.log, store, total: total)
         let bytes = try Self.directoryBytes(dir + "/ledger/log")

@@ -125,6 +125,15 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
     @Argument(help: "Projections to rebuild: current-state, audit-trail.") var names: [String] = []
+    @Option(help: "Events read and applied at a time (two batches are in memory: one applied, the next read ahead).")
+    var batchSize = 2_000
+    @Option(help: "Events applied in each durable commit of the store, at least (whole batches; memory holds a commit's writes).")
+    var eventsPerCommit = 8_000
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
+        guard eventsPerCommit >= 1 else { throw ValidationError("--events-per-commit must be at least 1, not \(eventsPerCommit)") }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -142,7 +151,7 @@ struct Replay: ParsableCommand {
             let label = chosen.map(\.name).joined(separator: ", ")
             // One pass over the log for all of them: each batch is read once and applied to each.
             let started = Date()
-            try ProjectionSet(chosen).rebuild(log: log, store: store) { done, total in
+            try ProjectionSet(chosen).rebuild(log: log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit) { done, total in
                 guard terminal, total > 0 else { return }
                 let width = 30, filled = Int(done * UInt64(width) / total)
                 let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
