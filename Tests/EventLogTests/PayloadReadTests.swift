@@ -33,7 +33,7 @@ import Testing
         let whole = try bytes.withUnsafeBytes { try EventCodec.decodePayload($0) }
         #expect(whole.sequence == 1)
         for n in 0..<bytes.count {
-            Array(bytes[..<n]).withUnsafeBytes { prefix in
+            _ = Array(bytes[..<n]).withUnsafeBytes { prefix in
                 #expect(throws: (any Error).self, "prefix of \(n) bytes") { try EventCodec.decodePayload(prefix) }
             }
         }
@@ -47,7 +47,7 @@ import Testing
                 + #","effective":"2027-01-01","payload":{},"schema":1,"seq":1,"type":"T"}"#,                   // nesting deeper than 64
         ]
         for text in malformed {
-            Array(text.utf8).withUnsafeBytes { b in
+            _ = Array(text.utf8).withUnsafeBytes { b in
                 #expect(throws: (any Error).self, "\(text.prefix(40))") { try EventCodec.decodePayload(b) }
             }
         }
