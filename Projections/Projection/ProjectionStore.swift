@@ -146,8 +146,8 @@ public struct ProjectionSet: Sendable {
     }
 
     /// Applies every event after each member's checkpoint, read and applied in batches of `batchSize`
-    /// events, committed after at least `eventsPerCommit` events and at the head; `progress` sees
-    /// (done, total) after each commit.
+    /// events, committed after at least `eventsPerCommit` events and at the head (sizes below 1 count
+    /// as 1); `progress` sees (done, total) after each commit.
     ///
     /// Each commit is one durable write transaction of the store moving every member's checkpoint with
     /// its state: a failure leaves the store as the commit before left it. Commits span several batches
@@ -162,7 +162,7 @@ public struct ProjectionSet: Sendable {
         var checkpoints = try members.map { try store.checkpoint(of: $0.name) }
         guard var from = checkpoints.min() else { return }
         let start = from
-        let size = UInt64(max(1, batchSize))
+        let size = UInt64(max(1, batchSize)), perCommit = max(1, eventsPerCommit)
         func read(after sequence: UInt64) -> BatchRead? {
             sequence < head ? BatchRead(log, from: sequence + 1, limit: Int(min(size, head - sequence))) : nil
         }
@@ -185,7 +185,7 @@ public struct ProjectionSet: Sendable {
                     applied = checkpoints
                 }
                 var count = 0
-                while count < eventsPerCommit, let reading = next {
+                while count < perCommit, let reading = next {
                     next = nil
                     let batch = try reading.events()
                     guard let last = batch.last else { break }

@@ -170,10 +170,10 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         }
     }
 
-    /// While a batch is applied the next is read on another thread: a failing batch still stops the
-    /// catch-up with its error, after the batches before it and with nothing of its own, and the
-    /// projections beside it keep only what those batches committed.
-    @Test func aFailingBatchStopsTheCatchUpAfterTheBatchesBeforeIt() throws {
+    /// While a batch is applied the next is read on another thread, and a commit spans batches: a
+    /// failing batch still stops the catch-up with its error, after the commits before it; its own
+    /// commit, the batches before it in that commit included, keeps nothing, for every member.
+    @Test func aFailingBatchStopsTheCatchUpAfterTheCommitsBeforeIt() throws {
         let dir = try TemporaryDirectory()
         let ledger = try Ledger.create(at: dir.path + "/ledger")
         try ledger.append(Self.base())
@@ -191,8 +191,8 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         #expect(try store.checkpoint(of: "failing") == 4)
         #expect(try store.checkpoint(of: "audit-trail") == 4)
         #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == [1, 2, 3, 4])
-        // Without the failing member, the same set catches up to the head.
-        try ProjectionSet([AuditTrailProjection()]).catchUp(log: ledger.log, store: store, batchSize: 2)
+        // Without the failing member, the same set catches up to the head (commits of 0 count as 1).
+        try ProjectionSet([AuditTrailProjection()]).catchUp(log: ledger.log, store: store, batchSize: 2, eventsPerCommit: 0)
         #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == Array(1...head))
     }
 
