@@ -48,10 +48,16 @@ extension EventLog {
     }
 
     func event(at sequence: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RecordedEvent? {
-        let key = Key.sequence(sequence)
-        return try key.withUnsafeBytes { k in
+        try stored(at: sequence, in: txn, EventCodec.decodeRecorded)
+    }
+
+    /// The event stored at `sequence`, if any, read by `decode` from its bytes (a whole event, or its
+    /// payload alone): bytes that do not decode are ``EventLogError/damaged(sequence:reason:)``.
+    func stored<T>(at sequence: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable,
+                   _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        try Key.sequence(sequence).withUnsafeBytes { k in
             try txn.withValue(in: events, forKey: k) { bytes in
-                try bytes.map { try decodeStored($0, sequence: sequence) }
+                try bytes.map { try decodeStored($0, sequence: sequence, decode) }
             }
         }
     }
@@ -83,9 +89,12 @@ extension EventLog {
         return out
     }
 
-    func decodeStored(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws -> RecordedEvent {
+    /// The stored event `bytes` at `sequence`, read by `decode` (a whole event by default); bytes that do
+    /// not decode are ``EventLogError/damaged(sequence:reason:)``.
+    func decodeStored<T>(_ bytes: UnsafeRawBufferPointer, sequence: UInt64,
+                         _ decode: (UnsafeRawBufferPointer) throws -> T = EventCodec.decodeRecorded) throws -> T {
         do {
-            return try EventCodec.decodeRecorded(bytes)
+            return try decode(bytes)
         } catch {
             throw EventLogError.damaged(sequence: sequence, reason: "\(error)")
         }

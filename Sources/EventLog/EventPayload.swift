@@ -44,18 +44,6 @@ extension EventLog {
     /// snapshot; missing ones are left out. Bytes that do not decode are
     /// ``EventLogError/damaged(sequence:reason:)``.
     public func payloads(at sequences: [UInt64]) throws -> [EventPayload] {
-        try environment.read { txn in
-            try sequences.compactMap { sequence in
-                try Key.sequence(sequence).withUnsafeBytes { k in
-                    try txn.withValue(in: events, forKey: k) { bytes in
-                        try bytes.map { b in
-                            do { return try EventCodec.decodePayload(b) } catch {
-                                throw EventLogError.damaged(sequence: sequence, reason: "\(error)")
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        try environment.read { txn in try sequences.compactMap { try stored(at: $0, in: txn, EventCodec.decodePayload) } }
     }
 }

@@ -59,16 +59,18 @@ public enum ProgrammeEvent: Sendable, Equatable {
     /// Decodes the payload of an event read back from the log, where a payload that does not decode
     /// means a damaged log: ``EventLogError/damaged(sequence:reason:)`` names the event.
     public static func decodeStored(_ event: RecordedEvent) throws -> ProgrammeEvent {
-        do { return try decode(event) } catch {
-            throw EventLogError.damaged(sequence: event.sequence, reason: "\(error)")
-        }
+        try decodeStored(type: event.type, schema: event.schema, payload: event.payload, sequence: event.sequence)
     }
 
     /// Decodes a stored event's payload read alone (``EventPayload``); a payload that does not decode is
     /// ``EventLogError/damaged(sequence:reason:)``.
     public static func decodeStored(_ event: EventPayload) throws -> ProgrammeEvent {
-        do { return try decode(type: event.type, schema: event.schema, payload: event.payload) } catch {
-            throw EventLogError.damaged(sequence: event.sequence, reason: "\(error)")
+        try decodeStored(type: event.type, schema: event.schema, payload: event.payload, sequence: event.sequence)
+    }
+
+    private static func decodeStored(type: String, schema: Int, payload: JSONValue, sequence: UInt64) throws -> ProgrammeEvent {
+        do { return try decode(type: type, schema: schema, payload: payload) } catch {
+            throw EventLogError.damaged(sequence: sequence, reason: "\(error)")
         }
     }
 
