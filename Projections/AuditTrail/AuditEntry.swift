@@ -80,8 +80,16 @@ public struct AuditEntry: Sendable, Equatable {
         self.decision = decision
         self.corrects = corrects
         correctedBy = []
-        // A state has about a dozen facets: linear searches beat building two dictionaries per event.
         changes = []
+        // Mostly an event changes values, not labels: with the same labels in the same order, only the
+        // values that differ are looked at (each, when its label is the first of that name, is a change).
+        if old.count == new.count, zip(old, new).allSatisfy({ $0.0 == $1.0 }) {
+            for (i, (k, v)) in old.enumerated() where new[i].1 != v && !old[..<i].contains(where: { $0.0 == k }) {
+                changes.append(Change(facet: k, before: v, after: new[i].1))
+            }
+            return
+        }
+        // A state has about a dozen facets: linear searches beat building two dictionaries per event.
         for (i, (k, v)) in old.enumerated() where !old[..<i].contains(where: { $0.0 == k }) {
             let after = new.first { $0.0 == k }?.1
             if after != v { changes.append(Change(facet: k, before: v, after: after)) }
@@ -103,9 +111,12 @@ struct AuditBuilder {
     var loadState: (StreamName) throws -> EntityState?
     var loadEvents: (StreamName, UInt64) throws -> [RecordedEvent]
 
-    mutating func entry(for event: RecordedEvent) throws -> AuditEntry {
+    /// The entry of `decoded`, the next event in sequence order; an event whose payload does not decode
+    /// is entered with no change.
+    mutating func entry(for decoded: DecodedEvent) throws -> AuditEntry {
+        let event = decoded.recorded
         let before = try states[event.stream] ?? loadState(event.stream)
-        let typed = try? ProgrammeEvent.decode(event)
+        let typed = decoded.event
         if case .eventCorrected(let c)? = typed {
             // A correction changes an earlier event. Its before and after are the entity just after the
             // corrected event, without and with the correction; the running state is the stream refolded.

@@ -29,7 +29,7 @@ public struct AuditTrail: Sendable {
             entries = []
             var bySeq: [UInt64: Int] = [:]
             try log.scan { event in
-                let entry = try builder.entry(for: event)
+                let entry = try builder.entry(for: DecodedEvent(event))
                 if let c = entry.corrects, let i = bySeq[c] { entries[i].correctedBy.append(event.sequence) }
                 bySeq[event.sequence] = entries.count
                 entries.append(entry)

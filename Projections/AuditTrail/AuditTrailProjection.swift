@@ -18,7 +18,7 @@ public struct AuditTrailProjection: Projection {
     static func stateKey(_ s: StreamName) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "s"), s.rawValue) }
     static func entityKey(_ s: StreamName, _ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "e"), s.rawValue, suffix: "", number: seq) }
 
-    public func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+    public func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let audit = try store.database("audit")
         let snapshots = EntitySnapshotDecoder.shared
         var stored: [StreamName: EntityState?] = [:]

@@ -21,13 +21,13 @@ public struct CurrentStateProjection: Projection {
 
     public init() {}
 
-    public func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+    public func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let snapshots = try store.database("state-snapshots")
         let index = try store.database("state-events")
         let entities = try store.database("state-entities")
         let last = events.last?.sequence ?? 0
         // Streams in the order of their first event here: a stream new to the store takes the next number.
-        var byStream: [StreamName: [RecordedEvent]] = [:]
+        var byStream: [StreamName: [DecodedEvent]] = [:]
         var order: [StreamName] = []
         for e in events {
             if byStream[e.stream] == nil { order.append(e.stream) }
@@ -49,13 +49,13 @@ public struct CurrentStateProjection: Projection {
             let number = entry?.number ?? nextNumber
             if entry == nil { nextNumber += 1 }
             for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
-            if new.contains(where: { $0.type == EventCorrected.typeName }) {
+            if new.contains(where: { $0.recorded.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: Self.correctedKey(stream), in: index)
             } else if let entry {
                 if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots) { continue }
                 if try Self.redo(stream, number, with: new, definitions: entry.definitions, log: log, in: txn, snapshots, index) { continue }
             }
-            let history = entry == nil ? new : try log.events(in: stream).filter { $0.sequence <= last }
+            let history = entry == nil ? new.map(\.recorded) : try log.events(in: stream).filter { $0.sequence <= last }
             try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities)
         }
     }
@@ -70,7 +70,7 @@ public struct CurrentStateProjection: Projection {
     /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
-    static func redo(_ stream: StreamName, _ number: UInt32, with new: [RecordedEvent], definitions: [UInt8], log: EventLog,
+    static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8], log: EventLog,
                      in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
@@ -93,8 +93,10 @@ public struct CurrentStateProjection: Projection {
         }
         // The earlier events are read for their payloads only (`EventPayload`): at a million events a
         // back-dated event re-reads tens of them, and a whole decode builds strings the fold never reads.
-        try store(number, from: state, definition: definition, applying: try log.payloads(at: earlier) + new.map(EventPayload.init),
-                  in: txn, snapshots)
+        let earlierSteps = try log.payloads(at: earlier).map { p in
+            Step(sequence: p.sequence, effective: p.effective, event: try ProgrammeEvent.decodeStored(p))
+        }
+        try store(number, from: state, definition: definition, applying: earlierSteps + Step.steps(of: new), in: txn, snapshots)
         return true
     }
 
@@ -105,19 +107,35 @@ public struct CurrentStateProjection: Projection {
         return (state, try EntitySnapshot.definitionNumber(stored: bytes))
     }
 
+    /// An event to fold into a stored state: its place in valid time and its typed payload.
+    struct Step {
+        var sequence: UInt64
+        var effective: CalendarDate
+        var event: ProgrammeEvent
+
+        /// The steps of events decoded by the catch-up; a payload that does not decode is a damaged log.
+        static func steps(of events: [DecodedEvent]) throws -> [Step] {
+            try events.map { Step(sequence: $0.sequence, effective: $0.effective, event: try $0.stored()) }
+        }
+
+        /// Valid-time order (``EntityState/validTimeOrder(_:_:)``): effective date,
+        /// then sequence number.
+        static func validTimeOrder(_ a: Step, _ b: Step) -> Bool { (a.effective, a.sequence) < (b.effective, b.sequence) }
+    }
+
     /// Applies `events` to `state` in valid-time order and stores the state after each of their dates.
     /// `definition` is the number of the definition of the stored snapshot `state` was read from:
     /// applying an event never changes a definition (only a correction can, and none come here).
-    static func store(_ number: UInt32, from state: EntityState, definition: Int, applying events: [EventPayload],
+    static func store(_ number: UInt32, from state: EntityState, definition: Int, applying events: [Step],
                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
-        let events = events.sorted(by: EntityState.validTimeOrder)
+        let events = events.sorted(by: Step.validTimeOrder)
         var state = state
         var i = 0
         while i < events.count {
             let date = events[i].effective
             while i < events.count, events[i].effective == date {
                 let e = events[i]
-                if let next = try EntityState.apply(try ProgrammeEvent.decodeStored(e), effective: e.effective, sequence: e.sequence, to: state) {
+                if let next = try EntityState.apply(e.event, effective: e.effective, sequence: e.sequence, to: state) {
                     state = next
                 }
                 i += 1
@@ -129,16 +147,16 @@ public struct CurrentStateProjection: Projection {
     /// The common case in one step: new events that take effect no earlier than the stream's latest
     /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
     /// must be recomputed (a new stream, a back-dated event, a correction).
-    static func extend(_ stream: StreamName, _ number: UInt32, with new: [RecordedEvent], definitions: [UInt8],
+    static func extend(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
                        in txn: borrowing WriteTransaction, _ snapshots: Database) throws -> Bool {
-        guard !new.contains(where: { $0.type == EventCorrected.typeName }) else { return false }
+        guard !new.contains(where: { $0.recorded.type == EventCorrected.typeName }) else { return false }
         let latest: (CalendarDate, EntityState, Int)? = try txn.withCursor(snapshots) { c in
             guard let e = try SnapshotKey.inForce(at: .newest(number), in: c), let date = SnapshotKey(stored: e.key)?.day else { return nil }
             let (state, definition) = try read(e.value, of: stream, definitions: definitions)
             return (date, state, definition)
         }
         guard let (lastDate, lastState, definition) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
-        try store(number, from: lastState, definition: definition, applying: new.map(EventPayload.init), in: txn, snapshots)
+        try store(number, from: lastState, definition: definition, applying: try Step.steps(of: new), in: txn, snapshots)
         return true
     }
 

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import LMDB
+import Programme
 
 /// The projections' own LMDB environment, `projections/` beside the log: derived data only. Deleting
 /// it loses nothing; `pledger replay` rebuilds it from the log. The log is never written by projections.
@@ -114,7 +115,9 @@ public protocol Projection: Sendable {
     var name: String { get }
     /// The store databases this projection owns.
     var databases: [String] { get }
-    func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws
+    /// Applies `events`, the next events after the projection's checkpoint in sequence order, each with
+    /// its payload decoded once for every projection (``DecodedEvent``).
+    func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws
 }
 
 extension Projection {
@@ -188,15 +191,15 @@ public struct ProjectionSet: Sendable {
                 while count < perCommit, let reading = next {
                     next = nil
                     let batch = try reading.events()
-                    guard let last = batch.last else { break }
-                    next = read(after: last.sequence)
-                    for (i, p) in members.enumerated() where applied[i] < last.sequence {
+                    guard let last = batch.last?.sequence else { break }
+                    next = read(after: last)
+                    for (i, p) in members.enumerated() where applied[i] < last {
                         let behind = applied[i]
                         let events = (batch.first?.sequence ?? 0) > behind ? batch : batch.filter { $0.sequence > behind }
                         try p.apply(events, from: log, store: store, in: txn)
-                        applied[i] = last.sequence
+                        applied[i] = last
                     }
-                    reached = last.sequence
+                    reached = last
                     count += batch.count
                 }
                 for (i, p) in members.enumerated() where applied[i] != checkpoints[i] {

@@ -18,11 +18,6 @@ extension EntityState {
         (a.effective, a.sequence) < (b.effective, b.sequence)
     }
 
-    /// Effective date, then sequence number, for events read for their payloads only.
-    public static func validTimeOrder(_ a: EventPayload, _ b: EventPayload) -> Bool {
-        (a.effective, a.sequence) < (b.effective, b.sequence)
-    }
-
     /// The states of an entity after each distinct effective date, known now: what the projection's
     /// snapshots hold. The first is at the definition's effective date.
     ///

@@ -69,9 +69,12 @@ public enum ProgrammeEvent: Sendable, Equatable {
     }
 
     private static func decodeStored(type: String, schema: Int, payload: JSONValue, sequence: UInt64) throws -> ProgrammeEvent {
-        do { return try decode(type: type, schema: schema, payload: payload) } catch {
-            throw EventLogError.damaged(sequence: sequence, reason: "\(error)")
-        }
+        do { return try decode(type: type, schema: schema, payload: payload) } catch { throw damaged(sequence: sequence, error) }
+    }
+
+    /// The error for a stored event whose payload does not decode: the log is damaged.
+    static func damaged(sequence: UInt64, _ error: FieldError) -> EventLogError {
+        .damaged(sequence: sequence, reason: "\(error)")
     }
 
     private static func make(_ t: any ProgrammeEventPayload.Type, _ f: JSONFields) throws(FieldError) -> ProgrammeEvent {

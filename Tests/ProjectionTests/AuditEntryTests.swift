@@ -2,6 +2,7 @@
 import EventLog
 import Programme
 import Projection
+import PropertyBased
 import TestSupport
 import Testing
 
@@ -27,6 +28,29 @@ import Testing
         #expect(checked == 150 + 19)
         // Each history has a correction: rows with `corrects` and rows with `correctedBy` were both checked.
         #expect(corrections >= 2 && corrected >= 2)
+    }
+
+    /// An entry's changes are, for each label in the order it first appears (before's, then after's new
+    /// ones), the label's first value before and after where they differ, whether the labels stay in
+    /// place (the usual case, compared pairwise) or not; labels may repeat.
+    @Test func changesAreTheLabelsWhoseFirstValuesDiffer() async throws {
+        let (dir, ledger) = try Scenario.ledger()
+        let event = try withExtendedLifetime(dir) { try #require(try ledger.log.events(in: "indicator/I").last) }
+        func facets(_ codes: [Int]) -> [(String, String)] { codes.map { ("l\($0 % 5)", "v\($0 / 5)") } }
+        await propertyCheck(count: 300, input: Gen.int(in: 0...19).array(of: 0...7), Gen.int(in: 0...19).array(of: 0...7), Gen.int(in: 0...2)) { a, b, shape in
+            let old = facets(a)
+            // Shapes: the same labels with values from `b` (or kept where `b` runs out); a list of its own.
+            let new = shape < 2 ? old.enumerated().map { i, f in (f.0, i < b.count ? "v\(b[i] / 5)" : f.1) } : facets(b)
+            var expected: [AuditEntry.Change] = []
+            var seen: Set<String> = []
+            for (k, v) in old where seen.insert(k).inserted {
+                let after = new.first { $0.0 == k }?.1
+                if after != v { expected.append(.init(facet: k, before: v, after: after)) }
+            }
+            for (k, v) in new where seen.insert(k).inserted { expected.append(.init(facet: k, before: nil, after: v)) }
+            let entry = AuditEntry(event: event, decision: nil, before: old, after: new, corrects: nil)
+            #expect(entry.changes == expected, "before \(old), after \(new)")
+        }
     }
 
     @Test func optionalMembersAndEscapesMatchTheValueTree() throws {

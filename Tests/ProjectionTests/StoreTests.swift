@@ -165,7 +165,7 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         let name = "failing"
         let databases: [String] = []
         let failAt: UInt64
-        func apply(_ events: [RecordedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+        func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
             if events.contains(where: { $0.sequence >= failAt }) { throw FieldError(field: "failing", "fails at \(failAt)") }
         }
     }
