@@ -24,7 +24,7 @@ public struct AuditTrail: Sendable {
             entries = try AuditTrailProjection.entries(store: store, entity: entity)
         } else {
             var builder = AuditBuilder(loadState: { _ in nil }, loadEvents: { stream, through in
-                try log.events(in: stream).filter { $0.sequence <= through }
+                try log.events(in: stream, through: through)
             })
             entries = []
             var bySeq: [UInt64: Int] = [:]

@@ -30,7 +30,7 @@ public struct AuditTrailProjection: Projection {
         let snapshot = stored
         var builder = AuditBuilder(
             loadState: { snapshot[$0] ?? nil },
-            loadEvents: { stream, through in try log.events(in: stream).filter { $0.sequence <= through } })
+            loadEvents: { stream, through in try log.events(in: stream, through: through) })
         for event in events {
             let entry = try builder.entry(for: event)
             try txn.put(entry.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit)

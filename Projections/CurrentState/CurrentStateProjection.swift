@@ -55,7 +55,7 @@ public struct CurrentStateProjection: Projection {
                 if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots) { continue }
                 if try Self.redo(stream, number, with: new, definitions: entry.definitions, log: log, in: txn, snapshots, index) { continue }
             }
-            let history = entry == nil ? new.map(\.recorded) : try log.events(in: stream).filter { $0.sequence <= last }
+            let history = entry == nil ? new.map(\.recorded) : try log.events(in: stream, through: last)
             try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities)
         }
     }

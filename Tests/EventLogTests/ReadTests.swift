@@ -24,6 +24,18 @@ import Testing
         #expect(third.stream == "a/1" && third.type == "Changed" && third.version == 2)
     }
 
+    /// A stream's events through a sequence number are its events up to it, for every number: none
+    /// after it, none of a stream whose name extends this one's.
+    @Test func streamEventsThroughASequenceStopThere() throws {
+        let f = try LogFixture()
+        try f.log.append((0..<30).map { i in event(i % 3 == 0 ? "a/1" : i % 3 == 1 ? "a/10" : "b/1", i == 0 ? "Defined" : "Changed") })
+        let all = try f.log.events(in: "a/1")
+        #expect(all.count == 10)
+        for last in UInt64(0)...32 {
+            #expect(try f.log.events(in: "a/1", through: last) == all.filter { $0.sequence <= last }, "through \(last)")
+        }
+    }
+
     @Test func effectiveDateIndexFindsEventsInARange() throws {
         let f = try LogFixture()
         try f.log.append([event("a/1", effective: "2027-01-01"), event("a/1", effective: "2026-06-30"),
