@@ -82,8 +82,8 @@ extension EventLog {
 
     /// The events of `stream` with sequence numbers up to `last`, in sequence order: what a projection
     /// folding the log through `last` needs. The stream's later events are not read: a replay refolding a
-    /// stream early in the log decoded its whole final history and dropped most of it (a tenth of a
-    /// million-event replay).
+    /// stream early in the log decoded its whole final history and dropped most of it (4 s of a 25 s
+    /// replay of a million events).
     public func events(in stream: StreamName, through last: UInt64) throws -> [RecordedEvent] {
         try environment.read { try events(in: stream, through: last, transaction: $0) }
     }

@@ -4,8 +4,8 @@ import EventLog
 /// folds it.
 ///
 /// A replay hands each event to the audit trail and to the current state, and each decoded the payload
-/// from its JSON tree again: two decodes per event, about a ninth of a replay's instructions on the thread
-/// that applies them. A catch-up now decodes each event once, on the thread that reads the next batch
+/// from its JSON tree again: two decodes per event, 14 % of the instructions of the thread that applies
+/// them in callgrind. A catch-up now decodes each event once, on the thread that reads the next batch
 /// ahead, and both projections read the result. A class: batches are grouped by stream and filtered,
 /// and copying the event and its payload as a value showed as a tenth of the work it saved.
 public final class DecodedEvent: Sendable {
@@ -33,7 +33,10 @@ public final class DecodedEvent: Sendable {
     /// The typed payload, or `nil` when it does not decode.
     public var event: ProgrammeEvent? { try? typed.get() }
 
+    /// The event's sequence number in the log.
     public var sequence: UInt64 { recorded.sequence }
+    /// The stream (entity) the event belongs to.
     public var stream: StreamName { recorded.stream }
+    /// The date from which the event counts.
     public var effective: CalendarDate { recorded.effective }
 }
