@@ -8,49 +8,60 @@ extension AuditEntry {
     /// Members are written in canonical order (bytewise by name); `nil` optionals are left out as
     /// ``json`` leaves them out.
     public var canonicalBytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256 + rationale.utf8.count + 64 * changes.count)
-        func name(_ key: StaticString, first: Bool = false) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            key.withUTF8Buffer { out.append(contentsOf: $0) }
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ":"))
-        }
-        func string(_ s: String) { CanonicalJSON.writeString(s, into: &out) }
-        func integers(_ values: [UInt64]) {
-            out.append(UInt8(ascii: "["))
-            for (n, v) in values.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                CanonicalJSON.writeInteger(Int64(v), into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: "{"))
-        name("actor", first: true); string(actor)
-        name("changes")
-        out.append(UInt8(ascii: "["))
+        var w = MemberWriter()
+        w.out.reserveCapacity(256 + rationale.utf8.count + 64 * changes.count)
+        w.out.append(UInt8(ascii: "{"))
+        w.name("actor", first: true); w.string(actor)
+        w.name("changes")
+        w.out.append(UInt8(ascii: "["))
         for (n, c) in changes.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "{"))
+            if n > 0 { w.out.append(UInt8(ascii: ",")) }
+            w.out.append(UInt8(ascii: "{"))
             var first = true
-            if let after = c.after { name("after", first: first); string(after); first = false }
-            if let before = c.before { name("before", first: first); string(before); first = false }
-            name("facet", first: first); string(c.facet)
-            out.append(UInt8(ascii: "}"))
+            if let after = c.after { w.name("after", first: first); w.string(after); first = false }
+            if let before = c.before { w.name("before", first: first); w.string(before); first = false }
+            w.name("facet", first: first); w.string(c.facet)
+            w.out.append(UInt8(ascii: "}"))
+        }
+        w.out.append(UInt8(ascii: "]"))
+        w.name("correctedBy"); w.integers(correctedBy)
+        if let corrects { w.name("corrects"); CanonicalJSON.writeInteger(Int64(corrects), into: &w.out) }
+        if let decision { w.name("decision"); w.string(decision) }
+        w.name("effective"); w.string(effective.description)
+        w.name("rationale"); w.string(rationale)
+        w.name("recorded"); w.string(recorded.description)
+        w.name("seq"); CanonicalJSON.writeInteger(Int64(sequence), into: &w.out)
+        w.name("source"); w.string(source)
+        w.name("stream"); w.string(stream.rawValue)
+        w.name("type"); w.string(type)
+        w.out.append(UInt8(ascii: "}"))
+        return w.out
+    }
+}
+
+/// The bytes of an object's members being written. A struct with mutating methods rather than nested
+/// functions capturing a local array: captured, the array lived in a box checked for exclusive access
+/// on every append (callgrind: a member name took about 320 instructions to write, 186 as a struct).
+private struct MemberWriter {
+    var out: [UInt8] = []
+
+    /// `"key":`, after a comma unless it is the object's first member.
+    mutating func name(_ key: StaticString, first: Bool = false) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+    }
+
+    mutating func string(_ s: String) { CanonicalJSON.writeString(s, into: &out) }
+
+    mutating func integers(_ values: [UInt64]) {
+        out.append(UInt8(ascii: "["))
+        for (n, v) in values.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeInteger(Int64(v), into: &out)
         }
         out.append(UInt8(ascii: "]"))
-        name("correctedBy"); integers(correctedBy)
-        if let corrects { name("corrects"); CanonicalJSON.writeInteger(Int64(corrects), into: &out) }
-        if let decision { name("decision"); string(decision) }
-        name("effective"); string(effective.description)
-        name("rationale"); string(rationale)
-        name("recorded"); string(recorded.description)
-        name("seq"); CanonicalJSON.writeInteger(Int64(sequence), into: &out)
-        name("source"); string(source)
-        name("stream"); string(stream.rawValue)
-        name("type"); string(type)
-        out.append(UInt8(ascii: "}"))
-        return out
     }
 }
