@@ -106,9 +106,20 @@ extension EntityState {
         out.reserveCapacity(2 + s.targets.count + s.measurements.count)
         out.append(("name", s.definition.name))
         out.append(("baseline", s.definition.baseline.map { $0.value.description + " (" + String($0.year) + ")" } ?? "—"))
-        for t in s.targets { out.append(("target " + String(t.year), t.value.description)) }
-        for m in s.measurements { out.append(("actual " + String(m.year), m.value.description)) }
+        for t in s.targets { out.append((yearLabel(targetLabels, "target ", t.year), t.value.description)) }
+        for m in s.measurements { out.append((yearLabel(actualLabels, "actual ", m.year), m.value.description)) }
         return out
+    }
+
+    /// The first year with a label made in advance; labels of years from here on for two centuries are
+    /// looked up, not built: building `"target " + String(year)` was a third of an indicator's facets.
+    static let firstLabelledYear = 1900
+    static let targetLabels = (0..<200).map { "target " + String(firstLabelledYear + $0) }
+    static let actualLabels = (0..<200).map { "actual " + String(firstLabelledYear + $0) }
+
+    static func yearLabel(_ labels: [String], _ prefix: String, _ year: Int) -> String {
+        let i = year - firstLabelledYear
+        return labels.indices.contains(i) ? labels[i] : prefix + String(year)
     }
 }
 

@@ -18,5 +18,13 @@ import Testing
         #expect(EntityState.indicator(state).facets.map { "\($0.0)=\($0.1)" } == [
             "name=Children in \"family\" care", "baseline=-0.50 (2025)", "target 2027=12", "target 2030=1234.5", "actual 2026=0.05",
         ])
+        // Labels of years made in advance and of years outside them read the same.
+        for year in [1, 1899, 1900, 2026, 2099, 2100, 9999] {
+            state.targets = YearValues()
+            state.measurements = YearValues()
+            state.targets[year] = ExactDecimal("1")
+            state.measurements[year] = ExactDecimal("2")
+            #expect(EntityState.indicator(state).facets.suffix(2).map { "\($0.0)=\($0.1)" } == ["target \(year)=1", "actual \(year)=2"])
+        }
     }
 }
