@@ -41,34 +41,8 @@ public struct AuditEntry: Sendable, Equatable {
         ])
     }
 
-    public init(json: JSONValue) throws(FieldError) {
-        let f = try JSONFields(json)
-        sequence = UInt64(try f.integer("seq"))
-        guard let r = Timestamp(canonical: try f.string("recorded")) else { throw FieldError(field: "recorded", "not a time") }
-        recorded = r
-        effective = try f.date("effective")
-        stream = try StreamName(validating: try f.string("stream"))
-        type = try f.string("type")
-        actor = try f.string("actor")
-        rationale = try f.string("rationale")
-        source = try f.string("source")
-        decision = try f.optionalString("decision")
-        changes = []
-        for (i, c) in try f.array("changes").enumerated() {
-            let cf = try JSONFields(c, path: "changes[\(i)]")
-            changes.append(Change(facet: try cf.string("facet"), before: try cf.optionalString("before"), after: try cf.optionalString("after")))
-        }
-        corrects = try f.optionalInteger("corrects").map { UInt64($0) }
-        correctedBy = try f.array("correctedBy").compactMap { if case .integer(let n) = $0 { UInt64(n) } else { nil } }
-    }
-
-    init(event: RecordedEvent, decision: String?, before: EntityState?, after: EntityState?, corrects: UInt64?) {
-        self.init(event: event, decision: decision, before: before?.facets ?? [], after: after?.facets ?? [], corrects: corrects)
-    }
-
-    /// An entry from the entity's ``EntityState/facets`` before and after the event: a change for each
-    /// label whose value differs, in the order labels first appear (before's, then after's new ones).
-    init(event: RecordedEvent, decision: String?, before old: [(String, String)], after new: [(String, String)], corrects: UInt64?) {
+    /// The entry of `event`, with what the audit trail derived for it.
+    public init(event: RecordedEvent, row: AuditRow) {
         sequence = event.sequence
         recorded = event.recorded
         effective = event.effective
@@ -77,31 +51,14 @@ public struct AuditEntry: Sendable, Equatable {
         actor = event.actor
         rationale = event.rationale
         source = event.source
-        self.decision = decision
-        self.corrects = corrects
-        correctedBy = []
-        changes = []
-        // Mostly an event changes values, not labels: with the same labels in the same order, only the
-        // values that differ are looked at (each, when its label is the first of that name, is a change).
-        if old.count == new.count, zip(old, new).allSatisfy({ $0.0 == $1.0 }) {
-            for (i, (k, v)) in old.enumerated() where new[i].1 != v && !old[..<i].contains(where: { $0.0 == k }) {
-                changes.append(Change(facet: k, before: v, after: new[i].1))
-            }
-            return
-        }
-        // A state has about a dozen facets: linear searches beat building two dictionaries per event.
-        for (i, (k, v)) in old.enumerated() where !old[..<i].contains(where: { $0.0 == k }) {
-            let after = new.first { $0.0 == k }?.1
-            if after != v { changes.append(Change(facet: k, before: v, after: after)) }
-        }
-        for (i, (k, v)) in new.enumerated()
-        where !old.contains(where: { $0.0 == k }) && !new[..<i].contains(where: { $0.0 == k }) {
-            changes.append(Change(facet: k, before: nil, after: v))
-        }
+        decision = row.decision
+        changes = row.changes
+        corrects = row.corrects
+        correctedBy = row.correctedBy
     }
 }
 
-/// Builds audit entries in sequence order, keeping each stream's state as recorded so far.
+/// Builds audit rows in sequence order, keeping each stream's state as recorded so far.
 struct AuditBuilder {
     /// The state of each stream after its events so far, and those events (needed when a correction
     /// changes an earlier one).
@@ -111,9 +68,9 @@ struct AuditBuilder {
     var loadState: (StreamName) throws -> EntityState?
     var loadEvents: (StreamName, UInt64) throws -> [RecordedEvent]
 
-    /// The entry of `decoded`, the next event in sequence order; an event whose payload does not decode
+    /// The row of `decoded`, the next event in sequence order; an event whose payload does not decode
     /// is entered with no change.
-    mutating func entry(for decoded: DecodedEvent) throws -> AuditEntry {
+    mutating func row(for decoded: DecodedEvent) throws -> AuditRow {
         let event = decoded.recorded
         let before = try states[event.stream] ?? loadState(event.stream)
         let typed = decoded.event
@@ -132,14 +89,14 @@ struct AuditBuilder {
             let corrected = try EntityState.fold(upToTarget), correcting = try EntityState.fold(upToTarget + [event])
             states[event.stream] = try EntityState.fold(history)
             facets[event.stream] = nil
-            return AuditEntry(event: event, decision: typed?.authorisingDecision?.description, before: corrected, after: correcting,
-                              corrects: target?.sequence)
+            return AuditRow(decision: typed?.authorisingDecision?.description, before: corrected?.facets ?? [],
+                            after: correcting?.facets ?? [], corrects: target?.sequence)
         }
         let after = try typed.map { try EntityState.apply($0, at: event, to: before) } ?? before
         states[event.stream] = after
         let facetsBefore = facets[event.stream] ?? before?.facets ?? []
         let facetsAfter = after?.facets ?? []
         facets[event.stream] = facetsAfter
-        return AuditEntry(event: event, decision: typed?.authorisingDecision?.description, before: facetsBefore, after: facetsAfter, corrects: nil)
+        return AuditRow(decision: typed?.authorisingDecision?.description, before: facetsBefore, after: facetsAfter, corrects: nil)
     }
 }

@@ -21,7 +21,7 @@ public struct AuditTrail: Sendable {
         let head = try log.head().sequence
         var entries: [AuditEntry]
         if let store, try store.checkpoint(of: AuditTrailProjection().name) == head {
-            entries = try AuditTrailProjection.entries(store: store, entity: entity)
+            entries = try AuditTrailProjection.entries(store: store, log: log, entity: entity)
         } else {
             var builder = AuditBuilder(loadState: { _ in nil }, loadEvents: { stream, through in
                 try log.events(in: stream, through: through)
@@ -29,7 +29,7 @@ public struct AuditTrail: Sendable {
             entries = []
             var bySeq: [UInt64: Int] = [:]
             try log.scan { event in
-                let entry = try builder.entry(for: DecodedEvent(event))
+                let entry = AuditEntry(event: event, row: try builder.row(for: DecodedEvent(event)))
                 if let c = entry.corrects, let i = bySeq[c] { entries[i].correctedBy.append(event.sequence) }
                 bySeq[event.sequence] = entries.count
                 entries.append(entry)

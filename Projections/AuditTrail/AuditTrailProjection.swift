@@ -3,11 +3,13 @@ import LMDB
 import Programme
 import Projection
 
-/// Keeps one audit entry per event, with the entity's facts before and after it, and an index by entity.
+/// Keeps one audit row per event: what the audit trail derives for it (the changes, the authorising
+/// decision, the correction links), the event's own fields being read from the log when an entry is shown.
 ///
-/// Keys in the `audit` database: `r` + big-endian seq → entry JSON; `s` + stream → the stream's state
-/// after its last event (an ``EntitySnapshot``: decoded and encoded with the definition kept, not parsed
-/// and written as JSON per batch); `e` + stream + 0x00 + big-endian seq → nothing (the entity index).
+/// Keys in the `audit` database: `r` + big-endian seq → the event's ``AuditRow`` as canonical JSON;
+/// `s` + stream → the stream's state after its last event (an ``EntitySnapshot``: decoded and encoded with
+/// the definition kept, not parsed and written as JSON per batch). An entity's rows are found through the
+/// log's own stream index.
 public struct AuditTrailProjection: Projection {
     public let name = "audit-trail"
     public let databases = ["audit"]
@@ -16,7 +18,6 @@ public struct AuditTrailProjection: Projection {
 
     static func rowKey(_ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "r"), "", number: seq) }
     static func stateKey(_ s: StreamName) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "s"), s.rawValue) }
-    static func entityKey(_ s: StreamName, _ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "e"), s.rawValue, suffix: "", number: seq) }
 
     public func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let audit = try store.database("audit")
@@ -32,13 +33,12 @@ public struct AuditTrailProjection: Projection {
             loadState: { snapshot[$0] ?? nil },
             loadEvents: { stream, through in try log.events(in: stream, through: through) })
         for event in events {
-            let entry = try builder.entry(for: event)
-            try txn.put(entry.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit)
-            try txn.put([], forKey: Self.entityKey(event.stream, event.sequence), in: audit)
-            if let corrected = entry.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
-                var row = try AuditEntry(json: try JSONParser.parse(bytes))
-                row.correctedBy.append(event.sequence)
-                try txn.put(row.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
+            let row = try builder.row(for: event)
+            try txn.put(row.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit)
+            if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
+                var earlier = try AuditRow(json: try JSONParser.parse(bytes))
+                earlier.correctedBy.append(event.sequence)
+                try txn.put(earlier.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
             }
         }
         for (stream, state) in builder.states {
@@ -46,34 +46,45 @@ public struct AuditTrailProjection: Projection {
         }
     }
 
-    /// The stored entries, for one entity or all, in sequence order.
-    public static func entries(store: ProjectionStore, entity: StreamName?) throws -> [AuditEntry] {
+    /// The stored entries, for one entity or all, in sequence order: each stored row with its event from
+    /// `log` (events the store has no row for, recorded after its checkpoint, are left out). The rows are
+    /// read in one snapshot of the store; their events a few thousand at a time.
+    public static func entries(store: ProjectionStore, log: EventLog, entity: StreamName?) throws -> [AuditEntry] {
         let audit = try store.database("audit")
-        return try store.environment.read { txn in
-            var out: [AuditEntry] = []
-            if let entity {
-                let prefix = [UInt8(ascii: "e")] + Array(entity.rawValue.utf8) + [0]
-                var seqs: [UInt64] = []
-                try txn.withCursor(audit) { c in
-                    var e = try c.seek(atLeast: prefix)
-                    while let entry = e, entry.key.starts(with: prefix), entry.key.count == prefix.count + 8 {
-                        seqs.append(entry.key[prefix.count...].reduce(0) { $0 << 8 | UInt64($1) })
-                        e = try c.next()
-                    }
-                }
-                for s in seqs {
-                    if let bytes = try txn.value(in: audit, forKey: rowKey(s)) { out.append(try AuditEntry(json: try JSONParser.parse(bytes))) }
+        let sequences = try entity.map { try log.events(in: $0).map(\.sequence) }
+        let rows: [(UInt64, AuditRow)] = try store.environment.read { txn in
+            var rows: [(UInt64, AuditRow)] = []
+            if let sequences {
+                for s in sequences {
+                    if let bytes = try txn.value(in: audit, forKey: rowKey(s)) { rows.append((s, try AuditRow(json: try JSONParser.parse(bytes)))) }
                 }
             } else {
                 try txn.withCursor(audit) { c in
                     var e = try c.seek(atLeast: [UInt8(ascii: "r")])
-                    while let entry = e, entry.key.first == UInt8(ascii: "r") {
-                        out.append(try AuditEntry(json: try JSONParser.parse(entry.value)))
+                    while let entry = e, entry.key.first == UInt8(ascii: "r"), entry.key.count == 9 {
+                        let s = entry.key.dropFirst().reduce(0) { $0 << 8 | UInt64($1) }
+                        rows.append((s, try AuditRow(json: try JSONParser.parse(entry.value))))
                         e = try c.next()
                     }
                 }
             }
-            return out
+            return rows
         }
+        var out: [AuditEntry] = []
+        out.reserveCapacity(rows.count)
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let chunk = rows[start..<min(start + 4_096, rows.endIndex)]
+            var events = try log.events(at: chunk.map(\.0))[...]
+            for (s, row) in chunk {
+                guard let event = events.first, event.sequence == s else {
+                    throw FieldError(field: "(audit row \(s))", "the projection store has a row for an event the log does not hold: rebuild it with `pledger replay`")
+                }
+                out.append(AuditEntry(event: event, row: row))
+                events = events.dropFirst()
+            }
+            start = chunk.endIndex
+        }
+        return out
     }
 }

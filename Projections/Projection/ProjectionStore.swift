@@ -22,8 +22,10 @@ public final class ProjectionStore: @unchecked Sendable {
     /// of trusting it. (5: the audit trail's per-stream states are stored as ``EntitySnapshot``s, no
     /// longer as JSON; 6: current-state snapshots refer to their definition by number, each entity's
     /// definitions kept once in `state-entities`; 7: snapshot numbers as LEB128; 8: current-state
-    /// snapshots keyed by the entity's number and the day as one integer, not by name and date.)
-    public static let layout: UInt64 = 8
+    /// snapshots keyed by the entity's number and the day as one integer, not by name and date; 9: an
+    /// audit row holds what the trail derives (changes, decision, correction links), not the event's own
+    /// fields, and the entity index is the log's.)
+    public static let layout: UInt64 = 9
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

@@ -7,9 +7,10 @@ import TestSupport
 import Testing
 
 /// Audit rows are written straight from their fields: the bytes must be those of the canonical JSON of
-/// ``AuditEntry/json``, for every row a replay writes and for the optional members left out or not.
+/// ``AuditRow/json``, for every row a replay writes and for the optional members left out or not; an entry
+/// shown is its event's fields with its row.
 @Suite struct AuditEntryTests {
-    @Test func everyRowOfTheDefaultLedgerAndTheScenarioIsTheCanonicalJSONOfItsEntry() throws {
+    @Test func everyStoredRowIsTheCanonicalJSONOfItsRowAndEntriesJoinTheirEvents() throws {
         let dir = try TemporaryDirectory()
         let ledger = try Ledger.create(at: dir.path + "/ledger")
         try ledger.appendDefaultHistory()
@@ -18,12 +19,27 @@ import Testing
         for (ledger, path) in [(ledger, dir.path), (scenario, scenarioDir.path)] {
             let store = try ProjectionStore(path: path + "/projections")
             try AuditTrailProjection().rebuild(log: ledger.log, store: store)
-            for entry in try AuditTrailProjection.entries(store: store, entity: nil) {
-                #expect(entry.canonicalBytes == CanonicalJSON.encode(entry.json), "row \(entry.sequence)")
+            let audit = try store.database("audit")
+            let entries = try AuditTrailProjection.entries(store: store, log: ledger.log, entity: nil)
+            // One entry per event, in order, each with its event's own fields.
+            let events = try ledger.log.read(limit: .max)
+            #expect(entries.map(\.sequence) == events.map(\.sequence))
+            for (entry, event) in zip(entries, events) {
+                #expect(entry.actor == event.actor && entry.rationale == event.rationale && entry.source == event.source
+                        && entry.recorded == event.recorded && entry.effective == event.effective && entry.type == event.type
+                        && entry.stream == event.stream, "entry \(entry.sequence)")
+                let bytes = try #require(try store.environment.read { try $0.value(in: audit, forKey: AuditTrailProjection.rowKey(entry.sequence)) })
+                let row = try AuditRow(json: try JSONParser.parse(bytes))
+                #expect(bytes == CanonicalJSON.encode(row.json), "row \(entry.sequence)")
+                #expect(row == AuditRow(decision: entry.decision, changes: entry.changes, corrects: entry.corrects, correctedBy: entry.correctedBy))
                 if entry.corrects != nil { corrections += 1 }
                 if !entry.correctedBy.isEmpty { corrected += 1 }
                 checked += 1
             }
+            // An entity's entries are its events' (found through the log's stream index), in order.
+            let stream = try #require(events.last?.stream)
+            #expect(try AuditTrailProjection.entries(store: store, log: ledger.log, entity: stream)
+                    == entries.filter { $0.stream == stream })
         }
         #expect(checked == 150 + 19)
         // Each history has a correction: rows with `corrects` and rows with `correctedBy` were both checked.
@@ -33,9 +49,7 @@ import Testing
     /// An entry's changes are, for each label in the order it first appears (before's, then after's new
     /// ones), the label's first value before and after where they differ, whether the labels stay in
     /// place (the usual case, compared pairwise) or not; labels may repeat.
-    @Test func changesAreTheLabelsWhoseFirstValuesDiffer() async throws {
-        let (dir, ledger) = try Scenario.ledger()
-        let event = try withExtendedLifetime(dir) { try #require(try ledger.log.events(in: "indicator/I").last) }
+    @Test func changesAreTheLabelsWhoseFirstValuesDiffer() async {
         func facets(_ codes: [Int]) -> [(String, String)] { codes.map { ("l\($0 % 5)", "v\($0 / 5)") } }
         await propertyCheck(count: 300, input: Gen.int(in: 0...19).array(of: 0...7), Gen.int(in: 0...19).array(of: 0...7), Gen.int(in: 0...2)) { a, b, shape in
             let old = facets(a)
@@ -48,24 +62,21 @@ import Testing
                 if after != v { expected.append(.init(facet: k, before: v, after: after)) }
             }
             for (k, v) in new where seen.insert(k).inserted { expected.append(.init(facet: k, before: nil, after: v)) }
-            let entry = AuditEntry(event: event, decision: nil, before: old, after: new, corrects: nil)
-            #expect(entry.changes == expected, "before \(old), after \(new)")
+            let row = AuditRow(decision: nil, before: old, after: new, corrects: nil)
+            #expect(row.changes == expected, "before \(old), after \(new)")
         }
     }
 
     @Test func optionalMembersAndEscapesMatchTheValueTree() throws {
-        let (dir, ledger) = try Scenario.ledger()
-        var event = try withExtendedLifetime(dir) { try #require(try ledger.log.events(in: "indicator/I").last) }
-        event.actor = "planner \"A\"\n\\ office"
-        event.rationale = "tab\there; control \u{01}; Қазақстан"
-        for decision in [nil, "decision/DEC"] as [String?] {
+        for decision in [nil, "decision/DEC \"A\"\n\\ Қазақстан \u{01}"] as [String?] {
             for corrects in [nil, 3] as [UInt64?] {
-                for before in [[], [("target 2026", "10"), ("name", "Rooms")]] as [[(String, String)]] {
-                    var entry = AuditEntry(event: event, decision: decision, before: before,
-                                           after: [("target 2026", "8"), ("target 2027", "\"20\"")], corrects: corrects)
+                for before in [[], [("target 2026", "10"), ("name", "Rooms\t")]] as [[(String, String)]] {
+                    var row = AuditRow(decision: decision, before: before,
+                                       after: [("target 2026", "8"), ("target 2027", "\"20\"")], corrects: corrects)
                     for correctedBy in [[], [9, 12]] as [[UInt64]] {
-                        entry.correctedBy = correctedBy
-                        #expect(entry.canonicalBytes == CanonicalJSON.encode(entry.json))
+                        row.correctedBy = correctedBy
+                        #expect(row.canonicalBytes == CanonicalJSON.encode(row.json))
+                        #expect(try AuditRow(json: try JSONParser.parse(row.canonicalBytes)) == row)
                     }
                 }
             }

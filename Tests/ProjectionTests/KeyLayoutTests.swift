@@ -13,7 +13,6 @@ import Testing
         let seq: [UInt8] = [0, 0, 0, 0, 0, 1, 0x86, 0xA0]   // 100,000 big-endian
         #expect(AuditTrailProjection.rowKey(100_000) == [UInt8(ascii: "r")] + seq)
         #expect(AuditTrailProjection.stateKey(stream) == [UInt8(ascii: "s")] + name)
-        #expect(AuditTrailProjection.entityKey(stream, 100_000) == [UInt8(ascii: "e")] + name + [0] + seq)
         #expect(CurrentStateProjection.indexKey(stream, CalendarDate(daysSinceEpoch: 20_908), 100_000)
                 == name + [0] + Array("2027-03-31".utf8) + seq)
         #expect(CompositeKey.make("a", suffix: "b") == CompositeKey.make("a", "b"))

@@ -57,7 +57,7 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         #expect(try target2026(asOf: "2026-07-01") == ExactDecimal("7.5"))
         #expect(try target2026(asOf: "2026-12-31") == ExactDecimal("9"))
         // The audit row of the corrected event now names its correction, and the correction names it.
-        let audit = try AuditTrailProjection.entries(store: store, entity: "indicator/I")
+        let audit = try AuditTrailProjection.entries(store: store, log: ledger.log, entity: "indicator/I")
         #expect(audit.first { $0.sequence == 11 }?.correctedBy == [19])
         let correction = try #require(audit.first { $0.sequence == 19 })
         #expect(correction.corrects == 11)
@@ -185,15 +185,15 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         #expect(throws: FieldError.self) { try set.catchUp(log: ledger.log, store: store, batchSize: 2, eventsPerCommit: 6) }
         #expect(try store.checkpoint(of: "failing") == 0)
         #expect(try store.checkpoint(of: "audit-trail") == 0)
-        #expect(try AuditTrailProjection.entries(store: store, entity: nil).isEmpty)
+        #expect(try AuditTrailProjection.entries(store: store, log: ledger.log, entity: nil).isEmpty)
         // In commits of 4: the commit of events 1–4 stands, the one holding event 5 fails whole.
         #expect(throws: FieldError.self) { try set.catchUp(log: ledger.log, store: store, batchSize: 2, eventsPerCommit: 4) }
         #expect(try store.checkpoint(of: "failing") == 4)
         #expect(try store.checkpoint(of: "audit-trail") == 4)
-        #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == [1, 2, 3, 4])
+        #expect(try AuditTrailProjection.entries(store: store, log: ledger.log, entity: nil).map(\.sequence) == [1, 2, 3, 4])
         // Without the failing member, the same set catches up to the head (commits of 0 count as 1).
         try ProjectionSet([AuditTrailProjection()]).catchUp(log: ledger.log, store: store, batchSize: 2, eventsPerCommit: 0)
-        #expect(try AuditTrailProjection.entries(store: store, entity: nil).map(\.sequence) == Array(1...head))
+        #expect(try AuditTrailProjection.entries(store: store, log: ledger.log, entity: nil).map(\.sequence) == Array(1...head))
     }
 
     /// A commit spans several batches; when the map fills inside one, the store's write runs again from

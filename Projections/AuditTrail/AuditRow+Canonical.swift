@@ -1,18 +1,17 @@
 import EventLog
 
-extension AuditEntry {
+extension AuditRow {
     /// The canonical JSON of ``json``, written straight from the fields: the same bytes as
     /// `CanonicalJSON.encode(json)` without building and sorting a value tree, since a replay writes one
-    /// entry per event.
+    /// row per event.
     ///
     /// Members are written in canonical order (bytewise by name); `nil` optionals are left out as
     /// ``json`` leaves them out.
     public var canonicalBytes: [UInt8] {
         var w = MemberWriter()
-        w.out.reserveCapacity(256 + rationale.utf8.count + 64 * changes.count)
+        w.out.reserveCapacity(48 + 64 * changes.count)
         w.out.append(UInt8(ascii: "{"))
-        w.name("actor", first: true); w.string(actor)
-        w.name("changes")
+        w.name("changes", first: true)
         w.out.append(UInt8(ascii: "["))
         for (n, c) in changes.enumerated() {
             if n > 0 { w.out.append(UInt8(ascii: ",")) }
@@ -27,13 +26,6 @@ extension AuditEntry {
         w.name("correctedBy"); w.integers(correctedBy)
         if let corrects { w.name("corrects"); CanonicalJSON.writeInteger(Int64(corrects), into: &w.out) }
         if let decision { w.name("decision"); w.string(decision) }
-        w.name("effective"); w.string(effective.description)
-        w.name("rationale"); w.string(rationale)
-        w.name("recorded"); w.string(recorded.description)
-        w.name("seq"); CanonicalJSON.writeInteger(Int64(sequence), into: &w.out)
-        w.name("source"); w.string(source)
-        w.name("stream"); w.string(stream.rawValue)
-        w.name("type"); w.string(type)
         w.out.append(UInt8(ascii: "}"))
         return w.out
     }

@@ -1,0 +1,75 @@
+import EventLog
+
+/// What the audit trail stores for one event: what the event itself does not say. The authorising
+/// decision, the changes (the entity's facts before and after that differ) and the correction links are
+/// derived by the projection; who, when, why and from what source are the event's own fields, read from
+/// the log when an entry is shown (a row's key is its event's sequence number).
+///
+/// Why not the whole entry: a replay writes one row per event, and copying the event's fields into it
+/// made the rows several times larger than what they add (the rationale alone is often longer than the
+/// changes), and wrote each of those strings again as JSON.
+public struct AuditRow: Sendable, Equatable {
+    /// The decision the event names as its authority (``ProgrammeEvent/authorisingDecision``).
+    public var decision: String?
+    public var changes: [AuditEntry.Change]
+    /// For a correction: the sequence number of the event it corrects.
+    public var corrects: UInt64?
+    /// The corrections recorded later against this event.
+    public var correctedBy: [UInt64]
+
+    public init(decision: String?, changes: [AuditEntry.Change], corrects: UInt64?, correctedBy: [UInt64] = []) {
+        self.decision = decision
+        self.changes = changes
+        self.corrects = corrects
+        self.correctedBy = correctedBy
+    }
+
+    /// A row from the entity's ``EntityState/facets`` before and after the event: a change for each
+    /// label whose value differs, in the order labels first appear (before's, then after's new ones).
+    init(decision: String?, before old: [(String, String)], after new: [(String, String)], corrects: UInt64?) {
+        self.init(decision: decision, changes: [], corrects: corrects)
+        // Mostly an event changes values, not labels: with the same labels in the same order, only the
+        // values that differ are looked at (each, when its label is the first of that name, is a change).
+        if old.count == new.count, zip(old, new).allSatisfy({ $0.0 == $1.0 }) {
+            for (i, (k, v)) in old.enumerated() where new[i].1 != v && !old[..<i].contains(where: { $0.0 == k }) {
+                changes.append(AuditEntry.Change(facet: k, before: v, after: new[i].1))
+            }
+            return
+        }
+        // A state has about a dozen facets: linear searches beat building two dictionaries per event.
+        for (i, (k, v)) in old.enumerated() where !old[..<i].contains(where: { $0.0 == k }) {
+            let after = new.first { $0.0 == k }?.1
+            if after != v { changes.append(AuditEntry.Change(facet: k, before: v, after: after)) }
+        }
+        for (i, (k, v)) in new.enumerated()
+        where !old.contains(where: { $0.0 == k }) && !new[..<i].contains(where: { $0.0 == k }) {
+            changes.append(AuditEntry.Change(facet: k, before: nil, after: v))
+        }
+    }
+
+    /// The row as stored: `changes` and `correctedBy` always, `corrects` and `decision` when present.
+    public var json: JSONValue {
+        .members([
+            ("changes", .array(changes.map { c in .members([("facet", .string(c.facet)), ("before", c.before.map(JSONValue.string)), ("after", c.after.map(JSONValue.string))]) })),
+            ("corrects", corrects.map { .integer(Int64($0)) }),
+            ("correctedBy", .array(correctedBy.map { .integer(Int64($0)) })),
+            ("decision", decision.map(JSONValue.string)),
+        ])
+    }
+
+    public init(json: JSONValue) throws(FieldError) {
+        let f = try JSONFields(json)
+        decision = try f.optionalString("decision")
+        changes = []
+        for (i, c) in try f.array("changes").enumerated() {
+            let cf = try JSONFields(c, path: "changes[\(i)]")
+            changes.append(AuditEntry.Change(facet: try cf.string("facet"), before: try cf.optionalString("before"), after: try cf.optionalString("after")))
+        }
+        corrects = try f.optionalInteger("corrects").map { UInt64($0) }
+        correctedBy = []
+        for (i, n) in try f.array("correctedBy").enumerated() {
+            guard case .integer(let s) = n, s > 0 else { throw FieldError(field: "correctedBy[\(i)]", "expected a sequence number") }
+            correctedBy.append(UInt64(s))
+        }
+    }
+}
