@@ -28,14 +28,19 @@ public struct AuditTrail: Sendable {
             })
             entries = []
             var bySeq: [UInt64: Int] = [:]
-            try log.scan { event in
+            func add(_ event: RecordedEvent) throws {
                 let entry = AuditEntry(event: event, row: try builder.row(for: DecodedEvent(event)))
                 if let c = entry.corrects, let i = bySeq[c] { entries[i].correctedBy.append(event.sequence) }
                 bySeq[event.sequence] = entries.count
                 entries.append(entry)
-                return true
             }
-            if let entity { entries = entries.filter { $0.stream == entity } }
+            // An entity's entries depend on its own stream only (a correction is recorded in the stream of
+            // the event it corrects): fold that stream, not the whole log.
+            if let entity {
+                for event in try log.events(in: entity) { try add(event) }
+            } else {
+                try log.scan { event in try add(event); return true }
+            }
         }
         let effectiveLimit = slice.asOf
         entries = entries.filter { entry in

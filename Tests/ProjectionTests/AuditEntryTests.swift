@@ -46,6 +46,24 @@ import Testing
         #expect(corrections >= 2 && corrected >= 2)
     }
 
+    /// An entity's trail is the same read from the store, folded from its own stream (no store: as under
+    /// `--read-only`) and cut out of the whole ledger's fold, for every entity, in a history with corrections.
+    @Test func anEntitysTrailFoldedFromItsStreamEqualsTheStoredOneAndTheWholeFoldsCut() throws {
+        let (dir, ledger) = try Scenario.ledger()
+        let store = try ProjectionStore(path: dir.path + "/projections")
+        try catchUpAll(ledger, store)
+        let whole = try AuditTrail.build(log: ledger.log, store: nil, entity: nil, slice: TimeSlice()).entries
+        #expect(whole.contains { !$0.correctedBy.isEmpty })
+        let streams = try ledger.log.streamNames()
+        #expect(streams.count >= 5)
+        for stream in streams {
+            let folded = try AuditTrail.build(log: ledger.log, store: nil, entity: stream, slice: TimeSlice()).entries
+            #expect(!folded.isEmpty)
+            #expect(folded == whole.filter { $0.stream == stream }, "\(stream)")
+            #expect(try AuditTrail.build(log: ledger.log, store: store, entity: stream, slice: TimeSlice()).entries == folded, "\(stream)")
+        }
+    }
+
     /// An entry's changes are, for each label in the order it first appears (before's, then after's new
     /// ones), the label's first value before and after where they differ, whether the labels stay in
     /// place (the usual case, compared pairwise) or not; labels may repeat.
