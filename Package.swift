@@ -72,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProgrammeTests",
-            dependencies: ["Programme", "EventLog", "TestSupport"],
+            dependencies: ["Programme", "EventLog", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/ProgrammeTests",
             exclude: ["Fixtures"]
         ),

@@ -19,16 +19,8 @@ public struct AuditEntry: Sendable, Equatable {
     /// The corrections recorded later against this event.
     public var correctedBy: [UInt64]
 
-    public struct Change: Sendable, Equatable {
-        public var facet: String
-        public var before: String?
-        public var after: String?
-        public init(facet: String, before: String?, after: String?) {
-            self.facet = facet
-            self.before = before
-            self.after = after
-        }
-    }
+    /// A facet the event changed, with its text before and after.
+    public typealias Change = FacetChange
 
     public var json: JSONValue {
         .members([
@@ -60,11 +52,8 @@ public struct AuditEntry: Sendable, Equatable {
 
 /// Builds audit rows in sequence order, keeping each stream's state as recorded so far.
 struct AuditBuilder {
-    /// The state of each stream after its events so far, and those events (needed when a correction
-    /// changes an earlier one).
+    /// The state of each stream after its events so far.
     var states: [StreamName: EntityState] = [:]
-    /// The facets of `states`, where made already: an event's facets after are the next one's before.
-    var facets: [StreamName: [(String, String)]] = [:]
     var loadState: (StreamName) throws -> EntityState?
     var loadEvents: (StreamName, UInt64) throws -> [RecordedEvent]
 
@@ -88,15 +77,11 @@ struct AuditBuilder {
             }
             let corrected = try EntityState.fold(upToTarget), correcting = try EntityState.fold(upToTarget + [event])
             states[event.stream] = try EntityState.fold(history)
-            facets[event.stream] = nil
-            return AuditRow(decision: typed?.authorisingDecision?.description, before: corrected?.facets ?? [],
-                            after: correcting?.facets ?? [], corrects: target?.sequence)
+            return AuditRow(decision: typed?.authorisingDecision?.description, changes: EntityState.changes(from: corrected, to: correcting),
+                            corrects: target?.sequence)
         }
         let after = try typed.map { try EntityState.apply($0, at: event, to: before) } ?? before
         states[event.stream] = after
-        let facetsBefore = facets[event.stream] ?? before?.facets ?? []
-        let facetsAfter = after?.facets ?? []
-        facets[event.stream] = facetsAfter
-        return AuditRow(decision: typed?.authorisingDecision?.description, before: facetsBefore, after: facetsAfter, corrects: nil)
+        return AuditRow(decision: typed?.authorisingDecision?.description, changes: EntityState.changes(from: before, to: after), corrects: nil)
     }
 }

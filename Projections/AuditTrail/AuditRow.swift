@@ -1,4 +1,5 @@
 import EventLog
+import Programme
 
 /// What the audit trail stores for one event: what the event itself does not say. The authorising
 /// decision, the changes (the entity's facts before and after that differ) and the correction links are
@@ -22,29 +23,6 @@ public struct AuditRow: Sendable, Equatable {
         self.changes = changes
         self.corrects = corrects
         self.correctedBy = correctedBy
-    }
-
-    /// A row from the entity's ``EntityState/facets`` before and after the event: a change for each
-    /// label whose value differs, in the order labels first appear (before's, then after's new ones).
-    init(decision: String?, before old: [(String, String)], after new: [(String, String)], corrects: UInt64?) {
-        self.init(decision: decision, changes: [], corrects: corrects)
-        // Mostly an event changes values, not labels: with the same labels in the same order, only the
-        // values that differ are looked at (each, when its label is the first of that name, is a change).
-        if old.count == new.count, zip(old, new).allSatisfy({ $0.0 == $1.0 }) {
-            for (i, (k, v)) in old.enumerated() where new[i].1 != v && !old[..<i].contains(where: { $0.0 == k }) {
-                changes.append(AuditEntry.Change(facet: k, before: v, after: new[i].1))
-            }
-            return
-        }
-        // A state has about a dozen facets: linear searches beat building two dictionaries per event.
-        for (i, (k, v)) in old.enumerated() where !old[..<i].contains(where: { $0.0 == k }) {
-            let after = new.first { $0.0 == k }?.1
-            if after != v { changes.append(AuditEntry.Change(facet: k, before: v, after: after)) }
-        }
-        for (i, (k, v)) in new.enumerated()
-        where !old.contains(where: { $0.0 == k }) && !new[..<i].contains(where: { $0.0 == k }) {
-            changes.append(AuditEntry.Change(facet: k, before: nil, after: v))
-        }
     }
 
     /// The row as stored: `changes` and `correctedBy` always, `corrects` and `decision` when present.

@@ -105,7 +105,7 @@ extension EntityState {
         var out: [(String, String)] = []
         out.reserveCapacity(2 + s.targets.count + s.measurements.count)
         out.append(("name", s.definition.name))
-        out.append(("baseline", s.definition.baseline.map { $0.value.description + " (" + String($0.year) + ")" } ?? "—"))
+        out.append(("baseline", baselineText(s.definition.baseline)))
         for t in s.targets { out.append((yearLabel(targetLabels, "target ", t.year), t.value.description)) }
         for m in s.measurements { out.append((yearLabel(actualLabels, "actual ", m.year), m.value.description)) }
         return out

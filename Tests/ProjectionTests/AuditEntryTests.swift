@@ -80,8 +80,7 @@ import Testing
                 if after != v { expected.append(.init(facet: k, before: v, after: after)) }
             }
             for (k, v) in new where seen.insert(k).inserted { expected.append(.init(facet: k, before: nil, after: v)) }
-            let row = AuditRow(decision: nil, before: old, after: new, corrects: nil)
-            #expect(row.changes == expected, "before \(old), after \(new)")
+            #expect(EntityState.changes(from: old, to: new) == expected, "before \(old), after \(new)")
         }
     }
 
@@ -89,8 +88,8 @@ import Testing
         for decision in [nil, "decision/DEC \"A\"\n\\ Қазақстан \u{01}"] as [String?] {
             for corrects in [nil, 3] as [UInt64?] {
                 for before in [[], [("target 2026", "10"), ("name", "Rooms\t")]] as [[(String, String)]] {
-                    var row = AuditRow(decision: decision, before: before,
-                                       after: [("target 2026", "8"), ("target 2027", "\"20\"")], corrects: corrects)
+                    var row = AuditRow(decision: decision, changes: EntityState.changes(from: before, to: [("target 2026", "8"), ("target 2027", "\"20\"")]),
+                                       corrects: corrects)
                     for correctedBy in [[], [9, 12]] as [[UInt64]] {
                         row.correctedBy = correctedBy
                         #expect(row.canonicalBytes == CanonicalJSON.encode(row.json))

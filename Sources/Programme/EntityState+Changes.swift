@@ -1,0 +1,121 @@
+/// One facet an event changed: its label and its text before and after (`nil` where the entity had no
+/// such facet, or no state).
+public struct FacetChange: Sendable, Equatable {
+    public var facet: String
+    public var before: String?
+    public var after: String?
+
+    public init(facet: String, before: String?, after: String?) {
+        self.facet = facet
+        self.before = before
+        self.after = after
+    }
+}
+
+extension EntityState {
+    /// The facets that differ between two states of an entity, as ``facets`` shows them: for each label
+    /// in the order labels first appear (`before`'s, then `after`'s new ones), the label's first value
+    /// before and after, where their texts differ.
+    ///
+    /// Why not always compare ``facets``: the audit trail lists every event's changes, and writing a
+    /// dozen decimals and amounts out twice per event to find the one that changed was a tenth of a
+    /// replay. Indicators and allocations (most events) are compared as stored, field by field, and only
+    /// values whose digits differ are written out and compared as text; other kinds compare their facets.
+    /// The answer is the same either way (`FacetChangeTests` checks it against ``changes(from:to:)-facets``).
+    public static func changes(from before: EntityState?, to after: EntityState?) -> [FacetChange] {
+        switch (before, after) {
+        case (.indicator(let a)?, .indicator(let b)?): indicatorChanges(a, b)
+        case (.allocation(let a)?, .allocation(let b)?): allocationChanges(a, b)
+        default: changes(from: before?.facets ?? [], to: after?.facets ?? [])
+        }
+    }
+
+    /// The changes between two lists of facets: for each label in the order labels first appear (`old`'s,
+    /// then `new`'s new ones), the label's first value in each, where they differ.
+    public static func changes(from old: [(String, String)], to new: [(String, String)]) -> [FacetChange] {
+        var changes: [FacetChange] = []
+        // Mostly an event changes values, not labels: with the same labels in the same order, only the
+        // values that differ are looked at (each, when its label is the first of that name, is a change).
+        if old.count == new.count, zip(old, new).allSatisfy({ $0.0 == $1.0 }) {
+            for (i, (k, v)) in old.enumerated() where new[i].1 != v && !old[..<i].contains(where: { $0.0 == k }) {
+                changes.append(FacetChange(facet: k, before: v, after: new[i].1))
+            }
+            return changes
+        }
+        // A state has about a dozen facets: linear searches beat building two dictionaries per event.
+        for (i, (k, v)) in old.enumerated() where !old[..<i].contains(where: { $0.0 == k }) {
+            let after = new.first { $0.0 == k }?.1
+            if after != v { changes.append(FacetChange(facet: k, before: v, after: after)) }
+        }
+        for (i, (k, v)) in new.enumerated()
+        where !old.contains(where: { $0.0 == k }) && !new[..<i].contains(where: { $0.0 == k }) {
+            changes.append(FacetChange(facet: k, before: nil, after: v))
+        }
+        return changes
+    }
+
+    /// An indicator's facets are its name, its baseline, then one per target year and one per measured
+    /// year (each year once, ascending): every label appears once, in that order.
+    static func indicatorChanges(_ a: IndicatorState, _ b: IndicatorState) -> [FacetChange] {
+        var out: [FacetChange] = []
+        if a.definition.name != b.definition.name {
+            out.append(FacetChange(facet: "name", before: a.definition.name, after: b.definition.name))
+        }
+        let (x, y) = (a.definition.baseline, b.definition.baseline)
+        let sameBaseline = switch (x, y) {
+        case (nil, nil): true
+        case let (x?, y?): x.year == y.year && x.value.hasSameText(as: y.value)
+        default: false
+        }
+        if !sameBaseline { differing("baseline", baselineText(x), baselineText(y), into: &out) }
+        // Labels of `a`'s years first (targets, then actuals), changed or gone; then `b`'s new years.
+        for (mine, theirs, labels, prefix) in [(a.targets, b.targets, targetLabels, "target "), (a.measurements, b.measurements, actualLabels, "actual ")] {
+            for e in mine {
+                let value = e.value
+                if let other = theirs[e.year] {
+                    if !value.hasSameText(as: other) {
+                        differing(yearLabel(labels, prefix, e.year), value.description, other.description, into: &out)
+                    }
+                } else {
+                    out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: value.description, after: nil))
+                }
+            }
+        }
+        for (mine, theirs, labels, prefix) in [(b.targets, a.targets, targetLabels, "target "), (b.measurements, a.measurements, actualLabels, "actual ")] {
+            for e in mine where theirs[e.year] == nil {
+                out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: nil, after: e.value.description))
+            }
+        }
+        return out
+    }
+
+    /// An allocation's facets are always amount, status, disbursed and spent, in that order.
+    static func allocationChanges(_ a: AllocationState, _ b: AllocationState) -> [FacetChange] {
+        var out: [FacetChange] = []
+        let sameCurrency = a.currency == b.currency
+        func money(_ label: String, _ x: ExactDecimal, _ y: ExactDecimal) {
+            if sameCurrency, x.hasSameText(as: y) { return }
+            differing(label, Money(x, a.currency).description, Money(y, b.currency).description, into: &out)
+        }
+        money("amount", a.amount, b.amount)
+        if a.withdrawn != b.withdrawn {
+            out.append(FacetChange(facet: "status", before: a.withdrawn ? "withdrawn" : "standing", after: b.withdrawn ? "withdrawn" : "standing"))
+        }
+        money("disbursed", a.disbursed, b.disbursed)
+        money("spent", a.spent, b.spent)
+        return out
+    }
+
+    static func baselineText(_ b: IndicatorDefined.Baseline?) -> String {
+        b.map { $0.value.description + " (" + String($0.year) + ")" } ?? "—"
+    }
+
+    private static func differing(_ label: String, _ before: String, _ after: String, into out: inout [FacetChange]) {
+        if before != after { out.append(FacetChange(facet: label, before: before, after: after)) }
+    }
+}
+
+extension ExactDecimal {
+    /// The same digits at the same scale: the same text (`12.50` and `12.5` are equal, not the same text).
+    func hasSameText(as other: ExactDecimal) -> Bool { significand == other.significand && scale == other.scale }
+}
