@@ -58,35 +58,44 @@ extension EntityState {
     /// year (each year once, ascending): every label appears once, in that order.
     static func indicatorChanges(_ a: IndicatorState, _ b: IndicatorState) -> [FacetChange] {
         var out: [FacetChange] = []
-        if a.definition.name != b.definition.name {
-            out.append(FacetChange(facet: "name", before: a.definition.name, after: b.definition.name))
+        // States of one definition share it (most pairs): then name and baseline are the same.
+        if a.shared !== b.shared {
+            if a.definition.name != b.definition.name {
+                out.append(FacetChange(facet: "name", before: a.definition.name, after: b.definition.name))
+            }
+            let (x, y) = (a.definition.baseline, b.definition.baseline)
+            let sameBaseline = switch (x, y) {
+            case (nil, nil): true
+            case let (x?, y?): x.year == y.year && x.value.hasSameText(as: y.value)
+            default: false
+            }
+            if !sameBaseline { differing("baseline", baselineText(x), baselineText(y), into: &out) }
         }
-        let (x, y) = (a.definition.baseline, b.definition.baseline)
-        let sameBaseline = switch (x, y) {
-        case (nil, nil): true
-        case let (x?, y?): x.year == y.year && x.value.hasSameText(as: y.value)
-        default: false
-        }
-        if !sameBaseline { differing("baseline", baselineText(x), baselineText(y), into: &out) }
         // Labels of `a`'s years first (targets, then actuals), changed or gone; then `b`'s new years.
-        for (mine, theirs, labels, prefix) in [(a.targets, b.targets, targetLabels, "target "), (a.measurements, b.measurements, actualLabels, "actual ")] {
-            for e in mine {
-                let value = e.value
-                if let other = theirs[e.year] {
-                    if !value.hasSameText(as: other) {
-                        differing(yearLabel(labels, prefix, e.year), value.description, other.description, into: &out)
-                    }
-                } else {
-                    out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: value.description, after: nil))
-                }
-            }
-        }
-        for (mine, theirs, labels, prefix) in [(b.targets, a.targets, targetLabels, "target "), (b.measurements, a.measurements, actualLabels, "actual ")] {
-            for e in mine where theirs[e.year] == nil {
-                out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: nil, after: e.value.description))
-            }
-        }
+        changedOrGone(a.targets, b.targets, targetLabels, "target ", into: &out)
+        changedOrGone(a.measurements, b.measurements, actualLabels, "actual ", into: &out)
+        added(b.targets, a.targets, targetLabels, "target ", into: &out)
+        added(b.measurements, a.measurements, actualLabels, "actual ", into: &out)
         return out
+    }
+
+    /// A change for each year of `old` whose value's text differs in `new`, or that `new` lacks.
+    private static func changedOrGone(_ old: YearValues, _ new: YearValues, _ labels: [String], _ prefix: String, into out: inout [FacetChange]) {
+        for e in old {
+            let value = e.value
+            if let other = new[e.year] {
+                if !value.hasSameText(as: other) { differing(yearLabel(labels, prefix, e.year), value.description, other.description, into: &out) }
+            } else {
+                out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: value.description, after: nil))
+            }
+        }
+    }
+
+    /// A change for each year of `new` that `old` lacks.
+    private static func added(_ new: YearValues, _ old: YearValues, _ labels: [String], _ prefix: String, into out: inout [FacetChange]) {
+        for e in new where old[e.year] == nil {
+            out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: nil, after: e.value.description))
+        }
     }
 
     /// An allocation's facets are always amount, status, disbursed and spent, in that order.
