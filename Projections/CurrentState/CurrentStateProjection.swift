@@ -177,7 +177,7 @@ public struct CurrentStateProjection: Projection {
             if definitions.isEmpty || !definitions[current].state.hasIdenticalDefinition(to: state) {
                 if let i = definitions.firstIndex(where: { $0.state.hasIdenticalDefinition(to: state) }) { current = i } else {
                     let defined = state.definitionOnly
-                    definitions.append((defined, EntitySnapshot.definitionBytes(of: defined)))
+                    definitions.append((defined, EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: stream)))
                     current = definitions.count - 1
                 }
             }

@@ -264,6 +264,21 @@ import Testing
         }
     }
 
+    /// The definition bytes a decoder keeps for a stream are those `EntitySnapshot.definitionBytes(of:)`
+    /// makes, whether made or kept: for every state of the default ledger, asked twice, and for states of
+    /// other entities asked under one stream name in turn (a replaced definition is made again).
+    @Test func keptDefinitionBytesAreTheDefinitionsOwn() throws {
+        let (_, all) = try EntitySnapshotTests().states()
+        let decoder = EntitySnapshotDecoder()
+        for (stream, state) in all {
+            for _ in 0..<2 { #expect(decoder.definitionBytes(of: state, stream: stream) == EntitySnapshot.definitionBytes(of: state), "\(stream)") }
+        }
+        let shared = try #require(all.first?.0)
+        for (_, state) in all + all.reversed() {
+            #expect(decoder.definitionBytes(of: state, stream: shared) == EntitySnapshot.definitionBytes(of: state))
+        }
+    }
+
     /// States decoded from one kept definition share it (one reference, not copies of its strings), and
     /// stay values: changing one's definition leaves the other alone; equality is by value.
     @Test func decodedStatesShareTheirDefinitionYetStayValues() throws {
