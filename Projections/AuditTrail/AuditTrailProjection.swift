@@ -48,24 +48,28 @@ public struct AuditTrailProjection: Projection {
 
     /// The stored entries, for one entity or all, in sequence order: each stored row with its event from
     /// `log` (events the store has no row for, recorded after its checkpoint, are left out). The rows are
-    /// read in one snapshot of the store; their events a few thousand at a time.
+    /// read in one snapshot of the store; for the whole ledger, their events a few thousand at a time.
     public static func entries(store: ProjectionStore, log: EventLog, entity: StreamName?) throws -> [AuditEntry] {
         let audit = try store.database("audit")
-        let sequences = try entity.map { try log.events(in: $0).map(\.sequence) }
+        if let entity {
+            let events = try log.events(in: entity)
+            return try store.environment.read { txn in
+                var out: [AuditEntry] = []
+                for event in events {
+                    guard let bytes = try txn.value(in: audit, forKey: rowKey(event.sequence)) else { continue }
+                    out.append(AuditEntry(event: event, row: try AuditRow(json: try JSONParser.parse(bytes))))
+                }
+                return out
+            }
+        }
         let rows: [(UInt64, AuditRow)] = try store.environment.read { txn in
             var rows: [(UInt64, AuditRow)] = []
-            if let sequences {
-                for s in sequences {
-                    if let bytes = try txn.value(in: audit, forKey: rowKey(s)) { rows.append((s, try AuditRow(json: try JSONParser.parse(bytes)))) }
-                }
-            } else {
-                try txn.withCursor(audit) { c in
-                    var e = try c.seek(atLeast: [UInt8(ascii: "r")])
-                    while let entry = e, entry.key.first == UInt8(ascii: "r"), entry.key.count == 9 {
-                        let s = entry.key.dropFirst().reduce(0) { $0 << 8 | UInt64($1) }
-                        rows.append((s, try AuditRow(json: try JSONParser.parse(entry.value))))
-                        e = try c.next()
-                    }
+            try txn.withCursor(audit) { c in
+                var e = try c.seek(atLeast: [UInt8(ascii: "r")])
+                while let entry = e, entry.key.first == UInt8(ascii: "r"), entry.key.count == 9 {
+                    let s = entry.key.dropFirst().reduce(0) { $0 << 8 | UInt64($1) }
+                    rows.append((s, try AuditRow(json: try JSONParser.parse(entry.value))))
+                    e = try c.next()
                 }
             }
             return rows
