@@ -147,7 +147,8 @@ extension UUID {
     /// Parses `8-4-4-4-12` hexadecimal text, either case; `nil` otherwise. Hand-written: Foundation's
     /// `UUID(uuidString:)` goes through `sscanf`, which showed in profiles of replay.
     public init?(text: String) {
-        var bytes = [UInt8](repeating: 0, count: 16)
+        // The 32 digits gathered into two 64-bit halves: no array allocated per identifier.
+        var high: UInt64 = 0, low: UInt64 = 0
         var count = 0
         var index = 0
         for c in text.utf8 {
@@ -164,12 +165,13 @@ extension UUID {
             default: return nil
             }
             guard count < 32 else { return nil }
-            bytes[count / 2] |= count % 2 == 0 ? v << 4 : v
+            if count < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
             count += 1
             index += 1
         }
         guard count == 32, index == 36 else { return nil }
-        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        func byte(_ half: UInt64, _ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: half >> (56 - 8 * i)) }
+        self.init(uuid: (byte(high, 0), byte(high, 1), byte(high, 2), byte(high, 3), byte(high, 4), byte(high, 5), byte(high, 6), byte(high, 7),
+                         byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5), byte(low, 6), byte(low, 7)))
     }
 }
