@@ -9,9 +9,10 @@ import Projection
 /// `state-snapshots` keys are the entity's number and the day, one 64-bit integer (``SnapshotKey``);
 /// values the entity's state in the form of ``EntitySnapshot`` that refers to its definition by number
 /// (then what changed since, in binary).
-/// `state-events` indexes the events applied, by stream and effective date (`stream 0x00 YYYY-MM-DD`
-/// + big-endian seq → nothing; `stream 0x01` marks a stream with a correction), so that a back-dated
-/// event is applied from the snapshot before its date with only the events after it, not the whole stream.
+/// `state-events` indexes the events applied, by entity number, effective day and sequence number
+/// (``EventIndexKey`` → nothing; the number alone marks an entity with a correction), so that a
+/// back-dated event is applied from the snapshot before its date with only the events after it, not the
+/// whole stream.
 /// `state-entities` lists every stream with events (`stream` → the entity's number and definitions,
 /// ``EntityEntry``: one definition, unless a correction replaced it), so that a query visits each entity
 /// with one seek into its snapshots, never walks past them, and finds its definition beside its name.
@@ -48,9 +49,9 @@ public struct CurrentStateProjection: Projection {
             } }
             let number = entry?.number ?? nextNumber
             if entry == nil { nextNumber += 1 }
-            for e in new { try txn.put([], forKey: Self.indexKey(stream, e.effective, e.sequence), in: index) }
+            for e in new { try txn.put([], forKey: EventIndexKey.event(number, e.effective, e.sequence), in: index) }
             if new.contains(where: { $0.recorded.type == EventCorrected.typeName }) {
-                try txn.put([], forKey: Self.correctedKey(stream), in: index)
+                try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
             } else if let entry {
                 if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots) { continue }
                 if try Self.redo(stream, number, with: new, definitions: entry.definitions, log: log, in: txn, snapshots, index) { continue }
@@ -60,19 +61,13 @@ public struct CurrentStateProjection: Projection {
         }
     }
 
-    static func indexKey(_ stream: StreamName, _ date: CalendarDate, _ seq: UInt64) -> [UInt8] {
-        CompositeKey.make(stream.rawValue, suffix: date.description, number: seq)
-    }
-
-    static func correctedKey(_ stream: StreamName) -> [UInt8] { Array(stream.rawValue.utf8) + [1] }
-
     /// A back-dated event on a stream without corrections: start from the snapshot before the earliest
     /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
     static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8], log: EventLog,
                      in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database) throws -> Bool {
-        guard let from = new.map(\.effective).min(), try !txn.contains(correctedKey(stream), in: index) else { return false }
+        guard let from = new.map(\.effective).min(), try !txn.contains(EventIndexKey.corrected(number), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let base: (EntityState, Int)? = try txn.withCursor(snapshots) { c in
             guard let e = try SnapshotKey.inForce(at: SnapshotKey(number, dayBefore), in: c) else { return nil }
@@ -81,12 +76,9 @@ public struct CurrentStateProjection: Projection {
         guard let (state, definition) = base else { return false }
         let newSequences = Set(new.map(\.sequence))
         var earlier: [UInt64] = []
-        let prefix = CompositeKey.prefix(stream.rawValue)
         try txn.withCursor(index) { c in
-            let start = CompositeKey.make(stream.rawValue, from.description)
-            var entry = try c.seek(atLeast: start)
-            while let e = entry, e.key.count == prefix.count + 18, e.key.starts(with: prefix) {
-                let seq = e.key.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
+            var entry = try c.seek(atLeast: EventIndexKey.from(number, from))
+            while let e = entry, let (n, seq) = EventIndexKey.parse(e.key), n == number {
                 if !newSequences.contains(seq) { earlier.append(seq) }
                 entry = try c.next()
             }

@@ -24,8 +24,9 @@ public final class ProjectionStore: @unchecked Sendable {
     /// definitions kept once in `state-entities`; 7: snapshot numbers as LEB128; 8: current-state
     /// snapshots keyed by the entity's number and the day as one integer, not by name and date; 9: an
     /// audit row holds what the trail derives (changes, decision, correction links), not the event's own
-    /// fields, and the entity index is the log's.)
-    public static let layout: UInt64 = 9
+    /// fields, and the entity index is the log's; 10: `state-events` keyed by entity number, day and
+    /// sequence number, 16 bytes, not by stream name and date as text.)
+    public static let layout: UInt64 = 10
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

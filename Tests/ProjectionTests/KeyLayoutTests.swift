@@ -13,8 +13,15 @@ import Testing
         let seq: [UInt8] = [0, 0, 0, 0, 0, 1, 0x86, 0xA0]   // 100,000 big-endian
         #expect(AuditTrailProjection.rowKey(100_000) == [UInt8(ascii: "r")] + seq)
         #expect(AuditTrailProjection.stateKey(stream) == [UInt8(ascii: "s")] + name)
-        #expect(CurrentStateProjection.indexKey(stream, CalendarDate(daysSinceEpoch: 20_908), 100_000)
-                == name + [0] + Array("2027-03-31".utf8) + seq)
+        // Entity 3's event 100,000, effective 2027-03-31 (day 20,908: 0x51AC, the sign bit flipped), and
+        // its correction mark; a day before 1970 sorts before it.
+        #expect(EventIndexKey.event(3, CalendarDate(daysSinceEpoch: 20_908), 100_000) == [0, 0, 0, 3, 0x80, 0, 0x51, 0xAC] + seq)
+        #expect(EventIndexKey.corrected(3) == [0, 0, 0, 3])
+        #expect(EventIndexKey.event(3, CalendarDate(daysSinceEpoch: -1), 1).lexicographicallyPrecedes(EventIndexKey.from(3, CalendarDate(daysSinceEpoch: 0))))
+        #expect(EventIndexKey.corrected(3).lexicographicallyPrecedes(EventIndexKey.from(3, CalendarDate(daysSinceEpoch: Int64(Int32.min)))))
+        let parsed = EventIndexKey.event(3, CalendarDate(daysSinceEpoch: 20_908), 100_000).withUnsafeBytes { EventIndexKey.parse($0) }
+        #expect(parsed?.number == 3 && parsed?.sequence == 100_000)
+        #expect(EventIndexKey.corrected(3).withUnsafeBytes { EventIndexKey.parse($0) } == nil)
         #expect(CompositeKey.make("a", suffix: "b") == CompositeKey.make("a", "b"))
     }
 }
