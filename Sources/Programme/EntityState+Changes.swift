@@ -21,7 +21,7 @@ extension EntityState {
     /// dozen decimals and amounts out twice per event to find the one that changed was a tenth of a
     /// replay. Indicators and allocations (most events) are compared as stored, field by field, and only
     /// values whose digits differ are written out and compared as text; other kinds compare their facets.
-    /// The answer is the same either way (`FacetChangeTests` checks it against ``changes(from:to:)-facets``).
+    /// The answer is the same either way (`FacetChangeTests` checks it against the rule on facets below).
     public static func changes(from before: EntityState?, to after: EntityState?) -> [FacetChange] {
         switch (before, after) {
         case (.indicator(let a)?, .indicator(let b)?): indicatorChanges(a, b)
