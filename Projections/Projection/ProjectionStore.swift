@@ -231,22 +231,16 @@ public struct ProjectionSet: Sendable {
     }
 }
 
-/// Keys made of a name, a 0x00 separator, and a suffix: they sort by name, then suffix.
+/// Keys made of a one-byte tag, a name's bytes and, when given, a big-endian number: a projection's kinds
+/// of key in one database lie apart by tag (the audit trail's rows by number, its stream states by name).
 public enum CompositeKey {
-    public static func make(_ name: String, _ suffix: String) -> [UInt8] { Array(name.utf8) + [0] + Array(suffix.utf8) }
-    public static func prefix(_ name: String) -> [UInt8] { Array(name.utf8) + [0] }
-
-    /// `tag` (when given), `name`'s bytes, then `suffix`'s bytes after a 0x00 (when given), then
-    /// `number` big-endian (when given), made in one allocation: a replay makes several keys per event.
-    public static func make(tag: UInt8? = nil, _ name: String, suffix: String? = nil, number: UInt64? = nil) -> [UInt8] {
+    /// `tag`, `name`'s bytes, then `number` big-endian (when given), made in one allocation: a replay
+    /// makes a key per event.
+    public static func make(tag: UInt8, _ name: String, number: UInt64? = nil) -> [UInt8] {
         var key: [UInt8] = []
-        key.reserveCapacity(1 + name.utf8.count + 1 + (suffix?.utf8.count ?? 0) + 8)
-        if let tag { key.append(tag) }
+        key.reserveCapacity(1 + name.utf8.count + 8)
+        key.append(tag)
         key.append(contentsOf: name.utf8)
-        if let suffix {
-            key.append(0)
-            key.append(contentsOf: suffix.utf8)
-        }
         if let number { withUnsafeBytes(of: number.bigEndian) { key.append(contentsOf: $0) } }
         return key
     }

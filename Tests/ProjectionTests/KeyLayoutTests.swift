@@ -22,6 +22,6 @@ import Testing
         let parsed = EventIndexKey.event(3, CalendarDate(daysSinceEpoch: 20_908), 100_000).withUnsafeBytes { EventIndexKey.parse($0) }
         #expect(parsed?.number == 3 && parsed?.sequence == 100_000)
         #expect(EventIndexKey.corrected(3).withUnsafeBytes { EventIndexKey.parse($0) } == nil)
-        #expect(CompositeKey.make("a", suffix: "b") == CompositeKey.make("a", "b"))
+        #expect(CompositeKey.make(tag: 0x74, "ab", number: 258) == [0x74, 0x61, 0x62, 0, 0, 0, 0, 0, 0, 1, 2])
     }
 }
