@@ -16,8 +16,7 @@ struct EventIndexKey {
         var out: [UInt8] = []
         out.reserveCapacity(size)
         withUnsafeBytes(of: number.bigEndian) { out.append(contentsOf: $0) }
-        // Days before 1970 too: the sign bit flipped, so that days sort as unsigned bytes.
-        withUnsafeBytes(of: (UInt32(bitPattern: Int32(clamping: day.daysSinceEpoch)) ^ 0x8000_0000).bigEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: SnapshotKey.ascending(day).bigEndian) { out.append(contentsOf: $0) }
         withUnsafeBytes(of: sequence.bigEndian) { out.append(contentsOf: $0) }
         return out
     }

@@ -47,8 +47,12 @@ struct SnapshotKey: Equatable {
     static func newest(_ number: UInt32) -> SnapshotKey { SnapshotKey(number, countdown: 0) }
 
     /// A day as 32 bits that sort in the opposite order of days (days before 1970 too).
-    static func countdown(_ day: CalendarDate) -> UInt32 {
-        ~(UInt32(bitPattern: Int32(clamping: day.daysSinceEpoch)) ^ 0x8000_0000)
+    static func countdown(_ day: CalendarDate) -> UInt32 { ~ascending(day) }
+
+    /// A day as 32 bits that sort in the order of days, days before 1970 too (the sign bit flipped):
+    /// ``countdown(_:)`` inverted, and the day in ``EventIndexKey``.
+    static func ascending(_ day: CalendarDate) -> UInt32 {
+        UInt32(bitPattern: Int32(clamping: day.daysSinceEpoch)) ^ 0x8000_0000
     }
 
     /// The snapshot in force at `sought`: the first entry at or after it, when it is of the same entity
