@@ -1,8 +1,9 @@
 import Foundation
 
 /// Numbers for appending transactions, unique within the process: a rule's cache may trust what it
-/// checked earlier in the same transaction (nothing else writes to the log meanwhile), never across
-/// transactions (a batch may be rolled back; LMDB reuses the id of an aborted write transaction).
+/// checked earlier in the same transaction (nothing else writes to the log meanwhile), and across
+/// transactions only once told the transaction committed (a batch may be rolled back; LMDB reuses the
+/// id of an aborted write transaction, so its own ids cannot tell).
 final class AppendTransactionNumbers: @unchecked Sendable {
     static let shared = AppendTransactionNumbers()
     private let lock = NSLock()

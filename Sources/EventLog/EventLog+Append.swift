@@ -24,7 +24,10 @@ extension EventLog {
     @available(*, noasync, message: "appending blocks on a durable commit")
     public func append(_ batch: [ProposedEvent], rules: (any AppendRules)? = nil) throws -> [AppendedPosition] {
         let now = configuration.clock()
-        return try environment.write { txn in
+        // The number of the transaction that committed: a transaction retried after the map grew runs
+        // the closure again, with a new number.
+        var committed: UInt64 = 0
+        let positions = try environment.write { txn in
             let transaction = AppendTransactionNumbers.shared.next()
             let versions = StreamVersions()
             var frontier = TreeFrontier()
@@ -52,8 +55,11 @@ extension EventLog {
                 try txn.put(value, forKey: Key.head, in: meta)
                 try txn.put(Key.sequence(head.sequence), forKey: Key.treeSize, in: meta)
             }
+            committed = transaction
             return positions
         }
+        rules?.committed(transaction: committed)
+        return positions
     }
 
     /// Appends one event. See ``append(_:rules:)``.

@@ -131,17 +131,35 @@ public struct JSONFields: Sendable {
 extension UUID {
     /// Lower-case text, as the canonical encoding writes it.
     public var canonicalString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        withUnsafeBytes(of: uuid) { bytes in
-            for (i, b) in bytes.enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-                out.append(digits[Int(b >> 4)])
-                out.append(digits[Int(b & 0xF)])
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            writeCanonicalText(into: UnsafeMutableRawBufferPointer(buffer))
+            return 36
+        }
+    }
+
+    /// Appends the canonical text in quotes, as a JSON string: every event carries at least one id.
+    func writeCanonicalJSON(into out: inout [UInt8]) {
+        out.append(0x22)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 36))
+        out.withUnsafeMutableBytes { writeCanonicalText(into: UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start + 36)])) }
+        out.append(0x22)
+    }
+
+    /// Writes the 36 characters of the lower-case `8-4-4-4-12` text into `buffer`, which holds 36 bytes.
+    private func writeCanonicalText(into buffer: UnsafeMutableRawBufferPointer) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { hex in
+            withUnsafeBytes(of: uuid) { bytes in
+                var at = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 { buffer[at] = UInt8(ascii: "-"); at += 1 }
+                    buffer[at] = hex[Int(bytes[i] >> 4)]
+                    buffer[at + 1] = hex[Int(bytes[i] & 0xF)]
+                    at += 2
+                }
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `8-4-4-4-12` hexadecimal text, either case; `nil` otherwise. Hand-written: Foundation's

@@ -12,7 +12,8 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     public let sequence: UInt64
     /// The appending transaction, as a number unique within the process: snapshots with equal numbers
     /// read the same transaction, in which only the batch's own events change the log. A rule may trust
-    /// within one transaction what it has read in it, and nothing across transactions.
+    /// within one transaction what it has read in it, and across transactions only what it read in
+    /// transactions reported committed (``AppendRules/committed(transaction:)``).
     public let transaction: UInt64
     /// The transaction's stream versions, read once each.
     let versions: StreamVersions
@@ -75,4 +76,16 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 /// rolls back the whole batch. The programme domain supplies its rules through this protocol.
 public protocol AppendRules: Sendable {
     func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws
+
+    /// Told after the appending transaction numbered `transaction` (``LedgerSnapshot/transaction``)
+    /// committed durably: every event checked in it is now in the log, for good.
+    ///
+    /// A rule that keeps what it read or checked in a transaction may keep trusting it afterwards only
+    /// once told this; a transaction that was rolled back, or retried after the map grew, is never
+    /// reported. The default does nothing.
+    func committed(transaction: UInt64)
+}
+
+extension AppendRules {
+    public func committed(transaction: UInt64) {}
 }

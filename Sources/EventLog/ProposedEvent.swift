@@ -69,9 +69,21 @@ extension ProposedEvent {
         try EventTypeName.validate(type)
         guard (1...1000).contains(schema) else { throw FieldError(field: "schema", "must be from 1 to 1000") }
         guard case .object = payload else { throw FieldError(field: "payload", "expected an object, got \(payload.kindName)") }
-        for (name, value) in [("actor", actor), ("rationale", rationale), ("source", source)] where value.allSatisfy(\.isWhitespace) {
-            throw FieldError(field: name, "must not be empty")
+        if Self.isBlank(actor) { throw FieldError(field: "actor", "must not be empty") }
+        if Self.isBlank(rationale) { throw FieldError(field: "rationale", "must not be empty") }
+        if Self.isBlank(source) { throw FieldError(field: "source", "must not be empty") }
+    }
+
+    /// Whether `text` is empty or white space only (as `Character.isWhitespace` has it). Decided from
+    /// the first byte that is neither ASCII white space nor beyond ASCII, without breaking the text
+    /// into characters (which cost about 400 instructions a field, callgrind); text beyond ASCII is
+    /// judged character by character.
+    static func isBlank(_ text: String) -> Bool {
+        for byte in text.utf8 {
+            if byte >= 0x80 { return text.allSatisfy(\.isWhitespace) }
+            if byte != 0x20, !(0x09...0x0D).contains(byte) { return false }
         }
+        return true
     }
 }
 

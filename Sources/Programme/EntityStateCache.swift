@@ -4,12 +4,20 @@ import Foundation
 /// Entity states the rules have already folded, so that checking an event costs the events added to
 /// its stream since, not the whole stream.
 ///
-/// An entry remembers the stream version it was folded to and that event's sequence number and id. It
-/// is used only when the ledger holds that very event at that version and sequence number: a state
-/// recorded for an event of a batch that was then rolled back never matches again. New events are
-/// applied on top of it unless one of them is a correction, which refolds the stream. After an event
-/// passes the rules, ``record(_:of:version:sequence:id:)`` keeps the state it leads to, so the next
-/// event of the stream decodes nothing.
+/// An entry remembers the stream version it was folded to and that event's sequence number and id.
+/// New events are applied on top of it unless one of them is a correction, which refolds the stream.
+/// After an event passes the rules, ``record(_:of:version:sequence:id:in:)`` keeps the state it leads
+/// to, so the next event of the stream decodes nothing.
+///
+/// An entry is used only while it is known to match the ledger: that the ledger holds that very event
+/// at that version and sequence number (a state recorded for an event of a rolled-back batch never
+/// matches again). Checking it costs two index reads, so entries carry the *epoch* they were recorded
+/// or last checked in: a run of appending transactions each of which committed
+/// (``committed(transaction:)``). Once committed, an entry stays true of the log for good (events are
+/// never changed, and a stream's newer events, whoever wrote them, show in its version, which is read
+/// from the log in every transaction), so an entry of the current epoch is used without reading. A
+/// transaction that was not reported committed (rolled back, or retried after the map grew) ends the
+/// epoch, and the next one checks an older entry against the ledger before using it.
 ///
 /// Memory is bounded whatever the ledger's size (a ``GenerationalCache``): streams in use stay, and
 /// one-off streams (each decision is its own stream) age out.
@@ -19,17 +27,15 @@ final class EntityStateCache: @unchecked Sendable {
         var sequence: UInt64
         var id: UUID
         var state: EntityState
+        var epoch: UInt64
     }
 
     private let entries: GenerationalCache<StreamName, Entry>
-    /// The appending transaction last read, and the entries found to hold in it (by their event).
-    private var checked: (transaction: UInt64, entries: [StreamName: Held]) = (0, [:])
-    private struct Held: Equatable {
-        var version: UInt64
-        var sequence: UInt64
-        var id: UUID
-    }
     private let lock = NSLock()
+    /// The current epoch, the appending transaction last seen in it, and whether that one committed.
+    private var epoch: UInt64 = 0
+    private var transaction: UInt64 = 0
+    private var transactionCommitted = false
 
     /// A cache holding at most `2 × generationSize` entity states.
     init(generationSize: Int = 4_096) {
@@ -41,13 +47,14 @@ final class EntityStateCache: @unchecked Sendable {
 
     /// The stream's state as the ledger holds it now, in recording order with corrections applied.
     func state(of stream: StreamName, in ledger: borrowing LedgerSnapshot) throws -> EntityState? {
+        let epoch = enter(ledger)
         let version = try ledger.version(of: stream)
         guard version > 0 else { return nil }
         let cached = entries.value(for: stream)
-        if let cached, cached.version == version, try holds(cached, stream, ledger) { return cached.state }
+        if let cached, cached.version == version, try holds(cached, stream, epoch, ledger) { return cached.state }
         var state: EntityState?
         var last: RecordedEvent?
-        if let cached, cached.version < version, try holds(cached, stream, ledger) {
+        if let cached, cached.version < version, try holds(cached, stream, epoch, ledger) {
             state = cached.state
             let newer = try ledger.events(in: stream, afterVersion: cached.version)
             if newer.contains(where: { $0.type == EventCorrected.typeName }) {
@@ -63,30 +70,48 @@ final class EntityStateCache: @unchecked Sendable {
             state = try EntityState.fold(all)
             last = all.last
         }
-        if let state, let last { entries.set(Entry(version: last.version, sequence: last.sequence, id: last.id, state: state), for: stream) }
+        if let state, let last {
+            entries.set(Entry(version: last.version, sequence: last.sequence, id: last.id, state: state, epoch: epoch), for: stream)
+        }
         return state
     }
 
-    /// Keeps `state` as the stream's state after the event `id`, about to be written at `version` and `sequence`.
-    func record(_ state: EntityState, of stream: StreamName, version: UInt64, sequence: UInt64, id: UUID) {
-        entries.set(Entry(version: version, sequence: sequence, id: id, state: state), for: stream)
+    /// Keeps `state` as the stream's state after the event `id`, about to be written at `version` and
+    /// `sequence` in the ledger's transaction.
+    func record(_ state: EntityState, of stream: StreamName, version: UInt64, sequence: UInt64, id: UUID, in ledger: borrowing LedgerSnapshot) {
+        let epoch = enter(ledger)
+        entries.set(Entry(version: version, sequence: sequence, id: id, state: state, epoch: epoch), for: stream)
     }
 
-    /// Whether the ledger holds the entry's event at its version and sequence number. Found once in an
-    /// appending transaction, it is not read again in that transaction: the transaction's own appends
-    /// only add later versions, and a rolled-back transaction is never read again.
-    private func holds(_ entry: Entry, _ stream: StreamName, _ ledger: borrowing LedgerSnapshot) throws -> Bool {
-        let held = Held(version: entry.version, sequence: entry.sequence, id: entry.id)
+    /// Told that the appending transaction `transaction` committed: what it kept stays true.
+    func committed(transaction: UInt64) {
         lock.lock()
-        if checked.transaction != ledger.transaction { checked = (ledger.transaction, [:]) }
-        let known = checked.entries[stream] == held
+        if transaction == self.transaction { transactionCommitted = true }
         lock.unlock()
-        if known { return true }
+    }
+
+    /// The epoch of the ledger's transaction: the current one when the transaction last seen
+    /// committed, else a new one.
+    private func enter(_ ledger: borrowing LedgerSnapshot) -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        if ledger.transaction != transaction {
+            if !transactionCommitted { epoch += 1 }
+            transaction = ledger.transaction
+            transactionCommitted = false
+        }
+        return epoch
+    }
+
+    /// Whether the ledger holds the entry's event at its version and sequence number: known without
+    /// reading for an entry of the current epoch; otherwise read, and the entry moved into the epoch.
+    private func holds(_ entry: Entry, _ stream: StreamName, _ epoch: UInt64, _ ledger: borrowing LedgerSnapshot) throws -> Bool {
+        if entry.epoch == epoch { return true }
         guard try ledger.sequence(of: stream, version: entry.version) == entry.sequence,
               try ledger.sequence(ofEvent: entry.id) == entry.sequence else { return false }
-        lock.lock()
-        if checked.transaction == ledger.transaction { checked.entries[stream] = held }
-        lock.unlock()
+        var checked = entry
+        checked.epoch = epoch
+        entries.set(checked, for: stream)
         return true
     }
 }

@@ -56,8 +56,13 @@ public struct ProgrammeRules: AppendRules {
         // change any earlier event, so after one the stream is refolded when next needed.
         if payloadType != EventCorrected.self,
            let after = try EntityState.apply(typed, effective: event.effective, sequence: ledger.sequence, to: current) {
-            cache.record(after, of: event.stream, version: version + 1, sequence: ledger.sequence, id: event.id)
+            cache.record(after, of: event.stream, version: version + 1, sequence: ledger.sequence, id: event.id, in: ledger)
         }
+    }
+
+    /// Lets the entity-state cache trust, in the next transaction, the states it kept in this one.
+    public func committed(transaction: UInt64) {
+        cache.committed(transaction: transaction)
     }
 }
 

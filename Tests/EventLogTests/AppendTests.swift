@@ -168,3 +168,29 @@ import Testing
         #expect(try f.log.statistics().events == 20_000)
     }
 }
+
+@Suite struct BlankFieldTests {
+    /// `actor`, `rationale` and `source` must not be blank, as `Character.isWhitespace` has it: every
+    /// text of up to three pieces from ASCII and Unicode white space, control characters that are not
+    /// white space, letters and a CR LF pair, in each of the three fields.
+    @Test func blankIsWhatCharacterWhitespaceSays() {
+        let pieces = [" ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\r\n", "\u{1C}", "\u{1F}", "\u{00}", "a", "é",
+                      "\u{85}", "\u{A0}", "\u{2003}", "\u{2028}", "\u{3000}", "\u{200B}"]
+        var texts = [""]
+        for _ in 0..<3 { texts += texts.flatMap { t in pieces.map { t + $0 } }.filter { t in !texts.contains(t) } }
+        for text in Set(texts) {
+            let blank = text.allSatisfy(\.isWhitespace)
+            for field in ["actor", "rationale", "source"] {
+                var e = event("indicator/IND-01")
+                switch field {
+                case "actor": e.actor = text
+                case "rationale": e.rationale = text
+                default: e.source = text
+                }
+                let refused: Bool
+                do { try e.validateEnvelope(); refused = false } catch { refused = error.field == field && error.message == "must not be empty" }
+                #expect(refused == blank, "\(field) \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
+}

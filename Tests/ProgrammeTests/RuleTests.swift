@@ -218,6 +218,54 @@ import Testing
         #expect(s.targets == [2026: ExactDecimal(6)] && s.measurements.isEmpty)
     }
 
+    /// The rules trust what they kept from their own committed batches only while nothing else has
+    /// written: a writer with rules of its own (another process, here another rules value on the same
+    /// log) changes the target between two of the ledger's batches, and the ledger's next checks see it.
+    @Test(arguments: [4_096, 1])
+    func anotherWritersEventsBetweenBatchesAreSeen(cacheGenerationSize: Int) throws {
+        let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
+        func change(_ from: String, _ to: String) -> ProposedEvent {
+            f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": .string(to), "previousValue": .string(from), "reason": "r", "decision": "decision/DEC"])
+        }
+        try f.ledger.append([change("10", "8")])          // the ledger's rules now hold the target at 8
+        try f.ledger.append([change("8", "7")])           // and at 7, a batch later (the same epoch)
+        let other = ProgrammeRules(now: { Timestamp("2026-11-22T12:00:00Z") ?? Timestamp.now() })
+        try f.ledger.log.append(change("7", "5"), rules: other)
+        #expect {
+            try f.ledger.append([change("7", "6")])
+        } throws: { ($0 as? AppendError)?.underlying is RuleViolation }
+        try f.ledger.append([change("5", "4")])
+        // And back: the ledger's own batch, then the other writer checks against what the ledger wrote.
+        #expect(throws: RuleViolation.self) { try f.ledger.log.append(change("5", "3"), rules: other) }
+        try f.ledger.log.append(change("4", "3"), rules: other)
+        try f.ledger.append([change("3", "2")])
+        guard case .indicator(let s)? = try f.state("indicator/IND-1") else { Issue.record("no indicator"); return }
+        #expect(s.targets[2026] == ExactDecimal(2))
+    }
+
+    /// States the rules kept for a rolled-back batch are never trusted, even when another writer then
+    /// fills the very stream versions they were kept for: the ledger's next check must see the other
+    /// writer's target, not the one of its own rolled-back batch.
+    @Test(arguments: [4_096, 1])
+    func aRolledBackBatchsStatesAreNotTrustedWhenAnotherWriterFillsItsVersions(cacheGenerationSize: Int) throws {
+        let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
+        func change(_ from: String, _ to: String) -> ProposedEvent {
+            f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": .string(to), "previousValue": .string(from), "reason": "r", "decision": "decision/DEC"])
+        }
+        try f.ledger.append([change("10", "9")])
+        #expect(throws: AppendError.self) {
+            try f.ledger.append([change("9", "8"), f.e("TargetSet", "indicator/IND-1", ["year": 2040, "value": "1"])])
+        }
+        let other = ProgrammeRules(now: { Timestamp("2026-11-22T12:00:00Z") ?? Timestamp.now() })
+        try f.ledger.log.append(change("9", "5"), rules: other)   // the version and sequence number the rolled-back event had
+        #expect {
+            try f.ledger.append([change("8", "7")])
+        } throws: { ($0 as? AppendError)?.underlying is RuleViolation }
+        try f.ledger.append([change("5", "4")])
+        guard case .indicator(let s)? = try f.state("indicator/IND-1") else { Issue.record("no indicator"); return }
+        #expect(s.targets[2026] == ExactDecimal(4))
+    }
+
     @Test(arguments: [4_096, 1])
     func acceptedChangesMoveTheStateAsExpected(cacheGenerationSize: Int) throws {
         let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
