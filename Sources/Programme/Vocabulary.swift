@@ -12,16 +12,35 @@ public struct EntityReference: Sendable, Hashable, CustomStringConvertible {
 
     /// The reference for a stream named `<kind>/<code>`, or `nil` when the name has no known kind.
     public init?(stream: StreamName) {
-        // Stream names are ASCII (``StreamName``): bytes, not Characters, and no String made for the
-        // kind (the rules make several references per appended event).
-        let utf8 = stream.rawValue.utf8
-        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), utf8.index(after: slash) < utf8.endIndex,
-              let kind = Self.kinds.first(where: { $0.name.elementsEqual(utf8[..<slash]) })?.kind else { return nil }
+        // Bytes, not Characters: stream names are ASCII (``StreamName``), and the rules make several
+        // references per appended event. The name's first byte picks the candidate kinds (each kind's
+        // name begins with a different letter today), and its bytes must match up to the `/`.
+        var name = stream.rawValue
+        let kind = name.withUTF8 { bytes -> EntityKind? in
+            guard let first = bytes.first else { return nil }
+            for candidate in Self.kindsByFirstByte[Int(first)] {
+                let count = candidate.name.count
+                if bytes.count > count + 1, bytes[count] == UInt8(ascii: "/"),
+                   candidate.name.indices.allSatisfy({ candidate.name[$0] == bytes[$0] }) {
+                    return candidate.kind
+                }
+            }
+            return nil
+        }
+        guard let kind else { return nil }
         self.kind = kind
         self.stream = stream
     }
 
-    private static let kinds = EntityKind.allCases.map { (kind: $0, name: Array($0.rawValue.utf8)) }
+    /// The kinds, with their names' bytes, listed under their names' first byte.
+    private static let kindsByFirstByte: [[(kind: EntityKind, name: [UInt8])]] = {
+        var table = [[(kind: EntityKind, name: [UInt8])]](repeating: [], count: 256)
+        for kind in EntityKind.allCases {
+            let name = Array(kind.rawValue.utf8)
+            table[Int(name[0])].append((kind, name))
+        }
+        return table
+    }()
 
     public var description: String { stream.rawValue }
     /// The code after the kind, such as `IND-03`.

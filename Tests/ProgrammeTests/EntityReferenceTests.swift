@@ -10,7 +10,8 @@ import Testing
             #expect(reference.kind == kind)
             #expect(reference.code == "X-1/a")
         }
-        for name in ["indicator", "indicator/", "indicators/IND-01", "indicato/IND-01", "Indicator/IND-01", "x/indicator/IND-01", "decisionx/D"] {
+        for name in ["indicator", "indicator/", "indicators/IND-01", "indicato/IND-01", "Indicator/IND-01", "x/indicator/IND-01", "decisionx/D",
+                     "i/IND-01", "milestonE/M-1", "programmes/P", "organisatio/O", "allocation"] {
             #expect(EntityReference(stream: try StreamName(validating: name)) == nil, "\(name)")
         }
     }
