@@ -29,6 +29,7 @@ extension EventLog {
         var committed: UInt64 = 0
         let positions = try environment.write { txn in
             let transaction = AppendTransactionNumbers.shared.next()
+            let lastCommitted = lastCommittedTransaction
             let versions = StreamVersions()
             var frontier = TreeFrontier()
             var head = try self.head(in: txn)
@@ -40,7 +41,8 @@ extension EventLog {
                         positions.append(position)
                         continue
                     }
-                    positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction, versions: versions, frontier: &frontier, in: txn))
+                    positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
+                                               lastCommitted: lastCommitted, versions: versions, frontier: &frontier, in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
                     // retries a full map itself.
@@ -58,7 +60,7 @@ extension EventLog {
             committed = transaction
             return positions
         }
-        rules?.committed(transaction: committed)
+        recordCommitted(committed)
         return positions
     }
 
@@ -88,7 +90,8 @@ extension EventLog {
 
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
-        transaction: UInt64, versions: StreamVersions, frontier: inout TreeFrontier, in txn: borrowing WriteTransaction
+        transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, frontier: inout TreeFrontier,
+        in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
         let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn) }
@@ -113,7 +116,8 @@ extension EventLog {
             recorded = max(now, Timestamp(microsecondsSinceEpoch: head.recorded.microsecondsSinceEpoch + 1))
         }
         if let rules {
-            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction, versions: versions))
+            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
+                                                     lastCommittedTransaction: lastCommitted, versions: versions))
         }
         let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {

@@ -34,6 +34,20 @@ public final class EventLog: @unchecked Sendable {
     let effective: Database
     let meta: Database
     let configuration: Configuration
+    /// The number of this log's last appending transaction that committed in this process (0 before
+    /// any): see ``LedgerSnapshot/lastCommittedTransaction``.
+    var lastCommittedTransaction: UInt64 {
+        committedLock.lock()
+        defer { committedLock.unlock() }
+        return lastCommitted
+    }
+    private let committedLock = NSLock()
+    private var lastCommitted: UInt64 = 0
+    func recordCommitted(_ transaction: UInt64) {
+        committedLock.lock()
+        lastCommitted = transaction
+        committedLock.unlock()
+    }
     /// The directory of the LMDB environment.
     public let path: String
 

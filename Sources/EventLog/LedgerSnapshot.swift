@@ -13,16 +13,27 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     /// The appending transaction, as a number unique within the process: snapshots with equal numbers
     /// read the same transaction, in which only the batch's own events change the log. A rule may trust
     /// within one transaction what it has read in it, and across transactions only what it read in
-    /// transactions reported committed (``AppendRules/committed(transaction:)``).
+    /// transactions of this log that committed (``lastCommittedTransaction``).
     public let transaction: UInt64
+    /// The number (as ``transaction`` numbers them) of this log's last appending transaction that
+    /// committed in this process before this one began; 0 before any.
+    ///
+    /// A rule that last read the log in transaction `t` finds `lastCommittedTransaction == t` only if
+    /// `t` was this very log's and committed, and no other transaction of this log committed in this
+    /// process since: what it read then is still true of this log, except for what other processes
+    /// appended, which shows in stream versions. A rolled-back transaction, one retried after the map
+    /// grew, or a transaction of another log never matches.
+    public let lastCommittedTransaction: UInt64
     /// The transaction's stream versions, read once each.
     let versions: StreamVersions
 
-    init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64, versions: StreamVersions) {
+    init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64, lastCommittedTransaction: UInt64,
+         versions: StreamVersions) {
         self.unsafeHandle = handle
         self.log = log
         self.sequence = sequence
         self.transaction = transaction
+        self.lastCommittedTransaction = lastCommittedTransaction
         self.versions = versions
     }
 
@@ -76,16 +87,4 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 /// rolls back the whole batch. The programme domain supplies its rules through this protocol.
 public protocol AppendRules: Sendable {
     func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws
-
-    /// Told after the appending transaction numbered `transaction` (``LedgerSnapshot/transaction``)
-    /// committed durably: every event checked in it is now in the log, for good.
-    ///
-    /// A rule that keeps what it read or checked in a transaction may keep trusting it afterwards only
-    /// once told this; a transaction that was rolled back, or retried after the map grew, is never
-    /// reported. The default does nothing.
-    func committed(transaction: UInt64)
-}
-
-extension AppendRules {
-    public func committed(transaction: UInt64) {}
 }

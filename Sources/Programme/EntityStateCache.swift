@@ -12,12 +12,13 @@ import Foundation
 /// An entry is used only while it is known to match the ledger: that the ledger holds that very event
 /// at that version and sequence number (a state recorded for an event of a rolled-back batch never
 /// matches again). Checking it costs two index reads, so entries carry the *epoch* they were recorded
-/// or last checked in: a run of appending transactions each of which committed
-/// (``committed(transaction:)``). Once committed, an entry stays true of the log for good (events are
-/// never changed, and a stream's newer events, whoever wrote them, show in its version, which is read
-/// from the log in every transaction), so an entry of the current epoch is used without reading. A
-/// transaction that was not reported committed (rolled back, or retried after the map grew) ends the
-/// epoch, and the next one checks an older entry against the ledger before using it.
+/// or last checked in: a run of appending transactions of one log, each of which committed before the
+/// next began (``LedgerSnapshot/lastCommittedTransaction``). Once committed, an entry stays true of the
+/// log for good (events are never changed, and a stream's newer events, whoever wrote them, show in its
+/// version, which is read from the log in every transaction), so an entry of the current epoch is used
+/// without reading. A transaction that did not commit (rolled back, or retried after the map grew), or
+/// one of another log, ends the epoch, and the next one checks an older entry against its ledger
+/// before using it.
 ///
 /// Memory is bounded whatever the ledger's size (a ``GenerationalCache``): streams in use stay, and
 /// one-off streams (each decision is its own stream) age out.
@@ -32,10 +33,9 @@ final class EntityStateCache: @unchecked Sendable {
 
     private let entries: GenerationalCache<StreamName, Entry>
     private let lock = NSLock()
-    /// The current epoch, the appending transaction last seen in it, and whether that one committed.
+    /// The current epoch, and the appending transaction last seen in it.
     private var epoch: UInt64 = 0
     private var transaction: UInt64 = 0
-    private var transactionCommitted = false
 
     /// A cache holding at most `2 × generationSize` entity states.
     init(generationSize: Int = 4_096) {
@@ -83,22 +83,14 @@ final class EntityStateCache: @unchecked Sendable {
         entries.set(Entry(version: version, sequence: sequence, id: id, state: state, epoch: epoch), for: stream)
     }
 
-    /// Told that the appending transaction `transaction` committed: what it kept stays true.
-    func committed(transaction: UInt64) {
-        lock.lock()
-        if transaction == self.transaction { transactionCommitted = true }
-        lock.unlock()
-    }
-
-    /// The epoch of the ledger's transaction: the current one when the transaction last seen
-    /// committed, else a new one.
+    /// The epoch of the ledger's transaction: the current one when the transaction last seen was this
+    /// log's last to commit, else a new one.
     private func enter(_ ledger: borrowing LedgerSnapshot) -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
         if ledger.transaction != transaction {
-            if !transactionCommitted { epoch += 1 }
+            if ledger.lastCommittedTransaction != transaction { epoch += 1 }
             transaction = ledger.transaction
-            transactionCommitted = false
         }
         return epoch
     }

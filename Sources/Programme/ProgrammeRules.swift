@@ -59,11 +59,6 @@ public struct ProgrammeRules: AppendRules {
             cache.record(after, of: event.stream, version: version + 1, sequence: ledger.sequence, id: event.id, in: ledger)
         }
     }
-
-    /// Lets the entity-state cache trust, in the next transaction, the states it kept in this one.
-    public func committed(transaction: UInt64) {
-        cache.committed(transaction: transaction)
-    }
 }
 
 /// One event's checks, with what they need to read.

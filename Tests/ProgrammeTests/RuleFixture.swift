@@ -15,12 +15,13 @@ final class RuleFixture {
     let ledger: Ledger
     private(set) var ids: [String: UUID] = [:]
 
-    /// `cacheGenerationSize` bounds the rules' entity-state cache; 1 makes almost every check refold its streams.
-    init(cacheGenerationSize: Int = 4_096) throws {
+    /// `cacheGenerationSize` bounds the rules' entity-state cache; 1 makes almost every check refold its
+    /// streams. `rules`, when given, are used instead (and may be shared with another fixture's ledger).
+    init(cacheGenerationSize: Int = 4_096, rules: ProgrammeRules? = nil) throws {
         directory = try TemporaryDirectory()
         ledger = try Ledger.create(at: directory.path + "/ledger",
-                                   rules: ProgrammeRules(now: { Timestamp("2026-11-22T12:00:00Z") ?? Timestamp.now() },
-                                                         cacheGenerationSize: cacheGenerationSize))
+                                   rules: rules ?? ProgrammeRules(now: { Timestamp("2026-11-22T12:00:00Z") ?? Timestamp.now() },
+                                                                  cacheGenerationSize: cacheGenerationSize))
         try ledger.append([
             e("OrganisationDefined", "organisation/GOV", ["name": "Government", "roles": ["funder", "accountable"]]),
             e("OrganisationDefined", "organisation/IMPL", ["name": "Implementer", "roles": ["implementing"]]),

@@ -266,6 +266,27 @@ import Testing
         #expect(s.targets[2026] == ExactDecimal(4))
     }
 
+    /// Rules shared by two ledgers never take what they kept from one for the other, even when the
+    /// other's stream stands at the same version: each ledger's checks see its own target.
+    @Test func rulesSharedByTwoLedgersKeepThemApart() throws {
+        let shared = ProgrammeRules(now: { Timestamp("2026-11-22T12:00:00Z") ?? Timestamp.now() })
+        let a = try RuleFixture(rules: shared), b = try RuleFixture(rules: shared)
+        func change(_ f: RuleFixture, _ from: String, _ to: String) -> ProposedEvent {
+            f.e("TargetChanged", "indicator/IND-1", ["year": 2026, "value": .string(to), "previousValue": .string(from), "reason": "r", "decision": "decision/DEC"])
+        }
+        try b.ledger.log.append(change(b, "10", "5"), rules: ProgrammeRules())   // b's target: 5, at the version a's will have
+        try a.ledger.append([change(a, "10", "8")])                             // a's target: 8, kept by the shared rules
+        #expect {
+            try b.ledger.append([change(b, "8", "7")])
+        } throws: { ($0 as? AppendError)?.underlying is RuleViolation }
+        try b.ledger.append([change(b, "5", "4")])
+        try a.ledger.append([change(a, "8", "7")])
+        guard case .indicator(let sa)? = try a.state("indicator/IND-1"), case .indicator(let sb)? = try b.state("indicator/IND-1") else {
+            Issue.record("no indicator"); return
+        }
+        #expect(sa.targets[2026] == ExactDecimal(7) && sb.targets[2026] == ExactDecimal(4))
+    }
+
     @Test(arguments: [4_096, 1])
     func acceptedChangesMoveTheStateAsExpected(cacheGenerationSize: Int) throws {
         let f = try RuleFixture(cacheGenerationSize: cacheGenerationSize)
