@@ -138,3 +138,21 @@ extension EventLog {
                                 recorded: recorded, alreadyPresent: false)
     }
 }
+
+extension EventLog {
+    /// The number of this log's latest appending transaction known to have committed in this process;
+    /// 0 before any.
+    var lastCommittedTransaction: UInt64 {
+        lastCommittedLock.lock()
+        defer { lastCommittedLock.unlock() }
+        return lastCommitted
+    }
+
+    /// Records that the appending transaction `transaction` committed. Numbers only grow, so a thread
+    /// that records late never moves the number back.
+    func recordCommitted(_ transaction: UInt64) {
+        lastCommittedLock.lock()
+        lastCommitted = max(lastCommitted, transaction)
+        lastCommittedLock.unlock()
+    }
+}

@@ -34,20 +34,11 @@ public final class EventLog: @unchecked Sendable {
     let effective: Database
     let meta: Database
     let configuration: Configuration
-    /// The number of this log's last appending transaction that committed in this process (0 before
-    /// any): see ``LedgerSnapshot/lastCommittedTransaction``.
-    var lastCommittedTransaction: UInt64 {
-        committedLock.lock()
-        defer { committedLock.unlock() }
-        return lastCommitted
-    }
-    private let committedLock = NSLock()
-    private var lastCommitted: UInt64 = 0
-    func recordCommitted(_ transaction: UInt64) {
-        committedLock.lock()
-        lastCommitted = transaction
-        committedLock.unlock()
-    }
+    /// The number of this log's latest appending transaction known to have committed in this process
+    /// (0 before any), under its lock: read and written only through `lastCommittedTransaction` and
+    /// `recordCommitted(_:)` (EventLog+Append.swift).
+    var lastCommitted: UInt64 = 0
+    let lastCommittedLock = NSLock()
     /// The directory of the LMDB environment.
     public let path: String
 

@@ -15,14 +15,14 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     /// within one transaction what it has read in it, and across transactions only what it read in
     /// transactions of this log that committed (``lastCommittedTransaction``).
     public let transaction: UInt64
-    /// The number (as ``transaction`` numbers them) of this log's last appending transaction that
-    /// committed in this process before this one began; 0 before any.
+    /// The number (as ``transaction`` numbers them) of this log's latest appending transaction known,
+    /// when this one began, to have committed in this process; 0 before any.
     ///
     /// A rule that last read the log in transaction `t` finds `lastCommittedTransaction == t` only if
-    /// `t` was this very log's and committed, and no other transaction of this log committed in this
-    /// process since: what it read then is still true of this log, except for what other processes
-    /// appended, which shows in stream versions. A rolled-back transaction, one retried after the map
-    /// grew, or a transaction of another log never matches.
+    /// `t` was this very log's and committed: what it read then is still true of this log, except for
+    /// what was appended since (by this process or another), which shows in stream versions. A
+    /// rolled-back transaction, one retried after the map grew, or a transaction of another log never
+    /// matches.
     public let lastCommittedTransaction: UInt64
     /// The transaction's stream versions, read once each.
     let versions: StreamVersions
