@@ -48,6 +48,7 @@ public enum CanonicalJSON {
         }
     }
 
+    /// Lower-case hexadecimal digits: `\u00xx` escapes here, ids' text and hashes' hex elsewhere.
     static let hexDigits = Array("0123456789abcdef".utf8)
     static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
 

@@ -148,8 +148,7 @@ extension UUID {
 
     /// Writes the 36 characters of the lower-case `8-4-4-4-12` text into `buffer`, which holds 36 bytes.
     private func writeCanonicalText(into buffer: UnsafeMutableRawBufferPointer) {
-        let digits: StaticString = "0123456789abcdef"
-        digits.withUTF8Buffer { hex in
+        CanonicalJSON.hexDigits.withUnsafeBufferPointer { hex in
             withUnsafeBytes(of: uuid) { bytes in
                 var at = 0
                 for i in 0..<16 {

@@ -28,7 +28,7 @@ public enum LeafHash {
 
     /// Lower-case hexadecimal text of `bytes`.
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = CanonicalJSON.hexDigits
         var out: [UInt8] = []
         for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
         return String(decoding: out, as: UTF8.self)
