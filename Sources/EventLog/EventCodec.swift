@@ -158,4 +158,29 @@ public enum EventCodec {
             source: e.source, correlation: e.correlation, causation: e.causation, payload: e.payload,
             canonicalBytes: Array(bytes))
     }
+
+    /// The id of a stored event, found without decoding the rest of it.
+    ///
+    /// Why: the log reads the ids of its newest events back (``RecentIDs``) after a restart. In
+    /// canonical bytes the members before `id` (actor, causation, correlation, effective) are strings,
+    /// and a string never holds an unescaped `"`, so the first `,"id":"` is the envelope's own. Bytes
+    /// where it is not found, or not followed by a UUID and `"`, are decoded in full (and so rejected
+    /// as damaged when they do not decode).
+    static func storedID(_ bytes: UnsafeRawBufferPointer) throws -> UUID {
+        let marker: [UInt8] = Array(",\"id\":\"".utf8)
+        let limit = bytes.count - marker.count - 37
+        var i = 0
+        while i <= limit {
+            if bytes[i] == marker[0], bytes[i + 1] == marker[1], bytes[i + 2] == marker[2], bytes[i + 3] == marker[3],
+               bytes[i + 4] == marker[4], bytes[i + 5] == marker[5], bytes[i + 6] == marker[6] {
+                let start = i + marker.count
+                guard bytes[start + 36] == UInt8(ascii: "\""),
+                      let id = UUID(text: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 36)]), as: UTF8.self))
+                else { break }
+                return id
+            }
+            i += 1
+        }
+        return try decodeRecorded(bytes).id
+    }
 }

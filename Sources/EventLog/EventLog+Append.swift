@@ -33,16 +33,20 @@ extension EventLog {
             let versions = StreamVersions()
             var frontier = TreeFrontier()
             var head = try self.head(in: txn)
+            let indexed = try idsIndexedThrough(in: txn)
+            let recent = try recentIDs.take(indexedThrough: indexed, head: head.sequence, lastCommitted: lastCommitted)
+                ?? RecentIDs.read(from: self, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
             for (index, event) in batch.enumerated() {
                 do {
-                    if let position = try existingPosition(of: event, in: txn) {
+                    if let position = try existingPosition(of: event, recent: recent, in: txn) {
                         positions.append(position)
                         continue
                     }
                     positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
-                                               lastCommitted: lastCommitted, versions: versions, frontier: &frontier, in: txn))
+                                               lastCommitted: lastCommitted, versions: versions, recent: recent,
+                                               frontier: &frontier, in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
                     // retries a full map itself.
@@ -57,6 +61,7 @@ extension EventLog {
                 try txn.put(value, forKey: Key.head, in: meta)
                 try txn.put(Key.sequence(head.sequence), forKey: Key.treeSize, in: meta)
             }
+            recentIDs.put(try indexIfDue(recent, in: txn), transaction: transaction)
             committed = transaction
             return positions
         }
@@ -77,8 +82,8 @@ extension EventLog {
     }
 
     /// The position of an identical event already in the log; an error when the id holds other content.
-    private func existingPosition(of event: ProposedEvent, in txn: borrowing WriteTransaction) throws -> AppendedPosition? {
-        guard let stored = try self.event(id: event.id, in: txn) else { return nil }
+    private func existingPosition(of event: ProposedEvent, recent: RecentIDs, in txn: borrowing WriteTransaction) throws -> AppendedPosition? {
+        guard let stored = try self.event(id: event.id, in: txn, recent: recent) else { return nil }
         let sameContent = EventCodec.encodeContent(stored.proposal) == EventCodec.encodeContent(event)
         let sameStamp = event.stamp.map { $0 == .init(sequence: stored.sequence, recorded: stored.recorded, version: stored.version) } ?? true
         guard sameContent, sameStamp else {
@@ -90,7 +95,7 @@ extension EventLog {
 
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
-        transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, frontier: inout TreeFrontier,
+        transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, recent: RecentIDs, frontier: inout TreeFrontier,
         in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
@@ -117,7 +122,7 @@ extension EventLog {
         }
         if let rules {
             try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
-                                                     lastCommittedTransaction: lastCommitted, versions: versions))
+                                                     lastCommittedTransaction: lastCommitted, versions: versions, recentIDs: recent))
         }
         let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {
@@ -128,7 +133,7 @@ extension EventLog {
         let leafHash = LeafHash.of(bytes)
         try txn.put(leafHash, forKey: seqKey, in: leaves, flags: .append)
         try storeTreeNodes(completedBy: sequence - 1, leafHash: leafHash, frontier: &frontier, in: txn)
-        try txn.put(seqKey, forKey: Key.uuid(event.id), in: ids, flags: .noOverwrite)
+        recent.add(event.id, at: sequence)
         try txn.put(seqKey, forKey: Key.named(event.stream.rawValue, version), in: streams, flags: .noOverwrite)
         try txn.put([], forKey: Key.named(event.type, sequence), in: types, flags: .noOverwrite)
         try txn.put([], forKey: Key.named(event.effective.description, sequence), in: effective, flags: .noOverwrite)
@@ -140,6 +145,21 @@ extension EventLog {
 }
 
 extension EventLog {
+    /// Writes the recent ids into the `ids` index, in key order, once they number
+    /// ``Configuration/recentIDLimit``, and moves the watermark to them; returns what stays recent.
+    private func indexIfDue(_ recent: RecentIDs, in txn: borrowing WriteTransaction) throws -> RecentIDs {
+        guard recent.through - recent.indexedThrough >= UInt64(max(1, configuration.recentIDLimit)) else { return recent }
+        for entry in recent.sortedEntries() {
+            do {
+                try txn.put(Key.sequence(entry.sequence), forKey: entry.key, in: ids, flags: .noOverwrite)
+            } catch LMDBError.Code.keyExists {
+                throw EventLogError.damaged(sequence: entry.sequence, reason: "its id is already in the ids index")
+            }
+        }
+        try txn.put(Key.sequence(recent.through), forKey: Key.idsThrough, in: meta)
+        return RecentIDs(indexedThrough: recent.through, through: recent.through, sequences: [:])
+    }
+
     /// The number of this log's latest appending transaction known to have committed in this process;
     /// 0 before any.
     var lastCommittedTransaction: UInt64 {

@@ -6,7 +6,8 @@ import LMDB
 /// Events are appended in batches, each batch one durable write transaction: all of it or none.
 /// Every event gets the next global sequence number and the next version of its stream; its canonical
 /// bytes are stored under the big-endian sequence number, beside their RFC 9162 leaf hash and the
-/// indexes by id, stream, type and effective date. Nothing is ever updated or deleted.
+/// indexes by stream, type and effective date; ids are indexed in bulk (docs/FORMAT.md). Nothing is ever
+/// updated or deleted.
 ///
 /// Several processes may read while one writes; a second writer waits for the first.
 public final class EventLog: @unchecked Sendable {
@@ -18,11 +19,22 @@ public final class EventLog: @unchecked Sendable {
         public var readOnly = false
         /// The clock that stamps `recorded`. Tests inject their own.
         public var clock: @Sendable () -> Timestamp = { Timestamp.now() }
+        /// How many of the newest events may have ids the `ids` index does not hold yet (see
+        /// docs/FORMAT.md): the appending transaction that reaches this many indexes them all, in key
+        /// order. Larger spreads the index's writes over more events; a restarted writer, and a reader
+        /// looking up an id not in the index, read up to this many events back. Values below 1 count as 1.
+        public var recentIDLimit: Int = 32_768
         public init() {}
     }
 
     /// The format written into a new log's `meta` database.
-    public static let formatVersion = "pledger-log/1"
+    ///
+    /// `pledger-log/2` indexes the ids of its newest events in bulk (docs/FORMAT.md), up to the
+    /// `ids-through` watermark in `meta`; `pledger-log/1` indexed every id as it was appended. A
+    /// `/1` log opened for writing becomes `/2` (its watermark is its head); opened read-only, it is
+    /// read as it is. Earlier pledgers refuse `/2` logs, whose newest ids they would not find.
+    public static let formatVersion = "pledger-log/2"
+    static let firstFormatVersion = "pledger-log/1"
 
     let environment: Environment
     let events: Database
@@ -39,6 +51,8 @@ public final class EventLog: @unchecked Sendable {
     /// `recordCommitted(_:)` (EventLog+Append.swift).
     var lastCommitted: UInt64 = 0
     let lastCommittedLock = NSLock()
+    /// The ids of the newest events, kept by this process's appending transactions between them.
+    let recentIDs = RecentIDs.Slot()
     /// The directory of the LMDB environment.
     public let path: String
 
@@ -88,9 +102,21 @@ public final class EventLog: @unchecked Sendable {
         let found = try environment.read { try $0.value(in: meta, forKey: key) }
         if let found {
             let text = String(decoding: found, as: UTF8.self)
-            guard text == Self.formatVersion else { throw EventLogError.unsupportedFormat(found: text) }
+            guard text == Self.formatVersion || text == Self.firstFormatVersion else { throw EventLogError.unsupportedFormat(found: text) }
+            if text == Self.firstFormatVersion, !configuration.readOnly {
+                // Every id of a /1 log is in the index: its watermark is its head.
+                try environment.write { txn in
+                    // Read again under the write lock: another process may have upgraded it and appended.
+                    guard try txn.value(in: meta, forKey: key) == Array(Self.firstFormatVersion.utf8) else { return }
+                    try txn.put(Key.sequence(try self.head(in: txn).sequence), forKey: Key.idsThrough, in: meta)
+                    try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
+                }
+            }
         } else if creating {
-            try environment.write { try $0.put(Array(Self.formatVersion.utf8), forKey: key, in: meta) }
+            try environment.write { txn in
+                try txn.put(Key.sequence(0), forKey: Key.idsThrough, in: meta)
+                try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
+            }
         } else {
             throw EventLogError.noLedger(path: path)
         }
@@ -152,6 +178,8 @@ enum Key {
 
     static let head = Array("head".utf8)
     static let treeSize = Array("tree-size".utf8)
+    /// The last sequence number whose id the `ids` index holds (absent in a `pledger-log/1` log: all).
+    static let idsThrough = Array("ids-through".utf8)
 
     /// Level byte, then the big-endian index: complete subtree `index` at `level` (level ≥ 1).
     static func treeNode(level: Int, index: UInt64) -> [UInt8] { [UInt8(level)] + sequence(index) }

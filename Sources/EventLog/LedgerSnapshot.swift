@@ -26,20 +26,23 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     public let lastCommittedTransaction: UInt64
     /// The transaction's stream versions, read once each.
     let versions: StreamVersions
+    /// The ids of the newest events, this transaction's own included, which the `ids` index does not hold yet.
+    let recentIDs: RecentIDs
 
     init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64, lastCommittedTransaction: UInt64,
-         versions: StreamVersions) {
+         versions: StreamVersions, recentIDs: RecentIDs) {
         self.unsafeHandle = handle
         self.log = log
         self.sequence = sequence
         self.transaction = transaction
         self.lastCommittedTransaction = lastCommittedTransaction
         self.versions = versions
+        self.recentIDs = recentIDs
     }
 
     /// The sequence number of the event with this id, if the log holds it.
     public func sequence(ofEvent id: UUID) throws -> UInt64? {
-        try value(in: log.ids, forKey: Key.uuid(id)).map { $0.withUnsafeBytes { Key.decodeSequence($0) } }
+        try log.sequence(ofEvent: id, in: self, recent: recentIDs)
     }
 
     /// The stream's version: how many events it holds (0 when it does not exist).
@@ -54,7 +57,7 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     public func events(in stream: StreamName) throws -> [RecordedEvent] { try log.events(in: stream, transaction: self) }
 
     /// The event with this id, if the log holds it.
-    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id, in: self) }
+    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id, in: self, recent: recentIDs) }
 
     /// The sequence number of the stream's event at `version`.
     public func sequence(of stream: StreamName, version: UInt64) throws -> UInt64? {

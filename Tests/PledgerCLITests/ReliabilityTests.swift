@@ -25,7 +25,9 @@ import Testing
         let writers = (0..<4).map { w -> (Process, Pipe) in
             let p = Process(), out = Pipe()
             p.executableURL = URL(fileURLWithPath: executable("pledger-stress"))
-            p.arguments = ["contend", logPath, String(w), "40"]
+            // A small recent-id limit: the writers index ids in bulk every few batches, each finding the
+            // others' newest ids (probes) in the events after the watermark.
+            p.arguments = ["contend", logPath, String(w), "40", "--recent-id-limit", "7"]
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
             return (p, out)
@@ -43,7 +45,7 @@ import Testing
             #expect(groups.values.allSatisfy { $0 == 3 }, "a reader saw part of a batch")
             snapshots += 1
         }
-        var ok: [UUID: UInt64] = [:], conflicts: Set<UUID> = []
+        var ok: [UUID: UInt64] = [:], conflicts: Set<UUID> = [], probes: [UUID: Set<UInt64>] = [:]
         for (p, out) in writers {
             p.waitUntilExit()
             #expect(p.terminationStatus == 0)
@@ -51,6 +53,7 @@ import Testing
                 let parts = line.split(separator: " ")
                 guard parts.count >= 2, let id = UUID(uuidString: String(parts[1])) else { continue }
                 if parts[0] == "ok", parts.count == 3, let seq = UInt64(parts[2]) { ok[id] = seq } else if parts[0] == "conflict" { conflicts.insert(id) }
+                if parts[0] == "probe", parts.count == 3, let seq = UInt64(parts[2]) { probes[id, default: []].insert(seq) }
             }
         }
         #expect(ok.count + conflicts.count == 160, "every batch is reported as committed or in conflict")
@@ -64,8 +67,16 @@ import Testing
             #expect(try log.event(at: seq)?.correlation == id)
         }
         for id in conflicts { #expect(seen[id] == nil, "a refused batch must leave nothing") }
+        // Each probe id was appended by all four writers and written once: every writer got its one position.
+        #expect(probes.count == 40)
+        for (id, seqs) in probes {
+            #expect(seqs.count == 1, "probe \(id) was written at \(seqs.sorted())")
+            if let seq = seqs.first { #expect(try log.event(at: seq)?.id == id) }
+        }
         let head = try log.verify()
-        #expect(head.size == UInt64(3 * ok.count), "no gaps, no extra events")
+        #expect(head.size == UInt64(3 * ok.count + probes.count), "no gaps, no extra events")
+        let coverage = try log.idIndexCoverage()
+        #expect(coverage.indexedThrough > 0 && coverage.head - coverage.indexedThrough < 7, "the writers indexed ids in bulk")
         #expect(snapshots > 0)
     }
 

@@ -7,15 +7,20 @@ struct Contend: ParsableCommand {
         abstract: "One of several writers on the same streams: each batch expects the stream version it just read.",
         discussion: """
             Prints `ok CORRELATION FIRST_SEQ` for each committed batch of 3 events and `conflict CORRELATION` for each \
-            batch refused by a version conflict.
+            batch refused by a version conflict. After each batch it appends a probe: an event whose id and content \
+            every writer shares, which only the first to arrive writes; prints `probe ID SEQ`.
             """)
 
     @Argument(help: "The event log directory.") var log: String
     @Argument(help: "This writer's number.") var writer: Int
     @Argument(help: "How many batches to try.") var batches: Int
+    @Option(help: "The log's recent-id limit: how many newest events' ids may wait to be indexed.")
+    var recentIdLimit: Int?
 
     func run() throws {
-        let log = try EventLog.create(at: self.log)
+        var configuration = EventLog.Configuration()
+        if let recentIdLimit { configuration.recentIDLimit = recentIdLimit }
+        let log = try EventLog.create(at: self.log, configuration: configuration)
         for i in 0..<batches {
             let shared = StreamName(stringLiteral: "shared/S\(i % 4)")
             let correlation = UUID(derivedFrom: "pledger-stress/contend/\(writer)/\(i)")
@@ -35,6 +40,11 @@ struct Contend: ParsableCommand {
                 guard case EventLogError.conflict? = error.underlying as? EventLogError else { throw error }
                 announce("conflict \(correlation.canonicalString)")
             }
+            let probe = ProposedEvent(id: UUID(derivedFrom: "pledger-stress/contend/probe/\(i)"), stream: StreamName(stringLiteral: "probe/P\(i % 3)"), type: "Probed",
+                                      effective: CalendarDate(daysSinceEpoch: 20_480), actor: "any writer", rationale: "one id, many writers",
+                                      source: "pledger-stress", payload: ["probe": .integer(Int64(i))])
+            let position = try log.append(probe)
+            announce("probe \(probe.id.canonicalString) \(position.sequence)")
         }
     }
 }

@@ -72,8 +72,11 @@ struct CrashCycles: ParsableCommand {
             // The checks.
             func fail(_ message: String) -> Error { ValidationError("cycle \(cycle) (\(["import", "single appends", "replay"][mode])): \(message)") }
             let head = try log.verify()
-            guard try log.lmdb.read({ try $0.statistics(try log.lmdb.database("ids")).entries }) == Int(head.size) else {
-                throw fail("the ids index does not hold one entry per event")
+            let coverage = try log.idIndexCoverage()
+            guard coverage.head == head.size, coverage.indexedThrough <= head.size,
+                  try log.lmdb.read({ try $0.statistics(try log.lmdb.database("ids")).entries }) == Int(coverage.indexedThrough)
+            else {
+                throw fail("the ids index does not hold one entry per event up to its watermark (\(coverage.indexedThrough) of \(head.size))")
             }
             switch mode {
             case 0:
