@@ -33,8 +33,8 @@ extension EventLog {
             let versions = StreamVersions()
             var frontier = TreeFrontier()
             var head = try self.head(in: txn)
-            let indexed = try idsIndexedThrough(in: txn)
-            let recent = try recentIDs.take(indexedThrough: indexed, head: head.sequence, lastCommitted: lastCommitted)
+            let watermarks = try idWatermarks(in: txn)
+            let recent = try recentIDs.take(watermarks: watermarks, head: head.sequence, lastCommitted: lastCommitted)
                 ?? RecentIDs.read(from: self, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
@@ -145,19 +145,28 @@ extension EventLog {
 }
 
 extension EventLog {
-    /// Writes the recent ids into the `ids` index, in key order, once they number
-    /// ``Configuration/recentIDLimit``, and moves the watermark to them; returns what stays recent.
+    /// Writes the waiting ids of the range whose watermark is lowest into the `ids` index, in key order,
+    /// once that watermark is ``Configuration/recentIDLimit`` events behind the head, and moves it to
+    /// the head. A second range (and so on) only while the lowest is twice the limit behind: after a
+    /// batch larger than the limit, say; otherwise the ranges take turns, one a transaction.
     private func indexIfDue(_ recent: RecentIDs, in txn: borrowing WriteTransaction) throws -> RecentIDs {
-        guard recent.through - recent.indexedThrough >= UInt64(max(1, configuration.recentIDLimit)) else { return recent }
-        for entry in recent.sortedEntries() {
-            do {
-                try txn.put(Key.sequence(entry.sequence), forKey: entry.key, in: ids, flags: .noOverwrite)
-            } catch LMDBError.Code.keyExists {
-                throw EventLogError.damaged(sequence: entry.sequence, reason: "its id is already in the ids index")
+        let limit = UInt64(max(1, configuration.recentIDLimit))
+        var moved = false
+        while true {
+            let range = recent.watermarks.stalest
+            let behind = recent.through - recent.watermarks.through[range]
+            guard behind >= limit, !moved || behind >= 2 * limit else { break }
+            for entry in recent.removeRange(range) {
+                do {
+                    try txn.put(Key.sequence(entry.sequence), forKey: entry.key, in: ids, flags: .noOverwrite)
+                } catch LMDBError.Code.keyExists {
+                    throw EventLogError.damaged(sequence: entry.sequence, reason: "its id is already in the ids index")
+                }
             }
+            moved = true
         }
-        try txn.put(Key.sequence(recent.through), forKey: Key.idsThrough, in: meta)
-        return RecentIDs(indexedThrough: recent.through, through: recent.through, sequences: [:])
+        if moved { try txn.put(recent.watermarks.bytes, forKey: Key.idsThrough, in: meta) }
+        return recent
     }
 
     /// The number of this log's latest appending transaction known to have committed in this process;

@@ -72,14 +72,15 @@ extension EventLog {
 
     /// The sequence number of the event with id `id`: from the `ids` index, else from the recent ids
     /// (`recent`, an appending transaction's; else this process's kept ones when they describe the log
-    /// as `txn` sees it; else read from the events after the watermark).
+    /// as `txn` sees it; else read from the events after the watermark of the id's range).
     func sequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, recent: RecentIDs? = nil) throws -> UInt64? {
         if let seq = try txn.value(in: ids, forKey: Key.uuid(id)) { return seq.withUnsafeBytes { Key.decodeSequence($0) } }
-        if let recent { return recent.sequences[id] }
-        let indexed = try idsIndexedThrough(in: txn)
+        if let recent { return recent.sequence(of: id) }
+        let watermarks = try idWatermarks(in: txn)
         let head = try self.head(in: txn).sequence
+        let indexed = watermarks.through[IDWatermarks.range(of: id)]
         guard head > indexed else { return nil }
-        if let kept = recentIDs.lookup(id, indexedThrough: indexed, head: head, lastCommitted: lastCommittedTransaction) { return kept }
+        if let kept = recentIDs.lookup(id, watermarks: watermarks, head: head, lastCommitted: lastCommittedTransaction) { return kept }
         for seq in (indexed + 1)...head {
             guard let found = try stored(at: seq, in: txn, EventCodec.storedID) else {
                 throw EventLogError.damaged(sequence: seq, reason: "the log ends before its head")
@@ -89,18 +90,20 @@ extension EventLog {
         return nil
     }
 
-    /// The last sequence number whose id the `ids` index holds: the watermark in `meta`, or the head
-    /// of a `pledger-log/1` log, which indexed every id as it was appended.
-    func idsIndexedThrough(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
-        guard let bytes = try txn.value(in: meta, forKey: Key.idsThrough) else { return try head(in: txn).sequence }
-        guard bytes.count == 8 else { throw EventLogError.damaged(sequence: 0, reason: "the ids watermark is not 8 bytes") }
-        return bytes.withUnsafeBytes { Key.decodeSequence($0) }
+    /// How far the `ids` index reaches: the watermarks in `meta`, or the head of a `pledger-log/1` log,
+    /// which indexed every id as it was appended.
+    func idWatermarks(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IDWatermarks {
+        guard let bytes = try txn.value(in: meta, forKey: Key.idsThrough) else { return IDWatermarks(allThrough: try head(in: txn).sequence) }
+        guard let watermarks = IDWatermarks(bytes: bytes) else {
+            throw EventLogError.damaged(sequence: 0, reason: "the ids watermarks are \(bytes.count) bytes, not \(8 * IDWatermarks.rangeCount)")
+        }
+        return watermarks
     }
 
-    /// How far the `ids` index reaches: the last sequence number whose id it holds, and the head. The
-    /// ids of the events between are found from the events themselves (``RecentIDs``).
-    public func idIndexCoverage() throws -> (indexedThrough: UInt64, head: UInt64) {
-        try environment.read { txn in (try idsIndexedThrough(in: txn), try head(in: txn).sequence) }
+    /// How far the `ids` index reaches, and the head. The ids of the events after their range's
+    /// watermark are found from the events themselves (docs/FORMAT.md).
+    public func idIndexCoverage() throws -> (watermarks: IDWatermarks, head: UInt64) {
+        try environment.read { txn in (try idWatermarks(in: txn), try head(in: txn).sequence) }
     }
 
     /// The events at these sequence numbers, in the order given, read in one snapshot; missing ones are left out.

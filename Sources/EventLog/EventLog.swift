@@ -19,10 +19,11 @@ public final class EventLog: @unchecked Sendable {
         public var readOnly = false
         /// The clock that stamps `recorded`. Tests inject their own.
         public var clock: @Sendable () -> Timestamp = { Timestamp.now() }
-        /// How many of the newest events may have ids the `ids` index does not hold yet (see
-        /// docs/FORMAT.md): the appending transaction that reaches this many indexes them all, in key
-        /// order. Larger spreads the index's writes over more events; a restarted writer, and a reader
-        /// looking up an id not in the index, read up to this many events back. Values below 1 count as 1.
+        /// How many events a range of ids may wait to be indexed (see docs/FORMAT.md): an appending
+        /// transaction after which the lowest range's watermark is this far behind the head writes
+        /// that range's waiting ids into the `ids` index, in key order. Larger spreads the index's
+        /// writes over more events; a restarted writer, and a reader looking up an id not in the
+        /// index, read up to about this many events back. Values below 1 count as 1.
         public var recentIDLimit: Int = 32_768
         public init() {}
     }
@@ -30,7 +31,7 @@ public final class EventLog: @unchecked Sendable {
     /// The format written into a new log's `meta` database.
     ///
     /// `pledger-log/2` indexes the ids of its newest events in bulk (docs/FORMAT.md), up to the
-    /// `ids-through` watermark in `meta`; `pledger-log/1` indexed every id as it was appended. A
+    /// `ids-through` watermarks in `meta`; `pledger-log/1` indexed every id as it was appended. A
     /// `/1` log opened for writing becomes `/2` (its watermark is its head); opened read-only, it is
     /// read as it is. Earlier pledgers refuse `/2` logs, whose newest ids they would not find.
     public static let formatVersion = "pledger-log/2"
@@ -108,13 +109,13 @@ public final class EventLog: @unchecked Sendable {
                 try environment.write { txn in
                     // Read again under the write lock: another process may have upgraded it and appended.
                     guard try txn.value(in: meta, forKey: key) == Array(Self.firstFormatVersion.utf8) else { return }
-                    try txn.put(Key.sequence(try self.head(in: txn).sequence), forKey: Key.idsThrough, in: meta)
+                    try txn.put(IDWatermarks(allThrough: try self.head(in: txn).sequence).bytes, forKey: Key.idsThrough, in: meta)
                     try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
                 }
             }
         } else if creating {
             try environment.write { txn in
-                try txn.put(Key.sequence(0), forKey: Key.idsThrough, in: meta)
+                try txn.put(IDWatermarks(allThrough: 0).bytes, forKey: Key.idsThrough, in: meta)
                 try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
             }
         } else {
@@ -178,7 +179,8 @@ enum Key {
 
     static let head = Array("head".utf8)
     static let treeSize = Array("tree-size".utf8)
-    /// The last sequence number whose id the `ids` index holds (absent in a `pledger-log/1` log: all).
+    /// For each range of ids, the last sequence number whose id the `ids` index holds (``IDWatermarks``;
+    /// absent in a `pledger-log/1` log, which indexed all).
     static let idsThrough = Array("ids-through".utf8)
 
     /// Level byte, then the big-endian index: complete subtree `index` at `level` (level ≥ 1).

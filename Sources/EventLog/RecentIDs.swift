@@ -5,57 +5,68 @@ import LMDB
 ///
 /// Why: event ids are random, so indexing each in the commit that appends it dirties one leaf of the
 /// id index per event — at a million events most of the pages a 1,000-event commit writes. The log
-/// instead indexes ids in bulk, every ``EventLog/Configuration/recentIDLimit`` events, in key order,
-/// inside the appending transaction that reaches the limit. Until then, an event's id is found
-/// from the log itself: the events after the index's watermark (`ids-through` in `meta`) are the
-/// recent ones, and a writer keeps their ids here between its transactions.
+/// instead indexes ids in bulk and in key order, one range of ids at a time (``IDWatermarks``): an
+/// appending transaction writes the waiting ids of the range whose watermark is lowest once that
+/// watermark is ``EventLog/Configuration/recentIDLimit`` events behind the head. Until then, an event's
+/// id is found from the log itself: the events after its range's watermark (`ids-through` in `meta`)
+/// are the recent ones, and a writer keeps their ids here between its transactions.
 ///
-/// Nothing here is needed for durability: the events are the record, the watermark says which ids
+/// Nothing here is needed for durability: the events are the record, the watermarks say which ids
 /// the index holds, and the rest is read again from the log after a restart.
 final class RecentIDs {
-    /// The last sequence number whose id the `ids` index holds.
-    let indexedThrough: UInt64
+    /// How far the `ids` index reaches.
+    private(set) var watermarks: IDWatermarks
     /// The last sequence number whose id this holds (or the index holds).
     private(set) var through: UInt64
-    private(set) var sequences: [UUID: UInt64]
+    /// The recent ids of each range, in range order.
+    private var ranges: [[UUID: UInt64]]
 
-    init(indexedThrough: UInt64, through: UInt64, sequences: [UUID: UInt64]) {
-        self.indexedThrough = indexedThrough
+    init(watermarks: IDWatermarks, through: UInt64) {
+        self.watermarks = watermarks
         self.through = through
-        self.sequences = sequences
+        self.ranges = Array(repeating: [:], count: IDWatermarks.rangeCount)
     }
 
-    /// The recent ids of the log as `txn` sees it, read from its events after the watermark.
+    /// The recent ids of the log as `txn` sees it, read from its events after the lowest watermark.
     static func read(from log: EventLog, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RecentIDs {
-        let indexed = try log.idsIndexedThrough(in: txn)
+        let watermarks = try log.idWatermarks(in: txn)
         let head = try log.head(in: txn).sequence
-        var sequences: [UUID: UInt64] = [:]
-        sequences.reserveCapacity(Int(head - min(indexed, head)))
-        if head > indexed {
-            for seq in (indexed + 1)...head {
+        guard watermarks.through.allSatisfy({ $0 <= head }) else {
+            throw EventLogError.damaged(sequence: head, reason: "the ids watermarks \(watermarks.through) pass the head")
+        }
+        let recent = RecentIDs(watermarks: watermarks, through: head)
+        if head > watermarks.lowest {
+            for seq in (watermarks.lowest + 1)...head {
                 guard let id = try log.stored(at: seq, in: txn, EventCodec.storedID) else {
                     throw EventLogError.damaged(sequence: seq, reason: "the log ends before its head")
                 }
-                sequences[id] = seq
+                if !watermarks.covers(id, at: seq) { recent.ranges[IDWatermarks.range(of: id)][id] = seq }
             }
         }
-        return RecentIDs(indexedThrough: indexed, through: head, sequences: sequences)
+        return recent
     }
+
+    /// The sequence number of `id` if it is among the recent ids.
+    func sequence(of id: UUID) -> UInt64? { ranges[IDWatermarks.range(of: id)][id] }
 
     /// Records that event `sequence`, the next after ``through``, has this id.
     func add(_ id: UUID, at sequence: UInt64) {
-        sequences[id] = sequence
+        ranges[IDWatermarks.range(of: id)][id] = sequence
         through = sequence
     }
 
-    /// Whether this describes the log as it stands: the same watermark and head.
-    func matches(indexedThrough indexed: UInt64, head: UInt64) -> Bool {
-        indexedThrough == indexed && through == head
+    /// Whether this describes the log as it stands: the same watermarks and head.
+    func matches(watermarks other: IDWatermarks, head: UInt64) -> Bool {
+        watermarks == other && through == head
     }
 
-    /// The entries in key order, for writing into the index.
-    func sortedEntries() -> [(key: [UInt8], sequence: UInt64)] {
-        sequences.map { (Key.uuid($0.key), $0.value) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    /// Removes the recent ids of `range` and moves its watermark to ``through``; returns them in key
+    /// order, for writing into the index.
+    func removeRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
+        let entries = ranges[range].map { (Key.uuid($0.key), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        ranges[range] = [:]
+        watermarks.move(range, to: through)
+        return entries.map { (key: $0.0, sequence: $0.1) }
     }
 }
 
@@ -71,12 +82,12 @@ extension RecentIDs {
         private var kept: (ids: RecentIDs, transaction: UInt64)?
 
         /// Takes the kept ids if they describe the log as a transaction sees it; nil otherwise.
-        func take(indexedThrough indexed: UInt64, head: UInt64, lastCommitted: UInt64) -> RecentIDs? {
+        func take(watermarks: IDWatermarks, head: UInt64, lastCommitted: UInt64) -> RecentIDs? {
             lock.lock()
             defer { lock.unlock() }
             guard let k = kept else { return nil }
             kept = nil
-            guard k.transaction == lastCommitted, k.ids.matches(indexedThrough: indexed, head: head) else { return nil }
+            guard k.transaction == lastCommitted, k.ids.matches(watermarks: watermarks, head: head) else { return nil }
             return k.ids
         }
 
@@ -89,11 +100,11 @@ extension RecentIDs {
 
         /// The sequence number of `id` among the kept ids, if they describe the log as a reader sees it.
         /// `.some(nil)`: they do, and the id is not among them; nil: they do not describe it.
-        func lookup(_ id: UUID, indexedThrough indexed: UInt64, head: UInt64, lastCommitted: UInt64) -> UInt64?? {
+        func lookup(_ id: UUID, watermarks: IDWatermarks, head: UInt64, lastCommitted: UInt64) -> UInt64?? {
             lock.lock()
             defer { lock.unlock() }
-            guard let k = kept, k.transaction == lastCommitted, k.ids.matches(indexedThrough: indexed, head: head) else { return nil }
-            return .some(k.ids.sequences[id])
+            guard let k = kept, k.transaction == lastCommitted, k.ids.matches(watermarks: watermarks, head: head) else { return nil }
+            return .some(k.ids.sequence(of: id))
         }
     }
 }
