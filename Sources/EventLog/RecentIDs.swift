@@ -63,10 +63,10 @@ final class RecentIDs {
     /// Removes the recent ids of `range` and moves its watermark to ``through``; returns them in key
     /// order, for writing into the index.
     func removeRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
-        let entries = ranges[range].map { (Key.uuid($0.key), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        let entries = ranges[range].map { (key: Key.uuid($0.key), sequence: $0.value) }
         ranges[range] = [:]
         watermarks.move(range, to: through)
-        return entries.map { (key: $0.0, sequence: $0.1) }
+        return entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
 }
 
@@ -75,7 +75,7 @@ extension RecentIDs {
     ///
     /// An appending transaction takes them (leaving nothing behind), uses and extends them, and puts
     /// them back just before it commits, marked with its number. The next transaction trusts them only
-    /// when that number is the log's last committed transaction and the watermark and head it reads
+    /// when that number is the log's last committed transaction and the watermarks and head it reads
     /// are theirs; otherwise (a rolled-back transaction, another process's appends) it reads them again.
     final class Slot: @unchecked Sendable {
         private let lock = NSLock()
