@@ -115,6 +115,8 @@ public final class EventLog: @unchecked Sendable {
             }
         } else if creating {
             try environment.write { txn in
+                // Read again under the write lock: another process may have created it and appended.
+                guard try txn.value(in: meta, forKey: key) == nil else { return }
                 try txn.put(IDWatermarks(allThrough: 0).bytes, forKey: Key.idsThrough, in: meta)
                 try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
             }

@@ -25,8 +25,8 @@ import Testing
         let writers = (0..<4).map { w -> (Process, Pipe) in
             let p = Process(), out = Pipe()
             p.executableURL = URL(fileURLWithPath: executable("pledger-stress"))
-            // A small recent-id limit: the writers index ids in bulk every few batches, each finding the
-            // others' newest ids (probes) in the events after the watermark.
+            // A small recent-id limit: the writers index ids in bulk, a range at a time once 7 events behind,
+            // each finding the others' newest ids (the probes) in the events after the watermarks.
             p.arguments = ["contend", logPath, String(w), "40", "--recent-id-limit", "7"]
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice

@@ -14,7 +14,7 @@ struct Contend: ParsableCommand {
     @Argument(help: "The event log directory.") var log: String
     @Argument(help: "This writer's number.") var writer: Int
     @Argument(help: "How many batches to try.") var batches: Int
-    @Option(help: "The log's recent-id limit: how many newest events' ids may wait to be indexed.")
+    @Option(help: "The log's recent-id limit: how many events a range of ids may wait to be indexed.")
     var recentIdLimit: Int?
 
     func run() throws {
