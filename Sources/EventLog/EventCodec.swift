@@ -159,6 +159,9 @@ public enum EventCodec {
             canonicalBytes: Array(bytes))
     }
 
+    /// The id member's name as the envelope writes it (`,"id":`), then the string's opening quote.
+    private static let storedIDMarker = EnvelopeKeys.shared.id + [UInt8(ascii: "\"")]
+
     /// The id of a stored event, found without decoding the rest of it.
     ///
     /// Why: the log reads the ids of its newest events back (``RecentIDs``) after a restart. In
@@ -167,12 +170,12 @@ public enum EventCodec {
     /// where it is not found, or not followed by a UUID and `"`, are decoded in full (and so rejected
     /// as damaged when they do not decode).
     static func storedID(_ bytes: UnsafeRawBufferPointer) throws -> UUID {
-        let marker: [UInt8] = Array(",\"id\":\"".utf8)
+        let marker = storedIDMarker
         let limit = bytes.count - marker.count - 37
         var i = 0
         while i <= limit {
-            if bytes[i] == marker[0], bytes[i + 1] == marker[1], bytes[i + 2] == marker[2], bytes[i + 3] == marker[3],
-               bytes[i + 4] == marker[4], bytes[i + 5] == marker[5], bytes[i + 6] == marker[6] {
+            // The first byte alone rules out nearly every position (and keeps debug builds quick).
+            if bytes[i] == marker[0], marker.indices.dropFirst().allSatisfy({ bytes[i + $0] == marker[$0] }) {
                 let start = i + marker.count
                 guard bytes[start + 36] == UInt8(ascii: "\""),
                       let id = UUID(text: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 36)]), as: UTF8.self))

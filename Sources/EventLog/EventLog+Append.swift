@@ -61,7 +61,8 @@ extension EventLog {
                 try txn.put(value, forKey: Key.head, in: meta)
                 try txn.put(Key.sequence(head.sequence), forKey: Key.treeSize, in: meta)
             }
-            recentIDs.put(try indexIfDue(recent, in: txn), transaction: transaction)
+            try indexIfDue(recent, in: txn)
+            recentIDs.put(recent, transaction: transaction)
             committed = transaction
             return positions
         }
@@ -149,7 +150,7 @@ extension EventLog {
     /// once that watermark is ``Configuration/recentIDLimit`` events behind the head, and moves it to
     /// the head. A second range (and so on) only while the lowest is twice the limit behind: after a
     /// batch larger than the limit, say; otherwise the ranges take turns, one a transaction.
-    private func indexIfDue(_ recent: RecentIDs, in txn: borrowing WriteTransaction) throws -> RecentIDs {
+    private func indexIfDue(_ recent: RecentIDs, in txn: borrowing WriteTransaction) throws {
         let limit = UInt64(max(1, configuration.recentIDLimit))
         var moved = false
         while true {
@@ -166,7 +167,6 @@ extension EventLog {
             moved = true
         }
         if moved { try txn.put(recent.watermarks.bytes, forKey: Key.idsThrough, in: meta) }
-        return recent
     }
 
     /// The number of this log's latest appending transaction known to have committed in this process;

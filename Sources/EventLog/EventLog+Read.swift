@@ -72,7 +72,7 @@ extension EventLog {
 
     /// The sequence number of the event with id `id`: from the `ids` index, else from the recent ids
     /// (`recent`, an appending transaction's; else this process's kept ones when they describe the log
-    /// as `txn` sees it; else read from the events after the watermark of the id's range).
+    /// as `txn` sees it; else read from the events after the watermarks, once for each state of the log).
     func sequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, recent: RecentIDs? = nil) throws -> UInt64? {
         if let seq = try txn.value(in: ids, forKey: Key.uuid(id)) { return seq.withUnsafeBytes { Key.decodeSequence($0) } }
         if let recent { return recent.sequence(of: id) }
@@ -81,13 +81,7 @@ extension EventLog {
         let indexed = watermarks.through[IDWatermarks.range(of: id)]
         guard head > indexed else { return nil }
         if let kept = recentIDs.lookup(id, watermarks: watermarks, head: head, lastCommitted: lastCommittedTransaction) { return kept }
-        for seq in (indexed + 1)...head {
-            guard let found = try stored(at: seq, in: txn, EventCodec.storedID) else {
-                throw EventLogError.damaged(sequence: seq, reason: "the log ends before its head")
-            }
-            if found == id { return seq }
-        }
-        return nil
+        return try readerRecentIDs.sequence(of: id, watermarks: watermarks, head: head, log: self, in: txn)
     }
 
     /// How far the `ids` index reaches: the watermarks in `meta`, or the head of a `pledger-log/1` log,

@@ -54,6 +54,8 @@ public final class EventLog: @unchecked Sendable {
     let lastCommittedLock = NSLock()
     /// The ids of the newest events, kept by this process's appending transactions between them.
     let recentIDs = RecentIDs.Slot()
+    /// The ids of the newest events as this process's lookups by id last read them back.
+    let readerRecentIDs = RecentIDs.ReaderCache()
     /// The directory of the LMDB environment.
     public let path: String
 

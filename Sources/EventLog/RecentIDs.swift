@@ -108,3 +108,27 @@ extension RecentIDs {
         }
     }
 }
+
+extension RecentIDs {
+    /// A reader's recent ids: read back from the events once for each state of the log (watermarks
+    /// and head) in which a lookup missed both the index and a writer's kept ids, so that many lookups
+    /// do not each read the events after the watermarks again.
+    ///
+    /// Read in a read transaction, they are committed facts: they describe every transaction that sees
+    /// the same watermarks and head, since events are never rewritten and both only grow.
+    final class ReaderCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var kept: RecentIDs?
+
+        /// The sequence number of `id` among the recent ids of the log as `txn` sees it.
+        func sequence(of id: UUID, watermarks: IDWatermarks, head: UInt64, log: EventLog,
+                      in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let kept, kept.matches(watermarks: watermarks, head: head) { return kept.sequence(of: id) }
+            let read = try RecentIDs.read(from: log, in: txn)
+            kept = read
+            return read.sequence(of: id)
+        }
+    }
+}
