@@ -17,7 +17,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: some StringProtocol) {
-        let u = Array(text.utf8)
+        var text = String(text)
+        guard let date = text.withUTF8({ CalendarDate(utf8: $0) }) else { return nil }
+        self = date
+    }
+
+    /// Parses exactly `YYYY-MM-DD` from UTF-8 bytes, as ``init(_:)`` does from text.
+    public init?(utf8 u: UnsafeBufferPointer<UInt8>) {
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
               let y = CalendarDate.digits(u[0..<4]), let m = CalendarDate.digits(u[5..<7]),
               let d = CalendarDate.digits(u[8..<10]) else { return nil }
@@ -89,7 +95,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
-    static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+    static func digits(_ s: some Collection<UInt8>) -> Int? {
         var v = 0
         for b in s {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) else { return nil }

@@ -146,44 +146,4 @@ public enum EventCodec {
             correlation: try f.optionalUUID("correlation"), causation: try f.optionalUUID("causation"),
             payload: payload)
     }
-
-    /// Reads stored canonical bytes back into an event.
-    public static func decodeRecorded(_ bytes: some Collection<UInt8>) throws -> RecordedEvent {
-        let value = try JSONParser.parse(bytes)
-        let e = try decodeContent(value, allowing: storedFieldList)
-        let stamp = try decodeStamp(try JSONFields(value))
-        return RecordedEvent(
-            sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version, id: e.id, stream: e.stream,
-            type: e.type, schema: e.schema, effective: e.effective, actor: e.actor, rationale: e.rationale,
-            source: e.source, correlation: e.correlation, causation: e.causation, payload: e.payload,
-            canonicalBytes: Array(bytes))
-    }
-
-    /// The id member's name as the envelope writes it (`,"id":`), then the string's opening quote.
-    private static let storedIDMarker = EnvelopeKeys.shared.id + [UInt8(ascii: "\"")]
-
-    /// The id of a stored event, found without decoding the rest of it.
-    ///
-    /// Why: the log reads the ids of its newest events back (``RecentIDs``) after a restart. In
-    /// canonical bytes the members before `id` (actor, causation, correlation, effective) are strings,
-    /// and a string never holds an unescaped `"`, so the first `,"id":"` is the envelope's own. Bytes
-    /// where it is not found, or not followed by a UUID and `"`, are decoded in full (and so rejected
-    /// as damaged when they do not decode).
-    static func storedID(_ bytes: UnsafeRawBufferPointer) throws -> UUID {
-        let marker = storedIDMarker
-        let limit = bytes.count - marker.count - 37
-        var i = 0
-        while i <= limit {
-            // The first byte alone rules out nearly every position (and keeps debug builds quick).
-            if bytes[i] == marker[0], marker.indices.dropFirst().allSatisfy({ bytes[i + $0] == marker[$0] }) {
-                let start = i + marker.count
-                guard bytes[start + 36] == UInt8(ascii: "\""),
-                      let id = UUID(text: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 36)]), as: UTF8.self))
-                else { break }
-                return id
-            }
-            i += 1
-        }
-        return try decodeRecorded(bytes).id
-    }
 }

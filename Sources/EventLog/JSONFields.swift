@@ -164,14 +164,20 @@ extension UUID {
     /// Parses `8-4-4-4-12` hexadecimal text, either case; `nil` otherwise. Hand-written: Foundation's
     /// `UUID(uuidString:)` goes through `sscanf`, which showed in profiles of replay.
     public init?(text: String) {
+        var text = text
+        guard let id = text.withUTF8({ UUID(utf8: $0) }) else { return nil }
+        self = id
+    }
+
+    /// Parses `8-4-4-4-12` hexadecimal UTF-8 bytes, either case, as ``init(text:)`` does from text.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         // The 32 digits gathered into two 64-bit halves: no array allocated per identifier.
+        guard bytes.count == 36 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0
         var count = 0
-        var index = 0
-        for c in text.utf8 {
+        for (index, c) in bytes.enumerated() {
             if index == 8 || index == 13 || index == 18 || index == 23 {
                 guard c == UInt8(ascii: "-") else { return nil }
-                index += 1
                 continue
             }
             let v: UInt8
@@ -181,12 +187,9 @@ extension UUID {
             case 0x41...0x46: v = c - 0x41 + 10
             default: return nil
             }
-            guard count < 32 else { return nil }
             if count < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
             count += 1
-            index += 1
         }
-        guard count == 32, index == 36 else { return nil }
         func byte(_ half: UInt64, _ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: half >> (56 - 8 * i)) }
         self.init(uuid: (byte(high, 0), byte(high, 1), byte(high, 2), byte(high, 3), byte(high, 4), byte(high, 5), byte(high, 6), byte(high, 7),
                          byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5), byte(low, 6), byte(low, 7)))

@@ -66,26 +66,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// makes (years 0001–9999, a real date, hours under 24, minutes and seconds under 60).
     public init?(canonical text: some StringProtocol) {
         var text = String(text)
-        let parsed: Int64? = text.withUTF8 { raw in
-            guard raw.count == 27 else { return nil }
-            func number(_ from: Int, _ count: Int) -> Int? {
-                var v = 0
-                for i in from..<(from + count) {
-                    let d = raw[i] &- UInt8(ascii: "0")
-                    guard d < 10 else { return nil }
-                    v = v * 10 + Int(d)
-                }
-                return v
+        guard let parsed = text.withUTF8({ Timestamp(canonicalUTF8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses exactly the canonical form from UTF-8 bytes, as ``init(canonical:)`` does from text:
+    /// stored events are read without first making a string of their time.
+    public init?(canonicalUTF8 raw: UnsafeBufferPointer<UInt8>) {
+        guard raw.count == 27 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + count) {
+                let d = raw[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
             }
-            guard raw[4] == UInt8(ascii: "-"), raw[7] == UInt8(ascii: "-"), raw[10] == UInt8(ascii: "T"), raw[13] == UInt8(ascii: ":"),
-                  raw[16] == UInt8(ascii: ":"), raw[19] == UInt8(ascii: "."), raw[26] == UInt8(ascii: "Z"),
-                  let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let date = CalendarDate(year: y, month: mo, day: d),
-                  let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2), let f = number(20, 6), h < 24, mi < 60, s < 60
-            else { return nil }
-            return date.daysSinceEpoch * 86_400_000_000 + Int64((h * 3600 + mi * 60 + s) * 1_000_000 + f)
+            return v
         }
-        guard let parsed else { return nil }
-        microsecondsSinceEpoch = parsed
+        guard raw[4] == UInt8(ascii: "-"), raw[7] == UInt8(ascii: "-"), raw[10] == UInt8(ascii: "T"), raw[13] == UInt8(ascii: ":"),
+              raw[16] == UInt8(ascii: ":"), raw[19] == UInt8(ascii: "."), raw[26] == UInt8(ascii: "Z"),
+              let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let date = CalendarDate(year: y, month: mo, day: d),
+              let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2), let f = number(20, 6), h < 24, mi < 60, s < 60
+        else { return nil }
+        microsecondsSinceEpoch = date.daysSinceEpoch * 86_400_000_000 + Int64((h * 3600 + mi * 60 + s) * 1_000_000 + f)
     }
 
     /// Parses `YYYY-MM-DD` (midnight UTC), or `YYYY-MM-DDTHH:MM[:SS[.f…]]` followed by `Z` or `±HH:MM`,

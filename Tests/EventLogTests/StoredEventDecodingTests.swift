@@ -1,0 +1,102 @@
+import Foundation
+@testable import EventLog
+import PropertyBased
+import Testing
+
+/// The one-pass reading of canonical stored events (`EventCodec.decodeCanonical`) against the general
+/// decoder that reads members in any order (`decodeAnyOrder`): same event for every canonical event,
+/// and for anything else the general decoder's answer, error included.
+@Suite struct StoredEventDecodingTests {
+    /// Free text: half of its characters any Unicode scalar, half quotes, backslashes, controls and
+    /// white space.
+    static let text = Gen.int(in: 0...(2 * 0x10FFFF)).map { i in
+        i > 0x10FFFF ? ["\"", "\\", "\n", "\u{1}", " ", "\u{2028}", "é"][i % 7] : Unicode.Scalar(UInt32(i)).map(String.init) ?? "?"
+    }.array(of: 1...8).map { $0.joined() }
+
+    static func event(_ texts: [String], shape: Int) -> (ProposedEvent, [UInt8]) {
+        let event = ProposedEvent(
+            id: UUID(), stream: shape & 4 == 0 ? "indicator/IND-07" : "decision/D-2027:01", type: shape & 8 == 0 ? "IndicatorMeasured" : "Funding2",
+            schema: 1 + shape * 37 % 1000, effective: CalendarDate(daysSinceEpoch: Int64(-719_162 + shape * 14_591 % 3_652_058)),
+            actor: texts[0], rationale: texts[1], source: texts[2],
+            correlation: shape & 1 == 0 ? nil : UUID(), causation: shape & 2 == 0 ? nil : UUID(),
+            payload: .object([("nested", .array([.object([("k", .integer(Int64(shape) - 50))]), .null, .bool(true)])), ("note", .string(texts[3])),
+                              ("value", .string("12.5"))]))
+        let recorded = Timestamp(microsecondsSinceEpoch: 1_800_000_000_000_000 + Int64(shape) * 86_399_999_999)
+        return (event, EventCodec.encode(event, sequence: UInt64(1 + shape * 1_000_003), recorded: recorded, version: UInt64(1 + shape)))
+    }
+
+    /// The two readers agree: the same event, or both refuse (the one pass by giving way).
+    static func agree(_ bytes: [UInt8]) -> Bool {
+        let general = Result { try EventCodec.decodeAnyOrder(bytes) }
+        let canonical = bytes.withUnsafeBufferPointer { EventCodec.decodeCanonical($0) }
+        switch general {
+        case .success(let event): return canonical == nil || canonical == event
+        case .failure: return canonical == nil
+        }
+    }
+
+    @Test func everyCanonicalEventIsReadInOnePassAsTheGeneralDecoderReadsIt() async {
+        // Now and then actor, rationale or source is white space only, which no stored event may hold.
+        await propertyCheck(count: 300, input: Self.text.array(of: 4...4), Gen.int(in: 0...999), Gen.int(in: 0...11)) { texts, shape, blank in
+            var texts = texts
+            if blank < 3 { texts[blank] = String(repeating: " \t", count: shape % 3) }
+            let (event, bytes) = Self.event(texts, shape: shape)
+            let general = Result { try EventCodec.decodeAnyOrder(bytes) }
+            let canonical = bytes.withUnsafeBufferPointer { EventCodec.decodeCanonical($0) }
+            let blank = texts[0...2].contains { $0.allSatisfy(\.isWhitespace) }
+            if blank {
+                #expect(canonical == nil)
+                #expect(throws: FieldError.self) { try general.get() }
+            } else {
+                #expect(canonical != nil)
+                #expect(canonical == (try? general.get()))
+                #expect(canonical?.proposal == event)
+                #expect(canonical?.canonicalBytes == bytes)
+            }
+        }
+    }
+
+    /// Bytes that are not canonical, each a small change to a canonical event: `decodeRecorded` gives
+    /// the general decoder's event, or its error word for word, and the one pass never disagrees.
+    @Test(arguments: [
+        ("white space after a name", #""seq":"#, #""seq": "#),
+        ("white space at the end", #","version":1}"#, #","version":1} "#),
+        ("a member out of order", #","type":"IndicatorMeasured","version":1}"#, #","version":1,"type":"IndicatorMeasured"}"#),
+        ("an upper-case id", #""id":"0f8fad5b"#, #""id":"0F8FAD5B"#),
+        ("an escape in the date", #""effective":"2027-"#, #""effective":"2027\u002d"#),
+        ("an escape in the time", #""recorded":"2027-"#, #""recorded":"2027\u002d"#),
+        ("a null causation", #","correlation":"#, #","causation":null,"correlation":"#),
+        ("an unknown member", #","effective":"#, #","comment":"x","effective":"#),
+        ("schema 0", #""schema":1,"#, #""schema":0,"#),
+        ("schema 1001", #""schema":1,"#, #""schema":1001,"#),
+        ("seq 0", #""seq":7,"#, #""seq":0,"#),
+        ("a negative version", #""version":1}"#, #""version":-1}"#),
+        ("a bad stream name", #""stream":"indicator/"#, #""stream":"/indicator/"#),
+        ("a bad type name", #""type":"Indicator"#, #""type":"9Indicator"#),
+        ("a payload that is not an object", #""payload":{"value":"1"}"#, #""payload":["1"]"#),
+        ("a blank actor", #"{"actor":"ministry""#, #"{"actor":" ""#),
+        ("a blank source written with an escape", #""source":"decree""#, #""source":"\t""#),
+        ("an escaped letter in the actor", #"{"actor":"ministry""#, #"{"actor":"m\u0069nistry""#),
+        ("a date that does not exist", #""effective":"2027-03-01""#, #""effective":"2027-02-30""#),
+        ("a truncated event", #","version":1}"#, #","version":1"#),
+        ("a duplicate member", #","version":1}"#, #","version":1,"version":1}"#),
+    ])
+    func bytesNotInCanonicalFormAreReadByTheGeneralDecoder(change: String, find: String, replacement: String) throws {
+        let event = ProposedEvent(
+            id: try #require(UUID(text: "0f8fad5b-d9cb-469f-a165-70867728950e")), stream: "indicator/IND-07", type: "IndicatorMeasured",
+            schema: 1, effective: try #require(CalendarDate("2027-03-01")), actor: "ministry", rationale: "quarterly figure",
+            source: "decree", correlation: UUID(), causation: nil, payload: .object([("value", .string("1"))]))
+        let recorded = try #require(Timestamp(canonical: "2027-03-02T10:00:00.000000Z"))
+        let canonical = String(decoding: EventCodec.encode(event, sequence: 7, recorded: recorded, version: 1), as: UTF8.self)
+        let bytes = Array(canonical.replacingOccurrences(of: find, with: replacement).utf8)
+        #expect(bytes != Array(canonical.utf8), "the change \(change) changed nothing")
+        let general = Result { try EventCodec.decodeAnyOrder(bytes) }
+        let read = Result { try EventCodec.decodeRecorded(bytes) }
+        switch (general, read) {
+        case (.success(let a), .success(let b)): #expect(a == b)
+        case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)")
+        default: Issue.record("\(change): the general decoder gave \(general), decodeRecorded \(read)")
+        }
+        #expect(Self.agree(bytes))
+    }
+}
