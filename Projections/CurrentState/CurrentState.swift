@@ -21,10 +21,15 @@ public enum CurrentState {
         if let store, slice.sequence == head, try store.checkpoint(of: CurrentStateProjection().name) == head {
             return try CurrentStateProjection.states(asOf: slice.asOf, store: store, kinds: kinds)
         }
+        // Each entity's events known by the slice (not its later ones), folded on two threads.
+        let streams = try log.streamNames().filter { stream in   // ascending
+            guard let kinds, let kind = EntityReference(stream: stream)?.kind else { return true }
+            return kinds.contains(kind)
+        }
+        let states = try log.histories(of: streams, through: slice.sequence) { _, events in try EntityState.fold(stream: events, in: slice) }
         var out = EntityStates()
-        for stream in try log.streamNames() {   // ascending
-            if let kinds, let kind = EntityReference(stream: stream)?.kind, !kinds.contains(kind) { continue }
-            if let state = try EntityState.fold(stream: try log.events(in: stream), in: slice) { out.append(stream, state) }
+        for (stream, state) in zip(streams, states) {
+            if let state { out.append(stream, state) }
         }
         return out
     }

@@ -78,7 +78,7 @@ struct ActivityBuilder {
     func disbursementRecipients() throws -> [EntityReference] {
         var out: [EntityReference] = []
         for (allocation, _) in allocations {
-            for event in try log.events(in: allocation) where slice.includes(event) && event.type == DisbursementRecorded.typeName {
+            for event in try log.events(in: allocation, through: slice.sequence) where slice.includes(event) && event.type == DisbursementRecorded.typeName {
                 if case .disbursementRecorded(let d) = try ProgrammeEvent.decode(event), let r = d.recipient, !out.contains(r) { out.append(r) }
             }
         }
@@ -147,7 +147,7 @@ struct ActivityBuilder {
     func transactions() throws -> String {
         var rows: [(CalendarDate, UInt64, String)] = []
         for (allocation, a) in allocations {
-            let included = try log.events(in: allocation).filter(slice.includes).sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
+            let included = try log.events(in: allocation, through: slice.sequence).filter(slice.includes).sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
             var amount = ExactDecimal.zero
             for (event, typed) in try EntityState.effectiveEvents(included) where event.effective <= today {
                 let currency = a.currency

@@ -73,7 +73,7 @@ public struct MilestoneTimeline: Sendable {
         var rows: [Row] = []
         var components: [StreamName: ComponentDefined] = [:]
         for stream in try log.streamNames() where stream.rawValue.hasPrefix("milestone/") {
-            let events = try log.events(in: stream)
+            let events = try log.events(in: stream, through: resolved.sequence)
             guard let state = try EntityState.fold(stream: events, in: resolved), case .milestone(let m) = state else { continue }
             let included = [events[0]] + events.dropFirst().filter(resolved.includes).sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
             var reschedules: [Reschedule] = []
@@ -84,7 +84,7 @@ public struct MilestoneTimeline: Sendable {
                 }
             }
             let componentStream = m.definition.component.stream
-            if components[componentStream] == nil, case .component(let c)? = try EntityState.fold(stream: try log.events(in: componentStream), in: resolved) {
+            if components[componentStream] == nil, case .component(let c)? = try EntityState.fold(stream: try log.events(in: componentStream, through: resolved.sequence), in: resolved) {
                 components[componentStream] = c
             }
             let row = Row(stream: stream, title: m.definition.title, component: componentStream.rawValue,
