@@ -57,6 +57,13 @@ struct AuditBuilder {
     var loadState: (StreamName) throws -> EntityState?
     var loadEvents: (StreamName, UInt64) throws -> [RecordedEvent]
 
+    /// A builder that starts each stream from `loadState` and reads the history a correction refolds
+    /// (a stream's events through a sequence number) from `log`.
+    init(log: EventLog, loadState: @escaping (StreamName) throws -> EntityState?) {
+        self.loadState = loadState
+        self.loadEvents = { stream, through in try log.events(in: stream, through: through) }
+    }
+
     /// The row of `decoded`, the next event in sequence order; an event whose payload does not decode
     /// is entered with no change.
     mutating func row(for decoded: DecodedEvent) throws -> AuditRow {

@@ -23,9 +23,7 @@ public struct AuditTrail: Sendable {
         if let store, try store.checkpoint(of: AuditTrailProjection().name) == head {
             entries = try AuditTrailProjection.entries(store: store, log: log, entity: entity)
         } else {
-            var builder = AuditBuilder(loadState: { _ in nil }, loadEvents: { stream, through in
-                try log.events(in: stream, through: through)
-            })
+            var builder = AuditBuilder(log: log, loadState: { _ in nil })
             entries = []
             var bySeq: [UInt64: Int] = [:]
             func add(_ event: RecordedEvent) throws {
@@ -35,11 +33,16 @@ public struct AuditTrail: Sendable {
                 entries.append(entry)
             }
             // An entity's entries depend on its own stream only (a correction is recorded in the stream of
-            // the event it corrects): fold that stream, not the whole log.
+            // the event it corrects): fold that stream, not the whole log. An entry depends only on the
+            // events before it, and those recorded after the slice are left out below: none is read.
             if let entity {
-                for event in try log.events(in: entity) { try add(event) }
+                for event in try log.events(in: entity, through: resolved.sequence) { try add(event) }
             } else {
-                try log.scan { event in try add(event); return true }
+                try log.scan { event in
+                    guard event.sequence <= resolved.sequence else { return false }
+                    try add(event)
+                    return true
+                }
             }
         }
         let effectiveLimit = slice.asOf

@@ -29,9 +29,7 @@ public struct AuditTrailProjection: Projection {
             }
         }
         let snapshot = stored
-        var builder = AuditBuilder(
-            loadState: { snapshot[$0] ?? nil },
-            loadEvents: { stream, through in try log.events(in: stream, through: through) })
+        var builder = AuditBuilder(log: log, loadState: { snapshot[$0] ?? nil })
         for event in events {
             let row = try builder.row(for: event)
             try txn.put(row.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit)

@@ -64,6 +64,29 @@ import Testing
         }
     }
 
+    /// At every known-at sequence number, the trail folded from the log (which reads only the events
+    /// known by then) equals the stored trail cut at that number, for the whole ledger and each entity.
+    @Test func aTrailKnownAtASequenceFoldedFromTheLogEqualsTheStoredOneCut() throws {
+        let (dir, ledger) = try Scenario.ledger()
+        let store = try ProjectionStore(path: dir.path + "/projections")
+        try catchUpAll(ledger, store)
+        let head = try ledger.log.head().sequence
+        let entities: [StreamName?] = [nil] + (try ledger.log.streamNames()).map { $0 }
+        var corrected = 0
+        for k in 1...head {
+            let slice = TimeSlice(knownAt: .sequence(k))
+            for entity in entities {
+                let folded = try AuditTrail.build(log: ledger.log, store: nil, entity: entity, slice: slice).entries
+                #expect(folded == (try AuditTrail.build(log: ledger.log, store: store, entity: entity, slice: slice).entries),
+                        "known at \(k), \(entity?.rawValue ?? "every entity")")
+                #expect(folded.allSatisfy { $0.sequence <= k })
+                if entity == nil { #expect(folded.last?.sequence == k) }
+                corrected += folded.filter { !$0.correctedBy.isEmpty }.count
+            }
+        }
+        #expect(corrected > 0)
+    }
+
     /// An entry's changes are, for each label in the order it first appears (before's, then after's new
     /// ones), the label's first value before and after where they differ, whether the labels stay in
     /// place (the usual case, compared pairwise) or not; labels may repeat.
