@@ -127,6 +127,10 @@ extension JSONParser.Cursor {
         return value
     }
 
+    /// Whether a value was passed over, as the general reader passes over the members it does not
+    /// keep (``skipValue(depth:)`` at a top-level member's depth).
+    mutating func skippedValue() -> Bool { (try? skipValue(depth: 1)) != nil }
+
     /// A UUID written as a string.
     mutating func quotedUUID() -> UUID? { quoted { UUID(utf8: $0) } }
 

@@ -3,9 +3,10 @@ import Foundation
 import PropertyBased
 import Testing
 
-/// The one-pass reading of canonical stored events (`EventCodec.decodeCanonical`) against the general
-/// decoder that reads members in any order (`decodeAnyOrder`): same event for every canonical event,
-/// and for anything else the general decoder's answer, error included.
+/// The one-pass reading of canonical stored events (`EventCodec.decodeCanonical`, and of their payloads
+/// alone, `decodeCanonicalPayload`) against the general readers that take members in any order
+/// (`decodeAnyOrder`, `decodePayloadAnyOrder`): the same answer for every canonical event, and for
+/// anything else the general reader's answer, error included.
 @Suite struct StoredEventDecodingTests {
     /// Free text: half of its characters any Unicode scalar, half quotes, backslashes, controls and
     /// white space.
@@ -43,6 +44,10 @@ import Testing
             let (event, bytes) = Self.event(texts, shape: shape)
             let general = Result { try EventCodec.decodeAnyOrder(bytes) }
             let canonical = bytes.withUnsafeBufferPointer { EventCodec.decodeCanonical($0) }
+            // The payload reader passes over actor, rationale and source, blank or not.
+            let payload = bytes.withUnsafeBufferPointer { EventCodec.decodeCanonicalPayload($0) }
+            #expect(payload != nil)
+            #expect(payload == (try? bytes.withUnsafeBytes { try EventCodec.decodePayloadAnyOrder($0) }))
             let blank = texts[0...2].contains { $0.allSatisfy(\.isWhitespace) }
             if blank {
                 #expect(canonical == nil)
@@ -52,6 +57,7 @@ import Testing
                 #expect(canonical == (try? general.get()))
                 #expect(canonical?.proposal == event)
                 #expect(canonical?.canonicalBytes == bytes)
+                #expect(payload == canonical.map(EventPayload.init))
             }
         }
     }
@@ -98,5 +104,14 @@ import Testing
         default: Issue.record("\(change): the general decoder gave \(general), decodeRecorded \(read)")
         }
         #expect(Self.agree(bytes))
+        // The payload reader likewise: the general reader's payload or error, never another payload.
+        let generalPayload = Result { try bytes.withUnsafeBytes { try EventCodec.decodePayloadAnyOrder($0) } }
+        let payload = Result { try bytes.withUnsafeBytes { try EventCodec.decodePayload($0) } }
+        switch (generalPayload, payload) {
+        case (.success(let a), .success(let b)): #expect(a == b)
+        case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)")
+        default: Issue.record("\(change): the general payload reader gave \(generalPayload), decodePayload \(payload)")
+        }
+        if case .failure = generalPayload { #expect(bytes.withUnsafeBufferPointer { EventCodec.decodeCanonicalPayload($0) } == nil) }
     }
 }
