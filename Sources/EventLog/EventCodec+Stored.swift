@@ -55,7 +55,7 @@ extension EventCodec {
               let payload = try? c.value(depth: 1),
               c.consume(k.rationale), let rationale = c.quotedString(), !ProposedEvent.isBlank(rationale),
               c.consume(k.recorded), let recorded = c.quoted({ Timestamp(canonicalUTF8: $0) }),
-              c.consume(k.schema), let schema = c.integer(), (1...1000).contains(schema),
+              c.consume(k.schema), let schema = c.integer(), schemaVersions.contains(Int(schema)),
               c.consume(k.seq), let sequence = c.integer(), sequence >= 1,
               c.consume(k.source), let source = c.quotedString(), !ProposedEvent.isBlank(source),
               c.consume(k.stream), let streamText = c.quotedString(), let stream = try? StreamName(validating: streamText),

@@ -16,6 +16,9 @@ public enum EventCodec {
     static let storedFieldList = eventFields.sorted()
     static let inputFieldList = eventFields.union(inputOnlyFields).sorted()
 
+    /// The schema versions an event may carry: every reader and writer of events checks this one range.
+    public static let schemaVersions = 1...1000
+
     /// The largest canonical event the log accepts, in bytes.
     public static let maximumEventSize = 1 << 20
 
@@ -112,13 +115,18 @@ public enum EventCodec {
         return UInt64(seq)
     }
 
+    /// The error for a schema outside ``schemaVersions``.
+    static var schemaOutOfRange: FieldError {
+        FieldError(field: "schema", "must be from \(schemaVersions.lowerBound) to \(schemaVersions.upperBound)")
+    }
+
     /// The `type`, `schema` and `payload` members, as every event carries them: a well-formed type
-    /// name, a schema from 1 to 1000, an object.
+    /// name, a schema in ``schemaVersions``, an object.
     static func decodeTypedPayload(_ f: JSONFields) throws(FieldError) -> (type: String, schema: Int, payload: JSONValue) {
         let type = try f.string("type")
         try EventTypeName.validate(type)
         let schema = try f.integer("schema")
-        guard (1...1000).contains(schema) else { throw FieldError(field: "schema", "must be from 1 to 1000") }
+        guard schemaVersions.contains(Int(schema)) else { throw schemaOutOfRange }
         let payload = try f.required("payload")
         guard case .object = payload else { throw FieldError(field: "payload", "expected an object, got \(payload.kindName)") }
         return (type, Int(schema), payload)

@@ -59,7 +59,7 @@ extension EventCodec {
               let payload = try? c.value(depth: 1),
               c.consume(k.rationale), c.skippedValue(),
               c.consume(k.recorded), c.skippedValue(),
-              c.consume(k.schema), let schema = c.integer(), (1...1000).contains(schema),
+              c.consume(k.schema), let schema = c.integer(), schemaVersions.contains(Int(schema)),
               c.consume(k.seq), let sequence = c.integer(), sequence >= 1,
               c.consume(k.source), c.skippedValue(),
               c.consume(k.stream), c.skippedValue(),

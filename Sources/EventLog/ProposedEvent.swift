@@ -67,7 +67,7 @@ extension ProposedEvent {
     /// schema version from 1 to 1000, a JSON object as payload, and a non-empty actor, rationale and source.
     public func validateEnvelope() throws(FieldError) {
         try EventTypeName.validate(type)
-        guard (1...1000).contains(schema) else { throw FieldError(field: "schema", "must be from 1 to 1000") }
+        guard EventCodec.schemaVersions.contains(schema) else { throw EventCodec.schemaOutOfRange }
         guard case .object = payload else { throw FieldError(field: "payload", "expected an object, got \(payload.kindName)") }
         if Self.isBlank(actor) { throw FieldError(field: "actor", "must not be empty") }
         if Self.isBlank(rationale) { throw FieldError(field: "rationale", "must not be empty") }
