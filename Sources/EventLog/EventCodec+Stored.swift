@@ -72,15 +72,35 @@ extension EventCodec {
 
     /// The id member's name as the envelope writes it (`,"id":`), then the string's opening quote.
     private static let storedIDMarker = EnvelopeKeys.shared.id + [UInt8(ascii: "\"")]
+    /// The stream member's name as the envelope writes it, then the string's opening quote.
+    private static let storedStreamMarker = EnvelopeKeys.shared.stream + [UInt8(ascii: "\"")]
+    /// The closing quote of the stream's name, then the type member's name and its opening quote.
+    private static let storedTypeMarker = [UInt8(ascii: "\"")] + EnvelopeKeys.shared.type + [UInt8(ascii: "\"")]
 
-    /// The id of a stored event, found without decoding the rest of it.
+    /// The id, stream and version of a stored event: what the `ids` and `streams` indexes hold of it,
+    /// found without decoding the rest.
     ///
-    /// Why: the log reads the ids of its newest events back (``RecentIDs``) after a restart. In
-    /// canonical bytes the members before `id` (actor, causation, correlation, effective) are strings,
-    /// and a string never holds an unescaped `"`, so the first `,"id":"` is the envelope's own. Bytes
-    /// where it is not found, or not followed by a UUID and `"`, are decoded in full (and so rejected
-    /// as damaged when they do not decode).
-    static func storedID(_ bytes: UnsafeRawBufferPointer) throws -> UUID {
+    /// Why: the log reads these back from its newest events (``LogTail``), the ones its bulk-written
+    /// indexes do not hold yet, when a process first needs them. In canonical bytes a string never
+    /// holds an unescaped `"`, so a member name with its quotes (`,"id":"`) is never inside a string:
+    /// the first `,"id":"` is the envelope's (the members before it are strings), and the last
+    /// `,"stream":"` is too (only strings and the version follow it). Bytes where either is not found
+    /// as the envelope writes it are decoded in full (and so rejected as damaged when they do not decode).
+    static func storedEntry(_ bytes: UnsafeRawBufferPointer) throws -> (id: UUID, stream: StreamName, version: UInt64) {
+        if let entry = storedEntryInPlace(bytes) { return entry }
+        let event = try decodeRecorded(bytes)
+        return (event.id, event.stream, event.version)
+    }
+
+    /// The id, stream and version as found without decoding; nil when the bytes do not hold them as
+    /// the envelope writes them.
+    static func storedEntryInPlace(_ bytes: UnsafeRawBufferPointer) -> (id: UUID, stream: StreamName, version: UInt64)? {
+        guard let id = storedID(bytes), let (stream, version) = storedStreamAndVersion(bytes) else { return nil }
+        return (id, stream, version)
+    }
+
+    /// The id, from the first `,"id":"`; nil when it is not followed by a UUID and `"`.
+    private static func storedID(_ bytes: UnsafeRawBufferPointer) -> UUID? {
         let marker = storedIDMarker
         let limit = bytes.count - marker.count - 37
         var i = 0
@@ -88,14 +108,47 @@ extension EventCodec {
             // The first byte alone rules out nearly every position (and keeps debug builds quick).
             if bytes[i] == marker[0], marker.indices.dropFirst().allSatisfy({ bytes[i + $0] == marker[$0] }) {
                 let start = i + marker.count
-                guard bytes[start + 36] == UInt8(ascii: "\""),
-                      let id = bytes.withMemoryRebound(to: UInt8.self, { UUID(utf8: UnsafeBufferPointer(rebasing: $0[start..<(start + 36)])) })
-                else { break }
-                return id
+                guard bytes[start + 36] == UInt8(ascii: "\"") else { return nil }
+                return bytes.withMemoryRebound(to: UInt8.self) { UUID(utf8: UnsafeBufferPointer(rebasing: $0[start..<(start + 36)])) }
             }
             i += 1
         }
-        return try decodeRecorded(bytes).id
+        return nil
+    }
+
+    /// The stream and version, read from the end: `,"stream":"NAME","type":"TYPE","version":N}`; nil
+    /// when the bytes do not end so.
+    private static func storedStreamAndVersion(_ bytes: UnsafeRawBufferPointer) -> (StreamName, UInt64)? {
+        let versionMarker = EnvelopeKeys.shared.version
+        guard let last = bytes.indices.last, bytes[last] == UInt8(ascii: "}") else { return nil }
+        // The version's digits, backwards: 1 to 19 of them (an Int64), no leading zero.
+        var i = last - 1
+        while i >= 0, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i -= 1 }
+        let digits = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<last])
+        guard (1...18).contains(digits.count), digits[0] != UInt8(ascii: "0") else { return nil }
+        let version = digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - UInt8(ascii: "0")) }
+        let versionStart = i + 1 - versionMarker.count
+        guard versionStart >= 0, matches(versionMarker, in: bytes, at: versionStart) else { return nil }
+        // The type's string just before: no quote or backslash inside, the stream's closing quote before it.
+        var typeStart = versionStart - 2
+        guard typeStart >= 0, bytes[versionStart - 1] == UInt8(ascii: "\"") else { return nil }
+        while typeStart >= 0, bytes[typeStart] != UInt8(ascii: "\""), bytes[typeStart] != UInt8(ascii: "\\") { typeStart -= 1 }
+        let typeMarkerStart = typeStart + 1 - storedTypeMarker.count
+        guard typeMarkerStart >= 0, matches(storedTypeMarker, in: bytes, at: typeMarkerStart) else { return nil }
+        // The stream's name: stream names hold no quote or backslash.
+        var nameStart = typeMarkerStart - 1
+        while nameStart >= 0, bytes[nameStart] != UInt8(ascii: "\"") { nameStart -= 1 }
+        let streamMarkerStart = nameStart + 1 - storedStreamMarker.count
+        guard streamMarkerStart >= 0, matches(storedStreamMarker, in: bytes, at: streamMarkerStart),
+              let stream = try? StreamName(validatingUTF8: UnsafeRawBufferPointer(rebasing: bytes[(nameStart + 1)..<typeMarkerStart]))
+        else { return nil }
+        return (stream, version)
+    }
+
+    private static func matches(_ literal: [UInt8], in bytes: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        guard start >= 0, start + literal.count <= bytes.count else { return false }
+        for i in literal.indices where bytes[start + i] != literal[i] { return false }
+        return true
     }
 }
 

@@ -33,19 +33,18 @@ extension EventLog {
             let versions = StreamVersions()
             var frontier = TreeFrontier()
             var head = try self.head(in: txn)
-            let watermarks = try idWatermarks(in: txn)
-            let recent = try recentIDs.take(watermarks: watermarks, head: head.sequence, lastCommitted: lastCommitted)
-                ?? RecentIDs.read(from: self, in: txn)
+            let state = try indexState(in: txn)
+            let tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
             for (index, event) in batch.enumerated() {
                 do {
-                    if let position = try existingPosition(of: event, recent: recent, in: txn) {
+                    if let position = try existingPosition(of: event, tail: tail, in: txn) {
                         positions.append(position)
                         continue
                     }
                     positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
-                                               lastCommitted: lastCommitted, versions: versions, recent: recent,
+                                               lastCommitted: lastCommitted, versions: versions, tail: tail,
                                                frontier: &frontier, in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
@@ -61,8 +60,8 @@ extension EventLog {
                 try txn.put(value, forKey: Key.head, in: meta)
                 try txn.put(Key.sequence(head.sequence), forKey: Key.treeSize, in: meta)
             }
-            try indexIfDue(recent, in: txn)
-            recentIDs.put(recent, transaction: transaction)
+            try indexIfDue(tail, in: txn)
+            writerTail.put(tail, transaction: transaction)
             committed = transaction
             return positions
         }
@@ -83,8 +82,8 @@ extension EventLog {
     }
 
     /// The position of an identical event already in the log; an error when the id holds other content.
-    private func existingPosition(of event: ProposedEvent, recent: RecentIDs, in txn: borrowing WriteTransaction) throws -> AppendedPosition? {
-        guard let stored = try self.event(id: event.id, in: txn, recent: recent) else { return nil }
+    private func existingPosition(of event: ProposedEvent, tail: LogTail, in txn: borrowing WriteTransaction) throws -> AppendedPosition? {
+        guard let stored = try self.event(id: event.id, in: txn, tail: tail) else { return nil }
         let sameContent = EventCodec.encodeContent(stored.proposal) == EventCodec.encodeContent(event)
         let sameStamp = event.stamp.map { $0 == .init(sequence: stored.sequence, recorded: stored.recorded, version: stored.version) } ?? true
         guard sameContent, sameStamp else {
@@ -96,11 +95,11 @@ extension EventLog {
 
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
-        transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, recent: RecentIDs, frontier: inout TreeFrontier,
+        transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, tail: LogTail, frontier: inout TreeFrontier,
         in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
-        let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn) }
+        let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn, tail: tail) }
         guard event.expected.admits(current) else {
             throw EventLogError.conflict(stream: event.stream, expected: event.expected, actual: current)
         }
@@ -123,7 +122,7 @@ extension EventLog {
         }
         if let rules {
             try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
-                                                     lastCommittedTransaction: lastCommitted, versions: versions, recentIDs: recent))
+                                                     lastCommittedTransaction: lastCommitted, versions: versions, tail: tail))
         }
         let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {
@@ -134,8 +133,7 @@ extension EventLog {
         let leafHash = LeafHash.of(bytes)
         try txn.put(leafHash, forKey: seqKey, in: leaves, flags: .append)
         try storeTreeNodes(completedBy: sequence - 1, leafHash: leafHash, frontier: &frontier, in: txn)
-        recent.add(event.id, at: sequence)
-        try txn.put(seqKey, forKey: Key.named(event.stream.rawValue, version), in: streams, flags: .noOverwrite)
+        tail.add(event.id, stream: event.stream, version: version, at: sequence)
         try txn.put([], forKey: Key.named(event.type, sequence), in: types, flags: .noOverwrite)
         try txn.put([], forKey: Key.named(event.effective.description, sequence), in: effective, flags: .noOverwrite)
         versions.set(version, of: event.stream)
@@ -146,27 +144,43 @@ extension EventLog {
 }
 
 extension EventLog {
-    /// Writes the waiting ids of the range whose watermark is lowest into the `ids` index, in key order,
-    /// once that watermark is ``Configuration/recentIDLimit`` events behind the head, and moves it to
-    /// the head. A second range (and so on) only while the lowest is twice the limit behind: after a
-    /// batch larger than the limit, say; otherwise the ranges take turns, one a transaction.
-    private func indexIfDue(_ recent: RecentIDs, in txn: borrowing WriteTransaction) throws {
-        let limit = UInt64(max(1, configuration.recentIDLimit))
+    /// Writes the waiting entries of each bulk-written index's range whose watermark is lowest into the
+    /// index, in key order, once that watermark is ``Configuration/bulkIndexLimit`` events behind the
+    /// head, and moves it to the head. A second range (and so on) only while the lowest is twice the
+    /// limit behind: after a batch larger than the limit, say; otherwise the ranges take turns, one a
+    /// transaction.
+    private func indexIfDue(_ tail: LogTail, in txn: borrowing WriteTransaction) throws {
+        let limit = UInt64(max(1, configuration.bulkIndexLimit))
+        func due(_ watermarks: IndexWatermarks, afterOne moved: Bool) -> Int? {
+            let range = watermarks.stalest
+            let behind = tail.through - watermarks.through[range]
+            return behind >= limit && (!moved || behind >= 2 * limit) ? range : nil
+        }
         var moved = false
-        while true {
-            let range = recent.watermarks.stalest
-            let behind = recent.through - recent.watermarks.through[range]
-            guard behind >= limit, !moved || behind >= 2 * limit else { break }
-            for entry in recent.removeRange(range) {
-                do {
-                    try txn.put(Key.sequence(entry.sequence), forKey: entry.key, in: ids, flags: .noOverwrite)
-                } catch LMDBError.Code.keyExists {
-                    throw EventLogError.damaged(sequence: entry.sequence, reason: "its id is already in the ids index")
-                }
-            }
+        while let range = due(tail.idWatermarks, afterOne: moved) {
+            try put(tail.removeIDRange(range), in: ids, index: "ids", txn)
             moved = true
         }
-        if moved { try txn.put(recent.watermarks.bytes, forKey: Key.idsThrough, in: meta) }
+        if moved { try txn.put(tail.idWatermarks.bytes, forKey: Key.idsThrough, in: meta) }
+        moved = false
+        while let range = due(tail.streamWatermarks, afterOne: moved) {
+            try put(tail.removeStreamRange(range), in: streams, index: "streams", txn)
+            moved = true
+        }
+        if moved { try txn.put(tail.streamWatermarks.bytes, forKey: Key.streamsThrough, in: meta) }
+    }
+
+    /// Writes `entries`, in key order, into the bulk-written index `database`; an entry already there
+    /// is damage.
+    private func put(_ entries: [(key: [UInt8], sequence: UInt64)], in database: Database, index: String,
+                     _ txn: borrowing WriteTransaction) throws {
+        for entry in entries {
+            do {
+                try txn.put(Key.sequence(entry.sequence), forKey: entry.key, in: database, flags: .noOverwrite)
+            } catch LMDBError.Code.keyExists {
+                throw EventLogError.damaged(sequence: entry.sequence, reason: "its entry is already in the \(index) index")
+            }
+        }
     }
 
     /// The number of this log's latest appending transaction known to have committed in this process;

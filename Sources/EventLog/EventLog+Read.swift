@@ -32,7 +32,10 @@ extension EventLog {
     /// The current version of `stream`: its number of events, 0 when it has none.
     public func version(of stream: StreamName) throws -> UInt64 { try environment.read { try version(of: stream, in: $0) } }
 
-    func version(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
+    /// The version of `stream` as `txn` sees it; `tail`, inside an appending transaction, is its own
+    /// waiting entries (a read transaction reads them through ``readerTail``).
+    func version(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil) throws -> UInt64 {
+        if let last = try waitingEntries(of: stream, in: txn, tail: tail).last { return last.version }
         let prefix = Key.named(stream.rawValue, 0).dropLast(8)
         return try txn.withCursor(streams) { c in
             let probe = Key.named(stream.rawValue, UInt64.max)
@@ -65,39 +68,67 @@ extension EventLog {
     /// The event with id `id`, if any.
     public func event(id: UUID) throws -> RecordedEvent? { try environment.read { try event(id: id, in: $0) } }
 
-    func event(id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, recent: RecentIDs? = nil) throws -> RecordedEvent? {
-        guard let seq = try sequence(ofEvent: id, in: txn, recent: recent) else { return nil }
+    func event(id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil) throws -> RecordedEvent? {
+        guard let seq = try sequence(ofEvent: id, in: txn, tail: tail) else { return nil }
         return try event(at: seq, in: txn)
     }
 
-    /// The sequence number of the event with id `id`: from the `ids` index, else from the recent ids
-    /// (`recent`, an appending transaction's; else this process's kept ones when they describe the log
-    /// as `txn` sees it; else read from the events after the watermarks, once for each state of the log).
-    func sequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, recent: RecentIDs? = nil) throws -> UInt64? {
+    /// The sequence number of the event with id `id`: from the `ids` index, else from the waiting ids
+    /// (`tail`, an appending transaction's own; else this process's reader tail brought to the state of
+    /// the log `txn` sees).
+    func sequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil) throws -> UInt64? {
         if let seq = try txn.value(in: ids, forKey: Key.uuid(id)) { return seq.withUnsafeBytes { Key.decodeSequence($0) } }
-        if let recent { return recent.sequence(of: id) }
-        let watermarks = try idWatermarks(in: txn)
-        let head = try self.head(in: txn).sequence
-        let indexed = watermarks.through[IDWatermarks.range(of: id)]
-        guard head > indexed else { return nil }
-        if let kept = recentIDs.lookup(id, watermarks: watermarks, head: head, lastCommitted: lastCommittedTransaction) { return kept }
-        return try readerRecentIDs.sequence(of: id, watermarks: watermarks, head: head, log: self, in: txn)
+        if let tail { return tail.sequence(of: id) }
+        let state = try indexState(in: txn)
+        guard state.head > state.ids.through[IndexWatermarks.range(of: id)] else { return nil }
+        return try readerTail.withTail(state, log: self, in: txn) { $0.sequence(of: id, through: state.head) }
     }
 
-    /// How far the `ids` index reaches: the watermarks in `meta`, or the head of a `pledger-log/1` log,
-    /// which indexed every id as it was appended.
-    func idWatermarks(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IDWatermarks {
-        guard let bytes = try txn.value(in: meta, forKey: Key.idsThrough) else { return IDWatermarks(allThrough: try head(in: txn).sequence) }
-        guard let watermarks = IDWatermarks(bytes: bytes) else {
-            throw EventLogError.damaged(sequence: 0, reason: "the ids watermarks are \(bytes.count) bytes, not \(8 * IDWatermarks.rangeCount)")
+    /// The entries of `stream` that the `streams` index does not hold as `txn` sees it, in version
+    /// order: `tail`'s, inside an appending transaction (its own); else this process's reader tail's.
+    ///
+    /// A write transaction must pass its tail: the reader tail keeps only committed states.
+    func waitingEntries(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?) throws -> [LogTail.StreamEntry] {
+        if let tail { return tail.entries(of: stream) }
+        let state = try indexState(in: txn)
+        guard state.head > state.streams.through[IndexWatermarks.range(of: stream)] else { return [] }
+        return try readerTail.withTail(state, log: self, in: txn) { $0.entries(of: stream, through: state.head, after: state.streams) }
+    }
+
+    /// What a transaction sees of the indexes written in bulk: how far each reaches, and the head.
+    struct IndexState: Equatable {
+        var ids: IndexWatermarks
+        var streams: IndexWatermarks
+        var head: UInt64
+    }
+
+    func indexState(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexState {
+        let head = try head(in: txn).sequence
+        return IndexState(ids: try watermarks(Key.idsThrough, of: "ids", head: head, in: txn),
+                          streams: try watermarks(Key.streamsThrough, of: "streams", head: head, in: txn), head: head)
+    }
+
+    /// How far an index reaches: the watermarks in `meta` under `key`, or `head` for a log of a format
+    /// that indexed every entry as it was appended (`pledger-log/1` for both, `/2` for streams).
+    private func watermarks(_ key: [UInt8], of index: String, head: UInt64,
+                            in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexWatermarks {
+        guard let bytes = try txn.value(in: meta, forKey: key) else { return IndexWatermarks(allThrough: head) }
+        guard let watermarks = IndexWatermarks(bytes: bytes) else {
+            throw EventLogError.damaged(sequence: 0, reason: "the \(index) watermarks are \(bytes.count) bytes, not \(8 * IndexWatermarks.rangeCount)")
+        }
+        guard watermarks.through.allSatisfy({ $0 <= head }) else {
+            throw EventLogError.damaged(sequence: head, reason: "the \(index) watermarks \(watermarks.through) pass the head")
         }
         return watermarks
     }
 
-    /// How far the `ids` index reaches, and the head. The ids of the events after their range's
-    /// watermark are found from the events themselves (docs/FORMAT.md).
-    public func idIndexCoverage() throws -> (watermarks: IDWatermarks, head: UInt64) {
-        try environment.read { txn in (try idWatermarks(in: txn), try head(in: txn).sequence) }
+    /// How far the `ids` and `streams` indexes reach, and the head. The entries of the events after
+    /// their range's watermark are found from the events themselves (docs/FORMAT.md).
+    public func indexCoverage() throws -> (ids: IndexWatermarks, streams: IndexWatermarks, head: UInt64) {
+        try environment.read { txn in
+            let state = try indexState(in: txn)
+            return (state.ids, state.streams, state.head)
+        }
     }
 
     /// The events at these sequence numbers, in the order given, read in one snapshot; missing ones are left out.
@@ -119,9 +150,9 @@ extension EventLog {
     }
 
     func events(in stream: StreamName, through last: UInt64 = .max,
-                transaction txn: borrowing some ReadableTransaction & ~Copyable) throws -> [RecordedEvent] {
+                transaction txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil) throws -> [RecordedEvent] {
         var out: [RecordedEvent] = []
-        try scanSequences(filter: Filter(stream: stream), from: 1, direction: .forward, in: txn) { seq in
+        try scanSequences(filter: Filter(stream: stream), from: 1, direction: .forward, in: txn, tail: tail) { seq in
             guard seq <= last else { return false }
             if let e = try event(at: seq, in: txn) { out.append(e) }
             return true
@@ -228,27 +259,38 @@ extension EventLog {
     }
 
     /// Walks the sequence numbers that match a stream and/or type filter, using the index that fits.
+    /// A stream's newest events come from its waiting entries (``waitingEntries(of:in:tail:)``): `tail`
+    /// is an appending transaction's own.
     func scanSequences(
         filter: Filter, from start: UInt64, direction: Direction,
-        in txn: borrowing some ReadableTransaction & ~Copyable, _ body: (UInt64) throws -> Bool
+        in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil, _ body: (UInt64) throws -> Bool
     ) throws {
         if let stream = filter.stream {
-            // Stream index: name 0x00 version → seq. Versions and sequence numbers rise together.
+            // Versions and sequence numbers rise together: the index's entries come before the waiting ones.
+            let waiting = try waitingEntries(of: stream, in: txn, tail: tail)
+            // Whether to go on after `seq`.
+            func visit(_ seq: UInt64) throws -> Bool {
+                guard direction == .forward ? seq >= start : seq <= start else { return true }
+                if let type = filter.type, try !matchesType(seq, type, in: txn) { return true }
+                return try body(seq)
+            }
+            if direction == .backward {
+                for entry in waiting.reversed() where try !visit(entry.sequence) { return }
+            }
+            // Stream index: name 0x00 version → seq.
             let prefix = Array(stream.rawValue.utf8) + [0]
-            try txn.withCursor(streams) { c in
+            let finished = try txn.withCursor(streams) { c in
                 var entry = direction == .forward
                     ? try c.seek(atLeast: Key.named(stream.rawValue, 0))
                     : try c.seek(atMost: Key.named(stream.rawValue, UInt64.max))
                 while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
-                    let seq = Key.decodeSequence(e.value)
-                    let inRange = direction == .forward ? seq >= start : seq <= start
-                    if inRange {
-                        if let type = filter.type, try !matchesType(seq, type, in: txn) {
-                            // skip
-                        } else if try !body(seq) { return }
-                    }
+                    guard try visit(Key.decodeSequence(e.value)) else { return true }
                     entry = direction == .forward ? try c.next() : try c.previous()
                 }
+                return false
+            }
+            if direction == .forward, !finished {
+                for entry in waiting where try !visit(entry.sequence) { return }
             }
         } else if let type = filter.type {
             let prefix = Array(type.utf8) + [0]
@@ -298,10 +340,10 @@ extension EventLog {
 
 extension EventLog {
     /// Every stream name in the log, in name order. Jumps from stream to stream in the index: cost grows
-    /// with the number of streams, not of events.
+    /// with the number of streams, not of events; then adds the streams whose events all wait outside it.
     public func streamNames() throws -> [StreamName] {
         try environment.read { txn in
-            try txn.withCursor(streams) { c in
+            let indexed = try txn.withCursor(streams) { c in
                 var out: [StreamName] = []
                 var entry = try c.first()
                 while let e = entry, let zero = e.key.firstIndex(of: 0) {
@@ -311,6 +353,10 @@ extension EventLog {
                 }
                 return out
             }
+            let state = try indexState(in: txn)
+            guard state.head > state.streams.lowest else { return indexed }
+            let waiting = try readerTail.withTail(state, log: self, in: txn) { $0.streams(through: state.head, after: state.streams) }
+            return Set(indexed).union(waiting).sorted()
         }
     }
 }

@@ -6,8 +6,8 @@ import LMDB
 /// Events are appended in batches, each batch one durable write transaction: all of it or none.
 /// Every event gets the next global sequence number and the next version of its stream; its canonical
 /// bytes are stored under the big-endian sequence number, beside their RFC 9162 leaf hash and the
-/// indexes by stream, type and effective date; ids are indexed in bulk (docs/FORMAT.md). Nothing is ever
-/// updated or deleted.
+/// indexes by type and effective date; ids and streams are indexed in bulk (docs/FORMAT.md). Nothing is
+/// ever updated or deleted.
 ///
 /// Several processes may read while one writes; a second writer waits for the first.
 public final class EventLog: @unchecked Sendable {
@@ -19,23 +19,26 @@ public final class EventLog: @unchecked Sendable {
         public var readOnly = false
         /// The clock that stamps `recorded`. Tests inject their own.
         public var clock: @Sendable () -> Timestamp = { Timestamp.now() }
-        /// How many events a range of ids may wait to be indexed (see docs/FORMAT.md): an appending
-        /// transaction after which the lowest range's watermark is this far behind the head writes
-        /// that range's waiting ids into the `ids` index, in key order. Larger spreads the index's
-        /// writes over more events; a restarted writer, and a reader looking up an id not in the
-        /// index, read up to about this many events back. Values below 1 count as 1.
-        public var recentIDLimit: Int = 32_768
+        /// How many events a range of ids or streams may wait to be indexed (see docs/FORMAT.md): an
+        /// appending transaction after which an index's lowest range's watermark is this far behind the
+        /// head writes that range's waiting entries into the index, in key order. Larger spreads the
+        /// indexes' writes over more events; a restarted writer, and a reader's first lookup, read up
+        /// to about this many events back. Values below 1 count as 1.
+        public var bulkIndexLimit: Int = 32_768
         public init() {}
     }
 
     /// The format written into a new log's `meta` database.
     ///
-    /// `pledger-log/2` indexes the ids of its newest events in bulk (docs/FORMAT.md), up to the
-    /// `ids-through` watermarks in `meta`; `pledger-log/1` indexed every id as it was appended. A
-    /// `/1` log opened for writing becomes `/2` (its watermark is its head); opened read-only, it is
-    /// read as it is. Earlier pledgers refuse `/2` logs, whose newest ids they would not find.
-    public static let formatVersion = "pledger-log/2"
-    static let firstFormatVersion = "pledger-log/1"
+    /// `pledger-log/3` indexes the ids and streams of its newest events in bulk (docs/FORMAT.md), up to
+    /// the `ids-through` and `streams-through` watermarks in `meta`; `pledger-log/2` indexed every
+    /// stream entry as it was appended, `pledger-log/1` every id as well. A `/1` or `/2` log opened for
+    /// writing becomes `/3` (the watermarks of what it indexed as it went are its head); opened
+    /// read-only, it is read as it is. Earlier pledgers refuse `/3` logs, whose newest entries they
+    /// would not find.
+    public static let formatVersion = "pledger-log/3"
+    /// The formats before ``formatVersion``, oldest first.
+    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2"]
 
     let environment: Environment
     let events: Database
@@ -52,10 +55,10 @@ public final class EventLog: @unchecked Sendable {
     /// `recordCommitted(_:)` (EventLog+Append.swift).
     var lastCommitted: UInt64 = 0
     let lastCommittedLock = NSLock()
-    /// The ids of the newest events, kept by this process's appending transactions between them.
-    let recentIDs = RecentIDs.Slot()
-    /// The ids of the newest events as this process's lookups by id last read them back.
-    let readerRecentIDs = RecentIDs.ReaderCache()
+    /// The newest events' waiting index entries, kept by this process's appending transactions between them.
+    let writerTail = LogTail.Slot()
+    /// The newest events' waiting index entries as this process's readers last read them.
+    let readerTail = LogTail.ReaderCache()
     /// The directory of the LMDB environment.
     public let path: String
 
@@ -105,13 +108,15 @@ public final class EventLog: @unchecked Sendable {
         let found = try environment.read { try $0.value(in: meta, forKey: key) }
         if let found {
             let text = String(decoding: found, as: UTF8.self)
-            guard text == Self.formatVersion || text == Self.firstFormatVersion else { throw EventLogError.unsupportedFormat(found: text) }
-            if text == Self.firstFormatVersion, !configuration.readOnly {
-                // Every id of a /1 log is in the index: its watermark is its head.
+            guard text == Self.formatVersion || Self.earlierFormatVersions.contains(text) else { throw EventLogError.unsupportedFormat(found: text) }
+            if text != Self.formatVersion, !configuration.readOnly {
+                // What an earlier format indexed as it went is in the index: its watermark is the head.
                 try environment.write { txn in
                     // Read again under the write lock: another process may have upgraded it and appended.
-                    guard try txn.value(in: meta, forKey: key) == Array(Self.firstFormatVersion.utf8) else { return }
-                    try txn.put(IDWatermarks(allThrough: try self.head(in: txn).sequence).bytes, forKey: Key.idsThrough, in: meta)
+                    guard try txn.value(in: meta, forKey: key) == Array(text.utf8) else { return }
+                    let state = try self.indexState(in: txn)
+                    try txn.put(state.ids.bytes, forKey: Key.idsThrough, in: meta)
+                    try txn.put(state.streams.bytes, forKey: Key.streamsThrough, in: meta)
                     try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
                 }
             }
@@ -119,7 +124,8 @@ public final class EventLog: @unchecked Sendable {
             try environment.write { txn in
                 // Read again under the write lock: another process may have created it and appended.
                 guard try txn.value(in: meta, forKey: key) == nil else { return }
-                try txn.put(IDWatermarks(allThrough: 0).bytes, forKey: Key.idsThrough, in: meta)
+                try txn.put(IndexWatermarks(allThrough: 0).bytes, forKey: Key.idsThrough, in: meta)
+                try txn.put(IndexWatermarks(allThrough: 0).bytes, forKey: Key.streamsThrough, in: meta)
                 try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
             }
         } else {
@@ -183,9 +189,12 @@ enum Key {
 
     static let head = Array("head".utf8)
     static let treeSize = Array("tree-size".utf8)
-    /// For each range of ids, the last sequence number whose id the `ids` index holds (``IDWatermarks``;
+    /// For each range of ids, the last sequence number whose id the `ids` index holds (``IndexWatermarks``;
     /// absent in a `pledger-log/1` log, which indexed all).
     static let idsThrough = Array("ids-through".utf8)
+    /// For each range of streams, the last sequence number whose stream entry the `streams` index holds
+    /// (``IndexWatermarks``; absent in `pledger-log/1` and `/2` logs, which indexed all).
+    static let streamsThrough = Array("streams-through".utf8)
 
     /// Level byte, then the big-endian index: complete subtree `index` at `level` (level ≥ 1).
     static func treeNode(level: Int, index: UInt64) -> [UInt8] { [UInt8(level)] + sequence(index) }

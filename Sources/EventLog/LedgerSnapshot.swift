@@ -26,42 +26,46 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     public let lastCommittedTransaction: UInt64
     /// The transaction's stream versions, read once each.
     let versions: StreamVersions
-    /// The ids of the newest events, this transaction's own included, which the `ids` index does not hold yet.
-    let recentIDs: RecentIDs
+    /// The index entries of the newest events, this transaction's own included, which the `ids` and
+    /// `streams` indexes do not hold yet.
+    let tail: LogTail
 
     init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64, lastCommittedTransaction: UInt64,
-         versions: StreamVersions, recentIDs: RecentIDs) {
+         versions: StreamVersions, tail: LogTail) {
         self.unsafeHandle = handle
         self.log = log
         self.sequence = sequence
         self.transaction = transaction
         self.lastCommittedTransaction = lastCommittedTransaction
         self.versions = versions
-        self.recentIDs = recentIDs
+        self.tail = tail
     }
 
     /// The sequence number of the event with this id, if the log holds it.
     public func sequence(ofEvent id: UUID) throws -> UInt64? {
-        try log.sequence(ofEvent: id, in: self, recent: recentIDs)
+        try log.sequence(ofEvent: id, in: self, tail: tail)
     }
 
     /// The stream's version: how many events it holds (0 when it does not exist).
     public func version(of stream: StreamName) throws -> UInt64 {
-        try versions.version(of: stream) { try log.version(of: stream, in: self) }
+        try versions.version(of: stream) { try log.version(of: stream, in: self, tail: tail) }
     }
 
     /// Whether the stream has any event.
     public func exists(_ stream: StreamName) throws -> Bool { try version(of: stream) > 0 }
 
     /// The stream's events, oldest first.
-    public func events(in stream: StreamName) throws -> [RecordedEvent] { try log.events(in: stream, transaction: self) }
+    public func events(in stream: StreamName) throws -> [RecordedEvent] { try log.events(in: stream, transaction: self, tail: tail) }
 
     /// The event with this id, if the log holds it.
-    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id, in: self, recent: recentIDs) }
+    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id, in: self, tail: tail) }
 
     /// The sequence number of the stream's event at `version`.
     public func sequence(of stream: StreamName, version: UInt64) throws -> UInt64? {
-        try value(in: log.streams, forKey: Key.named(stream.rawValue, version)).map { $0.withUnsafeBytes { Key.decodeSequence($0) } }
+        if let indexed = try value(in: log.streams, forKey: Key.named(stream.rawValue, version)) {
+            return indexed.withUnsafeBytes { Key.decodeSequence($0) }
+        }
+        return tail.entries(of: stream).first { $0.version == version }?.sequence
     }
 
     /// The stored leaf hash of event `sequence`: a cheap fingerprint of its exact bytes.
@@ -80,6 +84,7 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
                 entry = try c.next()
             }
         }
+        seqs += tail.entries(of: stream).lazy.filter { $0.version > version }.map(\.sequence)
         return try seqs.compactMap { try log.event(at: $0, in: self) }
     }
 }

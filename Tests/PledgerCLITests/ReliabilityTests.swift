@@ -27,7 +27,7 @@ import Testing
             p.executableURL = URL(fileURLWithPath: executable("pledger-stress"))
             // A small recent-id limit: the writers index ids in bulk, a range at a time once 7 events behind,
             // each finding the others' newest ids (the probes) in the events after the watermarks.
-            p.arguments = ["contend", logPath, String(w), "40", "--recent-id-limit", "7"]
+            p.arguments = ["contend", logPath, String(w), "40", "--bulk-index-limit", "7"]
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
             return (p, out)
@@ -75,8 +75,9 @@ import Testing
         }
         let head = try log.verify()
         #expect(head.size == UInt64(3 * ok.count + probes.count), "no gaps, no extra events")
-        let coverage = try log.idIndexCoverage()
-        #expect(coverage.watermarks.lowest > 0 && coverage.head - coverage.watermarks.lowest < 2 * 7, "the writers indexed ids in bulk")
+        let coverage = try log.indexCoverage()
+        #expect(coverage.ids.lowest > 0 && coverage.head - coverage.ids.lowest < 2 * 7, "the writers indexed ids in bulk")
+        #expect(coverage.streams.lowest > 0 && coverage.head - coverage.streams.lowest < 2 * 7, "the writers indexed streams in bulk")
         #expect(snapshots > 0)
     }
 

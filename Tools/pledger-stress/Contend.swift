@@ -14,12 +14,12 @@ struct Contend: ParsableCommand {
     @Argument(help: "The event log directory.") var log: String
     @Argument(help: "This writer's number.") var writer: Int
     @Argument(help: "How many batches to try.") var batches: Int
-    @Option(help: "The log's recent-id limit: how many events a range of ids may wait to be indexed.")
-    var recentIdLimit: Int?
+    @Option(help: "The log's bulk-index limit: how many events a range of ids or streams may wait to be indexed.")
+    var bulkIndexLimit: Int?
 
     func run() throws {
         var configuration = EventLog.Configuration()
-        if let recentIdLimit { configuration.recentIDLimit = recentIdLimit }
+        if let bulkIndexLimit { configuration.bulkIndexLimit = bulkIndexLimit }
         let log = try EventLog.create(at: self.log, configuration: configuration)
         for i in 0..<batches {
             let shared = StreamName(stringLiteral: "shared/S\(i % 4)")

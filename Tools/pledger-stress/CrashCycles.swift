@@ -72,16 +72,18 @@ struct CrashCycles: ParsableCommand {
             // The checks.
             func fail(_ message: String) -> Error { ValidationError("cycle \(cycle) (\(["import", "single appends", "replay"][mode])): \(message)") }
             let head = try log.verify()
-            let coverage = try log.idIndexCoverage()
-            var covered = 0
+            let coverage = try log.indexCoverage()
+            var (idsCovered, streamsCovered) = (0, 0)
             try log.scan { e in
-                if coverage.watermarks.covers(e.id, at: e.sequence) { covered += 1 }
+                if coverage.ids.covers(e.id, at: e.sequence) { idsCovered += 1 }
+                if coverage.streams.covers(e.stream, at: e.sequence) { streamsCovered += 1 }
                 return true
             }
             guard coverage.head == head.size,
-                  try log.lmdb.read({ try $0.statistics(try log.lmdb.database("ids")).entries }) == covered
+                  try log.lmdb.read({ try $0.statistics(try log.lmdb.database("ids")).entries }) == idsCovered,
+                  try log.lmdb.read({ try $0.statistics(try log.lmdb.database("streams")).entries }) == streamsCovered
             else {
-                throw fail("the ids index does not hold one entry per event up to its watermarks (\(covered) of \(head.size) covered)")
+                throw fail("the ids and streams indexes do not hold one entry per event up to their watermarks (\(idsCovered) and \(streamsCovered) of \(head.size) covered)")
             }
             switch mode {
             case 0:

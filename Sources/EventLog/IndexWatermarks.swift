@@ -1,0 +1,69 @@
+import Foundation
+
+/// How far an index written in bulk reaches: for each of 16 ranges of its entries, the last sequence
+/// number whose entry in that range the index holds. The `ids` index is split by the id's first
+/// hexadecimal digit, the `streams` index by a hash of the stream's name (``range(of:)-(StreamName)``).
+///
+/// Why ranges: both indexes are written in bulk (docs/FORMAT.md), and one transaction that wrote every
+/// waiting entry into a large index would dirty nearly all of its leaves at once — tens of megabytes at a
+/// million events, which LMDB keeps allocated for the writer's life. One range at a time dirties a sixteenth.
+public struct IndexWatermarks: Sendable, Equatable {
+    /// How many ranges the entries are split into.
+    public static let rangeCount = 16
+
+    /// The last indexed sequence number of each range, in range order.
+    public private(set) var through: [UInt64]
+
+    /// Every range indexed through `sequence`: a new log (0), or an index that an earlier format wrote
+    /// as each event was appended (its head).
+    public init(allThrough sequence: UInt64) {
+        through = Array(repeating: sequence, count: Self.rangeCount)
+    }
+
+    /// The range of `id`: its first hexadecimal digit.
+    public static func range(of id: UUID) -> Int { Int(id.uuid.0 >> 4) }
+
+    /// The range of `stream`: the 32-bit FNV-1a hash of its name's bytes, modulo 16. Every entry of a
+    /// stream falls in one range, so a range's bulk write puts a stream's waiting entries side by side.
+    public static func range(of stream: StreamName) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in stream.rawValue.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % UInt32(rangeCount))
+    }
+
+    /// Whether the index holds `id`, the id of event `sequence`.
+    public func covers(_ id: UUID, at sequence: UInt64) -> Bool { sequence <= through[Self.range(of: id)] }
+
+    /// Whether the index holds the entry of event `sequence`, an event of `stream`.
+    public func covers(_ stream: StreamName, at sequence: UInt64) -> Bool { sequence <= through[Self.range(of: stream)] }
+
+    /// The lowest watermark: every event after it may have an entry the index does not hold yet.
+    public var lowest: UInt64 { through.min() ?? 0 }
+
+    /// The range whose watermark is lowest (the first such).
+    var stalest: Int { through.indices.min { through[$0] < through[$1] } ?? 0 }
+
+    /// Whether no range of this is past the same range of `other`: what an index reaching this far
+    /// leaves waiting includes everything one reaching `other` leaves waiting.
+    func isNotPast(_ other: IndexWatermarks) -> Bool { zip(through, other.through).allSatisfy { $0 <= $1 } }
+
+    mutating func move(_ range: Int, to sequence: UInt64) { through[range] = sequence }
+
+    /// Sixteen big-endian 8-byte sequence numbers, in range order.
+    var bytes: [UInt8] { through.flatMap { Key.sequence($0) } }
+
+    /// Reads ``bytes``; 8 bytes (one number) are every range at that number.
+    init?(bytes: [UInt8]) {
+        switch bytes.count {
+        case 8:
+            self.init(allThrough: bytes.withUnsafeBytes { Key.decodeSequence($0) })
+        case 8 * Self.rangeCount:
+            self.init(allThrough: 0)
+            through = stride(from: 0, to: bytes.count, by: 8).map { start in
+                bytes[start..<(start + 8)].withUnsafeBytes { Key.decodeSequence($0) }
+            }
+        default:
+            return nil
+        }
+    }
+}

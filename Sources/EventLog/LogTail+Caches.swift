@@ -1,0 +1,60 @@
+import Foundation
+import LMDB
+
+extension LogTail {
+    /// A writer's waiting entries, kept between its appending transactions.
+    ///
+    /// An appending transaction takes them (leaving nothing behind), uses and extends them, and puts
+    /// them back just before it commits, marked with its number. The next transaction trusts them only
+    /// when that number is the log's last committed transaction and the watermarks and head it reads
+    /// are theirs; otherwise (a rolled-back transaction, another process's appends) it reads them again.
+    final class Slot: @unchecked Sendable {
+        private let lock = NSLock()
+        private var kept: (tail: LogTail, transaction: UInt64)?
+
+        /// Takes the kept entries if they describe the log as a transaction sees it (`state`); nil otherwise.
+        func take(_ state: EventLog.IndexState, lastCommitted: UInt64) -> LogTail? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let k = kept else { return nil }
+            kept = nil
+            guard k.transaction == lastCommitted, k.tail.matches(state) else { return nil }
+            return k.tail
+        }
+
+        /// Keeps `tail` as transaction `transaction` leaves it (trusted once it is known to have committed).
+        func put(_ tail: LogTail, transaction: UInt64) {
+            lock.lock()
+            kept = (tail, transaction)
+            lock.unlock()
+        }
+    }
+
+    /// A reader's waiting entries: read back from the events once, then brought forward to each newer
+    /// state of the log a reader sees by reading only the events appended since (and dropping what the
+    /// indexes have taken in since).
+    ///
+    /// Read in read transactions, they are committed facts: events are never rewritten, and watermarks
+    /// and the head only grow. A transaction that sees an older state than the kept one (a watermark
+    /// lower than the kept one's) reads its own from the log and keeps it only if it is newer.
+    final class ReaderCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var kept: LogTail?
+
+        /// `body`'s result on the waiting entries of the log as `txn` sees it (`state`): entries
+        /// after `state.head` or in its indexes must be left out by `body` (``LogTail/entries(of:through:after:)``).
+        func withTail<T>(_ state: EventLog.IndexState, log: EventLog, in txn: borrowing some ReadableTransaction & ~Copyable,
+                         _ body: (LogTail) throws -> T) throws -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            if let kept, kept.canServe(state) {
+                if kept.through < state.head { try kept.extend(to: state.head, from: log, in: txn) }
+                kept.prune(to: state)
+                return try body(kept)
+            }
+            let read = try LogTail.read(from: log, in: txn)
+            if kept.map({ $0.through <= read.through }) ?? true { kept = read }
+            return try body(read)
+        }
+    }
+}

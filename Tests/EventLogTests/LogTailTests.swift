@@ -1,0 +1,226 @@
+import EventLog
+import Foundation
+import LMDB
+import PropertyBased
+import TestSupport
+import Testing
+
+/// The ids and stream entries of the newest events wait to be indexed in bulk (`LogTail`): lookups by id,
+/// stream reads, versions and idempotent appends must not tell the difference, across the watermarks,
+/// restarts and failed batches.
+@Suite struct LogTailTests {
+    /// A log directory opened and reopened with a given bulk-index limit.
+    struct Directory {
+        let directory: TemporaryDirectory
+        let limit: Int
+        var path: String { directory.path + "/log" }
+
+        init(limit: Int) throws {
+            directory = try TemporaryDirectory()
+            self.limit = limit
+        }
+
+        func open(readOnly: Bool = false) throws -> EventLog {
+            var configuration = EventLog.Configuration()
+            configuration.mapSize = 1 << 26
+            configuration.bulkIndexLimit = limit
+            configuration.readOnly = readOnly
+            return readOnly ? try EventLog(path: path, configuration: configuration) : try EventLog.create(at: path, configuration: configuration)
+        }
+    }
+
+    /// Entries in the `ids` index.
+    static func indexedIDs(_ log: EventLog) throws -> Int { try indexed(log, "ids") }
+
+    /// Entries in the index `name`.
+    static func indexed(_ log: EventLog, _ name: String) throws -> Int {
+        try log.lmdb.read { try $0.statistics(try log.lmdb.database(name)).entries }
+    }
+
+    /// An event whose actor holds the text of another event's id member: finding an id in stored bytes
+    /// must take the envelope's own.
+    static func probe(id: UUID, variant: Int, decoy: UUID) -> ProposedEvent {
+        ProposedEvent(id: id, stream: StreamName(stringLiteral: "s/\(variant % 5)"), type: "Probed",
+                      effective: CalendarDate(daysSinceEpoch: 20_480), actor: "x\",\"id\":\"\(decoy.canonicalString)\"",
+                      rationale: ",\"id\":\"\(decoy.canonicalString)", source: "test", payload: ["variant": .integer(Int64(variant))])
+    }
+
+    @Test func lookupsStreamReadsAndRepeatedAppendsMatchAModelAcrossTheWatermarksAndRestarts() async {
+        // Each step: a batch of 1–3 events with ids from a pool of 9 and one of two contents each, or a restart.
+        await propertyCheck(count: 40, input: Gen.int(in: 1...5), Gen.int(in: 0...999).array(of: 1...30)) { limit, codes in
+            do {
+                let pool = (0..<9).map { UUID(derivedFrom: "recent-ids/\($0)") }
+                let place = try Directory(limit: limit)
+                var log: EventLog? = try place.open()
+                var model: [UUID: (content: [UInt8], sequence: UInt64)] = [:]
+                var streams: [StreamName: [UInt64]] = [:]   // each stream's sequence numbers, in version order
+                var head: UInt64 = 0
+                for code in codes {
+                    if code % 7 == 0 {
+                        log = nil
+                        log = try place.open()
+                        continue
+                    }
+                    guard let current = log else { return }
+                    let batch = (0..<(1 + code % 3)).map { k in
+                        let n = (code / 3 + k * 5) % 9
+                        return Self.probe(id: pool[n], variant: (code / 27 + k) % 2 == 0 ? n : n + 9, decoy: pool[(n + 1) % 9])
+                    }
+                    // What the model expects: earlier events of the batch count as present.
+                    var staged = model, stagedStreams = streams, next = head, refused = false, expected: [(UInt64, Bool)] = []
+                    for e in batch {
+                        let content = EventCodec.encodeContent(e)
+                        if let known = staged[e.id] {
+                            if known.content != content { refused = true; break }
+                            expected.append((known.sequence, true))
+                        } else {
+                            next += 1
+                            staged[e.id] = (content, next)
+                            stagedStreams[e.stream, default: []].append(next)
+                            expected.append((next, false))
+                        }
+                    }
+                    do {
+                        let positions = try appendBlocking(current, batch)
+                        #expect(!refused, "an id with other content was accepted")
+                        #expect(positions.map(\.sequence) == expected.map(\.0))
+                        #expect(positions.map(\.alreadyPresent) == expected.map(\.1))
+                        #expect(positions.map { p in stagedStreams[p.stream]?.firstIndex(of: p.sequence).map { UInt64($0 + 1) } } == positions.map(\.version))
+                        model = staged
+                        streams = stagedStreams
+                        head = next
+                    } catch let error as AppendError {
+                        #expect(refused, "unexpected failure \(error)")
+                        guard case EventLogError.idReusedWithOtherContent? = error.underlying as? EventLogError else {
+                            Issue.record("expected an id reused with other content, got \(error)")
+                            return
+                        }
+                    }
+                    for (id, entry) in model { #expect(try current.event(id: id)?.sequence == entry.sequence) }
+                    try Self.expectStreams(of: current, as: streams)
+                    let coverage = try current.indexCoverage()
+                    #expect(coverage.head == head)
+                    #expect(coverage.head - coverage.ids.lowest < 2 * UInt64(limit), "an id range waits at most twice the limit")
+                    #expect(coverage.head - coverage.streams.lowest < 2 * UInt64(limit), "a stream range waits at most twice the limit")
+                    #expect(try Self.indexedIDs(current) == model.filter { coverage.ids.covers($0.key, at: $0.value.sequence) }.count)
+                    #expect(try Self.indexed(current, "streams") == streams.map { s, seqs in seqs.filter { coverage.streams.covers(s, at: $0) }.count }.reduce(0, +))
+                }
+                // A reader of the closed log finds every id and stream event too, the waiting ones from the events.
+                log = nil
+                let reader = try place.open(readOnly: true)
+                for (id, entry) in model { #expect(try reader.event(id: id)?.sequence == entry.sequence) }
+                for id in pool where model[id] == nil { #expect(try reader.event(id: id) == nil) }
+                try Self.expectStreams(of: reader, as: streams)
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+    }
+
+    /// Every way of reading a stream gives the model's events: its version, its events forwards and
+    /// backwards (from the middle too), and the list of streams.
+    static func expectStreams(of log: EventLog, as streams: [StreamName: [UInt64]]) throws {
+        #expect(try log.streamNames() == streams.keys.sorted())
+        for n in 0..<6 {
+            let stream = StreamName(stringLiteral: "s/\(n)")
+            let seqs = streams[stream] ?? []
+            #expect(try log.version(of: stream) == UInt64(seqs.count))
+            #expect(try log.events(in: stream).map(\.sequence) == seqs)
+            #expect(try log.events(in: stream).map(\.version) == seqs.indices.map { UInt64($0 + 1) })
+            #expect(try log.read(from: .max, direction: .backward, filter: .init(stream: stream), limit: 100).map(\.sequence) == seqs.reversed())
+            if let middle = seqs.dropFirst(seqs.count / 2).first {
+                #expect(try log.events(in: stream, through: middle).map(\.sequence) == seqs.filter { $0 <= middle })
+                #expect(try log.read(from: middle, direction: .backward, filter: .init(stream: stream), limit: 100).map(\.sequence)
+                        == seqs.filter { $0 <= middle }.reversed())
+                let type = try log.events(in: stream).first?.type
+                #expect(try log.read(from: middle, filter: .init(stream: stream, type: type), limit: 100).map(\.sequence)
+                        == seqs.filter { $0 >= middle })
+            }
+        }
+    }
+
+    @Test func aRefusedBatchLeavesItsIdsFree() throws {
+        let place = try Directory(limit: 4)
+        let log = try place.open()
+        let a = UUID(), b = UUID()
+        try log.append([event("s/1", id: UUID()), event("s/1", id: UUID()), event("s/1", id: UUID())])
+        // The first event would be recent, and would reach the limit; the second conflicts.
+        #expect(throws: AppendError.self) {
+            try log.append([event("s/2", id: a, value: 1), event("s/1", expected: .exactly(0), id: b)])
+        }
+        let position = try log.append(event("s/2", id: a, value: 2))
+        #expect(position.sequence == 4 && !position.alreadyPresent)
+        #expect(try log.event(id: a)?.payload == .object([("value", .integer(2))]))
+        #expect(try log.event(id: b) == nil)
+        let coverage = try log.indexCoverage()
+        #expect(coverage.head == 4 && coverage.ids.through.filter { $0 == 4 } == [4], "one range indexed")
+        #expect(try Self.indexedIDs(log) == (try log.read(limit: 4)).filter { coverage.ids.covers($0.id, at: $0.sequence) }.count)
+        #expect(try log.version(of: "s/1") == 3 && log.version(of: "s/2") == 1)
+    }
+
+    /// A `/1` log (every id and stream entry indexed as appended, no watermarks) and a `/2` log (ids in
+    /// bulk, every stream entry indexed as appended, no `streams-through`) are read as they are, and
+    /// become `/3` when opened for writing, their watermarks at their head.
+    @Test(arguments: [1, 2])
+    func anEarlierFormatLogIsReadAsItIsAndBecomesTheThirdWhenOpenedForWriting(format version: Int) throws {
+        let place = try Directory(limit: 1_000)
+        let ids = (0..<5).map { _ in UUID() }
+        let streams: [StreamName] = ["s/1", "s/2", "s/1", "s/3", "s/1"]
+        do {
+            // A /3 log whose every entry is indexed, turned into what the earlier format wrote.
+            let log = try place.open()
+            try log.append(zip(ids, streams).map { event($1, id: $0) })
+            try log.lmdb.write { txn in
+                let meta = try log.lmdb.database("meta")
+                func key(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
+                if version == 1 {
+                    for (n, id) in ids.enumerated() { try txn.put(key(UInt64(n + 1)), forKey: withUnsafeBytes(of: id.uuid, Array.init), in: try log.lmdb.database("ids")) }
+                    _ = try txn.delete(Array("ids-through".utf8), in: meta)
+                }
+                var versions: [StreamName: UInt64] = [:]
+                for (n, stream) in streams.enumerated() {
+                    versions[stream, default: 0] += 1
+                    try txn.put(key(UInt64(n + 1)), forKey: Array(stream.rawValue.utf8) + [0] + key(versions[stream] ?? 0), in: try log.lmdb.database("streams"))
+                }
+                _ = try txn.delete(Array("streams-through".utf8), in: meta)
+                try txn.put(Array("pledger-log/\(version)".utf8), forKey: Array("format".utf8), in: meta)
+            }
+        }
+        func format(_ log: EventLog) throws -> String? {
+            try log.lmdb.read { try $0.value(in: try log.lmdb.database("meta"), forKey: Array("format".utf8)) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        let model: [StreamName: [UInt64]] = ["s/1": [1, 3, 5], "s/2": [2], "s/3": [4]]
+        do {
+            let reader = try place.open(readOnly: true)
+            #expect(try format(reader) == "pledger-log/\(version)")
+            let coverage = try reader.indexCoverage()
+            #expect(coverage.streams == IndexWatermarks(allThrough: 5) && coverage.head == 5)
+            #expect(coverage.ids == IndexWatermarks(allThrough: version == 1 ? 5 : 0))
+            #expect(try ids.map { try reader.event(id: $0)?.sequence } == [1, 2, 3, 4, 5])
+            try Self.expectStreams(of: reader, as: model)
+        }
+        let writer = try place.open()
+        #expect(try format(writer) == "pledger-log/3")
+        var coverage = try writer.indexCoverage()
+        #expect(coverage.streams == IndexWatermarks(allThrough: 5) && coverage.head == 5)
+        #expect(coverage.ids == IndexWatermarks(allThrough: version == 1 ? 5 : 0))
+        let later = UUID()
+        try writer.append(event("s/2", expected: .exactly(1), id: later))
+        coverage = try writer.indexCoverage()
+        #expect(coverage.streams == IndexWatermarks(allThrough: 5) && coverage.head == 6)
+        #expect(try writer.append(event("s/1", id: ids[2])).alreadyPresent)
+        #expect(try writer.event(id: later)?.sequence == 6)
+        try Self.expectStreams(of: writer, as: ["s/1": [1, 3, 5], "s/2": [2, 6], "s/3": [4]])
+    }
+
+    @Test func anUnknownFormatIsRefused() throws {
+        let place = try Directory(limit: 1_000)
+        do {
+            let log = try place.open()
+            try log.lmdb.write { txn in
+                try txn.put(Array("pledger-log/4".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta"))
+            }
+        }
+        #expect(throws: EventLogError.unsupportedFormat(found: "pledger-log/4")) { _ = try place.open() }
+    }
+}

@@ -1,0 +1,110 @@
+@testable import EventLog
+import Foundation
+import LMDB
+import TestSupport
+import Testing
+
+/// The waiting index entries as readers and rules see them: a reader's kept entries serve every read
+/// transaction exactly as of its own snapshot, and a rule reads the appending transaction's own.
+@Suite struct ReaderTailTests {
+    static func open(_ directory: TemporaryDirectory, limit: Int) throws -> EventLog {
+        var configuration = EventLog.Configuration()
+        configuration.mapSize = 1 << 26
+        configuration.bulkIndexLimit = limit
+        return try EventLog.create(at: directory.path + "/log", configuration: configuration)
+    }
+
+    /// A read transaction begun before later appends reads its own snapshot, after a newer reader has
+    /// brought the process's kept entries forward: with the same watermarks (limit 100: the kept
+    /// entries are ahead only in the head) and with moved ones (limit 2: the kept entries no longer
+    /// hold what the older snapshot finds waiting, so it reads its own).
+    @Test(arguments: [100, 2])
+    func anOlderSnapshotReadsItsOwnStateAfterTheKeptEntriesMovedOn(limit: Int) throws {
+        let directory = try TemporaryDirectory()
+        let log = try Self.open(directory, limit: limit)
+        let early = (0..<3).map { _ in UUID() }
+        try log.append(early.map { event("s/1", id: $0) })
+        let late = UUID()
+        try log.lmdb.read { old in
+            #expect(try log.events(in: "s/1").map(\.sequence) == [1, 2, 3])
+            try log.append([event("s/1", id: late), event("s/2")])
+            // A newer transaction brings the kept entries to the new head.
+            #expect(try log.events(in: "s/1").map(\.sequence) == [1, 2, 3, 4])
+            #expect(try log.version(of: "s/2") == 1)
+            #expect(try log.streamNames() == ["s/1", "s/2"])
+            // The older one still sees its own.
+            #expect(try log.events(in: "s/1", transaction: old).map(\.sequence) == [1, 2, 3])
+            #expect(try log.version(of: "s/1", in: old) == 3)
+            #expect(try log.version(of: "s/2", in: old) == 0)
+            #expect(try log.sequence(ofEvent: late, in: old) == nil)
+            #expect(try early.map { try log.sequence(ofEvent: $0, in: old) } == [1, 2, 3])
+        }
+        // And the kept entries still serve the newest state.
+        #expect(try log.events(in: "s/1").map(\.sequence) == [1, 2, 3, 4])
+        #expect(try log.event(id: late)?.sequence == 4)
+    }
+
+    /// What a rule reads of a stream — a version's sequence number, the events after a version — is
+    /// the appending transaction's, the batch's earlier events included, whether the entries wait or
+    /// are indexed.
+    @Test(arguments: [1, 3, 1_000])
+    func rulesReadStreamsAsTheTransactionStands(limit: Int) throws {
+        let directory = try TemporaryDirectory()
+        let log = try Self.open(directory, limit: limit)
+        let probe = StreamProbe()
+        var model: [StreamName: [UInt64]] = [:]
+        var next: UInt64 = 0
+        for batch in 0..<8 {
+            let events = (0..<(1 + batch % 3)).map { k in event("s/\((batch + k) % 3)") }
+            try log.append(events, rules: probe)
+            for e in events {
+                next += 1
+                model[e.stream, default: []].append(next)
+            }
+        }
+        // Each check saw its stream as it stood before that event: the model's prefix.
+        var seen: [StreamName: [UInt64]] = [:]
+        for check in probe.checks {
+            #expect(check.byVersion == seen[check.stream, default: []], "by version, before event \(check.sequence)")
+            #expect(check.afterVersionZero == seen[check.stream, default: []], "after version 0, before event \(check.sequence)")
+            #expect(check.afterVersionOne == Array(seen[check.stream, default: []].dropFirst()))
+            #expect(check.version == UInt64(seen[check.stream, default: []].count))
+            seen[check.stream, default: []].append(check.sequence)
+        }
+        #expect(seen == model)
+    }
+}
+
+/// A rule that accepts every event and records what it read of the event's stream.
+final class StreamProbe: AppendRules, @unchecked Sendable {
+    struct Check {
+        var stream: StreamName
+        var sequence: UInt64
+        var version: UInt64
+        var byVersion: [UInt64]
+        var afterVersionZero: [UInt64]
+        var afterVersionOne: [UInt64]
+    }
+
+    private let lock = NSLock()
+    private var recorded: [Check] = []
+    var checks: [Check] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
+    }
+
+    func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws {
+        let version = try ledger.version(of: event.stream)
+        var byVersion: [UInt64] = []
+        for v in stride(from: 1, through: version, by: 1) {
+            if let seq = try ledger.sequence(of: event.stream, version: v) { byVersion.append(seq) }
+        }
+        let check = Check(stream: event.stream, sequence: ledger.sequence, version: version, byVersion: byVersion,
+                          afterVersionZero: try ledger.events(in: event.stream, afterVersion: 0).map(\.sequence),
+                          afterVersionOne: try ledger.events(in: event.stream, afterVersion: 1).map(\.sequence))
+        lock.lock()
+        recorded.append(check)
+        lock.unlock()
+    }
+}
