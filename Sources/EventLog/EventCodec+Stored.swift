@@ -72,53 +72,74 @@ extension EventCodec {
 
     /// The id member's name as the envelope writes it (`,"id":`), then the string's opening quote.
     private static let storedIDMarker = EnvelopeKeys.shared.id + [UInt8(ascii: "\"")]
+    /// The effective member's name as the envelope writes it, then the string's opening quote.
+    private static let storedEffectiveMarker = EnvelopeKeys.shared.effective + [UInt8(ascii: "\"")]
     /// The stream member's name as the envelope writes it, then the string's opening quote.
     private static let storedStreamMarker = EnvelopeKeys.shared.stream + [UInt8(ascii: "\"")]
     /// The closing quote of the stream's name, then the type member's name and its opening quote.
     private static let storedTypeMarker = [UInt8(ascii: "\"")] + EnvelopeKeys.shared.type + [UInt8(ascii: "\"")]
 
-    /// The id, stream and version of a stored event: what the `ids` and `streams` indexes hold of it,
-    /// found without decoding the rest.
+    /// What the indexes written in bulk hold of a stored event: its id, stream, version, type and
+    /// effective date (`YYYY-MM-DD`).
+    struct StoredEntry: Equatable {
+        var id: UUID
+        var stream: StreamName
+        var version: UInt64
+        var type: String
+        var effective: String
+    }
+
+    /// The index entries of a stored event, found without decoding the rest.
     ///
     /// Why: the log reads these back from its newest events (``LogTail``), the ones its bulk-written
     /// indexes do not hold yet, when a process first needs them. In canonical bytes a string never
     /// holds an unescaped `"`, so a member name with its quotes (`,"id":"`) is never inside a string:
-    /// the first `,"id":"` is the envelope's (the members before it are strings), and the last
-    /// `,"stream":"` is too (only strings and the version follow it). Bytes where either is not found
-    /// as the envelope writes it are decoded in full (and so rejected as damaged when they do not decode).
-    static func storedEntry(_ bytes: UnsafeRawBufferPointer) throws -> (id: UUID, stream: StreamName, version: UInt64) {
+    /// the first `,"effective":"` and `,"id":"` are the envelope's (the members before them are
+    /// strings), and the last `,"stream":"` is too (only strings and the version follow it). Bytes
+    /// where one is not found as the envelope writes it are decoded in full (and so rejected as damaged
+    /// when they do not decode).
+    static func storedEntry(_ bytes: UnsafeRawBufferPointer) throws -> StoredEntry {
         if let entry = storedEntryInPlace(bytes) { return entry }
-        let event = try decodeRecorded(bytes)
-        return (event.id, event.stream, event.version)
+        let e = try decodeRecorded(bytes)
+        return StoredEntry(id: e.id, stream: e.stream, version: e.version, type: e.type, effective: e.effective.description)
     }
 
-    /// The id, stream and version as found without decoding; nil when the bytes do not hold them as
-    /// the envelope writes them.
-    static func storedEntryInPlace(_ bytes: UnsafeRawBufferPointer) -> (id: UUID, stream: StreamName, version: UInt64)? {
-        guard let id = storedID(bytes), let (stream, version) = storedStreamAndVersion(bytes) else { return nil }
-        return (id, stream, version)
+    /// The index entries as found without decoding; nil when the bytes do not hold them as the
+    /// envelope writes them.
+    static func storedEntryInPlace(_ bytes: UnsafeRawBufferPointer) -> StoredEntry? {
+        guard let effective = storedEffective(bytes), let id = storedID(bytes), let end = storedEnd(bytes) else { return nil }
+        return StoredEntry(id: id, stream: end.stream, version: end.version, type: end.type, effective: effective)
+    }
+
+    /// The effective date, from the first `,"effective":"`, as the index writes it.
+    private static func storedEffective(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let start = firstEnd(of: storedEffectiveMarker, in: bytes), start + 11 <= bytes.count,
+              bytes[start + 10] == UInt8(ascii: "\"") else { return nil }
+        return bytes.withMemoryRebound(to: UInt8.self) { CalendarDate(utf8: UnsafeBufferPointer(rebasing: $0[start..<(start + 10)])) }?.description
     }
 
     /// The id, from the first `,"id":"`; nil when it is not followed by a UUID and `"`.
     private static func storedID(_ bytes: UnsafeRawBufferPointer) -> UUID? {
-        let marker = storedIDMarker
-        let limit = bytes.count - marker.count - 37
+        guard let start = firstEnd(of: storedIDMarker, in: bytes), start + 37 <= bytes.count,
+              bytes[start + 36] == UInt8(ascii: "\"") else { return nil }
+        return bytes.withMemoryRebound(to: UInt8.self) { UUID(utf8: UnsafeBufferPointer(rebasing: $0[start..<(start + 36)])) }
+    }
+
+    /// Where the first occurrence of `marker` in `bytes` ends; nil when there is none.
+    private static func firstEnd(of marker: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
+        let limit = bytes.count - marker.count
         var i = 0
         while i <= limit {
             // The first byte alone rules out nearly every position (and keeps debug builds quick).
-            if bytes[i] == marker[0], marker.indices.dropFirst().allSatisfy({ bytes[i + $0] == marker[$0] }) {
-                let start = i + marker.count
-                guard bytes[start + 36] == UInt8(ascii: "\"") else { return nil }
-                return bytes.withMemoryRebound(to: UInt8.self) { UUID(utf8: UnsafeBufferPointer(rebasing: $0[start..<(start + 36)])) }
-            }
+            if bytes[i] == marker[0], matches(marker, in: bytes, at: i) { return i + marker.count }
             i += 1
         }
         return nil
     }
 
-    /// The stream and version, read from the end: `,"stream":"NAME","type":"TYPE","version":N}`; nil
-    /// when the bytes do not end so.
-    private static func storedStreamAndVersion(_ bytes: UnsafeRawBufferPointer) -> (StreamName, UInt64)? {
+    /// The stream, type and version, read from the end: `,"stream":"NAME","type":"TYPE","version":N}`;
+    /// nil when the bytes do not end so.
+    private static func storedEnd(_ bytes: UnsafeRawBufferPointer) -> (stream: StreamName, type: String, version: UInt64)? {
         let versionMarker = EnvelopeKeys.shared.version
         guard let last = bytes.indices.last, bytes[last] == UInt8(ascii: "}") else { return nil }
         // The version's digits, backwards: 1 to 19 of them (an Int64), no leading zero.
@@ -140,9 +161,10 @@ extension EventCodec {
         while nameStart >= 0, bytes[nameStart] != UInt8(ascii: "\"") { nameStart -= 1 }
         let streamMarkerStart = nameStart + 1 - storedStreamMarker.count
         guard streamMarkerStart >= 0, matches(storedStreamMarker, in: bytes, at: streamMarkerStart),
-              let stream = try? StreamName(validatingUTF8: UnsafeRawBufferPointer(rebasing: bytes[(nameStart + 1)..<typeMarkerStart]))
+              let stream = try? StreamName(validatingUTF8: UnsafeRawBufferPointer(rebasing: bytes[(nameStart + 1)..<typeMarkerStart])),
+              typeStart + 1 < versionStart - 1
         else { return nil }
-        return (stream, version)
+        return (stream, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(typeStart + 1)..<(versionStart - 1)]), as: UTF8.self), version)
     }
 
     private static func matches(_ literal: [UInt8], in bytes: UnsafeRawBufferPointer, at start: Int) -> Bool {

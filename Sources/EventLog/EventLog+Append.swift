@@ -133,9 +133,7 @@ extension EventLog {
         let leafHash = LeafHash.of(bytes)
         try txn.put(leafHash, forKey: seqKey, in: leaves, flags: .append)
         try storeTreeNodes(completedBy: sequence - 1, leafHash: leafHash, frontier: &frontier, in: txn)
-        tail.add(event.id, stream: event.stream, version: version, at: sequence)
-        try txn.put([], forKey: Key.named(event.type, sequence), in: types, flags: .noOverwrite)
-        try txn.put([], forKey: Key.named(event.effective.description, sequence), in: effective, flags: .noOverwrite)
+        tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: event.effective.description, at: sequence)
         versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)
         return AppendedPosition(id: event.id, stream: event.stream, sequence: sequence, version: version,
@@ -156,30 +154,28 @@ extension EventLog {
             let behind = tail.through - watermarks.through[range]
             return behind >= limit && (!moved || behind >= 2 * limit) ? range : nil
         }
-        var moved = false
-        while let range = due(tail.idWatermarks, afterOne: moved) {
-            try put(tail.removeIDRange(range), in: ids, index: "ids", txn)
-            moved = true
-        }
-        if moved { try txn.put(tail.idWatermarks.bytes, forKey: Key.idsThrough, in: meta) }
-        moved = false
-        while let range = due(tail.streamWatermarks, afterOne: moved) {
-            try put(tail.removeStreamRange(range), in: streams, index: "streams", txn)
-            moved = true
-        }
-        if moved { try txn.put(tail.streamWatermarks.bytes, forKey: Key.streamsThrough, in: meta) }
-    }
-
-    /// Writes `entries`, in key order, into the bulk-written index `database`; an entry already there
-    /// is damage.
-    private func put(_ entries: [(key: [UInt8], sequence: UInt64)], in database: Database, index: String,
-                     _ txn: borrowing WriteTransaction) throws {
-        for entry in entries {
-            do {
-                try txn.put(Key.sequence(entry.sequence), forKey: entry.key, in: database, flags: .noOverwrite)
-            } catch LMDBError.Code.keyExists {
-                throw EventLogError.damaged(sequence: entry.sequence, reason: "its entry is already in the \(index) index")
+        // Each index: its watermarks, how to take a range's entries, where they go, and whether its
+        // values are the sequence numbers (ids, streams) or empty (types, effective: in the key).
+        let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> [(key: [UInt8], sequence: UInt64)],
+                       database: Database, name: String, watermarkKey: [UInt8], valued: Bool)] = [
+            ({ tail.idWatermarks }, tail.removeIDRange, ids, "ids", Key.idsThrough, true),
+            ({ tail.streamWatermarks }, tail.removeStreamRange, streams, "streams", Key.streamsThrough, true),
+            ({ tail.types.watermarks }, tail.removeTypeRange, types, "types", Key.typesThrough, false),
+            ({ tail.effective.watermarks }, tail.removeEffectiveRange, effective, "effective", Key.effectiveThrough, false),
+        ]
+        for index in indexes {
+            var moved = false
+            while let range = due(index.watermarks(), afterOne: moved) {
+                for entry in index.take(range) {
+                    do {
+                        try txn.put(index.valued ? Key.sequence(entry.sequence) : [], forKey: entry.key, in: index.database, flags: .noOverwrite)
+                    } catch LMDBError.Code.keyExists {
+                        throw EventLogError.damaged(sequence: entry.sequence, reason: "its entry is already in the \(index.name) index")
+                    }
+                }
+                moved = true
             }
+            if moved { try txn.put(index.watermarks().bytes, forKey: index.watermarkKey, in: meta) }
         }
     }
 

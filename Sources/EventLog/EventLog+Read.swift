@@ -78,38 +78,49 @@ extension EventLog {
     /// the log `txn` sees).
     func sequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil) throws -> UInt64? {
         if let seq = try txn.value(in: ids, forKey: Key.uuid(id)) { return seq.withUnsafeBytes { Key.decodeSequence($0) } }
-        if let tail { return tail.sequence(of: id) }
-        let state = try indexState(in: txn)
-        guard state.head > state.ids.through[IndexWatermarks.range(of: id)] else { return nil }
-        return try readerTail.withTail(state, log: self, in: txn) { $0.sequence(of: id, through: state.head) }
+        return try fromTail(in: txn, tail: tail) { $0.sequence(of: id, through: $1?.head ?? .max) }
     }
 
-    /// The entries of `stream` that the `streams` index does not hold as `txn` sees it, in version
-    /// order: `tail`'s, inside an appending transaction (its own); else this process's reader tail's.
+    /// `read`'s answer from the entries the indexes written in bulk do not hold as `txn` sees them:
+    /// `tail`'s, inside an appending transaction (its own, all of it: the state passed is nil); else
+    /// this process's reader tail's, brought to the state of the log `txn` sees (passed: `read` must
+    /// leave out entries after its head or in its indexes).
     ///
     /// A write transaction must pass its tail: the reader tail keeps only committed states.
-    func waitingEntries(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?) throws -> [LogTail.StreamEntry] {
-        if let tail { return tail.entries(of: stream) }
+    func fromTail<T>(in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?,
+                     _ read: (LogTail, IndexState?) throws -> T) throws -> T {
+        if let tail { return try read(tail, nil) }
         let state = try indexState(in: txn)
-        guard state.head > state.streams.through[IndexWatermarks.range(of: stream)] else { return [] }
-        return try readerTail.withTail(state, log: self, in: txn) { $0.entries(of: stream, through: state.head, after: state.streams) }
+        return try readerTail.withTail(state, log: self, in: txn) { try read($0, state) }
+    }
+
+    /// The entries of `stream` that the `streams` index does not hold as `txn` sees it, in version order.
+    func waitingEntries(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?) throws -> [LogTail.StreamEntry] {
+        try fromTail(in: txn, tail: tail) { $0.entries(of: stream, through: $1?.head ?? .max, after: $1?.streams) }
     }
 
     /// What a transaction sees of the indexes written in bulk: how far each reaches, and the head.
     struct IndexState: Equatable {
         var ids: IndexWatermarks
         var streams: IndexWatermarks
+        var types: IndexWatermarks
+        var effective: IndexWatermarks
         var head: UInt64
+
+        /// The lowest watermark of all: the events after it may have entries an index does not hold.
+        var lowest: UInt64 { min(ids.lowest, streams.lowest, types.lowest, effective.lowest) }
     }
 
     func indexState(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexState {
         let head = try head(in: txn).sequence
         return IndexState(ids: try watermarks(Key.idsThrough, of: "ids", head: head, in: txn),
-                          streams: try watermarks(Key.streamsThrough, of: "streams", head: head, in: txn), head: head)
+                          streams: try watermarks(Key.streamsThrough, of: "streams", head: head, in: txn),
+                          types: try watermarks(Key.typesThrough, of: "types", head: head, in: txn),
+                          effective: try watermarks(Key.effectiveThrough, of: "effective", head: head, in: txn), head: head)
     }
 
     /// How far an index reaches: the watermarks in `meta` under `key`, or `head` for a log of a format
-    /// that indexed every entry as it was appended (`pledger-log/1` for both, `/2` for streams).
+    /// that indexed every entry as it was appended (`pledger-log/1` all four, `/2` all but the ids).
     private func watermarks(_ key: [UInt8], of index: String, head: UInt64,
                             in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexWatermarks {
         guard let bytes = try txn.value(in: meta, forKey: key) else { return IndexWatermarks(allThrough: head) }
@@ -122,13 +133,22 @@ extension EventLog {
         return watermarks
     }
 
-    /// How far the `ids` and `streams` indexes reach, and the head. The entries of the events after
-    /// their range's watermark are found from the events themselves (docs/FORMAT.md).
-    public func indexCoverage() throws -> (ids: IndexWatermarks, streams: IndexWatermarks, head: UInt64) {
+    /// How far the indexes written in bulk reach, and the head. The entries of the events after their
+    /// range's watermark are found from the events themselves (docs/FORMAT.md).
+    public func indexCoverage() throws -> IndexCoverage {
         try environment.read { txn in
             let state = try indexState(in: txn)
-            return (state.ids, state.streams, state.head)
+            return IndexCoverage(ids: state.ids, streams: state.streams, types: state.types, effective: state.effective, head: state.head)
         }
+    }
+
+    /// How far the indexes written in bulk reach (``IndexWatermarks``), and the head.
+    public struct IndexCoverage: Sendable, Equatable {
+        public var ids: IndexWatermarks
+        public var streams: IndexWatermarks
+        public var types: IndexWatermarks
+        public var effective: IndexWatermarks
+        public var head: UInt64
     }
 
     /// The events at these sequence numbers, in the order given, read in one snapshot; missing ones are left out.
@@ -268,10 +288,11 @@ extension EventLog {
         if let stream = filter.stream {
             // Versions and sequence numbers rise together: the index's entries come before the waiting ones.
             let waiting = try waitingEntries(of: stream, in: txn, tail: tail)
+            let waitingOfType = try filter.type.map { Set(try waitingSequences(ofType: $0, in: txn, tail: tail)) }
             // Whether to go on after `seq`.
             func visit(_ seq: UInt64) throws -> Bool {
                 guard direction == .forward ? seq >= start : seq <= start else { return true }
-                if let type = filter.type, try !matchesType(seq, type, in: txn) { return true }
+                if let type = filter.type, waitingOfType?.contains(seq) != true, try !txn.contains(Key.named(type, seq), in: types) { return true }
                 return try body(seq)
             }
             if direction == .backward {
@@ -293,38 +314,57 @@ extension EventLog {
                 for entry in waiting where try !visit(entry.sequence) { return }
             }
         } else if let type = filter.type {
+            // The index's entries come before the waiting ones.
+            let waiting = try waitingSequences(ofType: type, in: txn, tail: tail)
+            if direction == .backward {
+                for seq in waiting.reversed() where seq <= start { guard try body(seq) else { return } }
+            }
             let prefix = Array(type.utf8) + [0]
-            try txn.withCursor(types) { c in
+            let finished = try txn.withCursor(types) { c in
                 var entry = direction == .forward
                     ? try c.seek(atLeast: Key.named(type, start))
                     : try c.seek(atMost: Key.named(type, start))
                 while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
-                    guard try body(Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[prefix.count...]))) else { return }
+                    guard try body(Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[prefix.count...]))) else { return true }
                     entry = direction == .forward ? try c.next() : try c.previous()
                 }
+                return false
+            }
+            if direction == .forward, !finished {
+                for seq in waiting where seq >= start { guard try body(seq) else { return } }
             }
         }
     }
 
-    private func matchesType(_ seq: UInt64, _ type: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Bool {
-        try txn.contains(Key.named(type, seq), in: types)
+    /// The events of type `type` that the `types` index does not hold as `txn` sees it, in sequence order.
+    func waitingSequences(ofType type: String, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?) throws -> [UInt64] {
+        try fromTail(in: txn, tail: tail) { $0.types.sequences(of: type, through: $1?.head ?? .max, after: $1?.types) }
     }
 
-    /// Sequence numbers of events whose effective date lies in `range`, in date order then sequence order.
+    /// Sequence numbers of events whose effective date lies in `range`, in date order then sequence
+    /// order: the `effective` index's, merged with the waiting ones.
     public func sequences(effectiveIn range: ClosedRange<CalendarDate>) throws -> [UInt64] {
         try environment.read { txn in
-            try txn.withCursor(effective) { c in
-                var out: [UInt64] = []
-                var entry = try c.seek(atLeast: Array(range.lowerBound.description.utf8))
-                let upper = Array(range.upperBound.description.utf8)
+            let lower = range.lowerBound.description, upper = range.upperBound.description
+            let indexed = try txn.withCursor(effective) { c in
+                var out: [(date: String, sequence: UInt64)] = []
+                var entry = try c.seek(atLeast: Array(lower.utf8))
+                let upperBytes = Array(upper.utf8)
                 while let e = entry, e.key.count == 19 {
                     let dateBytes = e.key[0..<10]
-                    if dateBytes.lexicographicallyPrecedes(upper) == false && !dateBytes.elementsEqual(upper) { break }
-                    out.append(Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[11...])))
+                    if dateBytes.lexicographicallyPrecedes(upperBytes) == false && !dateBytes.elementsEqual(upperBytes) { break }
+                    out.append((String(decoding: dateBytes, as: UTF8.self), Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[11...]))))
                     entry = try c.next()
                 }
                 return out
             }
+            // Dates as the index writes them (`YYYY-MM-DD`) sort as the dates do.
+            let waiting = try fromTail(in: txn, tail: nil) { tail, state in
+                tail.effective.entries(through: state?.head ?? .max, after: state?.effective) { $0 >= lower && $0 <= upper }
+            }
+            guard !waiting.isEmpty else { return indexed.map(\.sequence) }
+            return (indexed + waiting.map { (date: $0.name, sequence: $0.sequence) })
+                .sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }.map(\.sequence)
         }
     }
 

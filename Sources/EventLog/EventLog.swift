@@ -5,9 +5,9 @@ import LMDB
 ///
 /// Events are appended in batches, each batch one durable write transaction: all of it or none.
 /// Every event gets the next global sequence number and the next version of its stream; its canonical
-/// bytes are stored under the big-endian sequence number, beside their RFC 9162 leaf hash and the
-/// indexes by type and effective date; ids and streams are indexed in bulk (docs/FORMAT.md). Nothing is
-/// ever updated or deleted.
+/// bytes are stored under the big-endian sequence number, beside their RFC 9162 leaf hash; the indexes
+/// by id, stream, type and effective date are written in bulk (docs/FORMAT.md). Nothing is ever updated
+/// or deleted.
 ///
 /// Several processes may read while one writes; a second writer waits for the first.
 public final class EventLog: @unchecked Sendable {
@@ -30,9 +30,10 @@ public final class EventLog: @unchecked Sendable {
 
     /// The format written into a new log's `meta` database.
     ///
-    /// `pledger-log/3` indexes the ids and streams of its newest events in bulk (docs/FORMAT.md), up to
-    /// the `ids-through` and `streams-through` watermarks in `meta`; `pledger-log/2` indexed every
-    /// stream entry as it was appended, `pledger-log/1` every id as well. A `/1` or `/2` log opened for
+    /// `pledger-log/3` indexes the ids, streams, types and effective dates of its newest events in bulk
+    /// (docs/FORMAT.md), up to the `ids-through`, `streams-through`, `types-through` and
+    /// `effective-through` watermarks in `meta`; `pledger-log/2` indexed all but the ids as they were
+    /// appended, `pledger-log/1` the ids as well. A `/1` or `/2` log opened for
     /// writing becomes `/3` (the watermarks of what it indexed as it went are its head); opened
     /// read-only, it is read as it is. Earlier pledgers refuse `/3` logs, whose newest entries they
     /// would not find.
@@ -109,14 +110,16 @@ public final class EventLog: @unchecked Sendable {
         if let found {
             let text = String(decoding: found, as: UTF8.self)
             guard text == Self.formatVersion || Self.earlierFormatVersions.contains(text) else { throw EventLogError.unsupportedFormat(found: text) }
-            if text != Self.formatVersion, !configuration.readOnly {
+            let complete = try environment.read { txn in try Key.watermarkKeys.allSatisfy { try txn.value(in: meta, forKey: $0) != nil } }
+            if text != Self.formatVersion || !complete, !configuration.readOnly {
                 // What an earlier format indexed as it went is in the index: its watermark is the head.
                 try environment.write { txn in
                     // Read again under the write lock: another process may have upgraded it and appended.
                     guard try txn.value(in: meta, forKey: key) == Array(text.utf8) else { return }
                     let state = try self.indexState(in: txn)
-                    try txn.put(state.ids.bytes, forKey: Key.idsThrough, in: meta)
-                    try txn.put(state.streams.bytes, forKey: Key.streamsThrough, in: meta)
+                    for (k, watermarks) in zip(Key.watermarkKeys, [state.ids, state.streams, state.types, state.effective]) {
+                        try txn.put(watermarks.bytes, forKey: k, in: meta)
+                    }
                     try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
                 }
             }
@@ -124,8 +127,7 @@ public final class EventLog: @unchecked Sendable {
             try environment.write { txn in
                 // Read again under the write lock: another process may have created it and appended.
                 guard try txn.value(in: meta, forKey: key) == nil else { return }
-                try txn.put(IndexWatermarks(allThrough: 0).bytes, forKey: Key.idsThrough, in: meta)
-                try txn.put(IndexWatermarks(allThrough: 0).bytes, forKey: Key.streamsThrough, in: meta)
+                for k in Key.watermarkKeys { try txn.put(IndexWatermarks(allThrough: 0).bytes, forKey: k, in: meta) }
                 try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
             }
         } else {
@@ -195,6 +197,12 @@ enum Key {
     /// For each range of streams, the last sequence number whose stream entry the `streams` index holds
     /// (``IndexWatermarks``; absent in `pledger-log/1` and `/2` logs, which indexed all).
     static let streamsThrough = Array("streams-through".utf8)
+    /// For each range of type names, the last sequence number whose entry the `types` index holds.
+    static let typesThrough = Array("types-through".utf8)
+    /// For each range of dates, the last sequence number whose entry the `effective` index holds.
+    static let effectiveThrough = Array("effective-through".utf8)
+    /// The watermarks' keys, in ``EventLog/IndexState`` order.
+    static let watermarkKeys = [idsThrough, streamsThrough, typesThrough, effectiveThrough]
 
     /// Level byte, then the big-endian index: complete subtree `index` at `level` (level ≥ 1).
     static func treeNode(level: Int, index: UInt64) -> [UInt8] { [UInt8(level)] + sequence(index) }

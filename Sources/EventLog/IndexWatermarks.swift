@@ -2,7 +2,8 @@ import Foundation
 
 /// How far an index written in bulk reaches: for each of 16 ranges of its entries, the last sequence
 /// number whose entry in that range the index holds. The `ids` index is split by the id's first
-/// hexadecimal digit, the `streams` index by a hash of the stream's name (``range(of:)-(StreamName)``).
+/// hexadecimal digit, the `streams`, `types` and `effective` indexes by a hash of the name their keys
+/// begin with (``range(ofName:)``).
 ///
 /// Why ranges: both indexes are written in bulk (docs/FORMAT.md), and one transaction that wrote every
 /// waiting entry into a large index would dirty nearly all of its leaves at once — tens of megabytes at a
@@ -23,11 +24,17 @@ public struct IndexWatermarks: Sendable, Equatable {
     /// The range of `id`: its first hexadecimal digit.
     public static func range(of id: UUID) -> Int { Int(id.uuid.0 >> 4) }
 
-    /// The range of `stream`: the 32-bit FNV-1a hash of its name's bytes, modulo 16. Every entry of a
-    /// stream falls in one range, so a range's bulk write puts a stream's waiting entries side by side.
-    public static func range(of stream: StreamName) -> Int {
-        var hash: UInt32 = 2_166_136_261
-        for byte in stream.rawValue.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+    /// The range of `stream`: ``range(ofName:)`` of its name.
+    public static func range(of stream: StreamName) -> Int { range(ofName: stream.rawValue) }
+
+    /// The range of an entry of an index keyed by a name (a stream's, a type's, a date's): the 32-bit
+    /// FNV-1a hash of the name's bytes, modulo 16. Every entry of a name falls in one range, so a
+    /// range's bulk write puts a name's waiting entries side by side.
+    public static func range(ofName name: String) -> Int {
+        var name = name
+        let hash = name.withUTF8 { bytes in
+            bytes.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+        }
         return Int(hash % UInt32(rangeCount))
     }
 
@@ -36,6 +43,9 @@ public struct IndexWatermarks: Sendable, Equatable {
 
     /// Whether the index holds the entry of event `sequence`, an event of `stream`.
     public func covers(_ stream: StreamName, at sequence: UInt64) -> Bool { sequence <= through[Self.range(of: stream)] }
+
+    /// Whether an index keyed by names holds the entry of event `sequence` under `name`.
+    public func covers(ofName name: String, at sequence: UInt64) -> Bool { sequence <= through[Self.range(ofName: name)] }
 
     /// The lowest watermark: every event after it may have an entry the index does not hold yet.
     public var lowest: UInt64 { through.min() ?? 0 }

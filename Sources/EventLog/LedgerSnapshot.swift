@@ -26,8 +26,8 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
     public let lastCommittedTransaction: UInt64
     /// The transaction's stream versions, read once each.
     let versions: StreamVersions
-    /// The index entries of the newest events, this transaction's own included, which the `ids` and
-    /// `streams` indexes do not hold yet.
+    /// The index entries of the newest events, this transaction's own included, which the indexes
+    /// written in bulk do not hold yet.
     let tail: LogTail
 
     init(handle: OpaquePointer, log: EventLog, sequence: UInt64, transaction: UInt64, lastCommittedTransaction: UInt64,

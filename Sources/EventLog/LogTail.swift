@@ -1,17 +1,20 @@
 import Foundation
 import LMDB
 
-/// The entries of the log's newest events that the `ids` and `streams` indexes do not hold yet: id →
-/// sequence number, and stream → its waiting (version, sequence number) pairs.
+/// The entries of the log's newest events that the `ids`, `streams`, `types` and `effective` indexes do
+/// not hold yet: id → sequence number, stream → its waiting (version, sequence number) pairs, type and
+/// effective date → sequence numbers.
 ///
 /// Why: event ids are random, and a 1,000-event batch touches several hundred streams, so indexing each
 /// event in the commit that appends it dirtied one leaf of the id index per event and one leaf of the
-/// stream index per stream the batch touched — most of the pages a 1,000-event commit wrote. The log
-/// instead writes both indexes in bulk and in key order, one range of entries at a time
+/// stream index per stream the batch touched — most of the pages a 1,000-event commit wrote; the type
+/// and date indexes cost a single-event commit four of its pages. The log instead writes these indexes
+/// in bulk and in key order, one range of entries at a time
 /// (``IndexWatermarks``): an appending transaction writes the waiting entries of an index's range whose
 /// watermark is lowest once that watermark is ``EventLog/Configuration/bulkIndexLimit`` events behind
 /// the head. Until then, those entries are found from the log itself: the events after their range's
-/// watermark (`ids-through`, `streams-through` in `meta`) are the waiting ones; a writer keeps them here
+/// watermark (`ids-through`, `streams-through`, `types-through`, `effective-through` in `meta`) are the
+/// waiting ones; a writer keeps them here
 /// between its transactions, and readers keep them here as they last read them (``ReaderCache``).
 ///
 /// Nothing here is needed for durability: the events are the record, the watermarks say what the
@@ -33,20 +36,26 @@ final class LogTail {
     private var idRanges: [[UUID: UInt64]]
     /// The waiting entries of each range's streams, each stream's in version order.
     private var streamRanges: [[StreamName: [StreamEntry]]]
+    /// The waiting entries of the `types` index: type name → sequence numbers.
+    private(set) var types: NamedEntries
+    /// The waiting entries of the `effective` index: `YYYY-MM-DD` → sequence numbers.
+    private(set) var effective: NamedEntries
 
-    init(idWatermarks: IndexWatermarks, streamWatermarks: IndexWatermarks, through: UInt64) {
-        self.idWatermarks = idWatermarks
-        self.streamWatermarks = streamWatermarks
+    /// An empty tail of a log whose indexes reach as far as `state` says, through sequence `through`.
+    init(_ state: EventLog.IndexState, through: UInt64) {
+        idWatermarks = state.ids
+        streamWatermarks = state.streams
+        types = NamedEntries(watermarks: state.types)
+        effective = NamedEntries(watermarks: state.effective)
         self.through = through
-        self.idRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
-        self.streamRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
+        idRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
+        streamRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
     }
 
     /// The waiting entries of the log as `txn` sees it, read from its events after the lowest watermark.
     static func read(from log: EventLog, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> LogTail {
         let state = try log.indexState(in: txn)
-        let tail = LogTail(idWatermarks: state.ids, streamWatermarks: state.streams,
-                           through: min(state.ids.lowest, state.streams.lowest))
+        let tail = LogTail(state, through: state.lowest)
         try tail.extend(to: state.head, from: log, in: txn)
         return tail
     }
@@ -61,20 +70,24 @@ final class LogTail {
                 guard let e = entry, Key.decodeSequence(e.key) == expected else {
                     throw EventLogError.damaged(sequence: expected, reason: "the log ends before its head, or skips a sequence number")
                 }
-                let (id, stream, version) = try log.decodeStored(e.value, sequence: expected, EventCodec.storedEntry)
-                add(id, stream: stream, version: version, at: expected)
+                let stored = try log.decodeStored(e.value, sequence: expected, EventCodec.storedEntry)
+                add(stored.id, stream: stored.stream, version: stored.version, type: stored.type, effective: stored.effective, at: expected)
                 expected += 1
                 entry = expected <= head ? try c.next() : nil
             }
         }
     }
 
-    /// Records the entries of event `sequence`, the next after ``through``, that the indexes do not hold.
-    func add(_ id: UUID, stream: StreamName, version: UInt64, at sequence: UInt64) {
-        if !idWatermarks.covers(id, at: sequence) { idRanges[IndexWatermarks.range(of: id)][id] = sequence }
-        if !streamWatermarks.covers(stream, at: sequence) {
-            streamRanges[IndexWatermarks.range(of: stream)][stream, default: []].append(StreamEntry(version: version, sequence: sequence))
+    /// Records the entries of event `sequence`, the next after ``through``, that the indexes do not hold;
+    /// `effective` as the index writes it, `YYYY-MM-DD`.
+    func add(_ id: UUID, stream: StreamName, version: UInt64, type: String, effective date: String, at sequence: UInt64) {
+        let idRange = IndexWatermarks.range(of: id), streamRange = IndexWatermarks.range(of: stream)
+        if sequence > idWatermarks.through[idRange] { idRanges[idRange][id] = sequence }
+        if sequence > streamWatermarks.through[streamRange] {
+            streamRanges[streamRange][stream, default: []].append(StreamEntry(version: version, sequence: sequence))
         }
+        types.add(type, at: sequence)
+        effective.add(date, at: sequence)
         through = sequence
     }
 
@@ -105,18 +118,22 @@ final class LogTail {
 
     /// Whether this describes the log exactly as it stands in `state`.
     func matches(_ state: EventLog.IndexState) -> Bool {
-        idWatermarks == state.ids && streamWatermarks == state.streams && through == state.head
+        idWatermarks == state.ids && streamWatermarks == state.streams && types.watermarks == state.types
+            && effective.watermarks == state.effective && through == state.head
     }
 
     /// Whether this holds every entry that a transaction seeing `state` finds waiting, once extended to
     /// its head: neither of its watermarks is past `state`'s.
     func canServe(_ state: EventLog.IndexState) -> Bool {
         idWatermarks.isNotPast(state.ids) && streamWatermarks.isNotPast(state.streams)
+            && types.watermarks.isNotPast(state.types) && effective.watermarks.isNotPast(state.effective)
     }
 
     /// Drops the entries that indexes reaching as far as `state`'s watermarks hold, and moves this one's
     /// watermarks there (none of them is past `state`'s: ``canServe(_:)``).
     func prune(to state: EventLog.IndexState) {
+        types.prune(to: state.types)
+        effective.prune(to: state.effective)
         for range in 0..<IndexWatermarks.rangeCount {
             if idWatermarks.through[range] < state.ids.through[range] {
                 let indexed = state.ids.through[range]
@@ -153,4 +170,10 @@ final class LogTail {
         streamWatermarks.move(range, to: through)
         return entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
+
+    /// Removes the waiting `types` entries of `range`, moving its watermark to ``through``; in key order.
+    func removeTypeRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] { types.removeRange(range, through: through) }
+
+    /// Removes the waiting `effective` entries of `range`, moving its watermark to ``through``; in key order.
+    func removeEffectiveRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] { effective.removeRange(range, through: through) }
 }

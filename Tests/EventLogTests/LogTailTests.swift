@@ -38,10 +38,10 @@ import Testing
     }
 
     /// An event whose actor holds the text of another event's id member: finding an id in stored bytes
-    /// must take the envelope's own.
+    /// must take the envelope's own. Its stream, type and effective date vary with `variant`.
     static func probe(id: UUID, variant: Int, decoy: UUID) -> ProposedEvent {
-        ProposedEvent(id: id, stream: StreamName(stringLiteral: "s/\(variant % 5)"), type: "Probed",
-                      effective: CalendarDate(daysSinceEpoch: 20_480), actor: "x\",\"id\":\"\(decoy.canonicalString)\"",
+        ProposedEvent(id: id, stream: StreamName(stringLiteral: "s/\(variant % 5)"), type: ["Probed", "Checked", "Counted"][variant % 3],
+                      effective: CalendarDate(daysSinceEpoch: 20_480 + Int64(variant % 4)), actor: "x\",\"id\":\"\(decoy.canonicalString)\"",
                       rationale: ",\"id\":\"\(decoy.canonicalString)", source: "test", payload: ["variant": .integer(Int64(variant))])
     }
 
@@ -54,6 +54,7 @@ import Testing
                 var log: EventLog? = try place.open()
                 var model: [UUID: (content: [UInt8], sequence: UInt64)] = [:]
                 var streams: [StreamName: [UInt64]] = [:]   // each stream's sequence numbers, in version order
+                var written: [ProposedEvent] = []   // the events appended, in sequence order
                 var head: UInt64 = 0
                 for code in codes {
                     if code % 7 == 0 {
@@ -67,7 +68,7 @@ import Testing
                         return Self.probe(id: pool[n], variant: (code / 27 + k) % 2 == 0 ? n : n + 9, decoy: pool[(n + 1) % 9])
                     }
                     // What the model expects: earlier events of the batch count as present.
-                    var staged = model, stagedStreams = streams, next = head, refused = false, expected: [(UInt64, Bool)] = []
+                    var staged = model, stagedStreams = streams, stagedWritten = written, next = head, refused = false, expected: [(UInt64, Bool)] = []
                     for e in batch {
                         let content = EventCodec.encodeContent(e)
                         if let known = staged[e.id] {
@@ -77,6 +78,7 @@ import Testing
                             next += 1
                             staged[e.id] = (content, next)
                             stagedStreams[e.stream, default: []].append(next)
+                            stagedWritten.append(e)
                             expected.append((next, false))
                         }
                     }
@@ -88,6 +90,7 @@ import Testing
                         #expect(positions.map { p in stagedStreams[p.stream]?.firstIndex(of: p.sequence).map { UInt64($0 + 1) } } == positions.map(\.version))
                         model = staged
                         streams = stagedStreams
+                        written = stagedWritten
                         head = next
                     } catch let error as AppendError {
                         #expect(refused, "unexpected failure \(error)")
@@ -98,12 +101,18 @@ import Testing
                     }
                     for (id, entry) in model { #expect(try current.event(id: id)?.sequence == entry.sequence) }
                     try Self.expectStreams(of: current, as: streams)
+                    try Self.expectTypesAndDates(of: current, as: written)
                     let coverage = try current.indexCoverage()
                     #expect(coverage.head == head)
                     #expect(coverage.head - coverage.ids.lowest < 2 * UInt64(limit), "an id range waits at most twice the limit")
                     #expect(coverage.head - coverage.streams.lowest < 2 * UInt64(limit), "a stream range waits at most twice the limit")
                     #expect(try Self.indexedIDs(current) == model.filter { coverage.ids.covers($0.key, at: $0.value.sequence) }.count)
                     #expect(try Self.indexed(current, "streams") == streams.map { s, seqs in seqs.filter { coverage.streams.covers(s, at: $0) }.count }.reduce(0, +))
+                    #expect(coverage.head - coverage.types.lowest < 2 * UInt64(limit), "a type range waits at most twice the limit")
+                    #expect(coverage.head - coverage.effective.lowest < 2 * UInt64(limit), "a date range waits at most twice the limit")
+                    #expect(try Self.indexed(current, "types") == written.indices.filter { coverage.types.covers(ofName: written[$0].type, at: UInt64($0 + 1)) }.count)
+                    #expect(try Self.indexed(current, "effective")
+                            == written.indices.filter { coverage.effective.covers(ofName: written[$0].effective.description, at: UInt64($0 + 1)) }.count)
                 }
                 // A reader of the closed log finds every id and stream event too, the waiting ones from the events.
                 log = nil
@@ -111,6 +120,7 @@ import Testing
                 for (id, entry) in model { #expect(try reader.event(id: id)?.sequence == entry.sequence) }
                 for id in pool where model[id] == nil { #expect(try reader.event(id: id) == nil) }
                 try Self.expectStreams(of: reader, as: streams)
+                try Self.expectTypesAndDates(of: reader, as: written)
             } catch {
                 Issue.record("unexpected error \(error)")
             }
@@ -132,10 +142,33 @@ import Testing
                 #expect(try log.events(in: stream, through: middle).map(\.sequence) == seqs.filter { $0 <= middle })
                 #expect(try log.read(from: middle, direction: .backward, filter: .init(stream: stream), limit: 100).map(\.sequence)
                         == seqs.filter { $0 <= middle }.reversed())
-                let type = try log.events(in: stream).first?.type
+                let events = try log.events(in: stream), type = events.last?.type
                 #expect(try log.read(from: middle, filter: .init(stream: stream, type: type), limit: 100).map(\.sequence)
-                        == seqs.filter { $0 >= middle })
+                        == events.filter { $0.sequence >= middle && $0.type == type }.map(\.sequence))
+                #expect(try log.read(from: middle, direction: .backward, filter: .init(stream: stream, type: type), limit: 100).map(\.sequence)
+                        == events.filter { $0.sequence <= middle && $0.type == type }.map(\.sequence).reversed())
             }
+        }
+    }
+
+    /// Reads by type (forwards, backwards, from the middle) and by effective date give the events
+    /// appended (`written`, in sequence order).
+    static func expectTypesAndDates(of log: EventLog, as written: [ProposedEvent]) throws {
+        let seqs = written.indices.map { UInt64($0 + 1) }
+        for type in ["Probed", "Checked", "Counted"] {
+            let ofType = seqs.filter { written[Int($0) - 1].type == type }
+            #expect(try log.read(filter: .init(type: type), limit: 1_000).map(\.sequence) == ofType)
+            #expect(try log.read(from: .max, direction: .backward, filter: .init(type: type), limit: 1_000).map(\.sequence) == ofType.reversed())
+            let middle = UInt64(written.count / 2)
+            #expect(try log.read(from: middle, filter: .init(type: type), limit: 1_000).map(\.sequence) == ofType.filter { $0 >= middle })
+            #expect(try log.read(from: middle, direction: .backward, filter: .init(type: type), limit: 2).map(\.sequence)
+                    == Array(ofType.filter { $0 <= middle }.reversed().prefix(2)))
+        }
+        let days = (0..<4).map { CalendarDate(daysSinceEpoch: 20_480 + Int64($0)) }
+        for (low, high) in [(0, 3), (1, 2), (2, 2)] {
+            let expected = seqs.filter { (days[low]...days[high]).contains(written[Int($0) - 1].effective) }
+                .sorted { (written[Int($0) - 1].effective, $0) < (written[Int($1) - 1].effective, $1) }
+            #expect(try log.sequences(effectiveIn: days[low]...days[high]) == expected)
         }
     }
 
@@ -182,7 +215,11 @@ import Testing
                     versions[stream, default: 0] += 1
                     try txn.put(key(UInt64(n + 1)), forKey: Array(stream.rawValue.utf8) + [0] + key(versions[stream] ?? 0), in: try log.lmdb.database("streams"))
                 }
-                _ = try txn.delete(Array("streams-through".utf8), in: meta)
+                for n in 1...5 {
+                    try txn.put([], forKey: Array("IndicatorMeasured".utf8) + [0] + key(UInt64(n)), in: try log.lmdb.database("types"))
+                    try txn.put([], forKey: Array("2026-03-01".utf8) + [0] + key(UInt64(n)), in: try log.lmdb.database("effective"))
+                }
+                for name in ["streams-through", "types-through", "effective-through"] { _ = try txn.delete(Array(name.utf8), in: meta) }
                 try txn.put(Array("pledger-log/\(version)".utf8), forKey: Array("format".utf8), in: meta)
             }
         }
@@ -196,8 +233,11 @@ import Testing
             let coverage = try reader.indexCoverage()
             #expect(coverage.streams == IndexWatermarks(allThrough: 5) && coverage.head == 5)
             #expect(coverage.ids == IndexWatermarks(allThrough: version == 1 ? 5 : 0))
+            #expect(coverage.types == IndexWatermarks(allThrough: 5) && coverage.effective == IndexWatermarks(allThrough: 5))
             #expect(try ids.map { try reader.event(id: $0)?.sequence } == [1, 2, 3, 4, 5])
             try Self.expectStreams(of: reader, as: model)
+            #expect(try reader.read(filter: .init(type: "IndicatorMeasured"), limit: 10).map(\.sequence) == [1, 2, 3, 4, 5])
+            #expect(try reader.sequences(effectiveIn: CalendarDate(daysSinceEpoch: 0)...CalendarDate(daysSinceEpoch: 30_000)) == [1, 2, 3, 4, 5])
         }
         let writer = try place.open()
         #expect(try format(writer) == "pledger-log/3")
@@ -208,6 +248,9 @@ import Testing
         try writer.append(event("s/2", expected: .exactly(1), id: later))
         coverage = try writer.indexCoverage()
         #expect(coverage.streams == IndexWatermarks(allThrough: 5) && coverage.head == 6)
+        #expect(coverage.types == IndexWatermarks(allThrough: 5) && coverage.effective == IndexWatermarks(allThrough: 5))
+        #expect(try writer.read(filter: .init(type: "IndicatorMeasured"), limit: 10).map(\.sequence) == [1, 2, 3, 4, 5, 6])
+        #expect(try writer.sequences(effectiveIn: CalendarDate(daysSinceEpoch: 0)...CalendarDate(daysSinceEpoch: 30_000)) == [1, 2, 3, 4, 5, 6])
         #expect(try writer.append(event("s/1", id: ids[2])).alreadyPresent)
         #expect(try writer.event(id: later)?.sequence == 6)
         try Self.expectStreams(of: writer, as: ["s/1": [1, 3, 5], "s/2": [2, 6], "s/3": [4]])

@@ -113,29 +113,30 @@ import Testing
         default: Issue.record("\(change): the general payload reader gave \(generalPayload), decodePayload \(payload)")
         }
         if case .failure = generalPayload { #expect(bytes.withUnsafeBufferPointer { EventCodec.decodeCanonicalPayload($0) } == nil) }
-        // What the indexes hold of it: the general decoder's id, stream and version whenever it reads the bytes.
+        // What the indexes hold of it: the general decoder's id, stream, version, type and date whenever it reads the bytes.
         if case .success(let e) = general {
             let entry = try bytes.withUnsafeBytes { try EventCodec.storedEntry($0) }
-            #expect(entry.id == e.id && entry.stream == e.stream && entry.version == e.version, "\(change)")
+            #expect(entry == .init(id: e.id, stream: e.stream, version: e.version, type: e.type, effective: e.effective.description), "\(change)")
         }
     }
 
-    /// The id, stream and version found without decoding (`EventCodec.storedEntry`, for the log's
-    /// waiting index entries) are the event's own, whatever its texts hold and with a payload whose
-    /// members are named `id`, `stream` and `version`.
+    /// The id, stream, version, type and effective date found without decoding
+    /// (`EventCodec.storedEntryInPlace`, for the log's waiting index entries) are the event's own,
+    /// whatever its texts hold and with a payload whose members are named like them.
     @Test func theIndexEntriesOfAStoredEventAreItsOwnWhateverItsTextsHold() async {
         await propertyCheck(count: 300, input: Self.text.array(of: 4...4), Gen.int(in: 0...999)) { texts, shape in
             let decoy = UUID()
-            let decoys = [",\"id\":\"\(decoy.canonicalString)\"", ",\"stream\":\"decoy/x\"", ",\"version\":9}"]
+            let decoys = [",\"id\":\"\(decoy.canonicalString)\"", ",\"stream\":\"decoy/x\",\"type\":\"Decoy\"", ",\"version\":9}",
+                          ",\"effective\":\"1999-01-01\""]
             let event = ProposedEvent(
                 id: UUID(), stream: StreamName(stringLiteral: "s/\(shape)"), type: "Probed", effective: CalendarDate(daysSinceEpoch: Int64(shape)),
-                actor: "a" + texts[0] + decoys[shape % 3], rationale: decoys[(shape + 1) % 3] + texts[1] + "r", source: "s" + texts[2] + decoys[shape % 3],
-                payload: .object([("id", .string(decoy.canonicalString)), ("note", .string(texts[3] + decoys[(shape + 2) % 3])),
-                                  ("stream", .string("decoy/y")), ("version", .integer(7))]))
+                actor: "a" + texts[0] + decoys[shape % 4], rationale: decoys[(shape + 1) % 4] + texts[1] + "r", source: "s" + texts[2] + decoys[shape % 4],
+                payload: .object([("effective", .string("1999-01-02")), ("id", .string(decoy.canonicalString)), ("note", .string(texts[3] + decoys[(shape + 2) % 4])),
+                                  ("stream", .string("decoy/y")), ("type", .string("Decoy")), ("version", .integer(7))]))
             let version = UInt64(1 + shape * 7_919)
             let bytes = EventCodec.encode(event, sequence: UInt64(1 + shape), recorded: Timestamp(microsecondsSinceEpoch: 1_800_000_000_000_000), version: version)
             let entry = bytes.withUnsafeBytes { EventCodec.storedEntryInPlace($0) }
-            #expect(entry?.id == event.id && entry?.stream == event.stream && entry?.version == version)
+            #expect(entry == .init(id: event.id, stream: event.stream, version: version, type: "Probed", effective: event.effective.description))
         }
     }
 }
