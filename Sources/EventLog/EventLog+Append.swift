@@ -149,6 +149,9 @@ extension EventLog {
     /// transaction.
     private func indexIfDue(_ tail: LogTail, in txn: borrowing WriteTransaction) throws {
         let limit = UInt64(max(1, configuration.bulkIndexLimit))
+        // Nearly every transaction has nothing due: say so before setting anything up.
+        let lowest = min(tail.idWatermarks.lowest, tail.streamWatermarks.lowest, tail.types.watermarks.lowest, tail.effective.watermarks.lowest)
+        guard tail.through - lowest >= limit else { return }
         func due(_ watermarks: IndexWatermarks, afterOne moved: Bool) -> Int? {
             let range = watermarks.stalest
             let behind = tail.through - watermarks.through[range]

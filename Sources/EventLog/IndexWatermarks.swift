@@ -68,10 +68,12 @@ public struct IndexWatermarks: Sendable, Equatable {
         case 8:
             self.init(allThrough: bytes.withUnsafeBytes { Key.decodeSequence($0) })
         case 8 * Self.rangeCount:
-            self.init(allThrough: 0)
-            through = stride(from: 0, to: bytes.count, by: 8).map { start in
-                bytes[start..<(start + 8)].withUnsafeBytes { Key.decodeSequence($0) }
+            // Read on every append and every stream read: one pass, no slices.
+            let read = bytes.withUnsafeBytes { raw in
+                (0..<IndexWatermarks.rangeCount).map { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
             }
+            self.init(allThrough: 0)
+            through = read
         default:
             return nil
         }
