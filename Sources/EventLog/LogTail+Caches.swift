@@ -32,7 +32,8 @@ extension LogTail {
 
     /// A reader's waiting entries: read back from the events once, then brought forward to each newer
     /// state of the log a reader sees by reading only the events appended since (and dropping what the
-    /// indexes have taken in since).
+    /// indexes have taken in since), unless every index has moved past the kept state (then read again,
+    /// from the lowest watermark: never more than about twice the bulk-index limit of events).
     ///
     /// Read in read transactions, they are committed facts: events are never rewritten, and watermarks
     /// and the head only grow. A transaction that sees an older state than the kept one (a watermark
@@ -47,9 +48,11 @@ extension LogTail {
                          _ body: (LogTail) throws -> T) throws -> T {
             lock.lock()
             defer { lock.unlock() }
-            if let kept, kept.canServe(state) {
-                if kept.through < state.head { try kept.extend(to: state.head, from: log, in: txn) }
+            // Brought forward only from within what may still wait: after a long pause the events
+            // since the kept state may be many, and most of them indexed by now.
+            if let kept, kept.canServe(state), kept.through >= state.lowest {
                 kept.prune(to: state)
+                if kept.through < state.head { try kept.extend(to: state.head, from: log, in: txn) }
                 return try body(kept)
             }
             let read = try LogTail.read(from: log, in: txn)

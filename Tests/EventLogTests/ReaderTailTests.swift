@@ -44,6 +44,23 @@ import Testing
         #expect(try log.event(id: late)?.sequence == 4)
     }
 
+    /// A reader that last read long ago, since when every index has moved past what it kept, reads the
+    /// log as it stands: its kept entries are read again from the lowest watermark, not brought forward.
+    @Test func aReaderPausedWhileEveryIndexMovedOnReadsTheLogAsItStands() throws {
+        let directory = try TemporaryDirectory()
+        let log = try Self.open(directory, limit: 2)
+        try log.append([event("s/1"), event("s/2", "Checked")])
+        #expect(try log.events(in: "s/1").map(\.sequence) == [1])
+        for n in 0..<20 { try log.append([event("s/\(n % 3)", n % 2 == 0 ? "Checked" : "IndicatorMeasured")]) }
+        let coverage = try log.indexCoverage()
+        #expect([coverage.ids, coverage.streams, coverage.types, coverage.effective].allSatisfy { $0.lowest > 2 }, "every index moved past the reader's state")
+        let all = try log.read(limit: 100)
+        #expect(try log.events(in: "s/1").map(\.sequence) == all.filter { $0.stream == "s/1" }.map(\.sequence))
+        #expect(try log.version(of: "s/0") == UInt64(all.filter { $0.stream == "s/0" }.count))
+        #expect(try log.read(filter: .init(type: "Checked"), limit: 100).map(\.sequence) == all.filter { $0.type == "Checked" }.map(\.sequence))
+        #expect(try all.allSatisfy { try log.event(id: $0.id)?.sequence == $0.sequence })
+    }
+
     /// What a rule reads of a stream — a version's sequence number, the events after a version — is
     /// the appending transaction's, the batch's earlier events included, whether the entries wait or
     /// are indexed.
