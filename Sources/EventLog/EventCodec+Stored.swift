@@ -94,8 +94,8 @@ extension EventCodec {
     /// Why: the log reads these back from its newest events (``LogTail``), the ones its bulk-written
     /// indexes do not hold yet, when a process first needs them. In canonical bytes a string never
     /// holds an unescaped `"`, so a member name with its quotes (`,"id":"`) is never inside a string:
-    /// the first `,"effective":"` and `,"id":"` are the envelope's (the members before them are
-    /// strings), and the last `,"stream":"` is too (only strings and the version follow it). Bytes
+    /// the first `,"effective":"` is the envelope's (the members before it are strings), the id follows
+    /// the date, and the last `,"stream":"` is the envelope's too (only strings and the version follow it). Bytes
     /// where one is not found as the envelope writes it are decoded in full (and so rejected as damaged
     /// when they do not decode).
     static func storedEntry(_ bytes: UnsafeRawBufferPointer) throws -> StoredEntry {
@@ -107,22 +107,22 @@ extension EventCodec {
     /// The index entries as found without decoding; nil when the bytes do not hold them as the
     /// envelope writes them.
     static func storedEntryInPlace(_ bytes: UnsafeRawBufferPointer) -> StoredEntry? {
-        guard let effective = storedEffective(bytes), let id = storedID(bytes), let end = storedEnd(bytes) else { return nil }
+        guard let (effective, id) = storedEffectiveAndID(bytes), let end = storedEnd(bytes) else { return nil }
         return StoredEntry(id: id, stream: end.stream, version: end.version, type: end.type, effective: effective)
     }
 
-    /// The effective date, from the first `,"effective":"`, as the index writes it.
-    private static func storedEffective(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard let start = firstEnd(of: storedEffectiveMarker, in: bytes), start + 11 <= bytes.count,
-              bytes[start + 10] == UInt8(ascii: "\"") else { return nil }
-        return bytes.withMemoryRebound(to: UInt8.self) { CalendarDate(utf8: UnsafeBufferPointer(rebasing: $0[start..<(start + 10)])) }?.description
-    }
-
-    /// The id, from the first `,"id":"`; nil when it is not followed by a UUID and `"`.
-    private static func storedID(_ bytes: UnsafeRawBufferPointer) -> UUID? {
-        guard let start = firstEnd(of: storedIDMarker, in: bytes), start + 37 <= bytes.count,
-              bytes[start + 36] == UInt8(ascii: "\"") else { return nil }
-        return bytes.withMemoryRebound(to: UInt8.self) { UUID(utf8: UnsafeBufferPointer(rebasing: $0[start..<(start + 36)])) }
+    /// The effective date (as the index writes it) and the id, from the first `,"effective":"`: in
+    /// canonical order the id comes right after the date, `,"effective":"YYYY-MM-DD","id":"UUID"`.
+    private static func storedEffectiveAndID(_ bytes: UnsafeRawBufferPointer) -> (String, UUID)? {
+        guard let date = firstEnd(of: storedEffectiveMarker, in: bytes) else { return nil }
+        let id = date + 11 + storedIDMarker.count
+        guard id + 37 <= bytes.count, bytes[date + 10] == UInt8(ascii: "\""), matches(storedIDMarker, in: bytes, at: date + 11),
+              bytes[id + 36] == UInt8(ascii: "\"") else { return nil }
+        return bytes.withMemoryRebound(to: UInt8.self) { utf8 in
+            guard let effective = CalendarDate(utf8: UnsafeBufferPointer(rebasing: utf8[date..<(date + 10)])),
+                  let uuid = UUID(utf8: UnsafeBufferPointer(rebasing: utf8[id..<(id + 36)])) else { return nil }
+            return (effective.description, uuid)
+        }
     }
 
     /// Where the first occurrence of `marker` in `bytes` ends; nil when there is none.

@@ -150,7 +150,7 @@ extension EventLog {
     private func indexIfDue(_ tail: LogTail, in txn: borrowing WriteTransaction) throws {
         let limit = UInt64(max(1, configuration.bulkIndexLimit))
         // Nearly every transaction has nothing due: say so before setting anything up.
-        let lowest = min(tail.idWatermarks.lowest, tail.streamWatermarks.lowest, tail.types.watermarks.lowest, tail.effective.watermarks.lowest)
+        let lowest = min(tail.idWatermarks.lowest, tail.streams.watermarks.lowest, tail.types.watermarks.lowest, tail.effective.watermarks.lowest)
         guard tail.through - lowest >= limit else { return }
         func due(_ watermarks: IndexWatermarks, afterOne moved: Bool) -> Int? {
             let range = watermarks.stalest
@@ -162,7 +162,7 @@ extension EventLog {
         let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> [(key: [UInt8], sequence: UInt64)],
                        database: Database, name: String, watermarkKey: [UInt8], valued: Bool)] = [
             ({ tail.idWatermarks }, tail.removeIDRange, ids, "ids", Key.idsThrough, true),
-            ({ tail.streamWatermarks }, tail.removeStreamRange, streams, "streams", Key.streamsThrough, true),
+            ({ tail.streams.watermarks }, tail.removeStreamRange, streams, "streams", Key.streamsThrough, true),
             ({ tail.types.watermarks }, tail.removeTypeRange, types, "types", Key.typesThrough, false),
             ({ tail.effective.watermarks }, tail.removeEffectiveRange, effective, "effective", Key.effectiveThrough, false),
         ]

@@ -96,7 +96,7 @@ extension EventLog {
 
     /// The entries of `stream` that the `streams` index does not hold as `txn` sees it, in version order.
     func waitingEntries(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?) throws -> [LogTail.StreamEntry] {
-        try fromTail(in: txn, tail: tail) { $0.entries(of: stream, through: $1?.head ?? .max, after: $1?.streams) }
+        try fromTail(in: txn, tail: tail) { $0.streams.entries(of: stream, through: $1?.head ?? .max, after: $1?.streams) }
     }
 
     /// What a transaction sees of the indexes written in bulk: how far each reaches, and the head.
@@ -338,7 +338,7 @@ extension EventLog {
 
     /// The events of type `type` that the `types` index does not hold as `txn` sees it, in sequence order.
     func waitingSequences(ofType type: String, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?) throws -> [UInt64] {
-        try fromTail(in: txn, tail: tail) { $0.types.sequences(of: type, through: $1?.head ?? .max, after: $1?.types) }
+        try fromTail(in: txn, tail: tail) { $0.types.entries(of: type, through: $1?.head ?? .max, after: $1?.types) }
     }
 
     /// Sequence numbers of events whose effective date lies in `range`, in date order then sequence
@@ -360,10 +360,10 @@ extension EventLog {
             }
             // Dates as the index writes them (`YYYY-MM-DD`) sort as the dates do.
             let waiting = try fromTail(in: txn, tail: nil) { tail, state in
-                tail.effective.entries(through: state?.head ?? .max, after: state?.effective) { $0 >= lower && $0 <= upper }
+                tail.effective.waiting(through: state?.head ?? .max, after: state?.effective) { $0 >= lower && $0 <= upper }
             }
             guard !waiting.isEmpty else { return indexed.map(\.sequence) }
-            return (indexed + waiting.map { (date: $0.name, sequence: $0.sequence) })
+            return (indexed + waiting.flatMap { date in date.entries.map { (date: date.name, sequence: $0) } })
                 .sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }.map(\.sequence)
         }
     }
@@ -395,7 +395,7 @@ extension EventLog {
             }
             let state = try indexState(in: txn)
             guard state.head > state.streams.lowest else { return indexed }
-            let waiting = try readerTail.withTail(state, log: self, in: txn) { $0.streams(through: state.head, after: state.streams) }
+            let waiting = try readerTail.withTail(state, log: self, in: txn) { $0.streams.waiting(through: state.head, after: state.streams).map(\.name) }
             return Set(indexed).union(waiting).sorted()
         }
     }

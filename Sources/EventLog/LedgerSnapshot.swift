@@ -65,7 +65,7 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
         if let indexed = try value(in: log.streams, forKey: Key.named(stream.rawValue, version)) {
             return indexed.withUnsafeBytes { Key.decodeSequence($0) }
         }
-        return tail.entries(of: stream).first { $0.version == version }?.sequence
+        return tail.streams.entries(of: stream).first { $0.version == version }?.sequence
     }
 
     /// The stored leaf hash of event `sequence`: a cheap fingerprint of its exact bytes.
@@ -84,7 +84,7 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
                 entry = try c.next()
             }
         }
-        seqs += tail.entries(of: stream).lazy.filter { $0.version > version }.map(\.sequence)
+        seqs += tail.streams.entries(of: stream).lazy.filter { $0.version > version }.map(\.sequence)
         return try seqs.compactMap { try log.event(at: $0, in: self) }
     }
 }

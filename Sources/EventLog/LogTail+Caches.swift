@@ -43,7 +43,7 @@ extension LogTail {
         private var kept: LogTail?
 
         /// `body`'s result on the waiting entries of the log as `txn` sees it (`state`): entries
-        /// after `state.head` or in its indexes must be left out by `body` (``LogTail/entries(of:through:after:)``).
+        /// after `state.head` or in its indexes must be left out by `body` (``NamedEntries/entries(of:through:after:)``).
         func withTail<T>(_ state: EventLog.IndexState, log: EventLog, in txn: borrowing some ReadableTransaction & ~Copyable,
                          _ body: (LogTail) throws -> T) throws -> T {
             lock.lock()

@@ -28,28 +28,26 @@ final class LogTail {
 
     /// How far the `ids` index reaches.
     private(set) var idWatermarks: IndexWatermarks
-    /// How far the `streams` index reaches.
-    private(set) var streamWatermarks: IndexWatermarks
     /// The last sequence number whose entries this holds (or the indexes hold).
     private(set) var through: UInt64
-    /// The waiting ids of each range, in range order.
+    /// The waiting ids of each range, in range order (one sequence number each: kept apart from the
+    /// named entries, which hold a list per name).
     private var idRanges: [[UUID: UInt64]]
-    /// The waiting entries of each range's streams, each stream's in version order.
-    private var streamRanges: [[StreamName: [StreamEntry]]]
+    /// The waiting entries of the `streams` index: each stream's (version, sequence number) pairs.
+    private(set) var streams: NamedEntries<StreamName, StreamEntry>
     /// The waiting entries of the `types` index: type name → sequence numbers.
-    private(set) var types: NamedEntries
+    private(set) var types: NamedEntries<String, UInt64>
     /// The waiting entries of the `effective` index: `YYYY-MM-DD` → sequence numbers.
-    private(set) var effective: NamedEntries
+    private(set) var effective: NamedEntries<String, UInt64>
 
     /// An empty tail of a log whose indexes reach as far as `state` says, through sequence `through`.
     init(_ state: EventLog.IndexState, through: UInt64) {
         idWatermarks = state.ids
-        streamWatermarks = state.streams
-        types = NamedEntries(watermarks: state.types)
-        effective = NamedEntries(watermarks: state.effective)
+        streams = NamedEntries(watermarks: state.streams, range: IndexWatermarks.range(of:), sequence: \.sequence)
+        types = NamedEntries(watermarks: state.types, range: IndexWatermarks.range(ofName:), sequence: { $0 })
+        effective = NamedEntries(watermarks: state.effective, range: IndexWatermarks.range(ofName:), sequence: { $0 })
         self.through = through
         idRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
-        streamRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
     }
 
     /// The waiting entries of the log as `txn` sees it, read from its events after the lowest watermark.
@@ -81,13 +79,11 @@ final class LogTail {
     /// Records the entries of event `sequence`, the next after ``through``, that the indexes do not hold;
     /// `effective` as the index writes it, `YYYY-MM-DD`.
     func add(_ id: UUID, stream: StreamName, version: UInt64, type: String, effective date: String, at sequence: UInt64) {
-        let idRange = IndexWatermarks.range(of: id), streamRange = IndexWatermarks.range(of: stream)
+        let idRange = IndexWatermarks.range(of: id)
         if sequence > idWatermarks.through[idRange] { idRanges[idRange][id] = sequence }
-        if sequence > streamWatermarks.through[streamRange] {
-            streamRanges[streamRange][stream, default: []].append(StreamEntry(version: version, sequence: sequence))
-        }
-        types.add(type, at: sequence)
-        effective.add(date, at: sequence)
+        streams.add(StreamEntry(version: version, sequence: sequence), under: stream)
+        types.add(sequence, under: type)
+        effective.add(sequence, under: date)
         through = sequence
     }
 
@@ -96,58 +92,29 @@ final class LogTail {
         idRanges[IndexWatermarks.range(of: id)][id].flatMap { $0 <= head ? $0 : nil }
     }
 
-    /// The waiting entries of `stream` up to sequence `head` and after `watermarks`' range of it, in
-    /// version order.
-    func entries(of stream: StreamName, through head: UInt64 = .max, after watermarks: IndexWatermarks? = nil) -> [StreamEntry] {
-        let range = IndexWatermarks.range(of: stream)
-        guard let all = streamRanges[range][stream] else { return [] }
-        let indexed = watermarks?.through[range] ?? 0
-        guard all.first.map({ $0.sequence <= indexed }) == true || all.last.map({ $0.sequence > head }) == true else { return all }
-        return all.filter { $0.sequence > indexed && $0.sequence <= head }
-    }
-
-    /// The streams with waiting entries up to sequence `head` and after `watermarks`, in no order.
-    func streams(through head: UInt64 = .max, after watermarks: IndexWatermarks? = nil) -> [StreamName] {
-        streamRanges.indices.flatMap { range in
-            let indexed = watermarks?.through[range] ?? 0
-            return streamRanges[range].compactMap { name, entries in
-                entries.contains { $0.sequence > indexed && $0.sequence <= head } ? name : nil
-            }
-        }
-    }
-
     /// Whether this describes the log exactly as it stands in `state`.
     func matches(_ state: EventLog.IndexState) -> Bool {
-        idWatermarks == state.ids && streamWatermarks == state.streams && types.watermarks == state.types
+        idWatermarks == state.ids && streams.watermarks == state.streams && types.watermarks == state.types
             && effective.watermarks == state.effective && through == state.head
     }
 
     /// Whether this holds every entry that a transaction seeing `state` finds waiting, once extended to
     /// its head: neither of its watermarks is past `state`'s.
     func canServe(_ state: EventLog.IndexState) -> Bool {
-        idWatermarks.isNotPast(state.ids) && streamWatermarks.isNotPast(state.streams)
+        idWatermarks.isNotPast(state.ids) && streams.watermarks.isNotPast(state.streams)
             && types.watermarks.isNotPast(state.types) && effective.watermarks.isNotPast(state.effective)
     }
 
     /// Drops the entries that indexes reaching as far as `state`'s watermarks hold, and moves this one's
     /// watermarks there (none of them is past `state`'s: ``canServe(_:)``).
     func prune(to state: EventLog.IndexState) {
+        streams.prune(to: state.streams)
         types.prune(to: state.types)
         effective.prune(to: state.effective)
-        for range in 0..<IndexWatermarks.rangeCount {
-            if idWatermarks.through[range] < state.ids.through[range] {
-                let indexed = state.ids.through[range]
-                idRanges[range] = idRanges[range].filter { $0.value > indexed }
-                idWatermarks.move(range, to: indexed)
-            }
-            if streamWatermarks.through[range] < state.streams.through[range] {
-                let indexed = state.streams.through[range]
-                streamRanges[range] = streamRanges[range].compactMapValues { entries in
-                    let waiting = entries.filter { $0.sequence > indexed }
-                    return waiting.isEmpty ? nil : waiting
-                }
-                streamWatermarks.move(range, to: indexed)
-            }
+        for range in 0..<IndexWatermarks.rangeCount where idWatermarks.through[range] < state.ids.through[range] {
+            let indexed = state.ids.through[range]
+            idRanges[range] = idRanges[range].filter { $0.value > indexed }
+            idWatermarks.move(range, to: indexed)
         }
     }
 
@@ -160,20 +127,19 @@ final class LogTail {
         return entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
 
-    /// Removes the waiting stream entries of `range` and moves its watermark to ``through``; returns
-    /// them in key order, for writing into the `streams` index.
+    /// Removes the waiting `streams` entries of `range`, moving its watermark to ``through``; in key
+    /// order (name, 0x00, big-endian version), for writing into the index.
     func removeStreamRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
-        let entries = streamRanges[range].flatMap { stream, entries in
-            entries.map { (key: Key.named(stream.rawValue, $0.version), sequence: $0.sequence) }
-        }
-        streamRanges[range] = [:]
-        streamWatermarks.move(range, to: through)
-        return entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        streams.removeRange(range, through: through) { Key.named($0.rawValue, $1.version) }
     }
 
     /// Removes the waiting `types` entries of `range`, moving its watermark to ``through``; in key order.
-    func removeTypeRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] { types.removeRange(range, through: through) }
+    func removeTypeRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
+        types.removeRange(range, through: through) { Key.named($0, $1) }
+    }
 
     /// Removes the waiting `effective` entries of `range`, moving its watermark to ``through``; in key order.
-    func removeEffectiveRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] { effective.removeRange(range, through: through) }
+    func removeEffectiveRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
+        effective.removeRange(range, through: through) { Key.named($0, $1) }
+    }
 }

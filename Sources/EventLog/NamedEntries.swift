@@ -1,62 +1,72 @@
-/// The waiting entries of an index keyed by a name and a sequence number, with empty values (`types`:
-/// the type's name; `effective`: the date, `YYYY-MM-DD`): each name's sequence numbers, by range of names.
+/// The waiting entries of an index whose keys begin with a name (`streams`: a stream's, with its
+/// version; `types`: a type's; `effective`: a date's, `YYYY-MM-DD`), each name's in the order appended,
+/// by range of names.
 ///
 /// Part of ``LogTail``: what the index does not hold yet, found from the newest events.
-struct NamedEntries {
+struct NamedEntries<Name: Hashable, Entry> {
     /// How far the index reaches.
     private(set) var watermarks: IndexWatermarks
-    /// The waiting sequence numbers of each range's names, each name's in ascending order.
-    private var ranges: [[String: [UInt64]]]
+    /// The waiting entries of each range's names.
+    private var ranges: [[Name: [Entry]]]
+    /// The range of a name (``IndexWatermarks/range(ofName:)``).
+    private let range: (Name) -> Int
+    /// The sequence number of an entry's event.
+    private let sequence: (Entry) -> UInt64
 
-    init(watermarks: IndexWatermarks) {
+    init(watermarks: IndexWatermarks, range: @escaping (Name) -> Int, sequence: @escaping (Entry) -> UInt64) {
         self.watermarks = watermarks
+        self.range = range
+        self.sequence = sequence
         ranges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
     }
 
-    /// Records that event `sequence` has an entry under `name`, unless the index holds it.
-    mutating func add(_ name: String, at sequence: UInt64) {
-        let range = IndexWatermarks.range(ofName: name)
-        if sequence > watermarks.through[range] { ranges[range][name, default: []].append(sequence) }
+    /// Records `entry` under `name`, unless the index holds it.
+    mutating func add(_ entry: Entry, under name: Name) {
+        let r = range(name)
+        if sequence(entry) > watermarks.through[r] { ranges[r][name, default: []].append(entry) }
     }
 
-    /// The waiting sequence numbers under `name`, up to `head` and after `indexed`'s range of it.
-    func sequences(of name: String, through head: UInt64 = .max, after indexed: IndexWatermarks? = nil) -> [UInt64] {
-        let range = IndexWatermarks.range(ofName: name)
-        guard let all = ranges[range][name] else { return [] }
-        let low = indexed?.through[range] ?? 0
-        guard all.first.map({ $0 <= low }) == true || all.last.map({ $0 > head }) == true else { return all }
-        return all.filter { $0 > low && $0 <= head }
+    /// The waiting entries under `name`, up to sequence `head` and after `indexed`'s range of it.
+    func entries(of name: Name, through head: UInt64 = .max, after indexed: IndexWatermarks? = nil) -> [Entry] {
+        let r = range(name)
+        guard let all = ranges[r][name] else { return [] }
+        let low = indexed?.through[r] ?? 0
+        guard all.first.map({ sequence($0) <= low }) == true || all.last.map({ sequence($0) > head }) == true else { return all }
+        return all.filter { sequence($0) > low && sequence($0) <= head }
     }
 
-    /// Every waiting entry whose name `includes` accepts, up to `head` and after `indexed`, in no order.
-    func entries(through head: UInt64 = .max, after indexed: IndexWatermarks? = nil,
-                 where includes: (String) -> Bool) -> [(name: String, sequence: UInt64)] {
-        ranges.indices.flatMap { range in
-            let low = indexed?.through[range] ?? 0
-            return ranges[range].filter { includes($0.key) }.flatMap { name, sequences in
-                sequences.lazy.filter { $0 > low && $0 <= head }.map { (name: name, sequence: $0) }
+    /// Each name that `includes` accepts with its waiting entries up to `head` and after `indexed`, when
+    /// it has any, in no order.
+    func waiting(through head: UInt64 = .max, after indexed: IndexWatermarks? = nil,
+                 where includes: (Name) -> Bool = { _ in true }) -> [(name: Name, entries: [Entry])] {
+        ranges.indices.flatMap { r in
+            let low = indexed?.through[r] ?? 0
+            return ranges[r].compactMap { name, entries -> (name: Name, entries: [Entry])? in
+                guard includes(name) else { return nil }
+                let window = entries.filter { sequence($0) > low && sequence($0) <= head }
+                return window.isEmpty ? nil : (name, window)
             }
         }
     }
 
     /// Drops what an index reaching `indexed` holds, and moves the watermarks there.
     mutating func prune(to indexed: IndexWatermarks) {
-        for range in 0..<IndexWatermarks.rangeCount where watermarks.through[range] < indexed.through[range] {
-            let low = indexed.through[range]
-            ranges[range] = ranges[range].compactMapValues { sequences in
-                let waiting = sequences.filter { $0 > low }
+        for r in 0..<IndexWatermarks.rangeCount where watermarks.through[r] < indexed.through[r] {
+            let low = indexed.through[r]
+            ranges[r] = ranges[r].compactMapValues { entries in
+                let waiting = entries.filter { sequence($0) > low }
                 return waiting.isEmpty ? nil : waiting
             }
-            watermarks.move(range, to: low)
+            watermarks.move(r, to: low)
         }
     }
 
-    /// Removes the waiting entries of `range` and moves its watermark to `through`; returns them in
-    /// key order (name, 0x00, big-endian sequence number), for writing into the index.
-    mutating func removeRange(_ range: Int, through: UInt64) -> [(key: [UInt8], sequence: UInt64)] {
-        let entries = ranges[range].flatMap { name, sequences in sequences.map { (key: Key.named(name, $0), sequence: $0) } }
-        ranges[range] = [:]
-        watermarks.move(range, to: through)
+    /// Removes the waiting entries of range `r` and moves its watermark to `through`; returns them in
+    /// key order (each made by `key`), for writing into the index.
+    mutating func removeRange(_ r: Int, through: UInt64, key: (Name, Entry) -> [UInt8]) -> [(key: [UInt8], sequence: UInt64)] {
+        let entries = ranges[r].flatMap { name, entries in entries.map { (key: key(name, $0), sequence: sequence($0)) } }
+        ranges[r] = [:]
+        watermarks.move(r, to: through)
         return entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
 }

@@ -16,10 +16,12 @@ import Testing
         var acknowledged: [Int: (UInt64, UInt64)] = [:]
         var killsDuringWrites = 0
         var ids = Set<UUID>()
-        for _ in 0..<Self.cycles {
+        for cycle in 0..<Self.cycles {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: executable("pledger-stress"))
-            child.arguments = ["append-loop", logPath, String(Self.batchSize), "42"]
+            // A small bulk-index limit: kills also land in the transactions that write the indexes in
+            // bulk, and a new child reads back few waiting entries before it writes.
+            child.arguments = ["append-loop", logPath, String(Self.batchSize), "42", "--bulk-index-limit", "1000"]
             let out = Pipe()
             child.standardOutput = out
             child.standardError = FileHandle.nullDevice
@@ -36,7 +38,7 @@ import Testing
                 }
             }
             if !text.isEmpty { killsDuringWrites += 1 }
-            try checkLedger(logPath, acknowledged: acknowledged, ids: &ids)
+            try checkLedger(logPath, acknowledged: acknowledged, ids: &ids, indexes: cycle % 10 == 9)
         }
         // Guards that the run exercised something, loose enough for a loaded machine.
         #expect(killsDuringWrites >= Self.cycles / 4, "kills should land while the child is writing")
@@ -46,7 +48,8 @@ import Testing
     /// Opens the ledger after a kill and checks every guarantee: every leaf hash and the absence of gaps
     /// over the whole log, and the content of the events added since the previous check (`ids` holds
     /// the ids seen so far, one per event).
-    private func checkLedger(_ path: String, acknowledged: [Int: (UInt64, UInt64)], ids: inout Set<UUID>) throws {
+    /// `indexes`: also check the indexes written in bulk against their watermarks (a pass over every event).
+    private func checkLedger(_ path: String, acknowledged: [Int: (UInt64, UInt64)], ids: inout Set<UUID>, indexes: Bool) throws {
         let log = try EventLog(path: path)
         let head = try log.head().sequence
         #expect(head % UInt64(Self.batchSize) == 0, "half a batch is visible: head \(head)")
@@ -73,5 +76,20 @@ import Testing
         }
         #expect(expected - 1 == head)
         #expect(UInt64(ids.count) == head)
+        // Each index written in bulk holds exactly the entries its watermarks cover: a kill inside a
+        // bulk write leaves it all or nothing, with its watermark.
+        guard indexes else { return }
+        let coverage = try log.indexCoverage()
+        var covered = (ids: 0, streams: 0, types: 0, effective: 0)
+        try log.scan { e in
+            if coverage.ids.covers(e.id, at: e.sequence) { covered.ids += 1 }
+            if coverage.streams.covers(e.stream, at: e.sequence) { covered.streams += 1 }
+            if coverage.types.covers(ofName: e.type, at: e.sequence) { covered.types += 1 }
+            if coverage.effective.covers(ofName: e.effective.description, at: e.sequence) { covered.effective += 1 }
+            return true
+        }
+        func entries(_ name: String) throws -> Int { try log.lmdb.read { try $0.statistics(try log.lmdb.database(name)).entries } }
+        #expect(try [entries("ids"), entries("streams"), entries("types"), entries("effective")]
+                == [covered.ids, covered.streams, covered.types, covered.effective])
     }
 }
