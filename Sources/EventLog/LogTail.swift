@@ -9,13 +9,13 @@ import LMDB
 /// event in the commit that appends it dirtied one leaf of the id index per event and one leaf of the
 /// stream index per stream the batch touched — most of the pages a 1,000-event commit wrote; the type
 /// and date indexes cost a single-event commit four of its pages. The log instead writes these indexes
-/// in bulk and in key order, one range of entries at a time
-/// (``IndexWatermarks``): an appending transaction writes the waiting entries of an index's range whose
-/// watermark is lowest once that watermark is ``EventLog/Configuration/bulkIndexLimit`` events behind
-/// the head. Until then, those entries are found from the log itself: the events after their range's
-/// watermark (`ids-through`, `streams-through`, `types-through`, `effective-through` in `meta`) are the
-/// waiting ones; a writer keeps them here
-/// between its transactions, and readers keep them here as they last read them (``ReaderCache``).
+/// in bulk and in key order, one range of entries at a time (``IndexWatermarks``): an appending
+/// transaction writes the waiting entries of an index's range whose watermark is lowest once that
+/// watermark is ``EventLog/Configuration/bulkIndexLimit`` events behind the head. Until then, those
+/// entries are found from the log itself: the events after their range's watermark (`ids-through`,
+/// `streams-through`, `types-through`, `effective-through` in `meta`) are the waiting ones; a writer
+/// keeps them here between its transactions, and readers keep them here as they last read them
+/// (``ReaderCache``).
 ///
 /// Nothing here is needed for durability: the events are the record, the watermarks say what the
 /// indexes hold, and the rest is read again from the log after a restart.
@@ -99,7 +99,7 @@ final class LogTail {
     }
 
     /// Whether this holds every entry that a transaction seeing `state` finds waiting, once extended to
-    /// its head: neither of its watermarks is past `state`'s.
+    /// its head: none of its watermarks is past `state`'s.
     func canServe(_ state: EventLog.IndexState) -> Bool {
         idWatermarks.isNotPast(state.ids) && streams.watermarks.isNotPast(state.streams)
             && types.watermarks.isNotPast(state.types) && effective.watermarks.isNotPast(state.effective)
