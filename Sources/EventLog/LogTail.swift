@@ -121,10 +121,20 @@ final class LogTail {
     /// Removes the waiting ids of `range` and moves its watermark to ``through``; returns them in key
     /// order, for writing into the `ids` index.
     func removeIDRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
-        let entries = idRanges[range].map { (key: Key.uuid($0.key), sequence: $0.value) }
+        // Sorted as two big-endian halves: the bytes' order, without comparing arrays byte by byte.
+        let entries = idRanges[range].map { (halves: Self.halves(of: $0.key), id: $0.key, sequence: $0.value) }
+            .sorted { $0.halves < $1.halves }
         idRanges[range] = [:]
         idWatermarks.move(range, to: through)
-        return entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        return entries.map { (key: Key.uuid($0.id), sequence: $0.sequence) }
+    }
+
+    /// An id's 16 bytes as two big-endian numbers, which compare as the bytes do.
+    private static func halves(of id: UUID) -> (UInt64, UInt64) {
+        withUnsafeBytes(of: id.uuid) { raw in
+            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
     }
 
     /// Removes the waiting `streams` entries of `range`, moving its watermark to ``through``; in key

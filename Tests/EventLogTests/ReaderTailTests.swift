@@ -61,6 +61,36 @@ import Testing
         #expect(try all.allSatisfy { try log.event(id: $0.id)?.sequence == $0.sequence })
     }
 
+    /// A bulk write takes a range's waiting entries in key order, names that begin other names
+    /// included, and all of them.
+    @Test func aRangesWaitingEntriesComeOutInKeyOrder() {
+        let state = EventLog.IndexState(ids: .init(allThrough: 0), streams: .init(allThrough: 0), types: .init(allThrough: 0),
+                                        effective: .init(allThrough: 0), head: 0)
+        let tail = LogTail(state, through: 0)
+        let streams: [StreamName] = ["a", "a/b", "a/b/c", "a.b", "b", "a-b", "A", "z9", "indicator/I10", "indicator/I9"]
+        var versions: [StreamName: UInt64] = [:]
+        var ids: [UUID] = []
+        for n in 1...400 {
+            let stream = streams[(n * 7) % streams.count]
+            versions[stream, default: 0] += 1
+            let id = UUID()
+            ids.append(id)
+            tail.add(id, stream: stream, version: versions[stream] ?? 0, type: ["Checked", "Check", "Checked2"][n % 3],
+                     effective: CalendarDate(daysSinceEpoch: Int64(20_000 + n % 40)).description, at: UInt64(n))
+        }
+        func taken(_ remove: (Int) -> [(key: [UInt8], sequence: UInt64)]) -> [[UInt8]] {
+            (0..<IndexWatermarks.rangeCount).flatMap { range -> [[UInt8]] in
+                let keys = remove(range).map(\.key)
+                #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) }, "range \(range) out of key order")
+                return keys
+            }
+        }
+        #expect(Set(taken(tail.removeStreamRange)).count == 400)
+        #expect(Set(taken(tail.removeTypeRange)).count == 400)
+        #expect(Set(taken(tail.removeEffectiveRange)).count == 400)
+        #expect(Set(taken(tail.removeIDRange)) == Set(ids.map { withUnsafeBytes(of: $0.uuid, Array.init) }))
+    }
+
     /// What a rule reads of a stream — a version's sequence number, the events after a version — is
     /// the appending transaction's, the batch's earlier events included, whether the entries wait or
     /// are indexed.
