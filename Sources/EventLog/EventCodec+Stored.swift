@@ -142,7 +142,7 @@ extension EventCodec {
     private static func storedEnd(_ bytes: UnsafeRawBufferPointer) -> (stream: StreamName, type: String, version: UInt64)? {
         let versionMarker = EnvelopeKeys.shared.version
         guard let last = bytes.indices.last, bytes[last] == UInt8(ascii: "}") else { return nil }
-        // The version's digits, backwards: 1 to 19 of them (an Int64), no leading zero.
+        // The version's digits, backwards: 1 to 18 of them (within a UInt64), no leading zero.
         var i = last - 1
         while i >= 0, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i -= 1 }
         let digits = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<last])

@@ -113,6 +113,10 @@ import Testing
                     #expect(try Self.indexed(current, "types") == written.indices.filter { coverage.types.covers(ofName: written[$0].type, at: UInt64($0 + 1)) }.count)
                     #expect(try Self.indexed(current, "effective")
                             == written.indices.filter { coverage.effective.covers(ofName: written[$0].effective.description, at: UInt64($0 + 1)) }.count)
+                    // The log's own count of what each index should hold agrees with the model's.
+                    let counts = try current.indexEntryCounts()
+                    #expect(try counts.map(\.stored) == ["ids", "streams", "types", "effective"].map { try Self.indexed(current, $0) })
+                    #expect(counts.map(\.covered) == counts.map(\.stored))
                 }
                 // A reader of the closed log finds every id and stream event too, the waiting ones from the events.
                 log = nil

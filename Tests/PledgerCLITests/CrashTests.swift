@@ -79,17 +79,8 @@ import Testing
         // Each index written in bulk holds exactly the entries its watermarks cover: a kill inside a
         // bulk write leaves it all or nothing, with its watermark.
         guard indexes else { return }
-        let coverage = try log.indexCoverage()
-        var covered = (ids: 0, streams: 0, types: 0, effective: 0)
-        try log.scan { e in
-            if coverage.ids.covers(e.id, at: e.sequence) { covered.ids += 1 }
-            if coverage.streams.covers(e.stream, at: e.sequence) { covered.streams += 1 }
-            if coverage.types.covers(ofName: e.type, at: e.sequence) { covered.types += 1 }
-            if coverage.effective.covers(ofName: e.effective.description, at: e.sequence) { covered.effective += 1 }
-            return true
-        }
-        func entries(_ name: String) throws -> Int { try log.lmdb.read { try $0.statistics(try log.lmdb.database(name)).entries } }
-        #expect(try [entries("ids"), entries("streams"), entries("types"), entries("effective")]
-                == [covered.ids, covered.streams, covered.types, covered.effective])
+        let counts = try log.indexEntryCounts()
+        #expect(counts.map(\.index) == ["ids", "streams", "types", "effective"])
+        #expect(counts.allSatisfy { $0.covered == $0.stored }, "\(counts)")
     }
 }
