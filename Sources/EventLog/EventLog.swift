@@ -19,7 +19,8 @@ public final class EventLog: @unchecked Sendable {
         public var readOnly = false
         /// The clock that stamps `recorded`. Tests inject their own.
         public var clock: @Sendable () -> Timestamp = { Timestamp.now() }
-        /// How many events a range of ids or streams may wait to be indexed (see docs/FORMAT.md): an
+        /// How many events a range of entries of the indexes written in bulk (ids, streams, types,
+        /// effective dates) may wait to be indexed (see docs/FORMAT.md): an
         /// appending transaction after which an index's lowest range's watermark is this far behind the
         /// head writes that range's waiting entries into the index, in key order. Larger spreads the
         /// indexes' writes over more events; a restarted writer, and a reader's first lookup, read up
