@@ -18,7 +18,7 @@ extension EventLog {
     /// For each event in order: an id already in the log with identical content is a no-op that
     /// reports the original position, and with other content an error; otherwise the stream's version
     /// is checked against the event's expectation, `rules` are checked against the ledger as it stands
-    /// (earlier events of the batch included), and the event is written with its leaf hash and indexes.
+    /// (earlier events of the batch included), and the event is written with its hashes and indexes.
     /// A failure at any event throws ``AppendError`` naming it, and nothing of the batch is written.
     @discardableResult
     @available(*, noasync, message: "appending blocks on a durable commit")
@@ -58,7 +58,6 @@ extension EventLog {
                 var value = Key.sequence(head.sequence)
                 value.append(contentsOf: Key.sequence(UInt64(bitPattern: head.recorded.microsecondsSinceEpoch)))
                 try txn.put(value, forKey: Key.head, in: meta)
-                try txn.put(Key.sequence(head.sequence), forKey: Key.treeSize, in: meta)
             }
             try indexIfDue(tail, in: txn)
             writerTail.put(tail, transaction: transaction)
@@ -130,9 +129,7 @@ extension EventLog {
         }
         let seqKey = Key.sequence(sequence)
         try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
-        let leafHash = LeafHash.of(bytes)
-        try txn.put(leafHash, forKey: seqKey, in: leaves, flags: .append)
-        try storeTreeNodes(completedBy: sequence - 1, leafHash: leafHash, frontier: &frontier, in: txn)
+        try storeHashes(of: sequence, key: seqKey, leafHash: LeafHash.of(bytes), frontier: &frontier, in: txn)
         tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: event.effective.description, at: sequence)
         versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)

@@ -228,24 +228,31 @@ extension EventLog {
 
     /// The stored leaf hash of event `sequence`.
     public func storedLeafHash(at sequence: UInt64) throws -> [UInt8]? {
-        try environment.read { try $0.value(in: leaves, forKey: Key.sequence(sequence)) }
+        try environment.read { try storedTree($0).leafHash(of: sequence) }
     }
 
     /// Calls `body` with every event's sequence number, canonical bytes and stored leaf hash, in order.
     @available(*, noasync, message: "a scan holds a read transaction")
     public func scanWithLeafHashes(_ body: (UInt64, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
         try environment.read { txn in
+            let stored = storedTree(txn)
+            // Walks `hashes` beside `events`; an upgraded log's earlier events have theirs in `leaves`.
+            let walked = hashes ?? events
             try txn.withCursor(events) { ec in
-                try txn.withCursor(leaves) { lc in
+                try txn.withCursor(walked) { hc in
                     var e = try ec.first()
-                    var l = try lc.first()
+                    var h = hashes == nil ? nil : try hc.first()
                     while let ev = e {
                         let seq = Key.decodeSequence(ev.key)
-                        var leaf = UnsafeRawBufferPointer(start: nil, count: 0)
-                        if let lv = l, Key.decodeSequence(lv.key) == seq { leaf = lv.value }
-                        guard try body(seq, ev.value, leaf) else { return }
+                        while let entry = h, Key.decodeSequence(entry.key) < seq { h = try hc.next() }
+                        if let entry = h, Key.decodeSequence(entry.key) == seq {
+                            let leaf = UnsafeRawBufferPointer(rebasing: entry.value.prefix(32))
+                            guard try body(seq, ev.value, leaf) else { return }
+                        } else {
+                            let leaf = try stored.leafHash(of: seq) ?? []
+                            guard try leaf.withUnsafeBytes({ try body(seq, ev.value, $0) }) else { return }
+                        }
                         e = try ec.next()
-                        if l != nil { l = try lc.next() }
                     }
                 }
             }

@@ -12,54 +12,94 @@ public struct TreeHead: Sendable, Equatable {
 }
 
 extension EventLog {
-    /// Reads the stored tree inside one transaction: level 0 from `leaves`, higher levels from `tree`.
+    /// Reads the stored tree inside one transaction: from `hashes`, else (hashes an earlier format
+    /// wrote) level 0 from `leaves` and higher levels from `tree`.
     struct StoredTree: ReadableTransaction, MerkleHashes {
         let unsafeHandle: OpaquePointer
+        let hashes: Database?
         let leaves: Database
         let tree: Database
+        let meta: Database
 
         func hash(level: Int, index: UInt64) throws -> MerkleTree.Hash {
-            let key = level == 0 ? Key.sequence(index + 1) : Key.treeNode(level: level, index: index)
-            guard let h = try value(in: level == 0 ? leaves : tree, forKey: key), h.count == 32 else {
+            guard let (sequence, offset) = HashesEntry.location(level: level, index: index) else {
+                throw MissingTreeHash(level: level, index: index)
+            }
+            let key = Key.sequence(sequence)
+            if let hashes {
+                let found: MerkleTree.Hash?? = try key.withUnsafeBytes { k in
+                    try withValue(in: hashes, forKey: k) { v in
+                        v.map { $0.count >= offset + 32 ? Array($0[offset ..< offset + 32]) : nil }
+                    }
+                }
+                // An entry is the whole truth about its event's hashes: one too short is damage.
+                if let found {
+                    guard let found else { throw MissingTreeHash(level: level, index: index) }
+                    return found
+                }
+            }
+            let legacy = level == 0 ? key : Key.treeNode(level: level, index: index)
+            guard let h = try value(in: level == 0 ? leaves : tree, forKey: legacy), h.count == 32 else {
+                // A process that opened an earlier log read-only has no `hashes`: if a writer has
+                // upgraded the log since, what is missing may be there.
+                if hashes == nil, let format = try value(in: meta, forKey: Array("format".utf8)),
+                   String(decoding: format, as: UTF8.self) == EventLog.formatVersion {
+                    throw EventLogError.upgradedSinceOpened(format: EventLog.formatVersion)
+                }
                 throw MissingTreeHash(level: level, index: index)
             }
             return h
         }
+
+        /// The stored leaf hash of event `sequence`, or nil when none is stored.
+        func leafHash(of sequence: UInt64) throws -> MerkleTree.Hash? {
+            guard sequence >= 1 else { return nil }
+            do { return try hash(level: 0, index: sequence - 1) } catch is MissingTreeHash { return nil }
+        }
     }
 
     func storedTree(_ txn: borrowing some ReadableTransaction & ~Copyable) -> StoredTree {
-        StoredTree(unsafeHandle: txn.unsafeHandle, leaves: leaves, tree: tree)
+        StoredTree(unsafeHandle: txn.unsafeHandle, hashes: hashes, leaves: leaves, tree: tree, meta: meta)
     }
 
-    /// Stores the complete subtrees that leaf `index` (from 0) completes, taking the left siblings it
-    /// needs from `frontier` when the transaction wrote them, and keeping the new nodes there.
-    func storeTreeNodes(completedBy index: UInt64, leafHash: MerkleTree.Hash, frontier: inout TreeFrontier,
-                        in txn: borrowing WriteTransaction) throws {
-        let hashes = TreeFrontier.Reading(frontier: frontier, stored: storedTree(txn))
-        let nodes = try MerkleTree.nodesCompleted(byLeaf: index, leafHash: leafHash, in: hashes)
-        frontier.record(level: 0, index: index, hash: leafHash)
+    /// Stores event `sequence`'s entry in `hashes` (``HashesEntry``): `leafHash` and the complete
+    /// subtrees its leaf completes, taking the left siblings it needs from `frontier` when the
+    /// transaction wrote them, and keeping the new nodes there.
+    func storeHashes(of sequence: UInt64, key: [UInt8], leafHash: MerkleTree.Hash, frontier: inout TreeFrontier,
+                     in txn: borrowing WriteTransaction) throws {
+        guard let hashes else { throw EventLogError.damaged(sequence: sequence, reason: "the log has no hashes database") }
+        let reading = TreeFrontier.Reading(frontier: frontier, stored: storedTree(txn))
+        let nodes = try MerkleTree.nodesCompleted(byLeaf: sequence - 1, leafHash: leafHash, in: reading)
+        frontier.record(level: 0, index: sequence - 1, hash: leafHash)
+        var entry = leafHash
+        entry.reserveCapacity(HashesEntry.size(of: sequence))
         for node in nodes {
-            try txn.put(node.hash, forKey: Key.treeNode(level: node.level, index: node.index), in: tree, flags: .noOverwrite)
+            entry.append(contentsOf: node.hash)
             frontier.record(level: node.level, index: node.index, hash: node.hash)
         }
+        try txn.put(entry, forKey: key, in: hashes, flags: .append)
     }
 
-    /// Builds the stored tree for events appended before the tree existed (ledgers written by an
-    /// earlier pledger). A no-op when the tree is complete.
-    func completeTree() throws {
-        try environment.write { txn in
-            let head = try self.head(in: txn).sequence
-            let done = try txn.value(in: meta, forKey: Key.treeSize).map { $0.withUnsafeBytes { Key.decodeSequence($0) } } ?? 0
-            guard done < head else { return }
-            var frontier = TreeFrontier()
-            for seq in (done + 1)...head {
-                guard let leaf = try txn.value(in: leaves, forKey: Key.sequence(seq)) else {
-                    throw EventLogError.damaged(sequence: seq, reason: "no stored leaf hash")
-                }
-                try storeTreeNodes(completedBy: seq - 1, leafHash: leaf, frontier: &frontier, in: txn)
+    /// Completes `tree` for the events of an earlier log appended before it stored a tree (`tree-size`
+    /// behind the head), when the log becomes `/4`: their hashes stay in `leaves` and `tree`.
+    func completeLegacyTree(in txn: borrowing WriteTransaction) throws {
+        let head = try self.head(in: txn).sequence
+        let done = try txn.value(in: meta, forKey: Key.treeSize).map { $0.withUnsafeBytes { Key.decodeSequence($0) } } ?? 0
+        guard done < head else { return }
+        var frontier = TreeFrontier()
+        for seq in (done + 1)...head {
+            guard let leaf = try txn.value(in: leaves, forKey: Key.sequence(seq)) else {
+                throw EventLogError.damaged(sequence: seq, reason: "no stored leaf hash")
             }
-            try txn.put(Key.sequence(head), forKey: Key.treeSize, in: meta)
+            let reading = TreeFrontier.Reading(frontier: frontier, stored: storedTree(txn))
+            let nodes = try MerkleTree.nodesCompleted(byLeaf: seq - 1, leafHash: leaf, in: reading)
+            frontier.record(level: 0, index: seq - 1, hash: leaf)
+            for node in nodes {
+                try txn.put(node.hash, forKey: Key.treeNode(level: node.level, index: node.index), in: tree, flags: .noOverwrite)
+                frontier.record(level: node.level, index: node.index, hash: node.hash)
+            }
         }
+        try txn.put(Key.sequence(head), forKey: Key.treeSize, in: meta)
     }
 
     /// The tree head at `size` (default: the whole log).

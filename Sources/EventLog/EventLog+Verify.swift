@@ -47,45 +47,42 @@ extension EventLog {
             }
 
             /// Checks events `expected ..< end` (or to the last stored event) one by one.
-            func walk(_ ec: borrowing Cursor, _ lc: borrowing Cursor, to end: UInt64?) throws {
+            func walk(_ ec: borrowing Cursor, to end: UInt64?) throws {
                 var e = try ec.seek(atLeast: Key.sequence(expected))
-                var l = try lc.seek(atLeast: Key.sequence(expected))
                 while let event = e, end.map({ expected < $0 }) ?? true {
                     let seq = Key.decodeSequence(event.key)
                     guard seq == expected else {
                         throw VerificationFailure(sequence: expected, reason: seq > expected ? "missing: the next stored event is \(seq)" : "stored out of order")
                     }
-                    if let failure = Self.placementFault(seq: seq, event: event.value, leafKey: l?.key) { throw failure }
+                    if let failure = Self.placementFault(seq: seq, event: event.value) { throw failure }
+                    guard let leaf = try stored.leafHash(of: seq) else { throw VerificationFailure(sequence: seq, reason: "no stored leaf hash") }
                     let computed = LeafHash.of(event.value)
-                    guard let leaf = l, leaf.value.elementsEqual(computed) else {
+                    guard leaf == computed else {
                         throw VerificationFailure(sequence: seq, reason: "its bytes do not match its leaf hash (the event was altered)")
                     }
                     try fold(computed, level: 0, index: seq - 1)
                     expected += 1
                     e = try ec.next()
-                    l = try lc.next()
                 }
             }
             try txn.withCursor(events) { ec in
-                try txn.withCursor(leaves) { lc in
-                    let chunks = head >> UInt64(Self.verifyChunkLevel)
-                    var next: UInt64 = 0
-                    while next < chunks {
-                        let window = min(UInt64(Self.verifyWindow), chunks - next)
-                        let roots = try self.checkedChunkRoots(next ..< next + window, beside: txn)
-                        for (i, root) in roots.enumerated() {
-                            let chunk = next + UInt64(i)
-                            if let root {
-                                try fold(root, level: Self.verifyChunkLevel, index: chunk)
-                                expected += UInt64(Self.verifyChunk)
-                            } else {
-                                try walk(ec, lc, to: expected + UInt64(Self.verifyChunk))
-                            }
+                let chunks = head >> UInt64(Self.verifyChunkLevel)
+                var next: UInt64 = 0
+                while next < chunks {
+                    let window = min(UInt64(Self.verifyWindow), chunks - next)
+                    let roots = try self.checkedChunkRoots(next ..< next + window, beside: txn)
+                    for (i, root) in roots.enumerated() {
+                        let chunk = next + UInt64(i)
+                        if let root {
+                            try fold(root, level: Self.verifyChunkLevel, index: chunk)
+                            expected += UInt64(Self.verifyChunk)
+                        } else {
+                            try walk(ec, to: expected + UInt64(Self.verifyChunk))
                         }
-                        next += window
                     }
-                    try walk(ec, lc, to: nil)
+                    next += window
                 }
+                try walk(ec, to: nil)
             }
             guard expected - 1 == head else {
                 throw VerificationFailure(sequence: expected, reason: "missing: the log's head says \(head) events, \(expected - 1) are stored")
@@ -103,14 +100,13 @@ extension EventLog {
     /// Chunks checked in parallel before their roots are folded: bounds the memory of a verify.
     static let verifyWindow = 64
 
-    /// Why an event's stored bytes or leaf are out of place, before any hashing: bytes that claim
-    /// another sequence number, or no stored leaf hash.
-    static func placementFault(seq: UInt64, event: UnsafeRawBufferPointer, leafKey: UnsafeRawBufferPointer?) -> VerificationFailure? {
+    /// Why an event's stored bytes are out of place, before any hashing: bytes that claim another
+    /// sequence number.
+    static func placementFault(seq: UInt64, event: UnsafeRawBufferPointer) -> VerificationFailure? {
         let claimed = claimedSequence(event)
         guard claimed == seq else {
             return VerificationFailure(sequence: seq, reason: claimed.map { "the stored bytes are those of event \($0) (moved or swapped)" } ?? "the stored bytes are not a canonical event")
         }
-        guard let leafKey, Key.decodeSequence(leafKey) == seq else { return VerificationFailure(sequence: seq, reason: "no stored leaf hash") }
         return nil
     }
 
@@ -127,9 +123,17 @@ extension EventLog {
             try txn.withCursor(events) { ec in
                 try txn.withCursor(leaves) { lc in
                     try txn.withCursor(tree) { tc in
-                        var chunk = ChunkReader()
-                        for i in stride(from: w, to: range.count, by: workers) {
-                            out[i] = try chunk.root(of: range.lowerBound + UInt64(i), events: ec, leaves: lc, tree: tc)
+                        // A log opened read-only without `hashes` has its hashes in `leaves` and `tree`.
+                        try txn.withCursor(hashes ?? leaves) { hc in
+                            var chunk = ChunkReader()
+                            for i in stride(from: w, to: range.count, by: workers) {
+                                let index = range.lowerBound + UInt64(i)
+                                // A chunk of an upgraded log's earlier events has its hashes where they were.
+                                let first = Key.sequence(index << UInt64(Self.verifyChunkLevel) + 1)
+                                out[i] = try hashes != nil && txn.contains(first, in: hashes ?? leaves)
+                                    ? chunk.root(of: index, events: ec, hashes: hc)
+                                    : chunk.root(of: index, events: ec, leaves: lc, tree: tc)
+                            }
                         }
                     }
                 }
@@ -141,6 +145,55 @@ extension EventLog {
     /// Reads and hashes one aligned chunk at a time, reusing its buffers.
     struct ChunkReader {
         private var scratch = [UInt8](repeating: 0, count: EventLog.verifyChunk * 32)
+        /// The stored nodes of a chunk read from `hashes`, level by level (level `l` from
+        /// ``nodeOffset(level:)``).
+        private var storedNodes = [UInt8](repeating: 0, count: EventLog.verifyChunk * 32)
+
+        /// Where level `l` (1 ... the chunk's level) starts in ``storedNodes``, in hashes.
+        static func nodeOffset(level: Int) -> Int { EventLog.verifyChunk - EventLog.verifyChunk >> (level - 1) }
+
+        /// ``root(of:events:leaves:tree:)`` for a chunk whose hashes are in `hashes` (``HashesEntry``).
+        mutating func root(of chunk: UInt64, events ec: borrowing Cursor, hashes hc: borrowing Cursor) throws -> MerkleTree.Hash? {
+            let size = EventLog.verifyChunk, top = EventLog.verifyChunkLevel
+            let first = chunk << UInt64(top) + 1
+            return try scratch.withUnsafeMutableBytes { buf throws -> MerkleTree.Hash? in
+                try storedNodes.withUnsafeMutableBytes { nodes throws -> MerkleTree.Hash? in
+                    var e = try ec.seek(atLeast: Key.sequence(first))
+                    var h = try hc.seek(atLeast: Key.sequence(first))
+                    for i in 0..<size {
+                        let seq = first + UInt64(i)
+                        guard let event = e, Key.decodeSequence(event.key) == seq, EventLog.placementFault(seq: seq, event: event.value) == nil,
+                              let entry = h, Key.decodeSequence(entry.key) == seq, entry.value.count == HashesEntry.size(of: seq) else { return nil }
+                        let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(i * 32)..<(i * 32 + 32)])
+                        LeafHash.write(event.value, into: slot)
+                        guard UnsafeRawBufferPointer(slot).elementsEqual(entry.value.prefix(32)) else { return nil }
+                        // The nodes this leaf completes inside the chunk, kept to compare below.
+                        let completed = min((i + 1).trailingZeroBitCount, top)
+                        if completed > 0 {
+                            for level in 1...completed {
+                                let at = (Self.nodeOffset(level: level) + ((i + 1) >> level) - 1) * 32
+                                nodes[at ..< at + 32].copyBytes(from: entry.value[(32 * level) ..< (32 * level + 32)])
+                            }
+                        }
+                        e = try ec.next()
+                        h = try hc.next()
+                    }
+                    var width = size
+                    for level in 1...top {
+                        width /= 2
+                        let base = Self.nodeOffset(level: level) * 32
+                        for k in 0..<width {
+                            let left = UnsafeRawBufferPointer(rebasing: buf[(2 * k * 32)..<(2 * k * 32 + 32)])
+                            let right = UnsafeRawBufferPointer(rebasing: buf[((2 * k + 1) * 32)..<((2 * k + 1) * 32 + 32)])
+                            let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(k * 32)..<(k * 32 + 32)])
+                            MerkleTree.writeInterior(left, right, into: slot)
+                            guard UnsafeRawBufferPointer(slot).elementsEqual(UnsafeRawBufferPointer(rebasing: nodes[(base + k * 32) ..< (base + k * 32 + 32)])) else { return nil }
+                        }
+                    }
+                    return Array(buf[0..<32])
+                }
+            }
+        }
 
         /// The chunk's root when every event is in place and every leaf hash and stored node inside it
         /// matches what its bytes hash to; `nil` otherwise.
@@ -152,8 +205,8 @@ extension EventLog {
                 var l = try lc.seek(atLeast: Key.sequence(first))
                 for i in 0..<size {
                     let seq = first + UInt64(i)
-                    guard let event = e, Key.decodeSequence(event.key) == seq,
-                          EventLog.placementFault(seq: seq, event: event.value, leafKey: l?.key) == nil, let leaf = l else { return nil }
+                    guard let event = e, Key.decodeSequence(event.key) == seq, EventLog.placementFault(seq: seq, event: event.value) == nil,
+                          let leaf = l, Key.decodeSequence(leaf.key) == seq else { return nil }
                     let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(i * 32)..<(i * 32 + 32)])
                     LeafHash.write(event.value, into: slot)
                     guard UnsafeRawBufferPointer(slot).elementsEqual(leaf.value) else { return nil }

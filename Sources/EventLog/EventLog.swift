@@ -5,7 +5,8 @@ import LMDB
 ///
 /// Events are appended in batches, each batch one durable write transaction: all of it or none.
 /// Every event gets the next global sequence number and the next version of its stream; its canonical
-/// bytes are stored under the big-endian sequence number, beside their RFC 9162 leaf hash; the indexes
+/// bytes are stored under the big-endian sequence number, and under the same number in `hashes` its
+/// RFC 9162 leaf hash with the tree nodes it completes; the indexes
 /// by id, stream, type and effective date are written in bulk (docs/FORMAT.md). Nothing is ever updated
 /// or deleted.
 ///
@@ -31,19 +32,24 @@ public final class EventLog: @unchecked Sendable {
 
     /// The format written into a new log's `meta` database.
     ///
-    /// `pledger-log/3` indexes the ids, streams, types and effective dates of its newest events in bulk
-    /// (docs/FORMAT.md), up to the `ids-through`, `streams-through`, `types-through` and
-    /// `effective-through` watermarks in `meta`; `pledger-log/2` indexed all but the ids as they were
-    /// appended, `pledger-log/1` the ids as well. A `/1` or `/2` log opened for
-    /// writing becomes `/3` (the watermarks of what it indexed as it went are its head); opened
-    /// read-only, it is read as it is. Earlier pledgers refuse `/3` logs, whose newest entries they
-    /// would not find.
-    public static let formatVersion = "pledger-log/3"
+    /// `pledger-log/4` stores each event's leaf hash and the tree nodes it completes in one entry of
+    /// `hashes`; `/3` and earlier stored them in `leaves` and `tree`. `/3` and `/4` index the ids,
+    /// streams, types and effective dates of their newest events in bulk (docs/FORMAT.md), up to the
+    /// `ids-through`, `streams-through`, `types-through` and `effective-through` watermarks in `meta`;
+    /// `pledger-log/2` indexed all but the ids as they were appended, `pledger-log/1` the ids as well.
+    /// An earlier log opened for writing becomes `/4`: the watermarks of what it indexed as it went are
+    /// its head, and its hashes stay where they are, new ones going to `hashes`; opened read-only, it is
+    /// read as it is. Earlier pledgers refuse `/4` logs, whose newest hashes they would not find.
+    public static let formatVersion = "pledger-log/4"
     /// The formats before ``formatVersion``, oldest first.
-    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2"]
+    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3"]
 
     let environment: Environment
     let events: Database
+    /// Each event's leaf hash and the tree nodes it completes (``HashesEntry``); nil only when a log
+    /// of an earlier format, which has no such database, is opened read-only.
+    let hashes: Database?
+    /// Where `/3` and earlier logs kept leaf hashes and tree nodes; an upgraded log keeps them there.
     let leaves: Database
     let tree: Database
     let ids: Database
@@ -65,7 +71,7 @@ public final class EventLog: @unchecked Sendable {
     public let path: String
 
     static let databaseSpecs: [Database.Spec] = [
-        .init("events"), .init("leaves"), .init("tree"), .init("ids"), .init("streams"), .init("types"), .init("effective"), .init("meta"),
+        .init("events"), .optional("hashes"), .init("leaves"), .init("tree"), .init("ids"), .init("streams"), .init("types"), .init("effective"), .init("meta"),
     ]
 
     /// Creates an empty log in directory `path` (created with mode 0700, with its parents), or opens
@@ -92,6 +98,7 @@ public final class EventLog: @unchecked Sendable {
         let env = try Environment(path: path, options: options, databases: Self.databaseSpecs)
         self.environment = env
         self.events = try env.database("events")
+        self.hashes = env.openedDatabase("hashes")
         self.leaves = try env.database("leaves")
         self.tree = try env.database("tree")
         self.ids = try env.database("ids")
@@ -102,7 +109,6 @@ public final class EventLog: @unchecked Sendable {
         self.configuration = configuration
         self.path = path
         try checkFormat(creating: creating)
-        if !configuration.readOnly { try completeTree() }
     }
 
     private func checkFormat(creating: Bool) throws {
@@ -113,14 +119,16 @@ public final class EventLog: @unchecked Sendable {
             guard text == Self.formatVersion || Self.earlierFormatVersions.contains(text) else { throw EventLogError.unsupportedFormat(found: text) }
             let complete = try environment.read { txn in try Key.watermarkKeys.allSatisfy { try txn.value(in: meta, forKey: $0) != nil } }
             if text != Self.formatVersion || !complete, !configuration.readOnly {
-                // What an earlier format indexed as it went is in the index: its watermark is the head.
                 try environment.write { txn in
                     // Read again under the write lock: another process may have upgraded it and appended.
                     guard try txn.value(in: meta, forKey: key) == Array(text.utf8) else { return }
+                    // What an earlier format indexed as it went is in the index: its watermark is the head.
                     let state = try self.indexState(in: txn)
                     for (k, watermarks) in zip(Key.watermarkKeys, [state.ids, state.streams, state.types, state.effective]) {
                         try txn.put(watermarks.bytes, forKey: k, in: meta)
                     }
+                    // Its hashes stay in `leaves` and `tree`, completed first if an early log lacks nodes.
+                    if text != Self.formatVersion { try completeLegacyTree(in: txn) }
                     try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
                 }
             }
@@ -191,6 +199,7 @@ enum Key {
     }
 
     static let head = Array("head".utf8)
+    /// How many events `tree` covers in a `/3` or earlier log (not written since).
     static let treeSize = Array("tree-size".utf8)
     /// For each range of ids, the last sequence number whose id the `ids` index holds (``IndexWatermarks``;
     /// absent in a `pledger-log/1` log, which indexed all).

@@ -70,7 +70,7 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 
     /// The stored leaf hash of event `sequence`: a cheap fingerprint of its exact bytes.
     public func leafHash(at sequence: UInt64) throws -> [UInt8]? {
-        try value(in: log.leaves, forKey: Key.sequence(sequence))
+        try log.storedTree(self).leafHash(of: sequence)
     }
 
     /// The stream's events after `version`, oldest first.

@@ -196,10 +196,11 @@ import Testing
     }
 
     /// A `/1` log (every id and stream entry indexed as appended, no watermarks) and a `/2` log (ids in
-    /// bulk, every stream entry indexed as appended, no `streams-through`) are read as they are, and
-    /// become `/3` when opened for writing, their watermarks at their head.
+    /// bulk, every stream entry indexed as appended, no `streams-through`), both with their hashes in
+    /// `leaves` and `tree`, are read as they are, and become `/4` when opened for writing, their
+    /// watermarks at their head (`HashesUpgradeTests` follows their hashes).
     @Test(arguments: [1, 2])
-    func anEarlierFormatLogIsReadAsItIsAndBecomesTheThirdWhenOpenedForWriting(format version: Int) throws {
+    func anEarlierFormatLogIsReadAsItIsAndBecomesTheFourthWhenOpenedForWriting(format version: Int) throws {
         let place = try Directory(limit: 1_000)
         let ids = (0..<5).map { _ in UUID() }
         let streams: [StreamName] = ["s/1", "s/2", "s/1", "s/3", "s/1"]
@@ -224,8 +225,8 @@ import Testing
                     try txn.put([], forKey: Array("2026-03-01".utf8) + [0] + key(UInt64(n)), in: try log.lmdb.database("effective"))
                 }
                 for name in ["streams-through", "types-through", "effective-through"] { _ = try txn.delete(Array(name.utf8), in: meta) }
-                try txn.put(Array("pledger-log/\(version)".utf8), forKey: Array("format".utf8), in: meta)
             }
+            try StoredHashes.moveToLegacy(log, format: "pledger-log/\(version)", dropping: true)
         }
         func format(_ log: EventLog) throws -> String? {
             try log.lmdb.read { try $0.value(in: try log.lmdb.database("meta"), forKey: Array("format".utf8)) }.map { String(decoding: $0, as: UTF8.self) }
@@ -240,11 +241,12 @@ import Testing
             #expect(coverage.types == IndexWatermarks(allThrough: 5) && coverage.effective == IndexWatermarks(allThrough: 5))
             #expect(try ids.map { try reader.event(id: $0)?.sequence } == [1, 2, 3, 4, 5])
             try Self.expectStreams(of: reader, as: model)
+            #expect(try reader.verify().size == 5)
             #expect(try reader.read(filter: .init(type: "IndicatorMeasured"), limit: 10).map(\.sequence) == [1, 2, 3, 4, 5])
             #expect(try reader.sequences(effectiveIn: CalendarDate(daysSinceEpoch: 0)...CalendarDate(daysSinceEpoch: 30_000)) == [1, 2, 3, 4, 5])
         }
         let writer = try place.open()
-        #expect(try format(writer) == "pledger-log/3")
+        #expect(try format(writer) == "pledger-log/4")
         var coverage = try writer.indexCoverage()
         #expect(coverage.streams == IndexWatermarks(allThrough: 5) && coverage.head == 5)
         #expect(coverage.ids == IndexWatermarks(allThrough: version == 1 ? 5 : 0))
@@ -258,6 +260,7 @@ import Testing
         #expect(try writer.append(event("s/1", id: ids[2])).alreadyPresent)
         #expect(try writer.event(id: later)?.sequence == 6)
         try Self.expectStreams(of: writer, as: ["s/1": [1, 3, 5], "s/2": [2, 6], "s/3": [4]])
+        #expect(try writer.verify().size == 6)
     }
 
     @Test func anUnknownFormatIsRefused() throws {
@@ -265,9 +268,9 @@ import Testing
         do {
             let log = try place.open()
             try log.lmdb.write { txn in
-                try txn.put(Array("pledger-log/4".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta"))
+                try txn.put(Array("pledger-log/5".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta"))
             }
         }
-        #expect(throws: EventLogError.unsupportedFormat(found: "pledger-log/4")) { _ = try place.open() }
+        #expect(throws: EventLogError.unsupportedFormat(found: "pledger-log/5")) { _ = try place.open() }
     }
 }

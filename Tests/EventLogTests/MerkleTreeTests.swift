@@ -2,6 +2,7 @@ import Crypto
 import EventLog
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 /// RFC 9162's definitions, written out naively, to check the stored-hash tree against.
@@ -137,18 +138,22 @@ enum Naive {
     }
 }
 
-/// Tampering with the stored log is found, and the first bad event named.
+/// Tampering with the stored log is found, and the first bad event named: with the hashes where this
+/// pledger writes them, and where earlier ones did (``HashLayout``).
 @Suite struct TamperTests {
-    func tampered(events count: Int = 20, _ change: (borrowing WriteTransaction, Database, Database, Database) throws -> Void) throws -> VerificationFailure? {
+    func tampered(events count: Int = 20, layout: HashLayout,
+                  _ change: (borrowing WriteTransaction, Database, StoredHashes) throws -> Void) throws -> VerificationFailure? {
         let f = try LogFixture()
         if count <= 20 {
             for i in 0..<count { try f.log.append(event("s/\(i % 3)", value: Int64(i))) }
         } else {
-            try f.log.append((0..<count).map { event("s/\($0 % 3)", value: Int64($0)) })
+            try f.log.append((0..<count).map { event("s/\($0 % 7)", value: Int64($0)) })
         }
+        if layout == .legacy { try StoredHashes.moveToLegacy(f.log) }
         let env = f.log.lmdb
-        let events = try env.database("events"), leaves = try env.database("leaves"), tree = try env.database("tree")
-        try env.write { try change($0, events, leaves, tree) }
+        let events = try env.database("events"), hashes = try StoredHashes(f.log, layout: layout)
+        #expect(try f.log.verify().size == UInt64(count), "the log verifies before the change")
+        try env.write { try change($0, events, hashes) }
         do {
             _ = try f.log.verify()
             return nil
@@ -159,8 +164,8 @@ enum Naive {
 
     func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
 
-    @Test func aChangedByteIsFoundAtItsEvent() throws {
-        let failure = try tampered { txn, events, _, _ in
+    @Test(arguments: HashLayout.allCases) func aChangedByteIsFoundAtItsEvent(layout: HashLayout) throws {
+        let failure = try tampered(layout: layout) { txn, events, _ in
             guard var bytes = try txn.value(in: events, forKey: seq(7)) else { return }
             bytes[bytes.count / 2] ^= 0x01
             try txn.put(bytes, forKey: seq(7), in: events)
@@ -168,37 +173,39 @@ enum Naive {
         #expect(failure?.sequence == 7)
     }
 
-    @Test func aRemovedEventIsFound() throws {
-        let failure = try tampered { txn, events, leaves, _ in
+    @Test(arguments: HashLayout.allCases) func aRemovedEventIsFound(layout: HashLayout) throws {
+        let failure = try tampered(layout: layout) { txn, events, hashes in
             try txn.delete(seq(12), in: events)
-            try txn.delete(seq(12), in: leaves)
+            try hashes.remove(level: 0, index: 11, in: txn)
         }
         #expect(failure?.sequence == 12 && failure?.reason.contains("missing") == true)
-        let last = try tampered { txn, events, leaves, _ in
+        let last = try tampered(layout: layout) { txn, events, hashes in
             try txn.delete(seq(20), in: events)
-            try txn.delete(seq(20), in: leaves)
+            try hashes.remove(level: 0, index: 19, in: txn)
         }
         #expect(last?.sequence == 20)
+        let leafOnly = try tampered(layout: layout) { txn, _, hashes in try hashes.remove(level: 0, index: 14, in: txn) }
+        #expect(leafOnly?.sequence == 15 && leafOnly?.reason.contains("no stored leaf hash") == true)
     }
 
-    @Test func swappedEventsAreFound() throws {
-        let failure = try tampered { txn, events, leaves, _ in
+    @Test(arguments: HashLayout.allCases) func swappedEventsAreFound(layout: HashLayout) throws {
+        let failure = try tampered(layout: layout) { txn, events, hashes in
             guard let a = try txn.value(in: events, forKey: seq(4)), let b = try txn.value(in: events, forKey: seq(5)),
-                  let la = try txn.value(in: leaves, forKey: seq(4)), let lb = try txn.value(in: leaves, forKey: seq(5)) else { return }
+                  let la = try hashes.hash(level: 0, index: 3, in: txn), let lb = try hashes.hash(level: 0, index: 4, in: txn) else { return }
             try txn.put(b, forKey: seq(4), in: events)
             try txn.put(a, forKey: seq(5), in: events)
-            try txn.put(lb, forKey: seq(4), in: leaves)
-            try txn.put(la, forKey: seq(5), in: leaves)
+            try hashes.set(lb, level: 0, index: 3, in: txn)
+            try hashes.set(la, level: 0, index: 4, in: txn)
         }
         #expect(failure?.sequence == 4 && failure?.reason.contains("those of event 5") == true)
     }
 
-    @Test func anEventAndItsLeafRewrittenTogetherAreCaughtByTheTree() throws {
-        let failure = try tampered { txn, events, leaves, _ in
+    @Test(arguments: HashLayout.allCases) func anEventAndItsLeafRewrittenTogetherAreCaughtByTheTree(layout: HashLayout) throws {
+        let failure = try tampered(layout: layout) { txn, events, hashes in
             guard var bytes = try txn.value(in: events, forKey: seq(10)) else { return }
             bytes[bytes.count / 2] ^= 0x01
             try txn.put(bytes, forKey: seq(10), in: events)
-            try txn.put(LeafHash.of(bytes), forKey: seq(10), in: leaves)
+            try hashes.set(LeafHash.of(bytes), level: 0, index: 9, in: txn)
         }
         // Leaf 10 (index 9) is the right child of the level-1 node over events 9–10.
         #expect(failure?.sequence == 9 && failure?.reason.contains("tree node over events 9–10") == true)
@@ -209,7 +216,6 @@ enum Naive {
 /// the root and the named first fault must be those of the event-by-event walk.
 @Suite struct ChunkedVerifyTests {
     func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
-    func node(_ level: UInt8, _ index: UInt64) -> [UInt8] { [level] + seq(index) }
 
     @Test func theRootOfALongLogIsTheTreeHead() throws {
         let f = try LogFixture()
@@ -220,40 +226,47 @@ enum Naive {
         #expect(verified.root == (try f.log.treeHead(size: 9_000)).root)
     }
 
-    @Test func faultsInsideFullChunksAreNamedAsInTheWalk() throws {
+    @Test(arguments: HashLayout.allCases) func faultsInsideFullChunksAreNamedAsInTheWalk(layout: HashLayout) throws {
         let t = TamperTests()
-        let changed = try t.tampered(events: 9_000) { txn, events, _, _ in
+        let changed = try t.tampered(events: 9_000, layout: layout) { txn, events, _ in
             guard var bytes = try txn.value(in: events, forKey: seq(5_000)) else { return }
             bytes[bytes.count / 2] ^= 0x01
             try txn.put(bytes, forKey: seq(5_000), in: events)
         }
         #expect(changed?.sequence == 5_000 && changed?.reason.contains("altered") == true)
-        let rewritten = try t.tampered(events: 9_000) { txn, events, leaves, _ in
+        let rewritten = try t.tampered(events: 9_000, layout: layout) { txn, events, hashes in
             guard var bytes = try txn.value(in: events, forKey: seq(6_000)) else { return }
             bytes[bytes.count / 2] ^= 0x01
             try txn.put(bytes, forKey: seq(6_000), in: events)
-            try txn.put(LeafHash.of(bytes), forKey: seq(6_000), in: leaves)
+            try hashes.set(LeafHash.of(bytes), level: 0, index: 5_999, in: txn)
         }
         #expect(rewritten?.sequence == 5_999 && rewritten?.reason.contains("tree node over events 5999–6000") == true)
         // The stored node over the whole first chunk (level 12, index 0) altered.
-        let topNode = try t.tampered(events: 9_000) { txn, _, _, tree in
-            guard var hash = try txn.value(in: tree, forKey: node(12, 0)) else { return }
+        let topNode = try t.tampered(events: 9_000, layout: layout) { txn, _, hashes in
+            guard var hash = try hashes.hash(level: 12, index: 0, in: txn) else { return }
             hash[0] ^= 0x01
-            try txn.put(hash, forKey: node(12, 0), in: tree)
+            try hashes.set(hash, level: 12, index: 0, in: txn)
         }
         #expect(topNode?.sequence == 1 && topNode?.reason.contains("events 1–4096") == true)
         // A stored node inside the second chunk removed.
-        let missingNode = try t.tampered(events: 9_000) { txn, _, _, tree in
-            try txn.delete(node(3, 600), in: tree)
+        let missingNode = try t.tampered(events: 9_000, layout: layout) { txn, _, hashes in
+            try hashes.remove(level: 3, index: 600, in: txn)
         }
         #expect(missingNode?.sequence == 4_801 && missingNode?.reason.contains("events 4801–4808") == true)
+        // A node of level 2 altered inside the first chunk.
+        let innerNode = try t.tampered(events: 9_000, layout: layout) { txn, _, hashes in
+            guard var hash = try hashes.hash(level: 2, index: 100, in: txn) else { return }
+            hash[31] ^= 0x80
+            try hashes.set(hash, level: 2, index: 100, in: txn)
+        }
+        #expect(innerNode?.sequence == 401 && innerNode?.reason.contains("events 401–404") == true)
         // An event removed in the middle of a chunk: the events before it are still checked first.
-        let missing = try t.tampered(events: 9_000) { txn, events, leaves, _ in
+        let missing = try t.tampered(events: 9_000, layout: layout) { txn, events, hashes in
             guard var bytes = try txn.value(in: events, forKey: seq(4_500)) else { return }
             bytes[bytes.count / 2] ^= 0x01
             try txn.put(bytes, forKey: seq(4_500), in: events)
             try txn.delete(seq(4_600), in: events)
-            try txn.delete(seq(4_600), in: leaves)
+            try hashes.remove(level: 0, index: 4_599, in: txn)
         }
         #expect(missing?.sequence == 4_500)
     }
@@ -269,6 +282,8 @@ enum Naive {
             let log = try EventLog.create(at: dir)
             for i in 0..<23 { try log.append(event("s/\(i)")) }
             expected = try log.treeHead()
+            // What a pledger-log/1 ledger of that time held: leaf hashes only.
+            try StoredHashes.moveToLegacy(log, format: "pledger-log/1")
             let env = log.lmdb
             let tree = try env.database("tree"), meta = try env.database("meta")
             try env.write { txn in
@@ -285,5 +300,60 @@ enum Naive {
         let reopened = try EventLog(path: dir)
         #expect(try reopened.treeHead() == expected)
         #expect(try reopened.verify() == expected)
+    }
+}
+
+/// A log of an earlier format keeps its hashes in `leaves` and `tree`; once opened for writing it is
+/// `pledger-log/4`, and the hashes of later events go to `hashes`: the tree over both is RFC 9162's.
+@Suite struct HashesUpgradeTests {
+    func format(_ log: EventLog) throws -> String? {
+        try log.lmdb.read { try $0.value(in: try log.lmdb.database("meta"), forKey: Array("format".utf8)) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func entries(_ log: EventLog, _ name: String) throws -> Int {
+        try log.lmdb.read { try $0.statistics(try log.lmdb.database(name)).entries }
+    }
+
+    @Test(arguments: [23, 4_096, 4_101]) func theTreeOverHashesOldAndNewIsTheDefinitionsAndVerifies(earlier: Int) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/log"
+        let later = 4_200 - earlier
+        do {
+            let log = try EventLog.create(at: path)
+            try log.append((0..<earlier).map { event("s/\($0 % 5)", value: Int64($0)) })
+            // The file as a pledger-log/3 pledger left it: no `hashes` database at all.
+            try StoredHashes.moveToLegacy(log, format: "pledger-log/3", dropping: true)
+        }
+        let reader = try EventLog(path: path, configuration: { var c = EventLog.Configuration(); c.readOnly = true; return c }())
+        #expect(try format(reader) == "pledger-log/3")
+        let before = try reader.verify()
+        #expect(before.size == UInt64(earlier))
+        #expect(try reader.storedLeafHash(at: 1) != nil)
+
+        let writer = try EventLog(path: path)
+        #expect(try format(writer) == EventLog.formatVersion)
+        try writer.append((0..<later).map { event("s/\($0 % 5)", value: Int64(1_000 + $0)) })
+        // The earlier events' hashes stayed where they were; each later event has one entry.
+        #expect(try entries(writer, "leaves") == earlier && entries(writer, "hashes") == later)
+        let leaves = try exportLines(writer).map { LeafHash.of($0) }
+        #expect(leaves.count == 4_200)
+        for n in [1, earlier - 1, earlier, earlier + 1, earlier + 2, 4_096, 4_200] where n >= 1 {
+            #expect(try writer.treeHead(size: UInt64(n)).root == Naive.mth(leaves[0..<n]))
+        }
+        for (m, n) in [(earlier, 4_200), (earlier + 1, 4_200), (1, earlier + 3), (4_199, 4_200)] {
+            let inclusion = try writer.inclusionProof(sequence: UInt64(m), treeSize: UInt64(n))
+            #expect(inclusion.path == Naive.path(m - 1, leaves[0..<n]) && inclusion.isValid)
+            let consistency = try writer.consistencyProof(first: UInt64(m), second: UInt64(n))
+            #expect(consistency.path == Naive.subproof(m, leaves[0..<n], true) && consistency.isValid)
+        }
+        #expect(try writer.verify() == writer.treeHead())
+        #expect(try writer.storedLeafHash(at: UInt64(earlier)) == leaves[earlier - 1])
+        #expect(try writer.storedLeafHash(at: UInt64(earlier + 1)) == leaves[earlier])
+        var scanned: [[UInt8]] = []
+        try writer.scanWithLeafHashes { _, _, leaf in scanned.append(Array(leaf)); return true }
+        #expect(scanned == leaves)
+        // A reader that opened the earlier file read-only, before the upgrade, is told to open it again.
+        #expect(throws: EventLogError.upgradedSinceOpened(format: EventLog.formatVersion)) { _ = try reader.verify() }
+        #expect(try EventLog(path: path, configuration: { var c = EventLog.Configuration(); c.readOnly = true; return c }()).verify() == writer.treeHead())
     }
 }
