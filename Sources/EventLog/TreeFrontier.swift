@@ -2,8 +2,8 @@
 ///
 /// Appending leaf `i` completes a node at each level where `i`'s bits end in ones, and each needs its
 /// left sibling, which is the last node completed at that level: within a batch that is a node the
-/// batch itself wrote, so it is taken from here instead of read back from the stored hashes
-/// database. The first event of a transaction reads its siblings from the store.
+/// batch itself wrote, so it is taken from here instead of read back from the stored hashes. The first
+/// event of a transaction reads its siblings from the store.
 struct TreeFrontier {
     private var nodes: [(index: UInt64, hash: MerkleTree.Hash)?] = []
 
