@@ -129,7 +129,7 @@ extension EventLog {
         }
         let seqKey = Key.sequence(sequence)
         try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
-        try storeHashes(of: sequence, key: seqKey, leafHash: LeafHash.of(bytes), frontier: &frontier, in: txn)
+        try storeHashes(of: sequence, leafHash: LeafHash.of(bytes), frontier: &frontier, in: txn)
         tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: event.effective.description, at: sequence)
         versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)

@@ -19,7 +19,7 @@ extension EventLog {
             let state = try indexState(in: txn)
             var covered = (ids: 0, streams: 0, types: 0, effective: 0)
             try txn.withCursor(events) { c in
-                var entry = try c.first()
+                var entry = try c.firstEvent()
                 while let e = entry {
                     let sequence = Key.decodeSequence(e.key)
                     let stored = try decodeStored(e.value, sequence: sequence, EventCodec.storedEntry)
@@ -27,7 +27,7 @@ extension EventLog {
                     if state.streams.covers(stored.stream, at: sequence) { covered.streams += 1 }
                     if state.types.covers(ofName: stored.type, at: sequence) { covered.types += 1 }
                     if state.effective.covers(ofName: stored.effective, at: sequence) { covered.effective += 1 }
-                    entry = try c.next()
+                    entry = try c.nextEvent()
                 }
             }
             return try [("ids", ids, covered.ids), ("streams", streams, covered.streams), ("types", types, covered.types),

@@ -236,23 +236,20 @@ extension EventLog {
     public func scanWithLeafHashes(_ body: (UInt64, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
         try environment.read { txn in
             let stored = storedTree(txn)
-            // Walks `hashes` beside `events`; an upgraded log's earlier events have theirs in `leaves`.
-            let walked = hashes ?? events
             try txn.withCursor(events) { ec in
-                try txn.withCursor(walked) { hc in
-                    var e = try ec.first()
-                    var h = hashes == nil ? nil : try hc.first()
-                    while let ev = e {
-                        let seq = Key.decodeSequence(ev.key)
-                        while let entry = h, Key.decodeSequence(entry.key) < seq { h = try hc.next() }
-                        if let entry = h, Key.decodeSequence(entry.key) == seq {
-                            let leaf = UnsafeRawBufferPointer(rebasing: entry.value.prefix(32))
-                            guard try body(seq, ev.value, leaf) else { return }
-                        } else {
-                            let leaf = try stored.leafHash(of: seq) ?? []
-                            guard try leaf.withUnsafeBytes({ try body(seq, ev.value, $0) }) else { return }
-                        }
-                        e = try ec.next()
+                var e = try ec.firstEvent()
+                while let ev = e {
+                    let seq = Key.decodeSequence(ev.key)
+                    let bytes = ev.value
+                    // The hashes come right after the event; an upgraded log's earlier events have theirs in `leaves`.
+                    e = try ec.next()
+                    if let h = e, Key.sequence(ofHashes: h.key) == seq {
+                        guard try body(seq, bytes, UnsafeRawBufferPointer(rebasing: h.value.prefix(32))) else { return }
+                        e = try ec.nextEvent()
+                    } else {
+                        let leaf = try stored.leafHash(of: seq) ?? []
+                        guard try leaf.withUnsafeBytes({ try body(seq, bytes, $0) }) else { return }
+                        if let h = e, !Key.isEvent(h.key) { e = try ec.nextEvent() }
                     }
                 }
             }
@@ -265,11 +262,10 @@ extension EventLog {
     ) throws {
         if filter.stream == nil, filter.type == nil {
             try txn.withCursor(events) { c in
-                let key = Key.sequence(start)
-                var entry = direction == .forward ? try c.seek(atLeast: key) : try c.seek(atMost: key)
+                var entry = direction == .forward ? try c.seekEvent(atLeast: start) : try c.seekEvent(atMost: start)
                 while let e = entry {
                     guard try body(Key.decodeSequence(e.key), e.value) else { return }
-                    entry = direction == .forward ? try c.next() : try c.previous()
+                    entry = direction == .forward ? try c.nextEvent() : try c.previousEvent()
                 }
             }
             return
@@ -375,12 +371,13 @@ extension EventLog {
         }
     }
 
-    /// Number of events, and bytes of the map in use.
+    /// Number of events (the head's sequence number: they run from 1 without gaps), and bytes of the
+    /// map in use.
     public func statistics() throws -> (events: Int, mapBytesUsed: Int) {
         let info = environment.info()
         return try environment.read { txn in
             let s = try txn.statistics(events)
-            return (s.entries, (info.lastPage + 1) * s.pageSize)
+            return (Int(try head(in: txn).sequence), (info.lastPage + 1) * s.pageSize)
         }
     }
 }

@@ -12,40 +12,30 @@ public struct TreeHead: Sendable, Equatable {
 }
 
 extension EventLog {
-    /// Reads the stored tree inside one transaction: from `hashes`, else (hashes an earlier format
-    /// wrote) level 0 from `leaves` and higher levels from `tree`.
+    /// Reads the stored tree inside one transaction: from the events' hashes (``HashesEntry``), else
+    /// (hashes an earlier format wrote) level 0 from `leaves` and higher levels from `tree`.
     struct StoredTree: ReadableTransaction, MerkleHashes {
         let unsafeHandle: OpaquePointer
-        let hashes: Database?
+        let events: Database
         let leaves: Database
         let tree: Database
-        let meta: Database
 
         func hash(level: Int, index: UInt64) throws -> MerkleTree.Hash {
             guard let (sequence, offset) = HashesEntry.location(level: level, index: index) else {
                 throw MissingTreeHash(level: level, index: index)
             }
-            let key = Key.sequence(sequence)
-            if let hashes {
-                let found: MerkleTree.Hash?? = try key.withUnsafeBytes { k in
-                    try withValue(in: hashes, forKey: k) { v in
-                        v.map { $0.count >= offset + 32 ? Array($0[offset ..< offset + 32]) : nil }
-                    }
-                }
-                // An entry is the whole truth about its event's hashes: one too short is damage.
-                if let found {
-                    guard let found else { throw MissingTreeHash(level: level, index: index) }
-                    return found
+            let found: MerkleTree.Hash?? = try Key.hashes(sequence).withUnsafeBytes { k in
+                try withValue(in: events, forKey: k) { v in
+                    v.map { $0.count >= offset + 32 ? Array($0[offset ..< offset + 32]) : nil }
                 }
             }
-            let legacy = level == 0 ? key : Key.treeNode(level: level, index: index)
+            // An entry is the whole truth about its event's hashes: one too short is damage.
+            if let found {
+                guard let found else { throw MissingTreeHash(level: level, index: index) }
+                return found
+            }
+            let legacy = level == 0 ? Key.sequence(sequence) : Key.treeNode(level: level, index: index)
             guard let h = try value(in: level == 0 ? leaves : tree, forKey: legacy), h.count == 32 else {
-                // A process that opened an earlier log read-only has no `hashes`: if a writer has
-                // upgraded the log since, what is missing may be there.
-                if hashes == nil, let format = try value(in: meta, forKey: Array("format".utf8)),
-                   String(decoding: format, as: UTF8.self) == EventLog.formatVersion {
-                    throw EventLogError.upgradedSinceOpened(format: EventLog.formatVersion)
-                }
                 throw MissingTreeHash(level: level, index: index)
             }
             return h
@@ -59,15 +49,14 @@ extension EventLog {
     }
 
     func storedTree(_ txn: borrowing some ReadableTransaction & ~Copyable) -> StoredTree {
-        StoredTree(unsafeHandle: txn.unsafeHandle, hashes: hashes, leaves: leaves, tree: tree, meta: meta)
+        StoredTree(unsafeHandle: txn.unsafeHandle, events: events, leaves: leaves, tree: tree)
     }
 
-    /// Stores event `sequence`'s entry in `hashes` (``HashesEntry``): `leafHash` and the complete
-    /// subtrees its leaf completes, taking the left siblings it needs from `frontier` when the
+    /// Stores event `sequence`'s hashes right after it in `events` (``HashesEntry``): `leafHash` and the
+    /// complete subtrees its leaf completes, taking the left siblings it needs from `frontier` when the
     /// transaction wrote them, and keeping the new nodes there.
-    func storeHashes(of sequence: UInt64, key: [UInt8], leafHash: MerkleTree.Hash, frontier: inout TreeFrontier,
+    func storeHashes(of sequence: UInt64, leafHash: MerkleTree.Hash, frontier: inout TreeFrontier,
                      in txn: borrowing WriteTransaction) throws {
-        guard let hashes else { throw EventLogError.damaged(sequence: sequence, reason: "the log has no hashes database") }
         let reading = TreeFrontier.Reading(frontier: frontier, stored: storedTree(txn))
         let nodes = try MerkleTree.nodesCompleted(byLeaf: sequence - 1, leafHash: leafHash, in: reading)
         frontier.record(level: 0, index: sequence - 1, hash: leafHash)
@@ -77,7 +66,7 @@ extension EventLog {
             entry.append(contentsOf: node.hash)
             frontier.record(level: node.level, index: node.index, hash: node.hash)
         }
-        try txn.put(entry, forKey: key, in: hashes, flags: .append)
+        try txn.put(entry, forKey: Key.hashes(sequence), in: events, flags: .append)
     }
 
     /// Completes `tree` for the events of an earlier log appended before it stored a tree (`tree-size`

@@ -48,7 +48,7 @@ extension EventLog {
 
             /// Checks events `expected ..< end` (or to the last stored event) one by one.
             func walk(_ ec: borrowing Cursor, to end: UInt64?) throws {
-                var e = try ec.seek(atLeast: Key.sequence(expected))
+                var e = try ec.seekEvent(atLeast: expected)
                 while let event = e, end.map({ expected < $0 }) ?? true {
                     let seq = Key.decodeSequence(event.key)
                     guard seq == expected else {
@@ -62,7 +62,7 @@ extension EventLog {
                     }
                     try fold(computed, level: 0, index: seq - 1)
                     expected += 1
-                    e = try ec.next()
+                    e = try ec.nextEvent()
                 }
             }
             try txn.withCursor(events) { ec in
@@ -123,17 +123,14 @@ extension EventLog {
             try txn.withCursor(events) { ec in
                 try txn.withCursor(leaves) { lc in
                     try txn.withCursor(tree) { tc in
-                        // A log opened read-only without `hashes` has its hashes in `leaves` and `tree`.
-                        try txn.withCursor(hashes ?? leaves) { hc in
-                            var chunk = ChunkReader()
-                            for i in stride(from: w, to: range.count, by: workers) {
-                                let index = range.lowerBound + UInt64(i)
-                                // A chunk of an upgraded log's earlier events has its hashes where they were.
-                                let first = Key.sequence(index << UInt64(Self.verifyChunkLevel) + 1)
-                                out[i] = try hashes != nil && txn.contains(first, in: hashes ?? leaves)
-                                    ? chunk.root(of: index, events: ec, hashes: hc)
-                                    : chunk.root(of: index, events: ec, leaves: lc, tree: tc)
-                            }
+                        var chunk = ChunkReader()
+                        for i in stride(from: w, to: range.count, by: workers) {
+                            let index = range.lowerBound + UInt64(i)
+                            // A chunk of an upgraded log's earlier events has its hashes where they were.
+                            let first = Key.hashes(index << UInt64(Self.verifyChunkLevel) + 1)
+                            out[i] = try txn.contains(first, in: events)
+                                ? chunk.root(of: index, events: ec)
+                                : chunk.root(of: index, events: ec, leaves: lc, tree: tc)
                         }
                     }
                 }
@@ -145,27 +142,27 @@ extension EventLog {
     /// Reads and hashes one aligned chunk at a time, reusing its buffers.
     struct ChunkReader {
         private var scratch = [UInt8](repeating: 0, count: EventLog.verifyChunk * 32)
-        /// The stored nodes of a chunk read from `hashes`, level by level (level `l` from
+        /// The stored nodes of a chunk read from its events' hashes, level by level (level `l` from
         /// ``nodeOffset(level:)``).
         private var storedNodes = [UInt8](repeating: 0, count: EventLog.verifyChunk * 32)
 
         /// Where level `l` (1 ... the chunk's level) starts in ``storedNodes``, in hashes.
         static func nodeOffset(level: Int) -> Int { EventLog.verifyChunk - EventLog.verifyChunk >> (level - 1) }
 
-        /// ``root(of:events:leaves:tree:)`` for a chunk whose hashes are in `hashes` (``HashesEntry``).
-        mutating func root(of chunk: UInt64, events ec: borrowing Cursor, hashes hc: borrowing Cursor) throws -> MerkleTree.Hash? {
+        /// ``root(of:events:leaves:tree:)`` for a chunk whose hashes follow its events (``HashesEntry``).
+        mutating func root(of chunk: UInt64, events ec: borrowing Cursor) throws -> MerkleTree.Hash? {
             let size = EventLog.verifyChunk, top = EventLog.verifyChunkLevel
             let first = chunk << UInt64(top) + 1
             return try scratch.withUnsafeMutableBytes { buf throws -> MerkleTree.Hash? in
                 try storedNodes.withUnsafeMutableBytes { nodes throws -> MerkleTree.Hash? in
                     var e = try ec.seek(atLeast: Key.sequence(first))
-                    var h = try hc.seek(atLeast: Key.sequence(first))
                     for i in 0..<size {
                         let seq = first + UInt64(i)
-                        guard let event = e, Key.decodeSequence(event.key) == seq, EventLog.placementFault(seq: seq, event: event.value) == nil,
-                              let entry = h, Key.decodeSequence(entry.key) == seq, entry.value.count == HashesEntry.size(of: seq) else { return nil }
+                        guard let event = e, Key.decodeSequence(event.key) == seq, EventLog.placementFault(seq: seq, event: event.value) == nil else { return nil }
+                        let bytes = event.value
+                        guard let entry = try ec.next(), Key.sequence(ofHashes: entry.key) == seq, entry.value.count == HashesEntry.size(of: seq) else { return nil }
                         let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(i * 32)..<(i * 32 + 32)])
-                        LeafHash.write(event.value, into: slot)
+                        LeafHash.write(bytes, into: slot)
                         guard UnsafeRawBufferPointer(slot).elementsEqual(entry.value.prefix(32)) else { return nil }
                         // The nodes this leaf completes inside the chunk, kept to compare below.
                         let completed = min((i + 1).trailingZeroBitCount, top)
@@ -176,7 +173,6 @@ extension EventLog {
                             }
                         }
                         e = try ec.next()
-                        h = try hc.next()
                     }
                     var width = size
                     for level in 1...top {

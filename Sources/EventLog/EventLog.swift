@@ -5,8 +5,8 @@ import LMDB
 ///
 /// Events are appended in batches, each batch one durable write transaction: all of it or none.
 /// Every event gets the next global sequence number and the next version of its stream; its canonical
-/// bytes are stored under the big-endian sequence number, and under the same number in `hashes` its
-/// RFC 9162 leaf hash with the tree nodes it completes; the indexes
+/// bytes are stored under the big-endian sequence number, and right after them its RFC 9162 leaf hash
+/// with the tree nodes it completes (``HashesEntry``); the indexes
 /// by id, stream, type and effective date are written in bulk (docs/FORMAT.md). Nothing is ever updated
 /// or deleted.
 ///
@@ -33,22 +33,20 @@ public final class EventLog: @unchecked Sendable {
     /// The format written into a new log's `meta` database.
     ///
     /// `pledger-log/4` stores each event's leaf hash and the tree nodes it completes in one entry of
-    /// `hashes`; `/3` and earlier stored them in `leaves` and `tree`. `/3` and `/4` index the ids,
+    /// `events`, right after the event; `/3` and earlier stored them in `leaves` and `tree`. `/3` and `/4` index the ids,
     /// streams, types and effective dates of their newest events in bulk (docs/FORMAT.md), up to the
     /// `ids-through`, `streams-through`, `types-through` and `effective-through` watermarks in `meta`;
     /// `pledger-log/2` indexed all but the ids as they were appended, `pledger-log/1` the ids as well.
     /// An earlier log opened for writing becomes `/4`: the watermarks of what it indexed as it went are
-    /// its head, and its hashes stay where they are, new ones going to `hashes`; opened read-only, it is
+    /// its head, and its hashes stay where they are, new ones going beside their events; opened read-only, it is
     /// read as it is. Earlier pledgers refuse `/4` logs, whose newest hashes they would not find.
     public static let formatVersion = "pledger-log/4"
     /// The formats before ``formatVersion``, oldest first.
     static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3"]
 
     let environment: Environment
+    /// Each event's canonical bytes, and (from `pledger-log/4` on) after each its hashes (``HashesEntry``).
     let events: Database
-    /// Each event's leaf hash and the tree nodes it completes (``HashesEntry``); nil only when a log
-    /// of an earlier format, which has no such database, is opened read-only.
-    let hashes: Database?
     /// Where `/3` and earlier logs kept leaf hashes and tree nodes; an upgraded log keeps them there.
     let leaves: Database
     let tree: Database
@@ -71,7 +69,7 @@ public final class EventLog: @unchecked Sendable {
     public let path: String
 
     static let databaseSpecs: [Database.Spec] = [
-        .init("events"), .optional("hashes"), .init("leaves"), .init("tree"), .init("ids"), .init("streams"), .init("types"), .init("effective"), .init("meta"),
+        .init("events"), .init("leaves"), .init("tree"), .init("ids"), .init("streams"), .init("types"), .init("effective"), .init("meta"),
     ]
 
     /// Creates an empty log in directory `path` (created with mode 0700, with its parents), or opens
@@ -98,7 +96,6 @@ public final class EventLog: @unchecked Sendable {
         let env = try Environment(path: path, options: options, databases: Self.databaseSpecs)
         self.environment = env
         self.events = try env.database("events")
-        self.hashes = env.openedDatabase("hashes")
         self.leaves = try env.database("leaves")
         self.tree = try env.database("tree")
         self.ids = try env.database("ids")
@@ -216,4 +213,21 @@ enum Key {
 
     /// Level byte, then the big-endian index: complete subtree `index` at `level` (level ≥ 1).
     static func treeNode(level: Int, index: UInt64) -> [UInt8] { [UInt8(level)] + sequence(index) }
+
+    /// The key of event `n`'s hashes in `events` (``HashesEntry``): its key and one byte 0x01, so that
+    /// it sorts right after the event and before the next.
+    static func hashes(_ n: UInt64) -> [UInt8] {
+        var key = sequence(n)
+        key.append(HashesEntry.keySuffix)
+        return key
+    }
+
+    /// Whether a key of `events` is an event's (8 bytes), not its hashes' (9).
+    static func isEvent(_ key: UnsafeRawBufferPointer) -> Bool { key.count == 8 }
+
+    /// The event whose hashes a key of `events` is the key of; nil for any other key.
+    static func sequence(ofHashes key: UnsafeRawBufferPointer) -> UInt64? {
+        guard key.count == 9, key[8] == HashesEntry.keySuffix else { return nil }
+        return decodeSequence(UnsafeRawBufferPointer(rebasing: key.prefix(8)))
+    }
 }

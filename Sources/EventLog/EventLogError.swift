@@ -14,9 +14,6 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedFormat(found: String)
     /// A stored event could not be decoded: the log is damaged.
     case damaged(sequence: UInt64, reason: String)
-    /// A read-only process opened a log of an earlier format, which a writer has upgraded since: the
-    /// process lacks the newer format's databases and must open the log again.
-    case upgradedSinceOpened(format: String)
 
     public var description: String {
         switch self {
@@ -29,7 +26,6 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .noLedger(path): "no ledger at \(path) (create one with `pledger init`)"
         case let .unsupportedFormat(found): "the ledger's format is '\(found)', which this pledger cannot read"
         case let .damaged(seq, reason): "stored event \(seq) cannot be read: \(reason)"
-        case let .upgradedSinceOpened(format): "the ledger became '\(format)' after this process opened it read-only: open it again"
         }
     }
 }

@@ -63,7 +63,7 @@ final class LogTail {
         guard head > through else { return }
         var expected = through + 1
         try txn.withCursor(log.events) { c in
-            var entry = try c.seek(atLeast: Key.sequence(expected))
+            var entry = try c.seekEvent(atLeast: expected)
             while expected <= head {
                 guard let e = entry, Key.decodeSequence(e.key) == expected else {
                     throw EventLogError.damaged(sequence: expected, reason: "the log ends before its head, or skips a sequence number")
@@ -71,7 +71,7 @@ final class LogTail {
                 let stored = try log.decodeStored(e.value, sequence: expected, EventCodec.storedEntry)
                 add(stored.id, stream: stored.stream, version: stored.version, type: stored.type, effective: stored.effective, at: expected)
                 expected += 1
-                entry = expected <= head ? try c.next() : nil
+                entry = expected <= head ? try c.nextEvent() : nil
             }
         }
     }

@@ -21,10 +21,6 @@ public struct Database: Sendable, Hashable {
         /// Open the database with the flags it was made with, whatever `integerKeys` says (a new one is
         /// made without): for a store of an older layout, to read or delete what it holds.
         public var asStored = false
-        /// When the environment is opened read-only and the file has no such database, leave it
-        /// unopened (``Environment/database(_:)`` then throws) instead of failing the open: for a
-        /// database a newer layout added, which files written by an older one lack.
-        public var optional = false
         public init(_ name: String, integerKeys: Bool = false) {
             self.name = name
             self.integerKeys = integerKeys
@@ -34,13 +30,6 @@ public struct Database: Sendable, Hashable {
         public static func asStored(_ name: String) -> Spec {
             var spec = Spec(name)
             spec.asStored = true
-            return spec
-        }
-
-        /// The database `name`, left unopened when a read-only environment lacks it (``optional``).
-        public static func optional(_ name: String) -> Spec {
-            var spec = Spec(name)
-            spec.optional = true
             return spec
         }
     }

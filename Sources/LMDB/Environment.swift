@@ -74,9 +74,7 @@ public final class Environment: @unchecked Sendable {
                 var dbi = MDB_dbi()
                 var dbFlags: UInt32 = options.readOnly ? 0 : UInt32(MDB_CREATE)
                 if spec.integerKeys, !spec.asStored { dbFlags |= UInt32(MDB_INTEGERKEY) }
-                let opening = mdb_dbi_open(txn, spec.name, dbFlags, &dbi)
-                if opening == MDB_NOTFOUND, spec.optional, options.readOnly { continue }
-                try check(opening, "mdb_dbi_open(\(spec.name))")
+                try check(mdb_dbi_open(txn, spec.name, dbFlags, &dbi), "mdb_dbi_open(\(spec.name))")
                 // LMDB keeps the flags a database was created with and ignores those asked for later: a
                 // database made without integer keys would silently sort integer keys as bytes.
                 var stored: UInt32 = 0
@@ -94,10 +92,6 @@ public final class Environment: @unchecked Sendable {
         try check(mdb_txn_commit(txn), "mdb_txn_commit")
         databases = opened
     }
-
-    /// The named database opened at start, or nil when it was not: an optional one (``Database/Spec/optional``)
-    /// that a read-only environment lacks.
-    public func openedDatabase(_ name: String) -> Database? { databases[name] }
 
     /// The named database opened at start. Throws when the name was not among those opened.
     public func database(_ name: String) throws -> Database {

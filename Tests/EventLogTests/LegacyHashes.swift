@@ -2,8 +2,9 @@ import EventLog
 import LMDB
 import Testing
 
-/// Where a test log keeps its hashes: in `hashes` (``EventLog/formatVersion``, `pledger-log/4`), or
-/// in `leaves` and `tree`, as logs before `/4` did and upgraded ones still do for their earlier events.
+/// Where a test log keeps its hashes: after each event in `events` (``EventLog/formatVersion``,
+/// `pledger-log/4`), or in `leaves` and `tree`, as logs before `/4` did and upgraded ones still do for
+/// their earlier events.
 enum HashLayout: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case entries, legacy
     var testDescription: String { rawValue }
@@ -12,16 +13,18 @@ enum HashLayout: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// Reads and changes a test log's stored hashes in either ``HashLayout``, for tests that tamper with them.
 struct StoredHashes {
     let layout: HashLayout
-    let hashes: Database, leaves: Database, tree: Database
+    let events: Database, leaves: Database, tree: Database
 
     init(_ log: EventLog, layout: HashLayout) throws {
         self.layout = layout
-        hashes = try log.lmdb.database("hashes")
+        events = try log.lmdb.database("events")
         leaves = try log.lmdb.database("leaves")
         tree = try log.lmdb.database("tree")
     }
 
     static func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
+    /// The key of event `n`'s hashes in `events`.
+    static func hashesKey(_ n: UInt64) -> [UInt8] { seq(n) + [0x01] }
     static func node(_ level: Int, _ index: UInt64) -> [UInt8] { [UInt8(level)] + seq(index) }
 
     /// The stored hash at `level` (0: the leaf hashes) and `index`.
@@ -29,7 +32,7 @@ struct StoredHashes {
         switch layout {
         case .entries:
             let offset = 32 * level
-            guard let entry = try txn.value(in: hashes, forKey: Self.seq((index + 1) << UInt64(level))), entry.count >= offset + 32 else { return nil }
+            guard let entry = try txn.value(in: events, forKey: Self.hashesKey((index + 1) << UInt64(level))), entry.count >= offset + 32 else { return nil }
             return Array(entry[offset ..< offset + 32])
         case .legacy:
             return try level == 0 ? txn.value(in: leaves, forKey: Self.seq(index + 1)) : txn.value(in: tree, forKey: Self.node(level, index))
@@ -40,10 +43,10 @@ struct StoredHashes {
     func set(_ hash: [UInt8], level: Int, index: UInt64, in txn: borrowing WriteTransaction) throws {
         switch layout {
         case .entries:
-            let key = Self.seq((index + 1) << UInt64(level)), offset = 32 * level
-            guard var entry = try txn.value(in: hashes, forKey: key), entry.count >= offset + 32 else { return }
+            let key = Self.hashesKey((index + 1) << UInt64(level)), offset = 32 * level
+            guard var entry = try txn.value(in: events, forKey: key), entry.count >= offset + 32 else { return }
             entry.replaceSubrange(offset ..< offset + 32, with: hash)
-            try txn.put(entry, forKey: key, in: hashes)
+            try txn.put(entry, forKey: key, in: events)
         case .legacy:
             if level == 0 { try txn.put(hash, forKey: Self.seq(index + 1), in: leaves) } else { try txn.put(hash, forKey: Self.node(level, index), in: tree) }
         }
@@ -53,27 +56,26 @@ struct StoredHashes {
     func remove(level: Int, index: UInt64, in txn: borrowing WriteTransaction) throws {
         switch layout {
         case .entries:
-            let key = Self.seq((index + 1) << UInt64(level))
-            guard let entry = try txn.value(in: hashes, forKey: key) else { return }
-            if level == 0 { _ = try txn.delete(key, in: hashes) } else { try txn.put(Array(entry.prefix(32 * level)), forKey: key, in: hashes) }
+            let key = Self.hashesKey((index + 1) << UInt64(level))
+            guard let entry = try txn.value(in: events, forKey: key) else { return }
+            if level == 0 { _ = try txn.delete(key, in: events) } else { try txn.put(Array(entry.prefix(32 * level)), forKey: key, in: events) }
         case .legacy:
             _ = try level == 0 ? txn.delete(Self.seq(index + 1), in: leaves) : txn.delete(Self.node(level, index), in: tree)
         }
     }
 
-    /// Moves every entry of `hashes` into `leaves` and `tree`, sets `tree-size` to the head, and, when
-    /// given, writes `format`; with `dropping`, deletes `hashes` itself (as a file of an earlier
-    /// format lacks it: the log object must not be used after that).
-    static func moveToLegacy(_ log: EventLog, format: String? = nil, dropping: Bool = false) throws {
+    /// Moves every event's hashes from `events` into `leaves` and `tree`, sets `tree-size` to the head,
+    /// and, when given, writes `format`: the log as a pledger before `/4` would have written it.
+    static func moveToLegacy(_ log: EventLog, format: String? = nil) throws {
         let env = log.lmdb
-        let hashes = try env.database("hashes"), leaves = try env.database("leaves"), tree = try env.database("tree")
+        let events = try env.database("events"), leaves = try env.database("leaves"), tree = try env.database("tree")
         let meta = try env.database("meta")
         try env.write { txn in
             var entries: [(UInt64, [UInt8])] = []
-            try txn.withCursor(hashes) { c in
+            try txn.withCursor(events) { c in
                 var e = try c.first()
                 while let entry = e {
-                    entries.append((entry.key.reduce(0) { $0 << 8 | UInt64($1) }, Array(entry.value)))
+                    if entry.key.count == 9 { entries.append((entry.key.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }, Array(entry.value))) }
                     e = try c.next()
                 }
             }
@@ -82,11 +84,10 @@ struct StoredHashes {
                 for level in stride(from: 1, through: seq.trailingZeroBitCount, by: 1) {
                     try txn.put(Array(value[32 * level ..< 32 * level + 32]), forKey: Self.node(level, (seq >> UInt64(level)) - 1), in: tree)
                 }
-                _ = try txn.delete(Self.seq(seq), in: hashes)
+                _ = try txn.delete(Self.hashesKey(seq), in: events)
             }
             try txn.put(Self.seq(entries.last?.0 ?? 0), forKey: Array("tree-size".utf8), in: meta)
             if let format { try txn.put(Array(format.utf8), forKey: Array("format".utf8), in: meta) }
-            if dropping { try txn.deleteDatabase(hashes) }
         }
     }
 }

@@ -226,7 +226,7 @@ import Testing
                 }
                 for name in ["streams-through", "types-through", "effective-through"] { _ = try txn.delete(Array(name.utf8), in: meta) }
             }
-            try StoredHashes.moveToLegacy(log, format: "pledger-log/\(version)", dropping: true)
+            try StoredHashes.moveToLegacy(log, format: "pledger-log/\(version)")
         }
         func format(_ log: EventLog) throws -> String? {
             try log.lmdb.read { try $0.value(in: try log.lmdb.database("meta"), forKey: Array("format".utf8)) }.map { String(decoding: $0, as: UTF8.self) }

@@ -105,11 +105,13 @@ import Testing
         try f.initWithPrelude()
         let stat = try run("/usr/bin/mdb_stat", ["-s", "events", f.ledger + "/log"])
         #expect(stat.status == 0, "mdb_stat (lmdb-utils, installed by scripts/dev) must read the ledger: \(stat.stderr)")
-        #expect(stat.stdout.contains("Entries: 5"))
+        // Five events, each followed by its hashes (docs/FORMAT.md §6).
+        #expect(stat.stdout.contains("Entries: 10"))
         let dump = try run("/usr/bin/mdb_dump", ["-p", "-s", "events", f.ledger + "/log"])
         #expect(dump.status == 0)
         // Printable dump: each key is the big-endian sequence number, each value the canonical line.
         #expect(dump.stdout.contains(#"\00\00\00\00\00\00\00\01"#))
+        #expect(dump.stdout.contains(#" \00\00\00\00\00\00\00\01\01"#), "event 1's hashes, under its key and 0x01")
         #expect(dump.stdout.contains(#""stream":"programme/P-1""#))
     }
 }

@@ -57,7 +57,6 @@ func describe(_ error: any Error) -> (String, Int32) {
     case let e as EventLogError:
         if case .conflict = e { return (e.description, 3) }
         if case .noLedger = e { return (e.description, 4) }
-        if case .upgradedSinceOpened = e { return (e.description, 4) }
         return (e.description, 1)
     case let e as CLIError:
         switch e {
