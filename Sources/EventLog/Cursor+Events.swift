@@ -14,6 +14,12 @@ extension Cursor {
         return try found.map { Key.isEvent($0.key) ? $0 : try previousEvent() } ?? nil
     }
 
+    /// The last event.
+    func lastEvent() throws -> Entry? {
+        let found = try last()
+        return try found.map { Key.isEvent($0.key) ? $0 : try previousEvent() } ?? nil
+    }
+
     /// The first event.
     func firstEvent() throws -> Entry? {
         let found = try first()

@@ -54,11 +54,6 @@ extension EventLog {
                     throw AppendError(index: index, underlying: error as any Error & Sendable)
                 }
             }
-            if positions.contains(where: { !$0.alreadyPresent }) {
-                var value = Key.sequence(head.sequence)
-                value.append(contentsOf: Key.sequence(UInt64(bitPattern: head.recorded.microsecondsSinceEpoch)))
-                try txn.put(value, forKey: Key.head, in: meta)
-            }
             try indexIfDue(tail, in: txn)
             writerTail.put(tail, transaction: transaction)
             committed = transaction

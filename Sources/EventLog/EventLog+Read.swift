@@ -18,15 +18,43 @@ extension EventLog {
     /// The last sequence number and recorded time; zero for an empty log.
     public func head() throws -> LogHead { try environment.read { try head(in: $0) } }
 
+    /// The last event in `events` as `txn` sees it: its sequence number, and the recorded time its
+    /// bytes hold. Read from the event itself, not kept apart: a commit then writes no page for it
+    /// (docs/FORMAT.md §6).
     func head(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> LogHead {
-        guard let bytes = try txn.value(in: meta, forKey: Key.head), bytes.count == 16 else {
-            return LogHead(sequence: 0, recorded: Timestamp(microsecondsSinceEpoch: 0))
+        try txn.withCursor(events) { c in
+            guard let last = try c.lastEvent() else { return LogHead(sequence: 0, recorded: Timestamp(microsecondsSinceEpoch: 0)) }
+            let sequence = Key.decodeSequence(last.key)
+            guard let recorded = Self.claimedRecorded(last.value) else {
+                throw EventLogError.damaged(sequence: sequence, reason: "no recorded time in canonical form")
+            }
+            return LogHead(sequence: sequence, recorded: recorded)
         }
-        let (seq, us) = bytes.withUnsafeBytes {
-            (Key.decodeSequence(UnsafeRawBufferPointer(rebasing: $0[0..<8])),
-             Key.decodeSequence(UnsafeRawBufferPointer(rebasing: $0[8..<16])))
+    }
+
+    /// The sequence number of ``head(in:)``, without reading the recorded time.
+    func headSequence(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
+        try txn.withCursor(events) { c in try c.lastEvent().map { Key.decodeSequence($0.key) } ?? 0 }
+    }
+
+    /// The top-level `recorded` time of canonical event bytes: after the last `,"recorded":"` (the
+    /// payload, which may hold its own, sorts before it, and every member after it is a string or an
+    /// integer, in which the text cannot occur), 27 bytes in the canonical form, then `"`.
+    static func claimedRecorded(_ bytes: UnsafeRawBufferPointer) -> Timestamp? {
+        let needle = Array(#","recorded":""#.utf8)
+        var i = bytes.count - needle.count - 28
+        while i >= 0 {
+            if bytes[i] == needle[0], bytes[i + 2] == needle[2], bytes[i + 3] == needle[3],
+               UnsafeRawBufferPointer(rebasing: bytes[i ..< i + needle.count]).elementsEqual(needle) {
+                let start = i + needle.count
+                guard bytes[start + 27] == UInt8(ascii: "\"") else { return nil }
+                return UnsafeRawBufferPointer(rebasing: bytes[start ..< start + 27]).withMemoryRebound(to: UInt8.self) {
+                    Timestamp(canonicalUTF8: $0)
+                }
+            }
+            i -= 1
         }
-        return LogHead(sequence: seq, recorded: Timestamp(microsecondsSinceEpoch: Int64(bitPattern: us)))
+        return nil
     }
 
     /// The current version of `stream`: its number of events, 0 when it has none.
@@ -112,7 +140,7 @@ extension EventLog {
     }
 
     func indexState(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexState {
-        let head = try head(in: txn).sequence
+        let head = try headSequence(in: txn)
         return IndexState(ids: try watermarks(Key.idsThrough, of: "ids", head: head, in: txn),
                           streams: try watermarks(Key.streamsThrough, of: "streams", head: head, in: txn),
                           types: try watermarks(Key.typesThrough, of: "types", head: head, in: txn),
@@ -377,7 +405,7 @@ extension EventLog {
         let info = environment.info()
         return try environment.read { txn in
             let s = try txn.statistics(events)
-            return (Int(try head(in: txn).sequence), (info.lastPage + 1) * s.pageSize)
+            return (Int(try headSequence(in: txn)), (info.lastPage + 1) * s.pageSize)
         }
     }
 }

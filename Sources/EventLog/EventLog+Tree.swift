@@ -72,7 +72,7 @@ extension EventLog {
     /// Completes `tree` for the events of an earlier log appended before it stored a tree (`tree-size`
     /// behind the head), when the log becomes `/4`: their hashes stay in `leaves` and `tree`.
     func completeLegacyTree(in txn: borrowing WriteTransaction) throws {
-        let head = try self.head(in: txn).sequence
+        let head = try headSequence(in: txn)
         let done = try txn.value(in: meta, forKey: Key.treeSize).map { $0.withUnsafeBytes { Key.decodeSequence($0) } } ?? 0
         guard done < head else { return }
         var frontier = TreeFrontier()
@@ -94,7 +94,7 @@ extension EventLog {
     /// The tree head at `size` (default: the whole log).
     public func treeHead(size: UInt64? = nil) throws -> TreeHead {
         try environment.read { txn in
-            let head = try self.head(in: txn).sequence
+            let head = try headSequence(in: txn)
             let n = size ?? head
             guard n <= head else { throw ProofRequestError.beyondLog(size: n, head: head) }
             return TreeHead(size: n, root: try MerkleTree.root(size: n, in: storedTree(txn)))
@@ -104,7 +104,7 @@ extension EventLog {
     /// The inclusion proof of event `sequence` in the tree of `treeSize` events (default: the whole log).
     public func inclusionProof(sequence: UInt64, treeSize: UInt64? = nil) throws -> InclusionProof {
         try environment.read { txn in
-            let head = try self.head(in: txn).sequence
+            let head = try headSequence(in: txn)
             let size = treeSize ?? head
             guard size <= head else { throw ProofRequestError.beyondLog(size: size, head: head) }
             guard sequence >= 1, sequence <= size else { throw ProofRequestError.sequenceOutside(sequence: sequence, size: size) }
@@ -119,7 +119,7 @@ extension EventLog {
     /// The consistency proof between the trees of `first` and `second` events.
     public func consistencyProof(first: UInt64, second: UInt64) throws -> ConsistencyProof {
         try environment.read { txn in
-            let head = try self.head(in: txn).sequence
+            let head = try headSequence(in: txn)
             guard second <= head else { throw ProofRequestError.beyondLog(size: second, head: head) }
             guard first <= second else { throw ProofRequestError.sizesOutOfOrder(first: first, second: second) }
             let store = storedTree(txn)

@@ -24,7 +24,7 @@ extension EventLog {
     @available(*, noasync, message: "verification reads the whole log in one transaction")
     public func verify() throws -> TreeHead {
         try environment.read { txn in
-            let head = try self.head(in: txn).sequence
+            let head = try headSequence(in: txn)
             let stored = storedTree(txn)
             var frontier: [MerkleTree.Hash] = []   // roots of complete subtrees, largest first
             var expected: UInt64 = 1

@@ -125,7 +125,11 @@ public final class EventLog: @unchecked Sendable {
                         try txn.put(watermarks.bytes, forKey: k, in: meta)
                     }
                     // Its hashes stay in `leaves` and `tree`, completed first if an early log lacks nodes.
-                    if text != Self.formatVersion { try completeLegacyTree(in: txn) }
+                    // The head is read from the last event: what earlier formats kept of it goes.
+                    if text != Self.formatVersion {
+                        try completeLegacyTree(in: txn)
+                        for k in [Key.head, Key.treeSize] { _ = try txn.delete(k, in: meta) }
+                    }
                     try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
                 }
             }
@@ -195,6 +199,7 @@ enum Key {
         }
     }
 
+    /// The last seq and its recorded time in a `/3` or earlier log (read from the last event since).
     static let head = Array("head".utf8)
     /// How many events `tree` covers in a `/3` or earlier log (not written since).
     static let treeSize = Array("tree-size".utf8)

@@ -28,6 +28,17 @@ import Testing
         try log.append([event("a/1"), event("a/1")])
         try log.append(event("a/1"))
         #expect(try log.read(limit: 3).map(\.recorded.microsecondsSinceEpoch) == [1_000, 1_001, 1_002])
+        // The head's time is read from the last event: its own `recorded`, not a payload member of that
+        // name or a text holding one; a new process stamps after it.
+        var tricky = event("a/2")
+        tricky.payload = .object([("a", .integer(0)), ("recorded", .string("2099-01-01T00:00:00.000000Z")), ("value", .integer(1))])
+        tricky.rationale = #"said ,"recorded":"2098-01-01T00:00:00.000000Z" here"#
+        tricky.source = #","recorded":"2097-01-01T00:00:00.000000Z""#
+        try log.append(tricky)
+        #expect(try log.head() == LogHead(sequence: 4, recorded: Timestamp(microsecondsSinceEpoch: 1_003)))
+        let reopened = try EventLog(path: dir, configuration: configuration)
+        try reopened.append(event("a/1"))
+        #expect(try reopened.head() == LogHead(sequence: 5, recorded: Timestamp(microsecondsSinceEpoch: 1_004)))
     }
 
     @Test func expectedVersionConflictNamesStreamExpectedAndActualAndWritesNothing() throws {
