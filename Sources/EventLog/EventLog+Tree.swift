@@ -57,14 +57,10 @@ extension EventLog {
     /// transaction wrote them, and keeping the new nodes there.
     func storeHashes(of sequence: UInt64, leafHash: MerkleTree.Hash, frontier: inout TreeFrontier,
                      in txn: borrowing WriteTransaction) throws {
-        let reading = TreeFrontier.Reading(frontier: frontier, stored: storedTree(txn))
-        let nodes = try MerkleTree.nodesCompleted(byLeaf: sequence - 1, leafHash: leafHash, in: reading)
-        frontier.record(level: 0, index: sequence - 1, hash: leafHash)
         var entry = leafHash
         entry.reserveCapacity(HashesEntry.size(of: sequence))
-        for node in nodes {
+        for node in try frontier.complete(leaf: sequence, hash: leafHash, stored: storedTree(txn)) {
             entry.append(contentsOf: node.hash)
-            frontier.record(level: node.level, index: node.index, hash: node.hash)
         }
         try txn.put(entry, forKey: Key.hashes(sequence), in: events, flags: .append)
     }
@@ -80,12 +76,8 @@ extension EventLog {
             guard let leaf = try txn.value(in: leaves, forKey: Key.sequence(seq)) else {
                 throw EventLogError.damaged(sequence: seq, reason: "no stored leaf hash")
             }
-            let reading = TreeFrontier.Reading(frontier: frontier, stored: storedTree(txn))
-            let nodes = try MerkleTree.nodesCompleted(byLeaf: seq - 1, leafHash: leaf, in: reading)
-            frontier.record(level: 0, index: seq - 1, hash: leaf)
-            for node in nodes {
+            for node in try frontier.complete(leaf: seq, hash: leaf, stored: storedTree(txn)) {
                 try txn.put(node.hash, forKey: Key.treeNode(level: node.level, index: node.index), in: tree, flags: .noOverwrite)
-                frontier.record(level: node.level, index: node.index, hash: node.hash)
             }
         }
         try txn.put(Key.sequence(head), forKey: Key.treeSize, in: meta)

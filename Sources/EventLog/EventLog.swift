@@ -33,13 +33,15 @@ public final class EventLog: @unchecked Sendable {
     /// The format written into a new log's `meta` database.
     ///
     /// `pledger-log/4` stores each event's leaf hash and the tree nodes it completes in one entry of
-    /// `events`, right after the event; `/3` and earlier stored them in `leaves` and `tree`. `/3` and `/4` index the ids,
-    /// streams, types and effective dates of their newest events in bulk (docs/FORMAT.md), up to the
+    /// `events`, right after the event, and reads the head from the last event; `/3` and earlier stored
+    /// the hashes in `leaves` and `tree` and the head in `meta`. `/3` and `/4` index the ids, streams,
+    /// types and effective dates of their newest events in bulk (docs/FORMAT.md), up to the
     /// `ids-through`, `streams-through`, `types-through` and `effective-through` watermarks in `meta`;
     /// `pledger-log/2` indexed all but the ids as they were appended, `pledger-log/1` the ids as well.
     /// An earlier log opened for writing becomes `/4`: the watermarks of what it indexed as it went are
-    /// its head, and its hashes stay where they are, new ones going beside their events; opened read-only, it is
-    /// read as it is. Earlier pledgers refuse `/4` logs, whose newest hashes they would not find.
+    /// its head, and its hashes stay where they are, new ones going beside their events; opened
+    /// read-only, it is read as it is. Earlier pledgers refuse `/4` logs, whose newest hashes they would
+    /// not find.
     public static let formatVersion = "pledger-log/4"
     /// The formats before ``formatVersion``, oldest first.
     static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3"]

@@ -19,6 +19,17 @@ struct TreeFrontier {
         nodes[level] = (index, hash)
     }
 
+    /// Adds leaf `sequence` (from 1) with `leafHash`, and returns the complete subtrees it completes,
+    /// level 1 first, keeping them: their left siblings come from here when this transaction wrote
+    /// them, else from `stored`.
+    mutating func complete(leaf sequence: UInt64, hash leafHash: MerkleTree.Hash,
+                           stored: EventLog.StoredTree) throws -> [(level: Int, index: UInt64, hash: MerkleTree.Hash)] {
+        let nodes = try MerkleTree.nodesCompleted(byLeaf: sequence - 1, leafHash: leafHash, in: Reading(frontier: self, stored: stored))
+        record(level: 0, index: sequence - 1, hash: leafHash)
+        for node in nodes { record(level: node.level, index: node.index, hash: node.hash) }
+        return nodes
+    }
+
     /// The frontier first, then the stored tree.
     struct Reading: MerkleHashes {
         let frontier: TreeFrontier
