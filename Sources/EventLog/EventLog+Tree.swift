@@ -41,6 +41,12 @@ extension EventLog {
             return h
         }
 
+        /// The size of event `sequence`'s hashes beside it; nil when they are not there (none stored, or
+        /// stored by an earlier format in `leaves` and `tree`).
+        func hashesSize(of sequence: UInt64) throws -> Int? {
+            try Key.hashes(sequence).withUnsafeBytes { k in try withValue(in: events, forKey: k) { $0?.count } }
+        }
+
         /// The stored leaf hash of event `sequence`, or nil when none is stored.
         func leafHash(of sequence: UInt64) throws -> MerkleTree.Hash? {
             guard sequence >= 1 else { return nil }

@@ -61,6 +61,10 @@ extension EventLog {
                         throw VerificationFailure(sequence: seq, reason: "its bytes do not match its leaf hash (the event was altered)")
                     }
                     try fold(computed, level: 0, index: seq - 1)
+                    // Its nodes matched (a missing one names its subtree above): nothing else may be there.
+                    if let size = try stored.hashesSize(of: seq), size != HashesEntry.size(of: seq) {
+                        throw VerificationFailure(sequence: seq, reason: "its stored hashes are \(size) bytes, not \(HashesEntry.size(of: seq))")
+                    }
                     expected += 1
                     e = try ec.nextEvent()
                 }

@@ -266,6 +266,15 @@ enum Naive {
             try hashes.set(hash, level: 2, index: 100, in: txn)
         }
         #expect(innerNode?.sequence == 401 && innerNode?.reason.contains("events 401–404") == true)
+        // Bytes added to an event's hashes (entries layout only: a legacy hash has its own entry).
+        if layout == .entries {
+            let longer = try t.tampered(events: 9_000, layout: layout) { txn, _, hashes in
+                let key = StoredHashes.hashesKey(6_100)
+                guard let entry = try txn.value(in: hashes.events, forKey: key) else { return }
+                try txn.put(entry + [UInt8](repeating: 7, count: 32), forKey: key, in: hashes.events)
+            }
+            #expect(longer?.sequence == 6_100 && longer?.reason.contains("stored hashes are 128 bytes, not 96") == true)
+        }
         // An event removed in the middle of a chunk: the events before it are still checked first.
         let missing = try t.tampered(events: 9_000, layout: layout) { txn, events, hashes in
             guard var bytes = try txn.value(in: events, forKey: seq(4_500)) else { return }
