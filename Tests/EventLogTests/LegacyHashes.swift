@@ -64,9 +64,11 @@ struct StoredHashes {
         }
     }
 
-    /// Moves every event's hashes from `events` into `leaves` and `tree`, sets `tree-size` to the head,
-    /// and, when given, writes `format`: the log as a pledger before `/4` would have written it.
+    /// Moves every event's hashes from `events` into `leaves` and `tree`, sets `tree-size` and `head`
+    /// (the last seq and its recorded time) in `meta`, and, when given, writes `format`: the log as a
+    /// pledger before `/4` would have written it.
     static func moveToLegacy(_ log: EventLog, format: String? = nil) throws {
+        let head = try log.head()
         let env = log.lmdb
         let events = try env.database("events"), leaves = try env.database("leaves"), tree = try env.database("tree")
         let meta = try env.database("meta")
@@ -87,6 +89,7 @@ struct StoredHashes {
                 _ = try txn.delete(Self.hashesKey(seq), in: events)
             }
             try txn.put(Self.seq(entries.last?.0 ?? 0), forKey: Array("tree-size".utf8), in: meta)
+            try txn.put(Self.seq(head.sequence) + Self.seq(UInt64(bitPattern: head.recorded.microsecondsSinceEpoch)), forKey: Array("head".utf8), in: meta)
             if let format { try txn.put(Array(format.utf8), forKey: Array("format".utf8), in: meta) }
         }
     }

@@ -359,6 +359,9 @@ enum Naive {
 
         let writer = try EventLog(path: path)
         #expect(try format(writer) == EventLog.formatVersion)
+        // What the earlier format kept of the head goes: the head is the last event.
+        #expect(try writer.lmdb.read { txn in try ["head", "tree-size"].map { try txn.value(in: try writer.lmdb.database("meta"), forKey: Array($0.utf8)) } } == [nil, nil])
+        #expect(try writer.head() == reader.head() && writer.head().sequence == UInt64(earlier))
         try writer.append((0..<later).map { event("s/\($0 % 5)", value: Int64(1_000 + $0)) })
         // The earlier events' hashes stayed where they were; each later event has one entry.
         #expect(try entries(writer, "leaves") == earlier && hashesBesideEvents(writer) == later)
