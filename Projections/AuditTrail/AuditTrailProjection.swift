@@ -6,33 +6,34 @@ import Projection
 /// Keeps one audit row per event: what the audit trail derives for it (the changes, the authorising
 /// decision, the correction links), the event's own fields being read from the log when an entry is shown.
 ///
-/// Keys in the `audit` database: `r` + big-endian seq → the event's ``AuditRow`` as canonical JSON;
-/// `s` + stream → the stream's state after its last event (an ``EntitySnapshot``: decoded and encoded with
-/// the definition kept, not parsed and written as JSON per batch). An entity's rows are found through the
-/// log's own stream index.
+/// Keys in the `audit` database: `r` + big-endian seq → the event's ``AuditRow`` as canonical JSON,
+/// appended in sequence order (`MDB_APPEND`: full pages); in `audit-states`, the stream's name → its
+/// state after its last event (an ``EntitySnapshot``: decoded and encoded with the definition kept, not
+/// parsed and written as JSON per batch). An entity's rows are found through the log's own stream index.
 public struct AuditTrailProjection: Projection {
     public let name = "audit-trail"
-    public let databases = ["audit"]
+    public let databases = ["audit", "audit-states"]
 
     public init() {}
 
     static func rowKey(_ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "r"), "", number: seq) }
-    static func stateKey(_ s: StreamName) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "s"), s.rawValue) }
+    static func stateKey(_ s: StreamName) -> [UInt8] { Array(s.rawValue.utf8) }
 
     public func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
-        let audit = try store.database("audit")
+        let audit = try store.database("audit"), states = try store.database("audit-states")
         let snapshots = EntitySnapshotDecoder.shared
         var stored: [StreamName: EntityState?] = [:]
         for stream in Set(events.map(\.stream)) {
             stored[stream] = try Self.stateKey(stream).withUnsafeBytes { key in
-                try txn.withValue(in: audit, forKey: key) { bytes in try bytes.map { try snapshots.decode($0, stream: stream) } }
+                try txn.withValue(in: states, forKey: key) { bytes in try bytes.map { try snapshots.decode($0, stream: stream) } }
             }
         }
         let snapshot = stored
         var builder = AuditBuilder(log: log, loadState: { snapshot[$0] ?? nil })
         for event in events {
             let row = try builder.row(for: event)
-            try txn.put(row.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit)
+            // Rows come in sequence order, after every row stored: appended to the last page.
+            try txn.put(row.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit, flags: .append)
             if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
                 var earlier = try AuditRow(json: try JSONParser.parse(bytes))
                 earlier.correctedBy.append(event.sequence)
@@ -40,7 +41,7 @@ public struct AuditTrailProjection: Projection {
             }
         }
         for (stream, state) in builder.states {
-            try txn.put(snapshots.encode(state, stream: stream), forKey: Self.stateKey(stream), in: audit)
+            try txn.put(snapshots.encode(state, stream: stream), forKey: Self.stateKey(stream), in: states)
         }
     }
 

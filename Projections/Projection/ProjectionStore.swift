@@ -10,7 +10,7 @@ public final class ProjectionStore: @unchecked Sendable {
     let checkpoints: Database
 
     /// The databases of every projection, opened together at start.
-    public static let databaseNames = ["checkpoints", "state-snapshots", "state-events", "state-entities", "audit"]
+    public static let databaseNames = ["checkpoints", "state-snapshots", "state-events", "state-entities", "audit", "audit-states"]
 
     /// How each database is opened: `state-snapshots` has 8-byte integer keys (entity number and day),
     /// compared as native integers (`MDB_INTEGERKEY`): the comparison a query makes most.
@@ -25,8 +25,9 @@ public final class ProjectionStore: @unchecked Sendable {
     /// snapshots keyed by the entity's number and the day as one integer, not by name and date; 9: an
     /// audit row holds what the trail derives (changes, decision, correction links), not the event's own
     /// fields, and the entity index is the log's; 10: `state-events` keyed by entity number, day and
-    /// sequence number, 16 bytes, not by stream name and date as text.)
-    public static let layout: UInt64 = 10
+    /// sequence number, 16 bytes, not by stream name and date as text; 11: the audit trail's stream
+    /// states in `audit-states`, so that `audit` holds only its rows, appended in sequence order.)
+    public static let layout: UInt64 = 11
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true
@@ -50,7 +51,9 @@ public final class ProjectionStore: @unchecked Sendable {
         // Another layout, or a new store. Its databases are opened as they are (flags as made).
         let plain = Self.databaseNames.map { Database.Spec.asStored($0) }
         if readOnly {
-            environment = try Environment(path: path, options: options, databases: plain)
+            // An older layout may lack databases this one added: what it has is opened.
+            let present = plain.map { spec in var spec = spec; spec.optional = true; return spec }
+            environment = try Environment(path: path, options: options, databases: present)
             checkpoints = try environment.database("checkpoints")
             current = false
             return
@@ -75,6 +78,8 @@ public final class ProjectionStore: @unchecked Sendable {
             return stored == layout ? env : nil
         } catch LMDBError.Code.incompatible {
             return nil
+        } catch LMDBError.Code.notFound where options.readOnly {
+            return nil   // a database this layout has is missing: an older layout, read-only
         }
     }
 

@@ -21,6 +21,10 @@ public struct Database: Sendable, Hashable {
         /// Open the database with the flags it was made with, whatever `integerKeys` says (a new one is
         /// made without): for a store of an older layout, to read or delete what it holds.
         public var asStored = false
+        /// When the environment is opened read-only and has no such database, leave it unopened
+        /// (``Environment/database(_:)`` then throws) instead of failing the open: for reading a store
+        /// of an older layout, which lacks databases a newer one added.
+        public var optional = false
         public init(_ name: String, integerKeys: Bool = false) {
             self.name = name
             self.integerKeys = integerKeys

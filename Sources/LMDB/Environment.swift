@@ -74,7 +74,9 @@ public final class Environment: @unchecked Sendable {
                 var dbi = MDB_dbi()
                 var dbFlags: UInt32 = options.readOnly ? 0 : UInt32(MDB_CREATE)
                 if spec.integerKeys, !spec.asStored { dbFlags |= UInt32(MDB_INTEGERKEY) }
-                try check(mdb_dbi_open(txn, spec.name, dbFlags, &dbi), "mdb_dbi_open(\(spec.name))")
+                let opening = mdb_dbi_open(txn, spec.name, dbFlags, &dbi)
+                if opening == MDB_NOTFOUND, spec.optional, options.readOnly { continue }
+                try check(opening, "mdb_dbi_open(\(spec.name))")
                 // LMDB keeps the flags a database was created with and ignores those asked for later: a
                 // database made without integer keys would silently sort integer keys as bytes.
                 var stored: UInt32 = 0

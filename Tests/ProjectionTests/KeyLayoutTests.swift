@@ -12,7 +12,7 @@ import Testing
         let name = Array("indicator/IND-03".utf8)
         let seq: [UInt8] = [0, 0, 0, 0, 0, 1, 0x86, 0xA0]   // 100,000 big-endian
         #expect(AuditTrailProjection.rowKey(100_000) == [UInt8(ascii: "r")] + seq)
-        #expect(AuditTrailProjection.stateKey(stream) == [UInt8(ascii: "s")] + name)
+        #expect(AuditTrailProjection.stateKey(stream) == name)   // in `audit-states`, by itself (layout 11)
         // Entity 3's event 100,000, effective 2027-03-31 (day 20,908: 0x51AC, the sign bit flipped), and
         // its correction mark; a day before 1970 sorts before it.
         #expect(EventIndexKey.event(3, CalendarDate(daysSinceEpoch: 20_908), 100_000) == [0, 0, 0, 3, 0x80, 0, 0x51, 0xAC] + seq)

@@ -53,7 +53,8 @@ import Testing
         let path = dir.path + "/projections"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         do {
-            let old = try Environment(path: path, databases: ProjectionStore.databaseNames.map { Database.Spec($0) })
+            // Layout 7 had neither `audit-states` (layout 11) nor this layout's flags.
+            let old = try Environment(path: path, databases: ProjectionStore.databaseNames.filter { $0 != "audit-states" }.map { Database.Spec($0) })
             try old.write { txn in
                 try txn.put(withUnsafeBytes(of: UInt64(7).bigEndian, Array.init), forKey: Array("(layout)".utf8), in: try old.database("checkpoints"))
                 try txn.put(withUnsafeBytes(of: UInt64(19).bigEndian, Array.init), forKey: Array("current-state".utf8), in: try old.database("checkpoints"))
