@@ -33,8 +33,9 @@ extension EventLog {
             let versions = StreamVersions()
             var frontier = TreeFrontier()
             var head = try self.head(in: txn)
-            let state = try indexState(in: txn)
-            let tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, in: txn)
+            // The head just read, not read again for the index state.
+            let state = try indexState(in: txn, head: head.sequence)
+            let tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
             for (index, event) in batch.enumerated() {

@@ -139,8 +139,9 @@ extension EventLog {
         var lowest: UInt64 { min(ids.lowest, streams.lowest, types.lowest, effective.lowest) }
     }
 
-    func indexState(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexState {
-        let head = try headSequence(in: txn)
+    /// The index state `txn` sees; `head`, when given, is its head's sequence number, already read.
+    func indexState(in txn: borrowing some ReadableTransaction & ~Copyable, head known: UInt64? = nil) throws -> IndexState {
+        let head = try known ?? headSequence(in: txn)
         return IndexState(ids: try watermarks(Key.idsThrough, of: "ids", head: head, in: txn),
                           streams: try watermarks(Key.streamsThrough, of: "streams", head: head, in: txn),
                           types: try watermarks(Key.typesThrough, of: "types", head: head, in: txn),

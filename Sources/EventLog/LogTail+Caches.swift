@@ -55,7 +55,7 @@ extension LogTail {
                 if kept.through < state.head { try kept.extend(to: state.head, from: log, in: txn) }
                 return try body(kept)
             }
-            let read = try LogTail.read(from: log, in: txn)
+            let read = try LogTail.read(from: log, state, in: txn)
             if kept.map({ $0.through <= read.through }) ?? true { kept = read }
             return try body(read)
         }

@@ -50,9 +50,9 @@ final class LogTail {
         idRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
     }
 
-    /// The waiting entries of the log as `txn` sees it, read from its events after the lowest watermark.
-    static func read(from log: EventLog, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> LogTail {
-        let state = try log.indexState(in: txn)
+    /// The waiting entries of the log as `txn` sees it (`state`: what `indexState(in:head:)` reads),
+    /// read from its events after the lowest watermark.
+    static func read(from log: EventLog, _ state: EventLog.IndexState, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> LogTail {
         let tail = LogTail(state, through: state.lowest)
         try tail.extend(to: state.head, from: log, in: txn)
         return tail
