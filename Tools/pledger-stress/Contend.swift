@@ -14,13 +14,10 @@ struct Contend: ParsableCommand {
     @Argument(help: "The event log directory.") var log: String
     @Argument(help: "This writer's number.") var writer: Int
     @Argument(help: "How many batches to try.") var batches: Int
-    @Option(help: "The log's bulk-index limit: how many events a range of ids or streams may wait to be indexed.")
-    var bulkIndexLimit: Int?
+    @OptionGroup var opening: LogConfigurationOptions
 
     func run() throws {
-        var configuration = EventLog.Configuration()
-        if let bulkIndexLimit { configuration.bulkIndexLimit = bulkIndexLimit }
-        let log = try EventLog.create(at: self.log, configuration: configuration)
+        let log = try EventLog.create(at: self.log, configuration: opening.configuration)
         for i in 0..<batches {
             let shared = StreamName(stringLiteral: "shared/S\(i % 4)")
             let correlation = UUID(derivedFrom: "pledger-stress/contend/\(writer)/\(i)")

@@ -40,14 +40,11 @@ struct AppendLoop: ParsableCommand {
     @Argument(help: "Events per batch.") var batchSize: Int
     @Argument(help: "Seed of the event ids.") var seed: UInt64
     @Argument(help: "Stop after this many batches.") var maxBatches: Int = .max
-    @Option(help: "The log's bulk-index limit: how many events a range of index entries may wait to be indexed.")
-    var bulkIndexLimit: Int?
+    @OptionGroup var opening: LogConfigurationOptions
 
     func run() throws {
         guard batchSize > 0 else { throw ValidationError("BATCH_SIZE must be positive") }
-        var configuration = EventLog.Configuration()
-        if let bulkIndexLimit { configuration.bulkIndexLimit = bulkIndexLimit }
-        let log = try EventLog.create(at: self.log, configuration: configuration)
+        let log = try EventLog.create(at: self.log, configuration: opening.configuration)
         try appendBatches(from: Int(try log.head().sequence) / batchSize, below: maxBatches,
                           make: { batch in (0..<batchSize).map { StressEvents.event(seed: seed, batch: batch, index: $0) } },
                           append: { try log.append($0) })
