@@ -1,27 +1,19 @@
 @testable import EventLog
 import Foundation
 import LMDB
-import TestSupport
 import Testing
 
 /// The waiting index entries as readers and rules see them: a reader's kept entries serve every read
 /// transaction exactly as of its own snapshot, and a rule reads the appending transaction's own.
 @Suite struct ReaderTailTests {
-    static func open(_ directory: TemporaryDirectory, limit: Int) throws -> EventLog {
-        var configuration = EventLog.Configuration()
-        configuration.mapSize = 1 << 26
-        configuration.bulkIndexLimit = limit
-        return try EventLog.create(at: directory.path + "/log", configuration: configuration)
-    }
-
     /// A read transaction begun before later appends reads its own snapshot, after a newer reader has
     /// brought the process's kept entries forward: with the same watermarks (limit 100: the kept
     /// entries are ahead only in the head) and with moved ones (limit 2: the kept entries no longer
     /// hold what the older snapshot finds waiting, so it reads its own).
     @Test(arguments: [100, 2])
     func anOlderSnapshotReadsItsOwnStateAfterTheKeptEntriesMovedOn(limit: Int) throws {
-        let directory = try TemporaryDirectory()
-        let log = try Self.open(directory, limit: limit)
+        let directory = try LogTailTests.Directory(limit: limit)
+        let log = try directory.open()
         let early = (0..<3).map { _ in UUID() }
         try log.append(early.map { event("s/1", id: $0) })
         let late = UUID()
@@ -47,8 +39,8 @@ import Testing
     /// A reader that last read long ago, since when every index has moved past what it kept, reads the
     /// log as it stands: its kept entries are read again from the lowest watermark, not brought forward.
     @Test func aReaderPausedWhileEveryIndexMovedOnReadsTheLogAsItStands() throws {
-        let directory = try TemporaryDirectory()
-        let log = try Self.open(directory, limit: 2)
+        let directory = try LogTailTests.Directory(limit: 2)
+        let log = try directory.open()
         try log.append([event("s/1"), event("s/2", "Checked")])
         #expect(try log.events(in: "s/1").map(\.sequence) == [1])
         for n in 0..<20 { try log.append([event("s/\(n % 3)", n % 2 == 0 ? "Checked" : "IndicatorMeasured")]) }
@@ -96,8 +88,8 @@ import Testing
     /// are indexed.
     @Test(arguments: [1, 3, 1_000])
     func rulesReadStreamsAsTheTransactionStands(limit: Int) throws {
-        let directory = try TemporaryDirectory()
-        let log = try Self.open(directory, limit: limit)
+        let directory = try LogTailTests.Directory(limit: limit)
+        let log = try directory.open()
         let probe = StreamProbe()
         var model: [StreamName: [UInt64]] = [:]
         var next: UInt64 = 0
