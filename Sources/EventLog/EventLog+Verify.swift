@@ -145,9 +145,9 @@ extension EventLog {
 
     /// Reads and hashes one aligned chunk at a time, reusing its buffers.
     struct ChunkReader {
+        /// The chunk's leaf hashes, folded in place level by level up to its root.
         private var scratch = [UInt8](repeating: 0, count: EventLog.verifyChunk * 32)
-        /// The stored nodes of a chunk read from its events' hashes, level by level (level `l` from
-        /// ``nodeOffset(level:)``).
+        /// The chunk's stored nodes, level by level (level `l` from ``nodeOffset(level:)``).
         private var storedNodes = [UInt8](repeating: 0, count: EventLog.verifyChunk * 32)
 
         /// Where level `l` (1 ... the chunk's level) starts in ``storedNodes``, in hashes.
@@ -178,59 +178,66 @@ extension EventLog {
                         }
                         e = try ec.next()
                     }
-                    var width = size
-                    for level in 1...top {
-                        width /= 2
-                        let base = Self.nodeOffset(level: level) * 32
-                        for k in 0..<width {
-                            let left = UnsafeRawBufferPointer(rebasing: buf[(2 * k * 32)..<(2 * k * 32 + 32)])
-                            let right = UnsafeRawBufferPointer(rebasing: buf[((2 * k + 1) * 32)..<((2 * k + 1) * 32 + 32)])
-                            let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(k * 32)..<(k * 32 + 32)])
-                            MerkleTree.writeInterior(left, right, into: slot)
-                            guard UnsafeRawBufferPointer(slot).elementsEqual(UnsafeRawBufferPointer(rebasing: nodes[(base + k * 32) ..< (base + k * 32 + 32)])) else { return nil }
-                        }
-                    }
-                    return Array(buf[0..<32])
+                    return Self.foldMatches(buf, stored: nodes) ? Array(buf[0..<32]) : nil
                 }
             }
         }
 
         /// The chunk's root when every event is in place and every leaf hash and stored node inside it
-        /// matches what its bytes hash to; `nil` otherwise.
+        /// matches what its bytes hash to; `nil` otherwise. For a chunk whose hashes an earlier format
+        /// wrote, in `leaves` and `tree`.
         mutating func root(of chunk: UInt64, events ec: borrowing Cursor, leaves lc: borrowing Cursor, tree tc: borrowing Cursor) throws -> MerkleTree.Hash? {
             let size = EventLog.verifyChunk, top = EventLog.verifyChunkLevel
             let first = chunk << UInt64(top) + 1
             return try scratch.withUnsafeMutableBytes { buf throws -> MerkleTree.Hash? in
-                var e = try ec.seek(atLeast: Key.sequence(first))
-                var l = try lc.seek(atLeast: Key.sequence(first))
-                for i in 0..<size {
-                    let seq = first + UInt64(i)
-                    guard let event = e, Key.decodeSequence(event.key) == seq, EventLog.placementFault(seq: seq, event: event.value) == nil,
-                          let leaf = l, Key.decodeSequence(leaf.key) == seq else { return nil }
-                    let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(i * 32)..<(i * 32 + 32)])
-                    LeafHash.write(event.value, into: slot)
-                    guard UnsafeRawBufferPointer(slot).elementsEqual(leaf.value) else { return nil }
-                    e = try ec.next()
-                    l = try lc.next()
-                }
-                var width = size
-                for level in 1...top {
-                    width /= 2
-                    let firstIndex = chunk << UInt64(top - level)
-                    var node = try tc.seek(atLeast: Key.treeNode(level: level, index: firstIndex))
-                    for k in 0..<width {
-                        guard let stored = node, stored.value.count == 32, stored.key.count == 9, Int(stored.key[0]) == level,
-                              Key.decodeSequence(UnsafeRawBufferPointer(rebasing: stored.key[1...])) == firstIndex + UInt64(k) else { return nil }
-                        let left = UnsafeRawBufferPointer(rebasing: buf[(2 * k * 32)..<(2 * k * 32 + 32)])
-                        let right = UnsafeRawBufferPointer(rebasing: buf[((2 * k + 1) * 32)..<((2 * k + 1) * 32 + 32)])
-                        let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(k * 32)..<(k * 32 + 32)])
-                        MerkleTree.writeInterior(left, right, into: slot)
-                        guard UnsafeRawBufferPointer(slot).elementsEqual(stored.value) else { return nil }
-                        node = try tc.next()
+                try storedNodes.withUnsafeMutableBytes { nodes throws -> MerkleTree.Hash? in
+                    var e = try ec.seek(atLeast: Key.sequence(first))
+                    var l = try lc.seek(atLeast: Key.sequence(first))
+                    for i in 0..<size {
+                        let seq = first + UInt64(i)
+                        guard let event = e, Key.decodeSequence(event.key) == seq, EventLog.placementFault(seq: seq, event: event.value) == nil,
+                              let leaf = l, Key.decodeSequence(leaf.key) == seq else { return nil }
+                        let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(i * 32)..<(i * 32 + 32)])
+                        LeafHash.write(event.value, into: slot)
+                        guard UnsafeRawBufferPointer(slot).elementsEqual(leaf.value) else { return nil }
+                        e = try ec.next()
+                        l = try lc.next()
                     }
+                    // Each level's stored nodes lie side by side in `tree`, keyed by level and index.
+                    var width = size
+                    for level in 1...top {
+                        width /= 2
+                        let firstIndex = chunk << UInt64(top - level)
+                        var node = try tc.seek(atLeast: Key.treeNode(level: level, index: firstIndex))
+                        for k in 0..<width {
+                            guard let stored = node, stored.value.count == 32, stored.key.count == 9, Int(stored.key[0]) == level,
+                                  Key.decodeSequence(UnsafeRawBufferPointer(rebasing: stored.key[1...])) == firstIndex + UInt64(k) else { return nil }
+                            let at = (Self.nodeOffset(level: level) + k) * 32
+                            nodes[at ..< at + 32].copyBytes(from: stored.value)
+                            node = try tc.next()
+                        }
+                    }
+                    return Self.foldMatches(buf, stored: nodes) ? Array(buf[0..<32]) : nil
                 }
-                return Array(buf[0..<32])
             }
+        }
+
+        /// Folds a chunk's leaf hashes in `buf` level by level up to its root (left in the first 32
+        /// bytes), comparing each node with the stored one in `nodes`; false at the first that differs.
+        static func foldMatches(_ buf: UnsafeMutableRawBufferPointer, stored nodes: UnsafeMutableRawBufferPointer) -> Bool {
+            var width = EventLog.verifyChunk
+            for level in 1...EventLog.verifyChunkLevel {
+                width /= 2
+                let base = nodeOffset(level: level) * 32
+                for k in 0..<width {
+                    let left = UnsafeRawBufferPointer(rebasing: buf[(2 * k * 32)..<(2 * k * 32 + 32)])
+                    let right = UnsafeRawBufferPointer(rebasing: buf[((2 * k + 1) * 32)..<((2 * k + 1) * 32 + 32)])
+                    let slot = UnsafeMutableRawBufferPointer(rebasing: buf[(k * 32)..<(k * 32 + 32)])
+                    MerkleTree.writeInterior(left, right, into: slot)
+                    guard UnsafeRawBufferPointer(slot).elementsEqual(UnsafeRawBufferPointer(rebasing: nodes[(base + k * 32) ..< (base + k * 32 + 32)])) else { return false }
+                }
+            }
+            return true
         }
     }
 
