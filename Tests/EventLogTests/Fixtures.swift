@@ -51,3 +51,6 @@ func exportLines(_ log: EventLog) throws -> [[UInt8]] {
 func appendBlocking(_ log: EventLog, _ batch: [ProposedEvent]) throws -> [AppendedPosition] {
     try log.append(batch)
 }
+
+/// A number as the log's keys write it (sequence numbers, versions, tree indexes): 8 bytes, big-endian.
+func bigEndianBytes(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }

@@ -22,10 +22,9 @@ struct StoredHashes {
         tree = try log.lmdb.database("tree")
     }
 
-    static func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
     /// The key of event `n`'s hashes in `events`.
-    static func hashesKey(_ n: UInt64) -> [UInt8] { seq(n) + [0x01] }
-    static func node(_ level: Int, _ index: UInt64) -> [UInt8] { [UInt8(level)] + seq(index) }
+    static func hashesKey(_ n: UInt64) -> [UInt8] { bigEndianBytes(n) + [0x01] }
+    static func node(_ level: Int, _ index: UInt64) -> [UInt8] { [UInt8(level)] + bigEndianBytes(index) }
 
     /// The stored hash at `level` (0: the leaf hashes) and `index`.
     func hash(level: Int, index: UInt64, in txn: borrowing WriteTransaction) throws -> [UInt8]? {
@@ -35,7 +34,7 @@ struct StoredHashes {
             guard let entry = try txn.value(in: events, forKey: Self.hashesKey((index + 1) << UInt64(level))), entry.count >= offset + 32 else { return nil }
             return Array(entry[offset ..< offset + 32])
         case .legacy:
-            return try level == 0 ? txn.value(in: leaves, forKey: Self.seq(index + 1)) : txn.value(in: tree, forKey: Self.node(level, index))
+            return try level == 0 ? txn.value(in: leaves, forKey: bigEndianBytes(index + 1)) : txn.value(in: tree, forKey: Self.node(level, index))
         }
     }
 
@@ -48,7 +47,7 @@ struct StoredHashes {
             entry.replaceSubrange(offset ..< offset + 32, with: hash)
             try txn.put(entry, forKey: key, in: events)
         case .legacy:
-            if level == 0 { try txn.put(hash, forKey: Self.seq(index + 1), in: leaves) } else { try txn.put(hash, forKey: Self.node(level, index), in: tree) }
+            if level == 0 { try txn.put(hash, forKey: bigEndianBytes(index + 1), in: leaves) } else { try txn.put(hash, forKey: Self.node(level, index), in: tree) }
         }
     }
 
@@ -60,7 +59,7 @@ struct StoredHashes {
             guard let entry = try txn.value(in: events, forKey: key) else { return }
             if level == 0 { _ = try txn.delete(key, in: events) } else { try txn.put(Array(entry.prefix(32 * level)), forKey: key, in: events) }
         case .legacy:
-            _ = try level == 0 ? txn.delete(Self.seq(index + 1), in: leaves) : txn.delete(Self.node(level, index), in: tree)
+            _ = try level == 0 ? txn.delete(bigEndianBytes(index + 1), in: leaves) : txn.delete(Self.node(level, index), in: tree)
         }
     }
 
@@ -82,14 +81,14 @@ struct StoredHashes {
                 }
             }
             for (seq, value) in entries {
-                try txn.put(Array(value.prefix(32)), forKey: Self.seq(seq), in: leaves)
+                try txn.put(Array(value.prefix(32)), forKey: bigEndianBytes(seq), in: leaves)
                 for level in stride(from: 1, through: seq.trailingZeroBitCount, by: 1) {
                     try txn.put(Array(value[32 * level ..< 32 * level + 32]), forKey: Self.node(level, (seq >> UInt64(level)) - 1), in: tree)
                 }
                 _ = try txn.delete(Self.hashesKey(seq), in: events)
             }
-            try txn.put(Self.seq(entries.last?.0 ?? 0), forKey: Array("tree-size".utf8), in: meta)
-            try txn.put(Self.seq(head.sequence) + Self.seq(UInt64(bitPattern: head.recorded.microsecondsSinceEpoch)), forKey: Array("head".utf8), in: meta)
+            try txn.put(bigEndianBytes(entries.last?.0 ?? 0), forKey: Array("tree-size".utf8), in: meta)
+            try txn.put(bigEndianBytes(head.sequence) + bigEndianBytes(UInt64(bitPattern: head.recorded.microsecondsSinceEpoch)), forKey: Array("head".utf8), in: meta)
             if let format { try txn.put(Array(format.utf8), forKey: Array("format".utf8), in: meta) }
         }
     }

@@ -210,19 +210,18 @@ import Testing
             try log.append(zip(ids, streams).map { event($1, id: $0) })
             try log.lmdb.write { txn in
                 let meta = try log.lmdb.database("meta")
-                func key(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
                 if version == 1 {
-                    for (n, id) in ids.enumerated() { try txn.put(key(UInt64(n + 1)), forKey: withUnsafeBytes(of: id.uuid, Array.init), in: try log.lmdb.database("ids")) }
+                    for (n, id) in ids.enumerated() { try txn.put(bigEndianBytes(UInt64(n + 1)), forKey: withUnsafeBytes(of: id.uuid, Array.init), in: try log.lmdb.database("ids")) }
                     _ = try txn.delete(Array("ids-through".utf8), in: meta)
                 }
                 var versions: [StreamName: UInt64] = [:]
                 for (n, stream) in streams.enumerated() {
                     versions[stream, default: 0] += 1
-                    try txn.put(key(UInt64(n + 1)), forKey: Array(stream.rawValue.utf8) + [0] + key(versions[stream] ?? 0), in: try log.lmdb.database("streams"))
+                    try txn.put(bigEndianBytes(UInt64(n + 1)), forKey: Array(stream.rawValue.utf8) + [0] + bigEndianBytes(versions[stream] ?? 0), in: try log.lmdb.database("streams"))
                 }
                 for n in 1...5 {
-                    try txn.put([], forKey: Array("IndicatorMeasured".utf8) + [0] + key(UInt64(n)), in: try log.lmdb.database("types"))
-                    try txn.put([], forKey: Array("2026-03-01".utf8) + [0] + key(UInt64(n)), in: try log.lmdb.database("effective"))
+                    try txn.put([], forKey: Array("IndicatorMeasured".utf8) + [0] + bigEndianBytes(UInt64(n)), in: try log.lmdb.database("types"))
+                    try txn.put([], forKey: Array("2026-03-01".utf8) + [0] + bigEndianBytes(UInt64(n)), in: try log.lmdb.database("effective"))
                 }
                 for name in ["streams-through", "types-through", "effective-through"] { _ = try txn.delete(Array(name.utf8), in: meta) }
             }

@@ -162,20 +162,19 @@ enum Naive {
         }
     }
 
-    func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
 
     @Test(arguments: HashLayout.allCases) func aChangedByteIsFoundAtItsEvent(layout: HashLayout) throws {
         let failure = try tampered(layout: layout) { txn, events, _ in
-            guard var bytes = try txn.value(in: events, forKey: seq(7)) else { return }
+            guard var bytes = try txn.value(in: events, forKey: bigEndianBytes(7)) else { return }
             bytes[bytes.count / 2] ^= 0x01
-            try txn.put(bytes, forKey: seq(7), in: events)
+            try txn.put(bytes, forKey: bigEndianBytes(7), in: events)
         }
         #expect(failure?.sequence == 7)
     }
 
     @Test(arguments: HashLayout.allCases) func aRemovedEventIsFound(layout: HashLayout) throws {
         let failure = try tampered(layout: layout) { txn, events, hashes in
-            try txn.delete(seq(12), in: events)
+            try txn.delete(bigEndianBytes(12), in: events)
             try hashes.remove(level: 0, index: 11, in: txn)
         }
         #expect(failure?.sequence == 12 && failure?.reason.contains("missing") == true)
@@ -183,7 +182,7 @@ enum Naive {
         // shorter log that verifies. A checkpoint taken before finds it (`pledger verify --against`
         // refuses a log shorter than the checkpoint: "events were removed"), as it would a rewritten head.
         let last = try tampered(layout: layout) { txn, events, hashes in
-            try txn.delete(seq(20), in: events)
+            try txn.delete(bigEndianBytes(20), in: events)
             try hashes.remove(level: 0, index: 19, in: txn)
         }
         #expect(last == nil)
@@ -196,10 +195,10 @@ enum Naive {
 
     @Test(arguments: HashLayout.allCases) func swappedEventsAreFound(layout: HashLayout) throws {
         let failure = try tampered(layout: layout) { txn, events, hashes in
-            guard let a = try txn.value(in: events, forKey: seq(4)), let b = try txn.value(in: events, forKey: seq(5)),
+            guard let a = try txn.value(in: events, forKey: bigEndianBytes(4)), let b = try txn.value(in: events, forKey: bigEndianBytes(5)),
                   let la = try hashes.hash(level: 0, index: 3, in: txn), let lb = try hashes.hash(level: 0, index: 4, in: txn) else { return }
-            try txn.put(b, forKey: seq(4), in: events)
-            try txn.put(a, forKey: seq(5), in: events)
+            try txn.put(b, forKey: bigEndianBytes(4), in: events)
+            try txn.put(a, forKey: bigEndianBytes(5), in: events)
             try hashes.set(lb, level: 0, index: 3, in: txn)
             try hashes.set(la, level: 0, index: 4, in: txn)
         }
@@ -208,9 +207,9 @@ enum Naive {
 
     @Test(arguments: HashLayout.allCases) func anEventAndItsLeafRewrittenTogetherAreCaughtByTheTree(layout: HashLayout) throws {
         let failure = try tampered(layout: layout) { txn, events, hashes in
-            guard var bytes = try txn.value(in: events, forKey: seq(10)) else { return }
+            guard var bytes = try txn.value(in: events, forKey: bigEndianBytes(10)) else { return }
             bytes[bytes.count / 2] ^= 0x01
-            try txn.put(bytes, forKey: seq(10), in: events)
+            try txn.put(bytes, forKey: bigEndianBytes(10), in: events)
             try hashes.set(LeafHash.of(bytes), level: 0, index: 9, in: txn)
         }
         // Leaf 10 (index 9) is the right child of the level-1 node over events 9–10.
@@ -221,7 +220,6 @@ enum Naive {
 /// Logs longer than one verification chunk (4,096 events) are hashed chunk by chunk on every core:
 /// the root and the named first fault must be those of the event-by-event walk.
 @Suite struct ChunkedVerifyTests {
-    func seq(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, Array.init) }
 
     @Test func theRootOfALongLogIsTheTreeHead() throws {
         let f = try LogFixture()
@@ -235,15 +233,15 @@ enum Naive {
     @Test(arguments: HashLayout.allCases) func faultsInsideFullChunksAreNamedAsInTheWalk(layout: HashLayout) throws {
         let t = TamperTests()
         let changed = try t.tampered(events: 9_000, layout: layout) { txn, events, _ in
-            guard var bytes = try txn.value(in: events, forKey: seq(5_000)) else { return }
+            guard var bytes = try txn.value(in: events, forKey: bigEndianBytes(5_000)) else { return }
             bytes[bytes.count / 2] ^= 0x01
-            try txn.put(bytes, forKey: seq(5_000), in: events)
+            try txn.put(bytes, forKey: bigEndianBytes(5_000), in: events)
         }
         #expect(changed?.sequence == 5_000 && changed?.reason.contains("altered") == true)
         let rewritten = try t.tampered(events: 9_000, layout: layout) { txn, events, hashes in
-            guard var bytes = try txn.value(in: events, forKey: seq(6_000)) else { return }
+            guard var bytes = try txn.value(in: events, forKey: bigEndianBytes(6_000)) else { return }
             bytes[bytes.count / 2] ^= 0x01
-            try txn.put(bytes, forKey: seq(6_000), in: events)
+            try txn.put(bytes, forKey: bigEndianBytes(6_000), in: events)
             try hashes.set(LeafHash.of(bytes), level: 0, index: 5_999, in: txn)
         }
         #expect(rewritten?.sequence == 5_999 && rewritten?.reason.contains("tree node over events 5999–6000") == true)
@@ -277,10 +275,10 @@ enum Naive {
         }
         // An event removed in the middle of a chunk: the events before it are still checked first.
         let missing = try t.tampered(events: 9_000, layout: layout) { txn, events, hashes in
-            guard var bytes = try txn.value(in: events, forKey: seq(4_500)) else { return }
+            guard var bytes = try txn.value(in: events, forKey: bigEndianBytes(4_500)) else { return }
             bytes[bytes.count / 2] ^= 0x01
-            try txn.put(bytes, forKey: seq(4_500), in: events)
-            try txn.delete(seq(4_600), in: events)
+            try txn.put(bytes, forKey: bigEndianBytes(4_500), in: events)
+            try txn.delete(bigEndianBytes(4_600), in: events)
             try hashes.remove(level: 0, index: 4_599, in: txn)
         }
         #expect(missing?.sequence == 4_500)
