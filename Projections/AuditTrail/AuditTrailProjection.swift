@@ -10,7 +10,7 @@ import Projection
 /// appended in sequence order (`MDB_APPEND`: full pages); in `audit-states`, the stream's name → its
 /// state after its last event (an ``EntitySnapshot``: decoded and encoded with the definition kept, not
 /// parsed and written as JSON per batch). An entity's rows are found through the log's own stream index.
-public struct AuditTrailProjection: Projection {
+public struct AuditTrailProjection: ConcurrentProjection {
     public let name = "audit-trail"
     public let databases = ["audit", "audit-states"]
 
@@ -19,29 +19,61 @@ public struct AuditTrailProjection: Projection {
     static func rowKey(_ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "r"), "", number: seq) }
     static func stateKey(_ s: StreamName) -> [UInt8] { Array(s.rawValue.utf8) }
 
-    public func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
-        let audit = try store.database("audit"), states = try store.database("audit-states")
-        let snapshots = EntitySnapshotDecoder.shared
-        var stored: [StreamName: EntityState?] = [:]
+    /// Each stream's stored state before the batch, as stored: copied out of the store, decoded in
+    /// ``compute(_:_:from:)``.
+    public struct Prepared: Sendable {
+        var states: [StreamName: [UInt8]] = [:]
+    }
+
+    /// The batch's rows and each stream's state after it, encoded.
+    public struct Computed: Sendable {
+        var rows: [(sequence: UInt64, bytes: [UInt8], corrects: UInt64?)] = []
+        var states: [(stream: StreamName, bytes: [UInt8])] = []
+    }
+
+    public func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore,
+                        in txn: borrowing WriteTransaction) throws -> Prepared {
+        let states = try store.database("audit-states")
+        var prepared = Prepared()
         for stream in Set(events.map(\.stream)) {
-            stored[stream] = try Self.stateKey(stream).withUnsafeBytes { key in
-                try txn.withValue(in: states, forKey: key) { bytes in try bytes.map { try snapshots.decode($0, stream: stream) } }
-            }
+            prepared.states[stream] = try txn.value(in: states, forKey: Self.stateKey(stream))
+        }
+        return prepared
+    }
+
+    public func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed {
+        let snapshots = EntitySnapshotDecoder.shared
+        var stored: [StreamName: EntityState] = [:]
+        for (stream, bytes) in prepared.states {
+            stored[stream] = try bytes.withUnsafeBytes { try snapshots.decode($0, stream: stream) }
         }
         let snapshot = stored
-        var builder = AuditBuilder(log: log, loadState: { snapshot[$0] ?? nil })
+        var builder = AuditBuilder(log: log, loadState: { snapshot[$0] })
+        var computed = Computed()
+        computed.rows.reserveCapacity(events.count)
         for event in events {
             let row = try builder.row(for: event)
+            computed.rows.append((event.sequence, row.canonicalBytes, row.corrects))
+        }
+        for (stream, state) in builder.states {
+            computed.states.append((stream, snapshots.encode(state, stream: stream)))
+        }
+        return computed
+    }
+
+    public func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+        let audit = try store.database("audit"), states = try store.database("audit-states")
+        for row in computed.rows {
             // Rows come in sequence order, after every row stored: appended to the last page.
-            try txn.put(row.canonicalBytes, forKey: Self.rowKey(event.sequence), in: audit, flags: .append)
+            try txn.put(row.bytes, forKey: Self.rowKey(row.sequence), in: audit, flags: .append)
             if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
                 var earlier = try AuditRow(json: try JSONParser.parse(bytes))
-                earlier.correctedBy.append(event.sequence)
+                earlier.correctedBy.append(row.sequence)
                 try txn.put(earlier.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
             }
         }
-        for (stream, state) in builder.states {
-            try txn.put(snapshots.encode(state, stream: stream), forKey: Self.stateKey(stream), in: states)
+        for state in computed.states {
+            try txn.put(state.bytes, forKey: Self.stateKey(state.stream), in: states)
         }
     }
 

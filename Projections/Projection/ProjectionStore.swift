@@ -174,13 +174,21 @@ public struct ProjectionSet: Sendable {
         guard var from = checkpoints.min() else { return }
         let start = from
         let size = UInt64(max(1, batchSize)), perCommit = max(1, eventsPerCommit)
-        func read(after sequence: UInt64) -> BatchRead? {
-            sequence < head ? BatchRead(log, from: sequence + 1, limit: Int(min(size, head - sequence))) : nil
+        // `done` is the batch applied before, which the reading thread frees once it has read: freeing a
+        // batch of decoded events was a twentieth of the applying thread's instructions.
+        func read(after sequence: UInt64, freeing done: [DecodedEvent] = []) -> BackgroundResult<[DecodedEvent]>? {
+            guard sequence < head else { return nil }
+            let limit = Int(min(size, head - sequence))
+            return BackgroundResult {
+                defer { withExtendedLifetime(done) {} }
+                return try log.read(from: sequence + 1, limit: limit).map(DecodedEvent.init)
+            }
         }
         // Reading and decoding a batch was over a quarter of a replay's instructions: the next batch is
         // read on another thread while this one is applied (the store's write transaction stays here).
         var next = read(after: from)
         defer { next?.discard() }
+        var done: [DecodedEvent] = []
         while from < head {
             let committed = from
             var reached = from
@@ -198,15 +206,29 @@ public struct ProjectionSet: Sendable {
                 var count = 0
                 while count < perCommit, let reading = next {
                     next = nil
-                    let batch = try reading.events()
+                    let batch = try reading.take()
                     guard let last = batch.last?.sequence else { break }
-                    next = read(after: last)
-                    for (i, p) in members.enumerated() where applied[i] < last {
-                        let behind = applied[i]
-                        let events = (batch.first?.sequence ?? 0) > behind ? batch : batch.filter { $0.sequence > behind }
-                        try p.apply(events, from: log, store: store, in: txn)
-                        applied[i] = last
+                    next = read(after: last, freeing: done)
+                    done = batch
+                    // Concurrent members compute on other threads while the rest apply here; when all
+                    // are concurrent, the last applies here.
+                    let behind = members.indices.filter { applied[$0] < last }
+                    let concurrent = behind.filter { members[$0] is any ConcurrentProjection }
+                    let started = concurrent.count == behind.count ? Array(concurrent.dropLast()) : concurrent
+                    var pending: [PendingWrite] = []
+                    defer { for write in pending { write.discard() } }
+                    func events(for i: Int) -> [DecodedEvent] {
+                        (batch.first?.sequence ?? 0) > applied[i] ? batch : batch.filter { $0.sequence > applied[i] }
                     }
+                    for i in started {
+                        guard let p = members[i] as? any ConcurrentProjection else { continue }
+                        pending.append(try p.start(events(for: i), from: log, store: store, in: txn))
+                    }
+                    for i in behind where !started.contains(i) {
+                        try members[i].apply(events(for: i), from: log, store: store, in: txn)
+                    }
+                    for write in pending { try write.write(in: txn) }
+                    for i in behind { applied[i] = last }
                     reached = last
                     count += batch.count
                 }

@@ -26,11 +26,14 @@ func contents(_ store: ProjectionStore) throws -> [String: [[UInt8]]] {
     return out
 }
 
+/// Catches up both projections together, the audit trail computed on another thread beside the
+/// current state (``ConcurrentProjection``).
 func catchUpAll(_ ledger: Ledger, _ store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000) throws {
-    try CurrentStateProjection().catchUp(log: ledger.log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit)
-    try AuditTrailProjection().catchUp(log: ledger.log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit)
+    try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()])
+        .catchUp(log: ledger.log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit)
 }
 
+/// Rebuilds each projection alone, every step on this thread.
 func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
     try CurrentStateProjection().rebuild(log: ledger.log, store: store)
     try AuditTrailProjection().rebuild(log: ledger.log, store: store)

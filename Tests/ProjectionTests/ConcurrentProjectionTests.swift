@@ -1,0 +1,154 @@
+import AuditTrail
+import CurrentState
+import EventLog
+import Foundation
+import LMDB
+import Programme
+import Projection
+import TestSupport
+import Testing
+
+/// A ``ConcurrentProjection`` in a ``ProjectionSet`` computes each batch on another thread while the
+/// other members apply it: the store must end as if each had applied it alone, and a failure anywhere
+/// must leave the commit holding nothing.
+@Suite struct ConcurrentProjectionTests {
+    /// The threads a projection's steps ran on, as `pthread_self()` values, and the events it wrote.
+    final class Threads: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [(step: String, thread: UInt)] = []
+        private var events: [UInt64] = []
+        func wrote(_ sequences: [UInt64]) {
+            lock.lock()
+            events += sequences
+            lock.unlock()
+        }
+        var written: [UInt64] {
+            lock.lock()
+            defer { lock.unlock() }
+            return events
+        }
+        func record(_ step: String) {
+            lock.lock()
+            seen.append((step, UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))))
+            lock.unlock()
+        }
+        func steps(_ step: String) -> [UInt] {
+            lock.lock()
+            defer { lock.unlock() }
+            return seen.filter { $0.step == step }.map(\.thread)
+        }
+    }
+
+    /// Notes its events as written (the store holds only its checkpoint): prepares here, computes
+    /// where the set puts it, and fails computing the batch holding event `failAt`.
+    struct Counting: ConcurrentProjection {
+        let name = "counting"
+        let databases: [String] = []
+        var failAt: UInt64 = .max
+        let threads: Threads
+
+        func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws -> [UInt64] {
+            threads.record("prepare")
+            return events.map(\.sequence)
+        }
+
+        func compute(_ events: [DecodedEvent], _ prepared: [UInt64], from log: EventLog) throws -> [UInt64] {
+            threads.record("compute")
+            if prepared.contains(where: { $0 >= failAt }) { throw FieldError(field: "counting", "fails at \(failAt)") }
+            return prepared
+        }
+
+        func write(_ computed: [UInt64], store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+            threads.record("write")
+            threads.wrote(computed)
+        }
+    }
+
+    func ledger(in dir: TemporaryDirectory, extra: Int = 200) throws -> Ledger {
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        try ledger.append(IncrementalEqualsRebuildTests.base())
+        var model = IncrementalEqualsRebuildTests.Model()
+        try ledger.append((0..<extra).map { IncrementalEqualsRebuildTests.event($0 * 7_919 % 100_000, &model) })
+        return ledger
+    }
+
+    func rows(_ name: String, in store: ProjectionStore) throws -> [[UInt8]] {
+        let db = try store.database(name)
+        return try store.environment.read { txn in
+            try txn.withCursor(db) { c in
+                var rows: [[UInt8]] = []
+                var e = try c.first()
+                while let entry = e { rows.append(Array(entry.key) + [0xFF] + Array(entry.value)); e = try c.next() }
+                return rows
+            }
+        }
+    }
+
+    /// Beside a member applied on the catching-up thread, the audit trail is computed on another; alone,
+    /// on that thread. Both stores hold the same rows and stream states, and the same current state.
+    @Test func theAuditTrailComputedBesideTheCurrentStateEqualsItAppliedAlone() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ledger(in: dir)
+        let together = try ProjectionStore(path: dir.path + "/together")
+        try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).catchUp(log: ledger.log, store: together, batchSize: 9, eventsPerCommit: 40)
+        let alone = try ProjectionStore(path: dir.path + "/alone")
+        try AuditTrailProjection().catchUp(log: ledger.log, store: alone, batchSize: 9, eventsPerCommit: 40)
+        try CurrentStateProjection().catchUp(log: ledger.log, store: alone, batchSize: 9, eventsPerCommit: 40)
+        for name in ["audit", "audit-states", "state-snapshots", "state-events", "state-entities"] {
+            let rows = try rows(name, in: together)
+            #expect(!rows.isEmpty, "\(name) holds rows")
+            #expect(rows == (try self.rows(name, in: alone)), "\(name)")
+        }
+        let head = try ledger.log.head().sequence
+        #expect(try AuditTrailProjection.entries(store: together, log: ledger.log, entity: nil).map(\.sequence) == Array(1...head))
+    }
+
+    /// Where the work runs: beside a member applied here, every batch is computed on another thread and
+    /// prepared and written here; alone, all three steps run here.
+    @Test func computingRunsOnAnotherThreadOnlyBesideAMemberAppliedHere() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ledger(in: dir, extra: 30)
+        let head = try ledger.log.head().sequence
+        let here = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
+
+        let beside = Threads()
+        let store = try ProjectionStore(path: dir.path + "/beside")
+        try ProjectionSet([Counting(threads: beside), AuditTrailProjection()]).catchUp(log: ledger.log, store: store, batchSize: 8, eventsPerCommit: 16)
+        let batches = Int((head + 7) / 8)
+        #expect(beside.steps("prepare") == Array(repeating: here, count: batches))
+        #expect(beside.steps("write") == Array(repeating: here, count: batches))
+        #expect(beside.steps("compute").count == batches)
+        #expect(!beside.steps("compute").contains(here))
+        #expect(beside.written == Array(1...head))
+        #expect(try store.checkpoint(of: "counting") == head)
+
+        let alone = Threads()
+        let second = try ProjectionStore(path: dir.path + "/alone")
+        try Counting(threads: alone).catchUp(log: ledger.log, store: second, batchSize: 8, eventsPerCommit: 16)
+        #expect(alone.steps("compute") == Array(repeating: here, count: batches))
+        #expect(alone.written == Array(1...head))
+    }
+
+    /// A batch whose computing fails on the other thread stops the catch-up with that error after the
+    /// commits before it; its commit keeps nothing, of any member.
+    @Test func aBatchThatFailsOnTheOtherThreadLeavesItsCommitUnwritten() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ledger(in: dir, extra: 30)
+        let store = try ProjectionStore(path: dir.path + "/store")
+        let threads = Threads()
+        let set = ProjectionSet([Counting(failAt: 21, threads: threads), CurrentStateProjection()])
+        // Batches of 4 in commits of 8: events 1–16 are committed, the commit of 17–24 fails whole.
+        #expect(throws: FieldError.self) { try set.catchUp(log: ledger.log, store: store, batchSize: 4, eventsPerCommit: 8) }
+        #expect(try store.checkpoint(of: "counting") == 16)
+        #expect(try store.checkpoint(of: "current-state") == 16)
+        // Events 17–20, the batch before in the same commit, were written and undone with the commit;
+        // the failing batch was never written.
+        #expect(threads.written == Array(1...20))
+        // The current state holds what applying events 1–16 alone gives.
+        let sixteen = try ProjectionStore(path: dir.path + "/sixteen")
+        try CurrentStateProjection().catchUp(log: ledger.log, store: sixteen, through: 16)
+        for name in ["state-snapshots", "state-events", "state-entities"] {
+            #expect(try rows(name, in: store) == (try rows(name, in: sixteen)), "\(name)")
+        }
+    }
+}
