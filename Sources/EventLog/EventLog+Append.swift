@@ -38,6 +38,14 @@ extension EventLog {
             let tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
+            // A large batch is encoded on another thread while the rules are checked here. A stamp that
+            // cannot be predicted (a version read failing) leaves the encoding to the loop, which meets
+            // the same failure in its place.
+            let ahead = batch.count < EncodedAhead.minimumBatch ? nil
+                : (try? EncodedAhead.stamps(of: batch, after: head, now: now) { stream in
+                    try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
+                }).map { EncodedAhead(batch, stamps: $0) }
+            defer { ahead?.finish() }
             for (index, event) in batch.enumerated() {
                 do {
                     if let position = try existingPosition(of: event, tail: tail, in: txn) {
@@ -46,7 +54,8 @@ extension EventLog {
                     }
                     positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
                                                lastCommitted: lastCommitted, versions: versions, tail: tail,
-                                               frontier: &frontier, in: txn))
+                                               frontier: &frontier, encoded: ahead.flatMap { ahead in { ahead.encoded(at: index, stamp: $0) } },
+                                               in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
                     // retries a full map itself.
@@ -91,7 +100,7 @@ extension EventLog {
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
         transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, tail: LogTail, frontier: inout TreeFrontier,
-        in txn: borrowing WriteTransaction
+        encoded: ((EncodedAhead.Stamp) -> (bytes: [UInt8], leafHash: [UInt8])?)?, in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
         let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn, tail: tail) }
@@ -119,13 +128,15 @@ extension EventLog {
             try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
                                                      lastCommittedTransaction: lastCommitted, versions: versions, tail: tail))
         }
-        let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
+        // Encoded ahead with this very stamp, or here.
+        let ahead = encoded?(EncodedAhead.Stamp(sequence: sequence, recorded: recorded, version: version))
+        let bytes = ahead?.bytes ?? EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {
             throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
         }
         let seqKey = Key.sequence(sequence)
         try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
-        try storeHashes(of: sequence, leafHash: LeafHash.of(bytes), frontier: &frontier, in: txn)
+        try storeHashes(of: sequence, leafHash: ahead?.leafHash ?? LeafHash.of(bytes), frontier: &frontier, in: txn)
         tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: event.effective.description, at: sequence)
         versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)

@@ -1,0 +1,140 @@
+@testable import EventLog
+import Foundation
+import TestSupport
+import Testing
+
+/// A batch of at least ``EncodedAhead/minimumBatch`` events is encoded and hashed on another thread with
+/// predicted stamps; smaller ones in the appending loop. With a clock that stands still, the stamps do
+/// not depend on how events are batched, so a log written in large batches must be byte for byte the
+/// log written in small ones, hashes and tree included.
+@Suite struct EncodedAheadTests {
+    /// A log whose clock always reads the same time: each event is recorded 1 µs after the one before.
+    func log(in dir: TemporaryDirectory, _ name: String) throws -> EventLog {
+        var configuration = EventLog.Configuration()
+        configuration.mapSize = 1 << 26
+        configuration.clock = { Timestamp(microsecondsSinceEpoch: 1_769_472_000_000_000) }
+        return try EventLog.create(at: dir.path + "/" + name, configuration: configuration)
+    }
+
+    /// Events over a few streams, some with expectations, ids fixed by `seed` so two logs get the same.
+    func events(_ count: Int, seed: Int) -> [ProposedEvent] {
+        (0..<count).map { i in
+            let n = seed * 10_000 + i
+            let id = UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n)) ?? UUID()
+            return event("indicator/I-\(i % 7)", id: id, value: Int64(n), effective: "2026-0\(1 + i % 9)-1\(i % 10)")
+        }
+    }
+
+    func append(_ batch: [ProposedEvent], to log: EventLog, inBatchesOf size: Int) throws -> [AppendedPosition] {
+        try stride(from: 0, to: batch.count, by: size).flatMap { try log.append(Array(batch[$0..<min($0 + size, batch.count)])) }
+    }
+
+    /// The same log, whole: every event's bytes, the tree head, and what verify recomputes.
+    func same(_ a: EventLog, _ b: EventLog) throws {
+        #expect(try exportLines(a) == exportLines(b))
+        #expect(try a.treeHead() == b.treeHead())
+        #expect(try a.verify() == b.verify())
+    }
+
+    @Test func aLargeBatchWritesWhatSmallBatchesWrite() throws {
+        #expect(EncodedAhead.minimumBatch <= 300 && EncodedAhead.minimumBatch > 50)
+        let dir = try TemporaryDirectory()
+        let large = try log(in: dir, "large"), small = try log(in: dir, "small")
+        // Streams already holding events (versions to continue), then a batch spanning many chunks.
+        let first = events(20, seed: 1), second = events(300, seed: 2)
+        try large.append(first)
+        try small.append(first)
+        let positions = try large.append(second)
+        #expect(try append(second, to: small, inBatchesOf: 50) == positions)
+        #expect(positions.map(\.sequence) == Array(21...320))
+        try same(large, small)
+    }
+
+    /// An event already in the log is not written again, so every later event of the batch lands one
+    /// place before its predicted stamp: those are encoded in the loop, and the log is still the one
+    /// small batches write.
+    @Test func anEventAlreadyInTheLogShiftsTheRestOfTheBatch() throws {
+        let dir = try TemporaryDirectory()
+        let large = try log(in: dir, "large"), small = try log(in: dir, "small")
+        let first = events(100, seed: 1)
+        try large.append(first)
+        try append(first, to: small, inBatchesOf: 50)
+        var second = events(200, seed: 2)
+        second.insert(first[37], at: 60)
+        let positions = try large.append(second)
+        #expect(positions[60].alreadyPresent && positions[60].sequence == 38)
+        #expect(positions[61].sequence == 161 && positions.last?.sequence == 300)
+        #expect(try append(second, to: small, inBatchesOf: 40) == positions)
+        try same(large, small)
+    }
+
+    /// Restored events carry their stamps: a large batch of them rebuilds the log byte for byte.
+    @Test func aLargeBatchOfRestoredEventsRebuildsTheLog() throws {
+        let dir = try TemporaryDirectory()
+        let source = try log(in: dir, "source")
+        try source.append(events(250, seed: 3))
+        let restored = try source.read(from: 1, limit: 1_000).map { recorded in
+            var p = recorded.proposal
+            p.stamp = .init(sequence: recorded.sequence, recorded: recorded.recorded, version: recorded.version)
+            return p
+        }
+        let copy = try log(in: dir, "copy")
+        try copy.append(restored)
+        try same(source, copy)
+    }
+
+    /// A rule failing deep in a large batch writes nothing of it, and the next batch is written as if
+    /// it had never been tried.
+    @Test func aRuleFailingInALargeBatchWritesNothing() throws {
+        struct FailsAt: AppendRules {
+            struct Failed: Error {}
+            let value: Int64
+            func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws {
+                if case .integer(value)? = event.payload["value"] { throw Failed() }
+            }
+        }
+        let dir = try TemporaryDirectory()
+        let large = try log(in: dir, "large"), small = try log(in: dir, "small")
+        let batch = events(300, seed: 4)
+        #expect { try large.append(batch, rules: FailsAt(value: 40_150)) } throws: { ($0 as? AppendError)?.index == 150 }
+        #expect(try large.head().sequence == 0)
+        try large.append(batch)
+        try append(batch, to: small, inBatchesOf: 60)
+        try same(large, small)
+    }
+}
+
+/// The parts: stamps predicted as the loop computes them, and encodings handed out only for the stamp
+/// they were made with.
+@Suite struct EncodedAheadPartsTests {
+    @Test func predictedStampsAreTheStampsTheEventsGet() throws {
+        let dir = try TemporaryDirectory()
+        let log = try EncodedAheadTests().log(in: dir, "log")
+        try log.append(EncodedAheadTests().events(30, seed: 5))
+        let batch = EncodedAheadTests().events(200, seed: 6)
+        let now = Timestamp(microsecondsSinceEpoch: 1_769_472_000_000_000)
+        let predicted = try EncodedAhead.stamps(of: batch, after: log.head(), now: now) { try log.version(of: $0) }
+        let positions = try log.append(batch)
+        #expect(predicted == positions.map { EncodedAhead.Stamp(sequence: $0.sequence, recorded: $0.recorded, version: $0.version) })
+        // A clock ahead of the log: the first event takes its time, the next ones a microsecond apart.
+        let later = Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + 5_000_000)
+        let next = try EncodedAhead.stamps(of: Array(batch.prefix(2)), after: log.head(), now: later) { try log.version(of: $0) }
+        #expect(next.map(\.recorded) == [later, Timestamp(microsecondsSinceEpoch: later.microsecondsSinceEpoch + 1)])
+    }
+
+    @Test func anEncodingIsHandedOutOnlyForItsOwnStamp() throws {
+        let batch = EncodedAheadTests().events(100, seed: 7)
+        let stamps = (0..<100).map { EncodedAhead.Stamp(sequence: UInt64(1 + $0), recorded: Timestamp(microsecondsSinceEpoch: 1_000 + Int64($0)), version: 1) }
+        let ahead = EncodedAhead(batch, stamps: stamps)
+        defer { ahead.finish() }
+        for i in [0, 31, 32, 99] {
+            let bytes = EventCodec.encode(batch[i], sequence: stamps[i].sequence, recorded: stamps[i].recorded, version: 1)
+            let encoded = try #require(ahead.encoded(at: i, stamp: stamps[i]))
+            #expect(encoded.bytes == bytes && encoded.leafHash == LeafHash.of(bytes))
+            var other = stamps[i]
+            other.version = 2
+            #expect(ahead.encoded(at: i, stamp: other) == nil)
+        }
+        #expect(ahead.encoded(at: 100, stamp: stamps[99]) == nil)
+    }
+}
