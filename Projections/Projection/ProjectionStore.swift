@@ -174,13 +174,14 @@ public struct ProjectionSet: Sendable {
         guard var from = checkpoints.min() else { return }
         let start = from
         let size = UInt64(max(1, batchSize)), perCommit = max(1, eventsPerCommit)
-        // `done` is the batch applied before, which the reading thread frees once it has read: freeing a
-        // batch of decoded events was a twentieth of the applying thread's instructions.
-        func read(after sequence: UInt64, freeing done: [DecodedEvent] = []) -> BackgroundResult<[DecodedEvent]>? {
+        // `done` holds the batch applied before, which the reading thread frees before it reads: freeing
+        // a batch of decoded events was a twentieth of the applying thread's instructions. Freed first,
+        // not once read, so that no more than two batches are held at a time.
+        func read(after sequence: UInt64, freeing done: AppliedBatch = AppliedBatch()) -> BackgroundResult<[DecodedEvent]>? {
             guard sequence < head else { return nil }
             let limit = Int(min(size, head - sequence))
             return BackgroundResult {
-                defer { withExtendedLifetime(done) {} }
+                done.free()
                 return try log.read(from: sequence + 1, limit: limit).map(DecodedEvent.init)
             }
         }
@@ -188,7 +189,7 @@ public struct ProjectionSet: Sendable {
         // read on another thread while this one is applied (the store's write transaction stays here).
         var next = read(after: from)
         defer { next?.discard() }
-        var done: [DecodedEvent] = []
+        var done = AppliedBatch()
         while from < head {
             let committed = from
             var reached = from
@@ -209,7 +210,7 @@ public struct ProjectionSet: Sendable {
                     let batch = try reading.take()
                     guard let last = batch.last?.sequence else { break }
                     next = read(after: last, freeing: done)
-                    done = batch
+                    done = AppliedBatch(batch)
                     // Concurrent members compute on other threads while the rest apply here; when all
                     // are concurrent, the last applies here.
                     let behind = members.indices.filter { applied[$0] < last }
@@ -256,6 +257,18 @@ public struct ProjectionSet: Sendable {
         }
         try catchUp(log: log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit, progress: progress)
     }
+}
+
+/// A batch of decoded events already applied, handed to the thread that reads the next one to free it
+/// there: the applying thread lets go of its reference when it moves on to the next batch.
+final class AppliedBatch: @unchecked Sendable {
+    // Set by the applying thread before the reading thread starts; emptied by that thread.
+    private var events: [DecodedEvent]
+
+    init(_ events: [DecodedEvent] = []) { self.events = events }
+
+    /// Drops the events: freed here, unless the applying thread still holds them.
+    func free() { events = [] }
 }
 
 /// Keys made of a one-byte tag, a name's bytes and, when given, a big-endian number: a projection's kinds
