@@ -2,12 +2,13 @@ import Dispatch
 import Foundation
 
 /// A batch's events encoded on another thread, ahead of the appending loop, each with the stamp it is
-/// predicted to get: its canonical bytes and leaf hash.
+/// predicted to get (its canonical bytes and leaf hash), and prepared for the rules.
 ///
 /// Encoding an event and hashing its bytes was about a fifth of an append's instructions, and the
 /// appending loop keeps one core busy on a machine of two. Before the loop, the stamps are predicted
 /// from the head and the streams' versions as every event were written in turn; another thread
-/// encodes the events in chunks while the loop checks the rules. The loop takes an event's bytes only
+/// encodes the events in chunks while the loop checks the rules (and decodes each event's payload for
+/// them, ``AppendRules/prepare(_:)``, a tenth of the loop's instructions). The loop takes an event's bytes only
 /// when the stamp it has just computed is the predicted one (an event already in the log, which is
 /// not written again, shifts the stamps after it: those are encoded in the loop as before), so what
 /// is written is what encoding in the loop would write.
@@ -24,9 +25,11 @@ final class EncodedAhead: @unchecked Sendable {
     /// Batches smaller than this are encoded in the loop: a thread's start costs more than it saves.
     static let minimumBatch = 64
 
-    /// One chunk's encodings, written by the other thread before `done` is signalled.
+    /// One chunk's encodings and rule preparations, written by the other thread before `done` is
+    /// signalled.
     private final class Chunk: @unchecked Sendable {
         var encoded: [(bytes: [UInt8], leafHash: [UInt8])] = []
+        var prepared: [(any Sendable)?] = []
         let done = DispatchSemaphore(value: 0)
         var waited = false
     }
@@ -38,8 +41,9 @@ final class EncodedAhead: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var waitedForFinish = false
 
-    /// Starts encoding `batch` with `stamps` (one each) on another thread.
-    init(_ batch: [ProposedEvent], stamps: [Stamp]) {
+    /// Starts encoding `batch` with `stamps` (one each) on another thread, and preparing each event for
+    /// `rules` (``AppendRules/prepare(_:)``).
+    init(_ batch: [ProposedEvent], stamps: [Stamp], rules: (any AppendRules)? = nil) {
         self.stamps = stamps
         let count = min(batch.count, stamps.count)
         chunks = stride(from: 0, to: count, by: Self.chunkSize).map { _ in Chunk() }
@@ -54,6 +58,7 @@ final class EncodedAhead: @unchecked Sendable {
                 for i in start..<min(start + Self.chunkSize, count) {
                     let bytes = EventCodec.encode(batch[i], sequence: stamps[i].sequence, recorded: stamps[i].recorded, version: stamps[i].version)
                     chunk.encoded.append((bytes, LeafHash.of(bytes)))
+                    chunk.prepared.append(rules?.prepare(batch[i]))
                 }
             }
         }
@@ -86,14 +91,27 @@ final class EncodedAhead: @unchecked Sendable {
 
     /// The bytes and leaf hash of event `index` encoded ahead, if `stamp` is the one predicted for it.
     func encoded(at index: Int, stamp: Stamp) -> (bytes: [UInt8], leafHash: [UInt8])? {
-        guard index < stamps.count, stamps[index] == stamp else { return nil }
+        guard index < stamps.count, stamps[index] == stamp, let chunk = finishedChunk(of: index) else { return nil }
+        let i = index % Self.chunkSize
+        return i < chunk.encoded.count ? chunk.encoded[i] : nil
+    }
+
+    /// What the rules prepared of event `index` (whatever its stamp: it depends on the event alone).
+    func prepared(at index: Int) -> (any Sendable)? {
+        guard let chunk = finishedChunk(of: index) else { return nil }
+        let i = index % Self.chunkSize
+        return i < chunk.prepared.count ? chunk.prepared[i] : nil
+    }
+
+    /// The chunk holding event `index`, once the other thread is done with it.
+    private func finishedChunk(of index: Int) -> Chunk? {
+        guard index >= 0, index / Self.chunkSize < chunks.count else { return nil }
         let chunk = chunks[index / Self.chunkSize]
         if !chunk.waited {
             chunk.done.wait()
             chunk.waited = true
         }
-        let i = index % Self.chunkSize
-        return i < chunk.encoded.count ? chunk.encoded[i] : nil
+        return chunk
     }
 
     /// Stops the other thread after its current chunk and waits for it: the batch is written or failed.

@@ -44,7 +44,7 @@ extension EventLog {
             let ahead = batch.count < EncodedAhead.minimumBatch ? nil
                 : (try? EncodedAhead.stamps(of: batch, after: head, now: now) { stream in
                     try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
-                }).map { EncodedAhead(batch, stamps: $0) }
+                }).map { EncodedAhead(batch, stamps: $0, rules: rules) }
             defer { ahead?.finish() }
             for (index, event) in batch.enumerated() {
                 do {
@@ -54,8 +54,7 @@ extension EventLog {
                     }
                     positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
                                                lastCommitted: lastCommitted, versions: versions, tail: tail,
-                                               frontier: &frontier, encoded: ahead.flatMap { ahead in { ahead.encoded(at: index, stamp: $0) } },
-                                               in: txn))
+                                               frontier: &frontier, ahead: ahead.map { ($0, index) }, in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
                     // retries a full map itself.
@@ -100,7 +99,7 @@ extension EventLog {
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
         transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, tail: LogTail, frontier: inout TreeFrontier,
-        encoded: ((EncodedAhead.Stamp) -> (bytes: [UInt8], leafHash: [UInt8])?)?, in txn: borrowing WriteTransaction
+        ahead: (encoded: EncodedAhead, index: Int)?, in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
         let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn, tail: tail) }
@@ -125,18 +124,18 @@ extension EventLog {
             recorded = max(now, Timestamp(microsecondsSinceEpoch: head.recorded.microsecondsSinceEpoch + 1))
         }
         if let rules {
-            try rules.check(event, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
+            try rules.check(event, prepared: ahead.flatMap { $0.encoded.prepared(at: $0.index) }, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
                                                      lastCommittedTransaction: lastCommitted, versions: versions, tail: tail))
         }
         // Encoded ahead with this very stamp, or here.
-        let ahead = encoded?(EncodedAhead.Stamp(sequence: sequence, recorded: recorded, version: version))
-        let bytes = ahead?.bytes ?? EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
+        let encoded = ahead.flatMap { $0.encoded.encoded(at: $0.index, stamp: .init(sequence: sequence, recorded: recorded, version: version)) }
+        let bytes = encoded?.bytes ?? EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {
             throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
         }
         let seqKey = Key.sequence(sequence)
         try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
-        try storeHashes(of: sequence, leafHash: ahead?.leafHash ?? LeafHash.of(bytes), frontier: &frontier, in: txn)
+        try storeHashes(of: sequence, leafHash: encoded?.leafHash ?? LeafHash.of(bytes), frontier: &frontier, in: txn)
         tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: event.effective.description, at: sequence)
         versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)

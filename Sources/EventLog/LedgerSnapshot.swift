@@ -93,6 +93,23 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 ///
 /// The log calls it inside the write transaction, once per event, in batch order; a thrown error
 /// rolls back the whole batch. The programme domain supplies its rules through this protocol.
+///
+/// What a check works out from the event alone (the programme's rules decode its payload into a typed
+/// event) can be done ahead: for a large batch the log calls ``prepare(_:)`` on another thread, in
+/// batch order, and hands the result to ``check(_:prepared:against:)``; `nil` where it did not.
 public protocol AppendRules: Sendable {
     func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws
+    /// Works out what checking `event` needs of it alone, on any thread; `nil` (the default) for nothing.
+    func prepare(_ event: ProposedEvent) -> (any Sendable)?
+    /// Checks `event` with what ``prepare(_:)`` made of it (`nil` if it was not called); by default
+    /// ``check(_:against:)``.
+    func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws
+}
+
+extension AppendRules {
+    public func prepare(_ event: ProposedEvent) -> (any Sendable)? { nil }
+
+    public func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
+        try check(event, against: ledger)
+    }
 }

@@ -18,9 +18,24 @@ public struct ProgrammeRules: AppendRules {
     }
 
     public func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws {
+        try check(event, prepared: nil, against: ledger)
+    }
+
+    /// The event's payload decoded into its typed event (or the error): ahead, for a large batch.
+    public func prepare(_ event: ProposedEvent) -> (any Sendable)? { Self.decoded(event) }
+
+    static func decoded(_ event: ProposedEvent) -> Result<ProgrammeEvent, FieldError> {
+        do throws(FieldError) {
+            return .success(try ProgrammeEvent.decode(type: event.type, schema: event.schema, payload: event.payload))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    public func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
         let typed: ProgrammeEvent
         do {
-            typed = try ProgrammeEvent.decode(type: event.type, schema: event.schema, payload: event.payload)
+            typed = try (prepared as? Result<ProgrammeEvent, FieldError> ?? Self.decoded(event)).get()
         } catch {
             // A malformed amount or currency breaks the money rule; a missing or unknown field, the shape of the type.
             let moneyFields = ["payload.amount", "payload.currency", "payload.previousAmount"]

@@ -104,6 +104,48 @@ import Testing
     }
 }
 
+/// Rules prepared ahead: each check of a large batch gets what ``AppendRules/prepare(_:)`` made of its
+/// own event, even after an event already in the log shifted the stamps; a small batch's get nothing.
+@Suite struct PreparedRulesTests {
+    /// Prepares an event as its id, and notes what each check was handed.
+    final class Recording: AppendRules, @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [(event: UUID, prepared: UUID?)] = []
+        var handed: [(event: UUID, prepared: UUID?)] {
+            lock.lock()
+            defer { lock.unlock() }
+            return seen
+        }
+        func prepare(_ event: ProposedEvent) -> (any Sendable)? { event.id }
+        func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws {
+            try check(event, prepared: nil, against: ledger)
+        }
+        func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
+            lock.lock()
+            seen.append((event.id, prepared as? UUID))
+            lock.unlock()
+        }
+    }
+
+    @Test func eachCheckGetsItsOwnEventPrepared() throws {
+        let dir = try TemporaryDirectory()
+        let log = try EncodedAheadTests().log(in: dir, "log")
+        let first = EncodedAheadTests().events(10, seed: 8)
+        let small = Recording()
+        try log.append(first, rules: small)
+        #expect(small.handed.map(\.event) == first.map(\.id))
+        #expect(small.handed.allSatisfy { $0.prepared == nil })
+        var batch = EncodedAheadTests().events(150, seed: 9)
+        batch.insert(first[3], at: 20)
+        let large = Recording()
+        try log.append(batch, rules: large)
+        // The event already in the log is not checked; every other one is, with its own id.
+        let checked = batch.filter { $0.id != first[3].id }.map(\.id)
+        #expect(large.handed.map(\.event) == checked)
+        #expect(large.handed.map(\.prepared) == checked)
+    }
+}
+
 /// The parts: stamps predicted as the loop computes them, and encodings handed out only for the stamp
 /// they were made with.
 @Suite struct EncodedAheadPartsTests {

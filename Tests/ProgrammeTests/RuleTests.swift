@@ -168,6 +168,29 @@ import Testing
         #expect(f.ledger.rules.cache.count <= 2 * cacheGenerationSize)
     }
 
+    /// Each refusal deep in a batch large enough for the log to prepare the rules ahead on another
+    /// thread (the payload decoded there): the same rule, field and words, naming the event's place.
+    @Test(arguments: refusals)
+    func refusedInALargeBatch(_ c: Refusal) throws {
+        let f = try RuleFixture()
+        let before = try f.ledger.log.head()
+        var batch = (0..<99).map { _ in f.e("IndicatorMeasured", "indicator/IND-1", ["year": 2026, "value": "1"]) }
+        batch.insert(c.event(f), at: 70)
+        #expect {
+            try f.ledger.append(batch)
+        } throws: { error in
+            guard let a = error as? AppendError, let v = a.underlying as? RuleViolation else { Issue.record("not a rule violation: \(error)"); return false }
+            #expect(a.index == 70)
+            #expect(v.rule == c.rule, "\(v)")
+            #expect(v.field == c.field, "\(v)")
+            #expect(v.message.contains(c.says), "\(v)")
+            return true
+        }
+        #expect(try f.ledger.log.head() == before)
+        batch.remove(at: 70)
+        #expect(try f.ledger.append(batch).count == 99)
+    }
+
     @Test func emptyActorIsRefusedByTheLogItself() throws {
         let f = try RuleFixture()
         #expect {
