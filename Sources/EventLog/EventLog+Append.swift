@@ -54,7 +54,7 @@ extension EventLog {
                     }
                     positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
                                                lastCommitted: lastCommitted, versions: versions, tail: tail,
-                                               frontier: &frontier, ahead: ahead.map { ($0, index) }, in: txn))
+                                               frontier: &frontier, ahead: ahead.map { (batch: $0, index: index) }, in: txn))
                 } catch let error as LMDBError {
                     // Storage errors belong to the transaction, not to one event; the environment
                     // retries a full map itself.
@@ -99,7 +99,7 @@ extension EventLog {
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
         transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, tail: LogTail, frontier: inout TreeFrontier,
-        ahead: (encoded: EncodedAhead, index: Int)?, in txn: borrowing WriteTransaction
+        ahead: (batch: EncodedAhead, index: Int)?, in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         try event.validateEnvelope()
         let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn, tail: tail) }
@@ -124,11 +124,12 @@ extension EventLog {
             recorded = max(now, Timestamp(microsecondsSinceEpoch: head.recorded.microsecondsSinceEpoch + 1))
         }
         if let rules {
-            try rules.check(event, prepared: ahead.flatMap { $0.encoded.prepared(at: $0.index) }, against: LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
-                                                     lastCommittedTransaction: lastCommitted, versions: versions, tail: tail))
+            let ledger = LedgerSnapshot(handle: txn.unsafeHandle, log: self, sequence: sequence, transaction: transaction,
+                                        lastCommittedTransaction: lastCommitted, versions: versions, tail: tail)
+            try rules.check(event, prepared: ahead.flatMap { $0.batch.prepared(at: $0.index) }, against: ledger)
         }
         // Encoded ahead with this very stamp, or here.
-        let encoded = ahead.flatMap { $0.encoded.encoded(at: $0.index, stamp: .init(sequence: sequence, recorded: recorded, version: version)) }
+        let encoded = ahead.flatMap { $0.batch.encoded(at: $0.index, stamp: .init(sequence: sequence, recorded: recorded, version: version)) }
         let bytes = encoded?.bytes ?? EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
         guard bytes.count <= EventCodec.maximumEventSize else {
             throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
