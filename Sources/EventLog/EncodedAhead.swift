@@ -6,12 +6,13 @@ import Foundation
 ///
 /// Encoding an event and hashing its bytes was about a fifth of an append's instructions, and the
 /// appending loop keeps one core busy on a machine of two. Before the loop, the stamps are predicted
-/// from the head and the streams' versions as every event were written in turn; another thread
-/// encodes the events in chunks while the loop checks the rules (and decodes each event's payload for
-/// them, ``AppendRules/prepare(_:)``, a tenth of the loop's instructions). The loop takes an event's bytes only
-/// when the stamp it has just computed is the predicted one (an event already in the log, which is
-/// not written again, shifts the stamps after it: those are encoded in the loop as before), so what
-/// is written is what encoding in the loop would write.
+/// from the head and the streams' versions as if every event were written in turn; another thread
+/// encodes the events in chunks while the loop checks the rules, and prepares each event for them
+/// (``AppendRules/prepare(_:)``: the programme's rules decode its payload there, a tenth of the loop's
+/// instructions). The loop takes an event's bytes only when the stamp it has just computed is the
+/// predicted one (an event already in the log, which is not written again, shifts the stamps after it:
+/// those are encoded in the loop as before), so what is written is what encoding in the loop would
+/// write.
 final class EncodedAhead: @unchecked Sendable {
     /// An event's predicted stamp.
     struct Stamp: Equatable {
@@ -22,7 +23,8 @@ final class EncodedAhead: @unchecked Sendable {
 
     /// Events encoded by the other thread at a time.
     static let chunkSize = 32
-    /// Batches smaller than this are encoded in the loop: a thread's start costs more than it saves.
+    /// Batches smaller than this are encoded in the loop (single commits among them): handing work to
+    /// another thread cost about 98 µs here (200 dispatches timed; docs/BENCHMARKS.md, "Round 14").
     static let minimumBatch = 64
 
     /// One chunk's encodings and rule preparations, written by the other thread before `done` is
