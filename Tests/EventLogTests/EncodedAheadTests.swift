@@ -83,6 +83,31 @@ import Testing
         try same(source, copy)
     }
 
+    /// An event already in the log before restored events: their stamps are their own, so they still
+    /// match the predicted ones after it, and the log must be the source's, byte for byte.
+    @Test func restoredEventsAfterAnEventAlreadyInTheLog() throws {
+        let dir = try TemporaryDirectory()
+        let source = try log(in: dir, "source")
+        try source.append(events(200, seed: 10))
+        let restored = try source.read(from: 1, limit: 1_000).map { recorded in
+            var p = recorded.proposal
+            p.stamp = .init(sequence: recorded.sequence, recorded: recorded.recorded, version: recorded.version)
+            return p
+        }
+        let copy = try log(in: dir, "copy")
+        try append(Array(restored.prefix(100)), to: copy, inBatchesOf: 50)
+        let again = try source.read(from: 37, limit: 1)[0].proposal
+        let positions = try copy.append([again] + Array(restored.dropFirst(100)))
+        #expect(positions[0].alreadyPresent && positions[0].sequence == 37)
+        #expect(positions[1].sequence == 101 && positions.last?.sequence == 200)
+        try same(source, copy)
+        // Some restored events, then one already present, then more.
+        let third = try log(in: dir, "third")
+        try append(Array(restored.prefix(100)), to: third, inBatchesOf: 50)
+        try third.append(Array(restored[100..<130]) + [again] + Array(restored.dropFirst(130)))
+        try same(source, third)
+    }
+
     /// A rule failing deep in a large batch writes nothing of it, and the next batch is written as if
     /// it had never been tried.
     @Test func aRuleFailingInALargeBatchWritesNothing() throws {
