@@ -14,12 +14,8 @@ import Foundation
 /// those are encoded in the loop as before), so what is written is what encoding in the loop would
 /// write.
 final class EncodedAhead: @unchecked Sendable {
-    /// An event's predicted stamp.
-    struct Stamp: Equatable {
-        var sequence: UInt64
-        var recorded: Timestamp
-        var version: UInt64
-    }
+    /// An event's predicted stamp: its place and time, as a restored event carries them.
+    typealias Stamp = ProposedEvent.Stamp
 
     /// Events encoded by the other thread at a time.
     static let chunkSize = 32
@@ -78,7 +74,7 @@ final class EncodedAhead: @unchecked Sendable {
         stamps.reserveCapacity(batch.count)
         for event in batch {
             if let stamp = event.stamp {
-                last = Stamp(sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version)
+                last = stamp
             } else {
                 let current = try written[event.stream] ?? version(event.stream)
                 last = Stamp(sequence: last.sequence + 1,
