@@ -25,8 +25,19 @@ import Testing
         }
     }
 
+    @discardableResult
     func append(_ batch: [ProposedEvent], to log: EventLog, inBatchesOf size: Int) throws -> [AppendedPosition] {
         try stride(from: 0, to: batch.count, by: size).flatMap { try log.append(Array(batch[$0..<min($0 + size, batch.count)])) }
+    }
+
+    /// Every event of `log` as a restored event: its content with its stamp (sequence number, recorded
+    /// time, version), as an import proposes it.
+    func restoring(_ log: EventLog) throws -> [ProposedEvent] {
+        try log.read(from: 1, limit: 1_000).map { recorded in
+            var p = recorded.proposal
+            p.stamp = .init(sequence: recorded.sequence, recorded: recorded.recorded, version: recorded.version)
+            return p
+        }
     }
 
     /// The same log, whole: every event's bytes, the tree head, and what verify recomputes.
@@ -73,11 +84,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let source = try log(in: dir, "source")
         try source.append(events(250, seed: 3))
-        let restored = try source.read(from: 1, limit: 1_000).map { recorded in
-            var p = recorded.proposal
-            p.stamp = .init(sequence: recorded.sequence, recorded: recorded.recorded, version: recorded.version)
-            return p
-        }
+        let restored = try restoring(source)
         let copy = try log(in: dir, "copy")
         try copy.append(restored)
         try same(source, copy)
@@ -89,11 +96,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let source = try log(in: dir, "source")
         try source.append(events(200, seed: 10))
-        let restored = try source.read(from: 1, limit: 1_000).map { recorded in
-            var p = recorded.proposal
-            p.stamp = .init(sequence: recorded.sequence, recorded: recorded.recorded, version: recorded.version)
-            return p
-        }
+        let restored = try restoring(source)
         let copy = try log(in: dir, "copy")
         try append(Array(restored.prefix(100)), to: copy, inBatchesOf: 50)
         let again = try source.read(from: 37, limit: 1)[0].proposal
