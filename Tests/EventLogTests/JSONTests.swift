@@ -45,6 +45,37 @@ import Testing
         #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
     }
 
+    /// Strings are scanned eight bytes at a time until a quote, a backslash, a control character or a
+    /// word with a non-ASCII byte: each of those, at every place in and around the words of a string
+    /// started at every alignment, reads as the byte-by-byte rule says.
+    @Test func everySpecialByteIsFoundWhereverItFalls() throws {
+        // (the bytes put in, what the string then holds; nil: refused)
+        let specials: [([UInt8], String?)] = [
+            (Array(#"\""#.utf8), "\""), (Array(#"\\"#.utf8), "\\"), (Array(#"\n"#.utf8), "\n"),
+            (Array(#"\u00e9"#.utf8), "é"), (Array("é".utf8), "é"), (Array("😀".utf8), "😀"),
+            ([0x7F], "\u{7F}"), ([0x1F], nil), ([0x01], nil), ([0xFF], nil), ([0xC3], nil),
+        ]
+        for lead in 0..<8 {
+            for length in 0..<26 {
+                for at in 0...length {
+                    for (bytes, held) in specials {
+                        let before = String(repeating: "a", count: at), after = String(repeating: "b", count: length - at)
+                        let input = Array(String(repeating: " ", count: lead).utf8) + Array("\"\(before)".utf8) + bytes + Array("\(after)\"".utf8)
+                        if let held {
+                            #expect(try JSONParser.parse(input) == .string(before + held + after), "lead \(lead), at \(at) of \(length), \(bytes)")
+                        } else {
+                            #expect(throws: JSONParser.SyntaxError.self, "lead \(lead), at \(at) of \(length), \(bytes)") { try JSONParser.parse(input) }
+                        }
+                    }
+                }
+                // No special byte: the whole run, and a string left unterminated at any length.
+                let plain = String(repeating: "x", count: length)
+                #expect(try JSONParser.parse(Array(String(repeating: " ", count: lead).utf8) + Array("\"\(plain)\"".utf8)) == .string(plain))
+                #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array("\"\(plain)".utf8)) }
+            }
+        }
+    }
+
     @Test func nestingDeeperThan64IsRejected() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse(deep) }
