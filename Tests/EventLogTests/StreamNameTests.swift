@@ -32,3 +32,31 @@ import Testing
         }
     }
 }
+
+/// Event type names: a letter, then up to 63 letters or digits.
+@Suite struct EventTypeNameTests {
+    @Test(arguments: ["TargetChanged", "a", "Z9", "x" + String(repeating: "1", count: 63), "IndicatorMeasured"])
+    func valid(_ name: String) throws {
+        try EventTypeName.validate(name)
+    }
+
+    @Test(arguments: ["", "9Lives", "Target-Changed", "Target Changed", "Bäd", "a\u{0}", "x" + String(repeating: "1", count: 64)])
+    func invalid(_ name: String) {
+        #expect { try EventTypeName.validate(name, field: "t") } throws: { ($0 as? FieldError)?.field == "t" && "\($0)".contains("a letter then up to 63") }
+    }
+
+    /// Every byte, first and after a letter: accepted exactly when a letter (first) or a letter or digit.
+    @Test func everyByte() {
+        let letters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+        let alphanumeric = letters.union("0123456789".utf8)
+        for b in UInt8.min...UInt8.max {
+            for bytes in [[b], [UInt8(ascii: "a"), b]] {
+                let text = String(decoding: bytes, as: UTF8.self)
+                let accepted = (try? EventTypeName.validate(text)) != nil
+                // A byte that is not UTF-8 alone decodes to U+FFFD: never accepted.
+                let expected = bytes.count == 1 ? letters.contains(b) : alphanumeric.contains(b)
+                #expect(accepted == expected, "byte \(b) in \(bytes)")
+            }
+        }
+    }
+}
