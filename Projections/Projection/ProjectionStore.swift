@@ -182,7 +182,7 @@ public struct ProjectionSet: Sendable {
             let limit = Int(min(size, head - sequence))
             return BackgroundResult {
                 done.free()
-                return try log.read(from: sequence + 1, limit: limit).map(DecodedEvent.init)
+                return try log.read(from: sequence + 1, limit: limit).map { DecodedEvent($0, definitions: true) }
             }
         }
         // Reading and decoding a batch was over a quarter of a replay's instructions: the next batch is

@@ -14,10 +14,26 @@ public final class DecodedEvent: Sendable {
     /// Its typed payload, or why the payload does not decode.
     public let typed: Result<ProgrammeEvent, FieldError>
 
-    /// Decodes `recorded`'s payload (``ProgrammeEvent/decode(_:)``), keeping the error if it fails.
-    public init(_ recorded: RecordedEvent) {
+    /// For an event that defines its entity, decoded with `definitions: true`: the stored bytes of the
+    /// definition (``EntitySnapshotDecoder/definitionBytes(of:stream:)``, which keeps them for the
+    /// stream); otherwise `nil`.
+    ///
+    /// Why: both stored projections write a new entity's definition (the current state in its
+    /// definition list, the audit trail in the stream's state), and since the audit trail computes
+    /// beside the current state, both made its canonical JSON (about 20,000 instructions) at once. A
+    /// catch-up makes it here, once, on the thread that reads ahead.
+    public let definition: [UInt8]?
+
+    /// Decodes `recorded`'s payload (``ProgrammeEvent/decode(_:)``), keeping the error if it fails;
+    /// with `definitions`, makes ``definition`` too.
+    public init(_ recorded: RecordedEvent, definitions: Bool = false) {
         self.recorded = recorded
         do { typed = .success(try ProgrammeEvent.decode(recorded)) } catch { typed = .failure(error) }
+        if definitions, case .success(let event) = typed, let defined = EntityState.defined(by: event) {
+            definition = EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: recorded.stream)
+        } else {
+            definition = nil
+        }
     }
 
     /// The typed payload of an event read back from the log, where a payload that does not decode means

@@ -51,14 +51,8 @@ public enum EntityState: Sendable, Equatable {
 
     /// Applies one event, given its effective date and (for error messages) its sequence number.
     public static func apply(_ event: ProgrammeEvent, effective: CalendarDate, sequence: UInt64, to state: EntityState?) throws -> EntityState? {
+        if state == nil, let defined = defined(by: event) { return defined }
         switch (event, state) {
-        case (.programmeDefined(let p), nil): return .programme(p)
-        case (.componentDefined(let p), nil): return .component(p)
-        case (.indicatorDefined(let p), nil): return .indicator(IndicatorState(definition: p))
-        case (.organisationDefined(let p), nil): return .organisation(p)
-        case (.decisionRecorded(let p), nil): return .decision(p)
-        case (.fundingAllocated(let p), nil): return .allocation(AllocationState(definition: p))
-        case (.milestoneScheduled(let p), nil): return .milestone(MilestoneState(definition: p))
         case (_, .indicator(var s)):
             s.apply(event)
             return .indicator(s)
@@ -71,6 +65,21 @@ public enum EntityState: Sendable, Equatable {
         default:
             // Anything else on a stream was refused at append; a stored one means a damaged log.
             throw EventLogError.damaged(sequence: sequence, reason: "\(event.typeName) cannot follow the stream's earlier events")
+        }
+    }
+
+    /// The state an entity's defining event alone leads to; `nil` for an event that defines no entity
+    /// (it follows a definition).
+    public static func defined(by event: ProgrammeEvent) -> EntityState? {
+        switch event {
+        case .programmeDefined(let p): .programme(p)
+        case .componentDefined(let p): .component(p)
+        case .indicatorDefined(let p): .indicator(IndicatorState(definition: p))
+        case .organisationDefined(let p): .organisation(p)
+        case .decisionRecorded(let p): .decision(p)
+        case .fundingAllocated(let p): .allocation(AllocationState(definition: p))
+        case .milestoneScheduled(let p): .milestone(MilestoneState(definition: p))
+        default: nil
         }
     }
 

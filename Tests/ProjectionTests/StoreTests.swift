@@ -83,6 +83,51 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         try catchUpAll(ledger, fresh)
         #expect(try contents(fresh) == before)
     }
+
+    /// A stream defined in the batch that brings its later events, some effective before the definition
+    /// (they count from its date, in their own valid-time order): written from the decoded events in one
+    /// step, the store holds what the general path writes when each event comes alone, and answers what
+    /// folds of the log answer.
+    @Test func aStreamDefinedInTheBatchOfItsEventsIsStoredAsWhenEachComesAlone() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        try ledger.append(IncrementalEqualsRebuildTests.base())
+        var h = HistoryBuilder(namespace: "pledger/tests/defined-in-batch")
+        h.at("2026-06-10T00:00:00Z", actor: "t")
+        func add(_ type: any ProgrammeEventPayload.Type, _ stream: String, _ payload: JSONValue, _ effective: String) {
+            h.add(type, stream, payload, effective: effective, rationale: "r", source: "s")
+        }
+        add(IndicatorDefined.self, "indicator/N", ["component": "component/D", "name": "N", "unit": "u", "measure": "unit", "higherIsBetter": true], "2026-03-01")
+        add(TargetSet.self, "indicator/N", ["year": 2027, "value": "5"], "2026-02-01")
+        add(TargetSet.self, "indicator/N", ["year": 2026, "value": "3"], "2026-01-20")
+        add(TargetChanged.self, "indicator/N", ["year": 2026, "value": "4", "previousValue": "3", "reason": "r", "decision": "decision/DEC"], "2026-02-15")
+        add(IndicatorMeasured.self, "indicator/N", ["year": 2026, "value": "2.5"], "2026-03-01")
+        add(IndicatorMeasured.self, "indicator/N", ["year": 2026, "value": "3.5"], "2026-04-01")
+        add(TargetChanged.self, "indicator/N", ["year": 2027, "value": "6", "previousValue": "5", "reason": "r", "decision": "decision/DEC"], "2026-05-01")
+        add(IndicatorMeasured.self, "indicator/N", ["year": 2026, "value": "3"], "2026-03-20")
+        add(MilestoneScheduled.self, "milestone/M", ["component": "component/D", "title": "M", "plannedDate": "2026-09-30"], "2026-04-01")
+        add(MilestoneRescheduled.self, "milestone/M", ["plannedDate": "2026-10-31", "previousDate": "2026-09-30", "decision": "decision/DEC"], "2026-03-15")
+        add(MilestoneAchieved.self, "milestone/M", ["achievedOn": "2026-05-05", "evidence": "e"], "2026-05-05")
+        try ledger.append(h.events.map { var e = $0; e.stamp = nil; return e })
+
+        let together = try ProjectionStore(path: dir.path + "/together")
+        try catchUpAll(ledger, together)
+        let alone = try ProjectionStore(path: dir.path + "/alone")
+        try catchUpAll(ledger, alone, batchSize: 1, eventsPerCommit: 1)
+        #expect(try contents(together) == contents(alone))
+        let head = try ledger.log.head().sequence
+        for day in ["2026-01-10", "2026-02-01", "2026-02-28", "2026-03-01", "2026-03-16", "2026-03-20", "2026-04-01", "2026-05-05", "2026-12-31"] {
+            let slice = ResolvedSlice(asOf: .d(day), sequence: head)
+            let fromStore = try CurrentState.states(log: ledger.log, store: together, slice: slice)
+            #expect(fromStore == (try CurrentState.states(log: ledger.log, store: nil, slice: slice)), "as of \(day)")
+        }
+        // Hand-worked: on the definition's date the earlier targets count in their own order (3, then
+        // 4 for 2026) with the first measurement; the later ones from their own dates.
+        let march = try CurrentState.states(log: ledger.log, store: together, slice: ResolvedSlice(asOf: .d("2026-03-01"), sequence: head))
+        guard case .indicator(let n)? = march["indicator/N"] else { Issue.record("no indicator/N on 2026-03-01"); return }
+        #expect(n.targets == [2026: ExactDecimal(4), 2027: ExactDecimal(5)] && n.measurements == [2026: ExactDecimal(significand: 25, scale: 1)])
+        #expect(try CurrentState.states(log: ledger.log, store: together, slice: ResolvedSlice(asOf: .d("2026-02-28"), sequence: head))["indicator/N"] == nil)
+    }
 }
 
 /// Random valid histories, appended in random batches with the projections catching up after each:
