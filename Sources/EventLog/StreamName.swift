@@ -8,17 +8,41 @@ import Glibc
 /// Names are case-sensitive and compared bytewise.
 public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let rawValue: String
+    /// FNV-1a of the name's bytes, made once: what ``hash(into:)`` feeds the hasher.
+    ///
+    /// Why: streams key most of the dictionaries an append and a replay look up (versions, cached
+    /// states, batches by stream), and hashing the name's text each time was about a sixth of an
+    /// append's dictionary work (callgrind, Round 15 in docs/BENCHMARKS.md). The hasher is still
+    /// seeded per process; names are equal only when their texts are.
+    private let fingerprint: UInt64
 
     /// Validates `text` as a stream name.
     public init(validating text: String, field: String = "stream") throws(FieldError) {
         guard StreamName.isValid(text) else { throw StreamName.invalid(String(text.prefix(60)), field: field) }
         rawValue = text
+        fingerprint = Self.fingerprint(of: text)
     }
 
     /// Validates UTF-8 `bytes` as a stream name (stored keys), without first making a string.
     public init(validatingUTF8 bytes: UnsafeRawBufferPointer, field: String = "stream") throws(FieldError) {
         guard StreamName.isValid(bytes) else { throw StreamName.invalid(String(decoding: bytes.prefix(60), as: UTF8.self), field: field) }
         rawValue = String(decoding: bytes, as: UTF8.self)
+        fingerprint = Self.fingerprint(of: bytes)
+    }
+
+    public static func == (a: StreamName, b: StreamName) -> Bool { a.fingerprint == b.fingerprint && a.rawValue == b.rawValue }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+
+    static func fingerprint(of text: String) -> UInt64 {
+        text.utf8.withContiguousStorageIfAvailable { fingerprint(of: UnsafeRawBufferPointer($0)) }
+            ?? Array(text.utf8).withUnsafeBytes { fingerprint(of: $0) }
+    }
+
+    static func fingerprint(of bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
     static func invalid(_ shown: String, field: String) -> FieldError {
@@ -29,6 +53,7 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init(stringLiteral value: String) {
         precondition(StreamName.isValid(value), "invalid stream name literal \(value)")
         rawValue = value
+        fingerprint = Self.fingerprint(of: value)
     }
 
     public static func isValid(_ text: String) -> Bool {

@@ -19,6 +19,26 @@ import Testing
         #expect { try Self.fromBytes(name) } throws: { ($0 as? FieldError)?.field == "k" && "\($0)".contains("1 to 200 characters") }
     }
 
+    /// A name made from a string, from stored bytes or from a literal is the same key: equal, with equal
+    /// hashes, found in a dictionary whichever way it was made; names that differ in one byte are not.
+    @Test func aNameIsOneKeyHoweverItWasMade() throws {
+        let names = ["indicator/IND-03", "indicator/IND-30", "indicator/IND-3", "a", "b", String(repeating: "x", count: 200)]
+        var byName: [StreamName: Int] = [:]
+        for (i, n) in names.enumerated() { byName[try StreamName(validating: n)] = i }
+        #expect(byName.count == names.count)
+        for (i, n) in names.enumerated() {
+            let made = [try StreamName(validating: n), try Self.fromBytes(n), StreamName(stringLiteral: n)]
+            for m in made {
+                #expect(m == made[0] && m.hashValue == made[0].hashValue)
+                #expect(byName[m] == i, "\(n)")
+            }
+            for (j, other) in names.enumerated() where j != i {
+                #expect(try StreamName(validating: other) != made[0])
+            }
+        }
+        #expect(Set(names.map { StreamName(stringLiteral: $0) }).count == names.count)
+    }
+
     /// Every byte, alone and after a letter: accepted exactly when it is in the alphabet.
     @Test func everyByte() throws {
         let alphanumeric = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
