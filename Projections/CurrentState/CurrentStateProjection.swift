@@ -49,12 +49,15 @@ public struct CurrentStateProjection: Projection {
             } }
             let number = entry?.number ?? nextNumber
             if entry == nil { nextNumber += 1 }
-            for e in new { try txn.put([], forKey: EventIndexKey.event(number, e.effective, e.sequence), in: index) }
+            for e in new {
+                let effect = e.event.flatMap(EntityEffect.init)?.encode() ?? []
+                try txn.put(effect, forKey: EventIndexKey.event(number, e.effective, e.sequence), in: index)
+            }
             if new.contains(where: { $0.recorded.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
             } else if let entry {
                 if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots) { continue }
-                if try Self.redo(stream, number, with: new, definitions: entry.definitions, log: log, in: txn, snapshots, index) { continue }
+                if try Self.redo(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots, index) { continue }
             } else if try Self.define(stream, number, with: new, in: txn, snapshots, entities) {
                 continue
             }
@@ -67,7 +70,7 @@ public struct CurrentStateProjection: Projection {
     /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
-    static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8], log: EventLog,
+    static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
                      in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(EventIndexKey.corrected(number), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
@@ -77,20 +80,24 @@ public struct CurrentStateProjection: Projection {
         }
         guard let (state, definition) = base else { return false }
         let newSequences = Set(new.map(\.sequence))
-        var earlier: [UInt64] = []
+        // The events applied before, from that date on, each with its effect as kept beside it in the
+        // index (``EntityEffect``): the definition comes before that date, and a stream with a
+        // correction never comes here, so every one has an effect.
+        var earlier: [Step] = []
         try txn.withCursor(index) { c in
             var entry = try c.seek(atLeast: EventIndexKey.from(number, from))
-            while let e = entry, let (n, seq) = EventIndexKey.parse(e.key), n == number {
-                if !newSequences.contains(seq) { earlier.append(seq) }
+            while let e = entry, let (n, day, seq) = EventIndexKey.parse(e.key), n == number {
+                if !newSequences.contains(seq) {
+                    do throws(FieldError) {
+                        earlier.append(Step(sequence: seq, effective: day, change: .effect(try EntityEffect(stored: e.value))))
+                    } catch {
+                        throw FieldError(field: "(state-events)", "\(stream), event \(seq): \(error.message); rebuild the store with `pledger replay`")
+                    }
+                }
                 entry = try c.next()
             }
         }
-        // The earlier events are read for their payloads only (`EventPayload`): at a million events a
-        // back-dated event re-reads tens of them, and a whole decode builds strings the fold never reads.
-        let earlierSteps = try log.payloads(at: earlier).map { p in
-            Step(sequence: p.sequence, effective: p.effective, event: try ProgrammeEvent.decodeStored(p))
-        }
-        try store(number, from: state, definition: definition, applying: earlierSteps + Step.steps(of: new), in: txn, snapshots)
+        try store(number, from: state, definition: definition, applying: earlier + Step.steps(of: new), in: txn, snapshots)
         return true
     }
 
@@ -101,15 +108,29 @@ public struct CurrentStateProjection: Projection {
         return (state, try EntitySnapshot.definitionNumber(stored: bytes))
     }
 
-    /// An event to fold into a stored state: its place in valid time and its typed payload.
+    /// An event to fold into a stored state: its place in valid time, and its typed payload (events
+    /// of the batch) or its effect (events applied before, from `state-events`).
     struct Step {
         var sequence: UInt64
         var effective: CalendarDate
-        var event: ProgrammeEvent
+        var change: Change
+
+        enum Change {
+            case event(ProgrammeEvent)
+            case effect(EntityEffect)
+        }
 
         /// The steps of events decoded by the catch-up; a payload that does not decode is a damaged log.
         static func steps(of events: [DecodedEvent]) throws -> [Step] {
-            try events.map { Step(sequence: $0.sequence, effective: $0.effective, event: try $0.stored()) }
+            try events.map { Step(sequence: $0.sequence, effective: $0.effective, change: .event(try $0.stored())) }
+        }
+
+        /// `state` after this step.
+        func apply(to state: EntityState) throws -> EntityState {
+            switch change {
+            case .event(let event): try EntityState.apply(event, effective: effective, sequence: sequence, to: state) ?? state
+            case .effect(let effect): try EntityState.apply(effect, effective: effective, sequence: sequence, to: state)
+            }
         }
 
         /// Valid-time order (``EntityState/validTimeOrder(_:_:)``): effective date,
@@ -128,10 +149,7 @@ public struct CurrentStateProjection: Projection {
         while i < events.count {
             let date = events[i].effective
             while i < events.count, events[i].effective == date {
-                let e = events[i]
-                if let next = try EntityState.apply(e.event, effective: e.effective, sequence: e.sequence, to: state) {
-                    state = next
-                }
+                state = try events[i].apply(to: state)
                 i += 1
             }
             try txn.put(EntitySnapshot.encode(state, definitionNumber: definition), forKey: SnapshotKey(number, date).bytes, in: snapshots)
@@ -170,8 +188,7 @@ public struct CurrentStateProjection: Projection {
         var i = 0
         while true {
             while i < rest.count, rest[i].effective <= date {
-                let e = rest[i]
-                if let next = try EntityState.apply(e.event, effective: e.effective, sequence: e.sequence, to: state) { state = next }
+                state = try rest[i].apply(to: state)
                 i += 1
             }
             try txn.put(EntitySnapshot.encode(state, definitionNumber: 0), forKey: SnapshotKey(number, date).bytes, in: snapshots)

@@ -2,8 +2,9 @@ import EventLog
 
 /// A key of `state-events`, the index of the events the current state has applied: the entity's number
 /// (as in ``SnapshotKey``), the event's effective day and its sequence number, 16 big-endian bytes, so an
-/// entity's events lie together in valid-time order. The entity's number alone (4 bytes, sorting before
-/// its events) marks an entity with a correction.
+/// entity's events lie together in valid-time order; the value is the event's effect
+/// (``EntityEffect``, empty for a definition or a correction). The entity's number alone (4 bytes,
+/// sorting before its events) marks an entity with a correction.
 ///
 /// Why numbers: every event adds a key here. With the stream's name and the date as text (store layouts
 /// up to 9) a key was about 40 bytes, built with a date formatted per event; at 16 bytes the index is
@@ -27,11 +28,13 @@ struct EventIndexKey {
     /// The key marking that entity `number` has a correction.
     static func corrected(_ number: UInt32) -> [UInt8] { withUnsafeBytes(of: number.bigEndian, Array.init) }
 
-    /// The entity number and sequence number of an event key; `nil` for a key of another form.
-    static func parse(_ key: UnsafeRawBufferPointer) -> (number: UInt32, sequence: UInt64)? {
+    /// The entity number, effective day and sequence number of an event key; `nil` for a key of
+    /// another form.
+    static func parse(_ key: UnsafeRawBufferPointer) -> (number: UInt32, day: CalendarDate, sequence: UInt64)? {
         guard key.count == size else { return nil }
         let number = key.loadUnaligned(fromByteOffset: 0, as: UInt32.self).bigEndian
+        let day = Int32(bitPattern: key.loadUnaligned(fromByteOffset: 4, as: UInt32.self).bigEndian ^ 0x8000_0000)
         let sequence = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian
-        return (number, sequence)
+        return (number, CalendarDate(daysSinceEpoch: Int64(day)), sequence)
     }
 }

@@ -26,8 +26,10 @@ public final class ProjectionStore: @unchecked Sendable {
     /// audit row holds what the trail derives (changes, decision, correction links), not the event's own
     /// fields, and the entity index is the log's; 10: `state-events` keyed by entity number, day and
     /// sequence number, 16 bytes, not by stream name and date as text; 11: the audit trail's stream
-    /// states in `audit-states`, so that `audit` holds only its rows, appended in sequence order.)
-    public static let layout: UInt64 = 11
+    /// states in `audit-states`, so that `audit` holds only its rows, appended in sequence order; 12:
+    /// each `state-events` entry holds its event's effect, ``EntityEffect``, so that a back-dated event
+    /// applies the later ones without reading them back from the log.)
+    public static let layout: UInt64 = 12
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

@@ -51,21 +51,49 @@ public enum EntityState: Sendable, Equatable {
 
     /// Applies one event, given its effective date and (for error messages) its sequence number.
     public static func apply(_ event: ProgrammeEvent, effective: CalendarDate, sequence: UInt64, to state: EntityState?) throws -> EntityState? {
-        if state == nil, let defined = defined(by: event) { return defined }
-        switch (event, state) {
-        case (_, .indicator(var s)):
-            s.apply(event)
-            return .indicator(s)
-        case (_, .allocation(var s)):
-            s.apply(event)
-            return .allocation(s)
-        case (_, .milestone(var s)):
-            s.apply(event, effective: effective)
-            return .milestone(s)
-        default:
-            // Anything else on a stream was refused at append; a stored one means a damaged log.
-            throw EventLogError.damaged(sequence: sequence, reason: "\(event.typeName) cannot follow the stream's earlier events")
+        guard let state else {
+            if let defined = defined(by: event) { return defined }
+            throw cannotFollow(event.typeName, sequence: sequence)
         }
+        // A definition or correction here has no effect of its own: the state stays as it is.
+        guard let effect = EntityEffect(event) else {
+            if state.changes { return state }
+            throw cannotFollow(event.typeName, sequence: sequence)
+        }
+        return try apply(effect, effective: effective, sequence: sequence, to: state)
+    }
+
+    /// Applies one event's effect (``EntityEffect``) to the state of an entity that has one: an
+    /// indicator, an allocation or a milestone take the effects of their kind and pass over the others;
+    /// the other kinds take none. Every event after a definition applies through here.
+    public static func apply(_ effect: EntityEffect, effective: CalendarDate, sequence: UInt64, to state: EntityState) throws -> EntityState {
+        switch state {
+        case .indicator(var s):
+            s.apply(effect)
+            return .indicator(s)
+        case .allocation(var s):
+            s.apply(effect)
+            return .allocation(s)
+        case .milestone(var s):
+            s.apply(effect, effective: effective)
+            return .milestone(s)
+        case .programme, .component, .organisation, .decision:
+            throw cannotFollow("\(effect)", sequence: sequence)
+        }
+    }
+
+    /// Whether events after the definition change this kind of entity (indicators, allocations,
+    /// milestones); anything after the definition of another kind was refused at append.
+    var changes: Bool {
+        switch self {
+        case .indicator, .allocation, .milestone: true
+        case .programme, .component, .organisation, .decision: false
+        }
+    }
+
+    /// Anything else on a stream was refused at append; a stored one means a damaged log.
+    static func cannotFollow(_ what: String, sequence: UInt64) -> EventLogError {
+        .damaged(sequence: sequence, reason: "\(what) cannot follow the stream's earlier events")
     }
 
     /// The state an entity's defining event alone leads to; `nil` for an event that defines no entity
@@ -113,11 +141,10 @@ public struct IndicatorState: Sendable, Equatable {
         set { shared = Shared(newValue) }
     }
 
-    mutating func apply(_ event: ProgrammeEvent) {
-        switch event {
-        case .targetSet(let t): targets[t.year] = t.value
-        case .targetChanged(let t): targets[t.year] = t.value
-        case .indicatorMeasured(let m): measurements[m.year] = m.value
+    mutating func apply(_ effect: EntityEffect) {
+        switch effect {
+        case .target(let year, let value): targets[year] = value
+        case .measured(let year, let value): measurements[year] = value
         default: break
         }
     }
@@ -150,12 +177,12 @@ public struct AllocationState: Sendable, Equatable {
 
     public var currency: Currency { definition.money.currency }
 
-    mutating func apply(_ event: ProgrammeEvent) {
-        switch event {
-        case .fundingRevised(let r): amount = r.money.amount
-        case .fundingWithdrawn: withdrawn = true
-        case .disbursementRecorded(let d): disbursed = disbursed + d.money.amount
-        case .expenditureRecorded(let e): spent = spent + e.money.amount
+    mutating func apply(_ effect: EntityEffect) {
+        switch effect {
+        case .revised(let value): amount = value
+        case .withdrawn: withdrawn = true
+        case .disbursed(let value): disbursed = disbursed + value
+        case .spent(let value): spent = spent + value
         default: break
         }
     }
@@ -202,15 +229,15 @@ public struct MilestoneState: Sendable, Equatable {
         set { shared = Shared(newValue) }
     }
 
-    mutating func apply(_ event: ProgrammeEvent, effective: CalendarDate) {
-        switch event {
-        case .milestoneRescheduled(let r):
-            plannedDate = r.plannedDate
+    mutating func apply(_ effect: EntityEffect, effective: CalendarDate) {
+        switch effect {
+        case .rescheduled(let day):
+            plannedDate = day
             reschedules += 1
             status = .scheduled
-        case .milestoneAchieved(let a): status = .achieved(on: a.achievedOn)
-        case .milestoneMissed: status = .missed(on: effective)
-        case .milestoneCancelled: status = .cancelled(on: effective)
+        case .achieved(let day): status = .achieved(on: day)
+        case .missed: status = .missed(on: effective)
+        case .cancelled: status = .cancelled(on: effective)
         default: break
         }
     }

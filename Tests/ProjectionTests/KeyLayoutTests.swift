@@ -20,7 +20,10 @@ import Testing
         #expect(EventIndexKey.event(3, CalendarDate(daysSinceEpoch: -1), 1).lexicographicallyPrecedes(EventIndexKey.from(3, CalendarDate(daysSinceEpoch: 0))))
         #expect(EventIndexKey.corrected(3).lexicographicallyPrecedes(EventIndexKey.from(3, CalendarDate(daysSinceEpoch: Int64(Int32.min)))))
         let parsed = EventIndexKey.event(3, CalendarDate(daysSinceEpoch: 20_908), 100_000).withUnsafeBytes { EventIndexKey.parse($0) }
-        #expect(parsed?.number == 3 && parsed?.sequence == 100_000)
+        #expect(parsed?.number == 3 && parsed?.day == CalendarDate(daysSinceEpoch: 20_908) && parsed?.sequence == 100_000)
+        for day: Int64 in [-1, 0, 1, 20_454, Int64(Int32.min), Int64(Int32.max)] {
+            #expect(EventIndexKey.event(7, CalendarDate(daysSinceEpoch: day), 1).withUnsafeBytes { EventIndexKey.parse($0) }?.day == CalendarDate(daysSinceEpoch: day))
+        }
         #expect(EventIndexKey.corrected(3).withUnsafeBytes { EventIndexKey.parse($0) } == nil)
         #expect(CompositeKey.make(tag: 0x74, "ab", number: 258) == [0x74, 0x61, 0x62, 0, 0, 0, 0, 0, 0, 1, 2])
     }

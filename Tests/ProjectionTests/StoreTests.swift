@@ -108,6 +108,8 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         add(MilestoneScheduled.self, "milestone/M", ["component": "component/D", "title": "M", "plannedDate": "2026-09-30"], "2026-04-01")
         add(MilestoneRescheduled.self, "milestone/M", ["plannedDate": "2026-10-31", "previousDate": "2026-09-30", "decision": "decision/DEC"], "2026-03-15")
         add(MilestoneAchieved.self, "milestone/M", ["achievedOn": "2026-05-05", "evidence": "e"], "2026-05-05")
+        add(MilestoneScheduled.self, "milestone/M2", ["component": "component/D", "title": "M2", "plannedDate": "2026-09-30"], "2026-04-01")
+        add(MilestoneRescheduled.self, "milestone/M2", ["plannedDate": "2026-10-31", "previousDate": "2026-09-30", "decision": "decision/DEC"], "2026-06-01")
         try ledger.append(h.events.map { var e = $0; e.stamp = nil; return e })
 
         let together = try ProjectionStore(path: dir.path + "/together")
@@ -127,6 +129,34 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         guard case .indicator(let n)? = march["indicator/N"] else { Issue.record("no indicator/N on 2026-03-01"); return }
         #expect(n.targets == [2026: ExactDecimal(4), 2027: ExactDecimal(5)] && n.measurements == [2026: ExactDecimal(significand: 25, scale: 1)])
         #expect(try CurrentState.states(log: ledger.log, store: together, slice: ResolvedSlice(asOf: .d("2026-02-28"), sequence: head))["indicator/N"] == nil)
+
+        // Back-dated events on each kind that changes, caught up: the events after their dates apply
+        // again from the effects kept in `state-events`, as they applied from the log.
+        var later = HistoryBuilder(namespace: "pledger/tests/defined-in-batch-later")
+        later.at("2026-07-01T00:00:00Z", actor: "t")
+        later.add(IndicatorMeasured.self, "indicator/N", ["year": 2026, "value": "2.75"], effective: "2026-03-10", rationale: "r", source: "s")
+        later.add(MilestoneRescheduled.self, "milestone/M2", ["plannedDate": "2026-11-30", "previousDate": "2026-10-31", "decision": "decision/DEC"], effective: "2026-04-20", rationale: "r", source: "s")
+        later.add(FundingRevised.self, "allocation/A", ["amount": "90000.00", "currency": "KZT", "previousAmount": "100000.00", "decision": "decision/DEC"], effective: "2026-03-01", rationale: "r", source: "s")
+        later.add(DisbursementRecorded.self, "allocation/A", ["amount": "500.00", "currency": "KZT"], effective: "2026-04-01", rationale: "r", source: "s")
+        later.add(DisbursementRecorded.self, "allocation/A", ["amount": "250.00", "currency": "KZT"], effective: "2026-02-01", rationale: "r", source: "s")
+        try ledger.append(later.events.map { var e = $0; e.stamp = nil; return e })
+        try catchUpAll(ledger, together)
+        try catchUpAll(ledger, alone, batchSize: 1, eventsPerCommit: 1)
+        #expect(try contents(together) == contents(alone))
+        let now = try ledger.log.head().sequence
+        for day in ["2026-02-01", "2026-03-01", "2026-03-10", "2026-04-01", "2026-04-20", "2026-05-05", "2026-06-01", "2026-12-31"] {
+            let slice = ResolvedSlice(asOf: .d(day), sequence: now)
+            #expect(try CurrentState.states(log: ledger.log, store: together, slice: slice) == CurrentState.states(log: ledger.log, store: nil, slice: slice), "as of \(day)")
+        }
+        let april = try CurrentState.states(log: ledger.log, store: together, slice: ResolvedSlice(asOf: .d("2026-04-30"), sequence: now))
+        let june = try CurrentState.states(log: ledger.log, store: together, slice: ResolvedSlice(asOf: .d("2026-06-30"), sequence: now))
+        guard case .allocation(let a)? = april["allocation/A"], case .milestone(let m)? = april["milestone/M2"],
+              case .milestone(let m2)? = june["milestone/M2"] else { Issue.record("no allocation/A or milestone/M2"); return }
+        // By 30 April: revised to 90,000 (1 March), 250 and 500 disbursed; M2 moved once (20 April).
+        // By 30 June the reschedule of 1 June, recorded before, applies after it: 31 October, twice.
+        #expect(a.amount == ExactDecimal("90000.00") && a.disbursed == ExactDecimal("750.00"))
+        #expect(m.plannedDate == .d("2026-11-30") && m.reschedules == 1)
+        #expect(m2.plannedDate == .d("2026-10-31") && m2.reschedules == 2)
     }
 }
 

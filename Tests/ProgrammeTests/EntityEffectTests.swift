@@ -1,0 +1,78 @@
+import EventLog
+import Foundation
+@testable import Programme
+import TestSupport
+import Testing
+
+/// An event's effect on its entity's state, as the current-state projection keeps it beside the event:
+/// the stored form reads back exactly, applying it is applying the event, and damaged bytes throw.
+@Suite struct EntityEffectTests {
+    static let big = ExactDecimal(significand: Int128("99999999999999999999999999999999999999") ?? 0, scale: 2)
+
+    static let every: [EntityEffect] = [
+        .target(year: 2026, value: ExactDecimal(significand: 125, scale: 1)), .target(year: -3, value: .zero),
+        .measured(year: 2030, value: big), .measured(year: 0, value: ExactDecimal(significand: -7, scale: 0)),
+        .revised(ExactDecimal(significand: 120_000_000, scale: 2)), .withdrawn,
+        .disbursed(ExactDecimal(significand: 1, scale: ExactDecimal.maximumScale)), .spent(big),
+        .rescheduled(CalendarDate(daysSinceEpoch: 20_818)), .rescheduled(CalendarDate(daysSinceEpoch: -40_000)),
+        .achieved(CalendarDate(daysSinceEpoch: 20_833)), .missed, .cancelled,
+    ]
+
+    @Test func everyEffectReadsBackAsWritten() throws {
+        for effect in Self.every {
+            let back = try effect.encode().withUnsafeBytes { try EntityEffect(stored: $0) }
+            #expect(back == effect)
+        }
+        // Hand-worked: tag 1, year 2026 as zigzag LEB128 (4,052: D4 1F), 12.5 as significand 125
+        // (zigzag 250: FA 01) and scale 1.
+        #expect(EntityEffect.target(year: 2026, value: ExactDecimal(significand: 125, scale: 1)).encode() == [1, 0xD4, 0x1F, 0xFA, 0x01, 0x01])
+    }
+
+    /// Every stream of the default ledger folded with its events' effects as stored — from the
+    /// definition, each later event's effect written and read back — ends where the log's fold does.
+    @Test func theDefaultLedgerFoldsTheSameFromStoredEffects() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        try ledger.appendDefaultHistory()
+        var kinds = Set<String>()
+        for stream in try ledger.log.streamNames() {
+            let events = try ledger.log.events(in: stream)
+            let typed = try events.map { try ProgrammeEvent.decode($0) }
+            guard !typed.contains(where: { if case .eventCorrected = $0 { true } else { false } }),
+                  let first = typed.first, var state = EntityState.defined(by: first) else { continue }
+            #expect(EntityEffect(first) == nil, "a definition has no effect of its own")
+            func validTime(_ a: RecordedEvent, _ b: RecordedEvent) -> Bool { (a.effective, a.sequence) < (b.effective, b.sequence) }
+            let rest = zip(events, typed).dropFirst().sorted { validTime($0.0, $1.0) }
+            for (event, payload) in rest {
+                let effect = try #require(EntityEffect(payload), "an effect for \(event.type)")
+                kinds.insert("\(effect)".prefix { $0 != "(" }.description)
+                let stored = try effect.encode().withUnsafeBytes { try EntityEffect(stored: $0) }
+                state = try EntityState.apply(stored, effective: event.effective, sequence: event.sequence, to: state)
+            }
+            let sorted = [events[0]] + events.dropFirst().sorted(by: validTime)
+            #expect(state == (try EntityState.fold(sorted)), "\(stream)")
+            // Kinds that take no effects: any effect on them is a damaged log.
+            if !state.changes {
+                #expect(throws: EventLogError.self) { try EntityState.apply(EntityEffect.withdrawn, effective: event0(events), sequence: 9, to: state) }
+            }
+        }
+        #expect(kinds.isSuperset(of: ["target", "measured", "disbursed", "rescheduled"]), "\(kinds)")
+    }
+
+    @Test func damagedBytesThrow() {
+        for effect in Self.every {
+            let bytes = effect.encode()
+            for n in 0..<bytes.count {
+                #expect(throws: FieldError.self, "\(effect), first \(n) bytes") { try Array(bytes.prefix(n)).withUnsafeBytes { try EntityEffect(stored: $0) } }
+            }
+            #expect(throws: FieldError.self) { try (bytes + [0]).withUnsafeBytes { try EntityEffect(stored: $0) } }
+        }
+        for tag: UInt8 in [0, 11, 0xFF] {
+            #expect(throws: FieldError.self) { try [tag, 1, 1, 1].withUnsafeBytes { try EntityEffect(stored: $0) } }
+        }
+        // A scale past the largest allowed, and a year past Int: refused, not trapped.
+        #expect(throws: FieldError.self) { try [3, 2, UInt8(ExactDecimal.maximumScale + 1)].withUnsafeBytes { try EntityEffect(stored: $0) } }
+    }
+
+    func event0(_ events: [RecordedEvent]) -> CalendarDate { events[0].effective }
+}
