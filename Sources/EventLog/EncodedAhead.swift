@@ -70,6 +70,7 @@ final class EncodedAhead: @unchecked Sendable {
                        version: (StreamName) throws -> UInt64) rethrows -> [Stamp] {
         var last = Stamp(sequence: head.sequence, recorded: head.recorded, version: 0)
         var written: [StreamName: UInt64] = [:]
+        written.reserveCapacity(batch.count)   // growing it was a sixth of this function (callgrind)
         var stamps: [Stamp] = []
         stamps.reserveCapacity(batch.count)
         for event in batch {
