@@ -11,8 +11,8 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// FNV-1a of the name's bytes, made once: what ``hash(into:)`` feeds the hasher.
     ///
     /// Why: streams key most of the dictionaries an append and a replay look up (versions, cached
-    /// states, batches by stream), and hashing the name's text each time was about a sixth of an
-    /// append's dictionary work (callgrind, Round 15 in docs/BENCHMARKS.md). The hasher is still
+    /// states, batches by stream), and hashing the name's text each time was nearly half of an
+    /// append's dictionary lookups (callgrind, Round 15 in docs/BENCHMARKS.md). The hasher is still
     /// seeded per process; names are equal only when their texts are.
     private let fingerprint: UInt64
 

@@ -1,8 +1,8 @@
 import EventLog
 
 /// What an event that follows an entity's definition does to the entity's state: the few fields
-/// ``EntityState`` reads from it, and nothing else. Every such event applies through its effect
-/// (``EntityState/apply(_:effective:sequence:to:)-(ProgrammeEvent,_,_,_)``), so the two cannot disagree.
+/// ``EntityState`` reads from it, and nothing else. Every such event applies to a state through its
+/// effect (`EntityState.apply`), so a typed event and its stored effect cannot disagree.
 ///
 /// Stored form (``encode()``): a tag byte, then the effect's fields as in ``EntitySnapshot`` (decimals
 /// and dates as zigzag LEB128, a decimal's scale as a byte): a target or a measurement is 1 + 2 + 3
