@@ -53,7 +53,7 @@ import Testing
             #expect(state == (try EntityState.fold(sorted)), "\(stream)")
             // Kinds that take no effects: any effect on them is a damaged log.
             if !state.changes {
-                #expect(throws: EventLogError.self) { try EntityState.apply(EntityEffect.withdrawn, effective: event0(events), sequence: 9, to: state) }
+                #expect(throws: EventLogError.self) { try EntityState.apply(EntityEffect.withdrawn, effective: events[0].effective, sequence: 9, to: state) }
             }
         }
         #expect(kinds.isSuperset(of: ["target", "measured", "disbursed", "rescheduled"]), "\(kinds)")
@@ -70,9 +70,7 @@ import Testing
         for tag: UInt8 in [0, 11, 0xFF] {
             #expect(throws: FieldError.self) { try [tag, 1, 1, 1].withUnsafeBytes { try EntityEffect(stored: $0) } }
         }
-        // A scale past the largest allowed, and a year past Int: refused, not trapped.
+        // A decimal's scale past the largest allowed: refused, not trapped.
         #expect(throws: FieldError.self) { try [3, 2, UInt8(ExactDecimal.maximumScale + 1)].withUnsafeBytes { try EntityEffect(stored: $0) } }
     }
-
-    func event0(_ events: [RecordedEvent]) -> CalendarDate { events[0].effective }
 }
