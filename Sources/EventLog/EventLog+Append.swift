@@ -173,11 +173,15 @@ extension EventLog {
         for index in indexes {
             var moved = false
             while let range = due(index.watermarks(), afterOne: moved) {
-                for entry in index.take(range) {
-                    do {
-                        try txn.put(index.valued ? Key.sequence(entry.sequence) : [], forKey: entry.key, in: index.database, flags: .noOverwrite)
-                    } catch LMDBError.Code.keyExists {
-                        throw EventLogError.damaged(sequence: entry.sequence, reason: "its entry is already in the \(index.name) index")
+                // In key order through one cursor: a key on the leaf the one before went to is put there
+                // without searching the tree again.
+                try txn.withWriteCursor(index.database) { c in
+                    for entry in index.take(range) {
+                        do {
+                            try c.put(index.valued ? Key.sequence(entry.sequence) : [], forKey: entry.key, flags: .noOverwrite)
+                        } catch LMDBError.Code.keyExists {
+                            throw EventLogError.damaged(sequence: entry.sequence, reason: "its entry is already in the \(index.name) index")
+                        }
                     }
                 }
                 moved = true

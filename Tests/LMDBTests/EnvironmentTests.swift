@@ -23,6 +23,46 @@ import Testing
         #expect(v2 == nil)
     }
 
+    /// Keys stored through a write cursor, many to a leaf, in order and out of it, over keys already
+    /// there: the database holds what `put` stores; an existing key with `.noOverwrite` is refused
+    /// with a matchable code and changes nothing, and a throw aborts the cursor's puts with the rest.
+    @Test func aWriteCursorStoresWhatPutStores() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path, databases: [.init("a"), .init("b")])
+        let a = try env.database("a"), b = try env.database("b")
+        func key(_ n: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(n).bigEndian, Array.init) }
+        // Even keys first, then every key from 5,000 down, then the odd keys up: new leaves, full ones
+        // split, and keys before and after the cursor's leaf.
+        let order = Array(stride(from: 0, to: 6_000, by: 2)) + Array((0..<5_000).reversed()) + Array(stride(from: 1, to: 6_000, by: 2))
+        try env.write { txn in
+            try txn.withWriteCursor(a) { c in for n in order { try c.put(Array(repeating: UInt8(n % 251), count: n % 40), forKey: key(n)) } }
+            for n in order { try txn.put(Array(repeating: UInt8(n % 251), count: n % 40), forKey: key(n), in: b) }
+        }
+        func all(_ db: Database) throws -> [[UInt8]] {
+            try env.read { txn in try txn.withCursor(db) { c in
+                var out: [[UInt8]] = []
+                var e = try c.first()
+                while let entry = e { out.append(Array(entry.key) + [0xFF] + Array(entry.value)); e = try c.next() }
+                return out
+            } }
+        }
+        let stored = try all(a)
+        let plain = try all(b)
+        #expect(stored.count == 6_000 && stored == plain)
+        do {
+            try env.write { txn in
+                try txn.withWriteCursor(a) { c in
+                    try c.put([7], forKey: key(6_001))
+                    try c.put([9], forKey: key(10), flags: .noOverwrite)
+                }
+            }
+            Issue.record("expected MDB_KEYEXIST")
+        } catch LMDBError.Code.keyExists {
+            // expected
+        }
+        #expect(try all(a) == stored, "the refused batch left nothing, not even its first put")
+    }
+
     @Test func appendFlagRejectsOutOfOrderKeysWithMatchableCode() throws {
         let dir = try TemporaryDirectory()
         let env = try Environment(path: dir.path, databases: [.init("log")])

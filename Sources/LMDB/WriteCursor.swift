@@ -1,0 +1,34 @@
+import CLMDB
+
+/// A cursor of a write transaction that stores keys in order (`mdb_cursor_put`).
+///
+/// Why: `mdb_put` opens a cursor for every key and searches the tree from its root. A cursor kept across
+/// puts stays on the leaf it last wrote, and LMDB looks there first: keys written in ascending order,
+/// several to a leaf (an index filled in bulk), skip the descent.
+public struct WriteCursor: ~Copyable {
+    let handle: OpaquePointer
+    let database: Database
+
+    /// Stores `value` under `key`, as ``WriteTransaction/put(_:forKey:in:flags:)`` does.
+    public func put(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, flags: WriteTransaction.PutFlags = []) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        try check(mdb_cursor_put(handle, &k, &v, flags.rawValue), "mdb_cursor_put(\(database.name))")
+    }
+
+    /// Stores `value` under `key`.
+    public func put(_ value: [UInt8], forKey key: [UInt8], flags: WriteTransaction.PutFlags = []) throws {
+        try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try put(v, forKey: k, flags: flags) } }
+    }
+}
+
+extension WriteTransaction {
+    /// Opens a cursor for storing keys in `database` for the duration of `body` (``WriteCursor``).
+    public func withWriteCursor<R>(_ database: Database, _ body: (borrowing WriteCursor) throws -> R) throws -> R {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(unsafeHandle, database.dbi, &cursor), "mdb_cursor_open(\(database.name))")
+        guard let cursor else { throw LMDBError(MDB_INVALID, operation: "mdb_cursor_open(\(database.name))") }
+        defer { mdb_cursor_close(cursor) }
+        return try body(WriteCursor(handle: cursor, database: database))
+    }
+}
