@@ -195,6 +195,29 @@ import Testing
         #expect(try log.version(of: "s/1") == 3 && log.version(of: "s/2") == 1)
     }
 
+    /// An index entry found already there when the tail's entries are written in bulk is damage: the
+    /// batch that brought the bulk write is refused, naming the event and the index, and the entry and
+    /// the log stay as they were.
+    @Test func anEntryAlreadyInAnIndexIsReportedNotOverwritten() throws {
+        let place = try Directory(limit: 4)
+        let log = try place.open()
+        try log.append([event("s/1"), event("s/1"), event("s/1")])
+        // `IndicatorMeasured` 0x00 and event 2's sequence number: its entry in `types`, put there early.
+        let key = Array("IndicatorMeasured".utf8) + [0] + withUnsafeBytes(of: UInt64(2).bigEndian, Array.init)
+        let types = try log.lmdb.database("types")
+        try log.lmdb.write { txn in try txn.put([0xAB], forKey: key, in: types) }
+        // Appends go on until the range holding that type is written (one range of several at a time).
+        var refused: (any Error)?
+        var before: UInt64 = 3
+        while refused == nil, before < 300 {
+            do { before = try log.append(event("s/1")).sequence } catch { refused = error }
+        }
+        let error = try #require(refused, "the entry already there was never met")
+        #expect("\(error)".contains("event 2") && "\(error)".contains("already in the types index"), "\(error)")
+        #expect(try log.head().sequence == before, "the refused batch left nothing")
+        #expect(try log.lmdb.read { txn in try txn.value(in: types, forKey: key) } == [0xAB])
+    }
+
     /// A `/1` log (every id and stream entry indexed as appended, no watermarks) and a `/2` log (ids in
     /// bulk, every stream entry indexed as appended, no `streams-through`), both with their hashes in
     /// `leaves` and `tree`, are read as they are, and become `/4` when opened for writing, their
