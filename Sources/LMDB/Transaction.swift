@@ -41,11 +41,17 @@ extension ReadableTransaction where Self: ~Copyable {
 
     /// Opens a cursor on `database` for the duration of `body`.
     public func withCursor<R>(_ database: Database, _ body: (borrowing Cursor) throws -> R) throws -> R {
+        try withCursorHandle(database) { try body(Cursor(handle: $0, database: database)) }
+    }
+
+    /// Opens an `MDB_cursor *` on `database` for the duration of `body`, and closes it after: what
+    /// ``Cursor`` and ``WriteCursor`` are made from.
+    func withCursorHandle<R>(_ database: Database, _ body: (OpaquePointer) throws -> R) throws -> R {
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(unsafeHandle, database.dbi, &cursor), "mdb_cursor_open(\(database.name))")
         guard let cursor else { throw LMDBError(MDB_INVALID, operation: "mdb_cursor_open(\(database.name))") }
         defer { mdb_cursor_close(cursor) }
-        return try body(Cursor(handle: cursor, database: database))
+        return try body(cursor)
     }
 
     /// Entry counts and page usage of `database`.

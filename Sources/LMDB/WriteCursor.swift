@@ -25,10 +25,6 @@ public struct WriteCursor: ~Copyable {
 extension WriteTransaction {
     /// Opens a cursor for storing keys in `database` for the duration of `body` (``WriteCursor``).
     public func withWriteCursor<R>(_ database: Database, _ body: (borrowing WriteCursor) throws -> R) throws -> R {
-        var cursor: OpaquePointer?
-        try check(mdb_cursor_open(unsafeHandle, database.dbi, &cursor), "mdb_cursor_open(\(database.name))")
-        guard let cursor else { throw LMDBError(MDB_INVALID, operation: "mdb_cursor_open(\(database.name))") }
-        defer { mdb_cursor_close(cursor) }
-        return try body(WriteCursor(handle: cursor, database: database))
+        try withCursorHandle(database) { try body(WriteCursor(handle: $0, database: database)) }
     }
 }
