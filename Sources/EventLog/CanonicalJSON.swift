@@ -37,14 +37,48 @@ public enum CanonicalJSON {
             var inOrder = true
             var i = 1
             while inOrder, i < members.count { inOrder = utf8Precedes(members[i - 1].0, members[i].0); i += 1 }
-            let sorted = inOrder ? members : members.sorted { utf8Precedes($0.0, $1.0) }
-            for (n, (k, v)) in sorted.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(k, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(v, into: &out)
+            if inOrder {
+                for n in members.indices { writeMember(members[n], first: n == 0, into: &out) }
+            } else {
+                withMemberOrder(members) { order in
+                    for (n, m) in order.enumerated() { writeMember(members[m], first: n == 0, into: &out) }
+                }
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `"name":value`, after a comma unless it is the object's first member.
+    private static func writeMember(_ member: (String, JSONValue), first: Bool, into out: inout [UInt8]) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        writeString(member.0, into: &out)
+        out.append(UInt8(ascii: ":"))
+        write(member.1, into: &out)
+    }
+
+    /// Calls `body` with the positions of `members` in canonical order (bytewise by name).
+    ///
+    /// Why positions: sorting the members themselves moved each name and value, a retain and a release
+    /// for every move, and an entity's definition (written once for each new entity a replay meets) spent
+    /// half its encoding there (callgrind, Round 16 in docs/BENCHMARKS.md). An object has a handful of
+    /// members: an insertion sort on a buffer on the stack, no array allocated; a large object (a
+    /// payload may hold one) is sorted by the standard library's sort, stable too.
+    private static func withMemberOrder(_ members: [(String, JSONValue)], _ body: (UnsafeBufferPointer<Int>) -> Void) {
+        guard members.count <= 32 else {
+            let order = members.indices.sorted { utf8Precedes(members[$0].0, members[$1].0) }
+            order.withUnsafeBufferPointer(body)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: members.count) { order in
+            for n in 0..<members.count {
+                var at = n
+                while at > 0, utf8Precedes(members[n].0, members[order[at - 1]].0) {
+                    order[at] = order[at - 1]
+                    at -= 1
+                }
+                order[at] = n
+            }
+            body(UnsafeBufferPointer(order))
         }
     }
 
@@ -85,9 +119,12 @@ public enum CanonicalJSON {
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
-        // Most strings need no escapes: copy them in one step.
+        // Most strings need no escapes: copy them in one step, once the scan (eight bytes at a time,
+        // as the parser scans, then the tail byte by byte) has found nothing to escape.
         let plain = s.withUTF8 { bytes -> Bool in
-            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            var high: UInt8 = 0
+            let run = JSONParser.Cursor.plainRun(in: bytes, from: 0, high: &high)
+            for b in bytes[run...] where b < 0x20 || b == 0x22 || b == 0x5C { return false }
             out.append(contentsOf: bytes)
             return true
         }

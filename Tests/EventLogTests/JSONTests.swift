@@ -76,6 +76,30 @@ import Testing
         }
     }
 
+    /// The writer scans a string eight bytes at a time for what it must escape: each character that
+    /// needs an escape (and some that do not), at every place of strings of every length up to 25, is
+    /// written as the rule in docs/FORMAT.md says, and reads back as the same string.
+    @Test func everyByteToEscapeIsEscapedWhereverItFalls() throws {
+        // (the character, how the canonical form writes it)
+        let specials: [(String, String)] = [
+            ("\"", #"\""#), ("\\", #"\\"#), ("\n", #"\n"#), ("\u{08}", #"\b"#), ("\u{0C}", #"\f"#), ("\r", #"\r"#),
+            ("\t", #"\t"#), ("\u{01}", #"\u0001"#), ("\u{1F}", #"\u001f"#), ("\u{00}", #"\u0000"#),
+            ("\u{7F}", "\u{7F}"), ("é", "é"), ("😀", "😀"), ("/", "/"),
+        ]
+        for length in 0..<26 {
+            for at in 0...length {
+                for (character, written) in specials {
+                    let before = String(repeating: "a", count: at), after = String(repeating: "b", count: length - at)
+                    let bytes = CanonicalJSON.encode(.string(before + character + after))
+                    #expect(String(decoding: bytes, as: UTF8.self) == "\"" + before + written + after + "\"", "at \(at) of \(length), \(written)")
+                    #expect(try JSONParser.parse(bytes) == .string(before + character + after))
+                }
+            }
+            let plain = String(repeating: "x", count: length)
+            #expect(CanonicalJSON.encode(.string(plain)) == Array("\"\(plain)\"".utf8))
+        }
+    }
+
     @Test func nestingDeeperThan64IsRejected() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse(deep) }
@@ -96,6 +120,25 @@ import Testing
             let bytes = CanonicalJSON.encode(value)
             let parsed = try? JSONParser.parse(bytes)
             #expect(parsed.map(CanonicalJSON.encode) == bytes)
+        }
+    }
+
+    /// Members are written bytewise by name whatever order they come in, equal names in the order given,
+    /// in small objects (sorted in place) and large ones (over 32 members, sorted by the standard
+    /// library), against a reference that sorts (name bytes, position) pairs.
+    @Test func membersAreWrittenInBytewiseOrderOfTheirNames() async {
+        // Few letters, so that names share prefixes, one is another's prefix, and some repeat.
+        let letter = Gen.int(in: 0...5).map { ["a", "b", "B", "é", "~", "\u{1F600}"][$0] }
+        let name = letter.array(of: 0...3).map { $0.joined() }
+        await propertyCheck(count: 300, input: name.array(of: 0...45)) { names in
+            let value = JSONValue.object(names.enumerated().map { ($1, .integer(Int64($0))) })
+            let reference = names.enumerated()
+                .sorted { a, b in
+                    Array(a.element.utf8).lexicographicallyPrecedes(Array(b.element.utf8))
+                        || (Array(a.element.utf8) == Array(b.element.utf8) && a.offset < b.offset)
+                }
+                .map { String(decoding: CanonicalJSON.encode(.string($0.element)), as: UTF8.self) + ":\($0.offset)" }
+            #expect(String(decoding: CanonicalJSON.encode(value), as: UTF8.self) == "{" + reference.joined(separator: ",") + "}")
         }
     }
 
