@@ -184,7 +184,15 @@ public struct ProjectionSet: Sendable {
             let limit = Int(min(size, head - sequence))
             return BackgroundResult {
                 done.free()
-                return try log.read(from: sequence + 1, limit: limit).map { DecodedEvent($0, definitions: true) }
+                // Decoded as scanned: reading into an array of events first and mapping it copied each
+                // event's fields twice more (retained, then released with the array).
+                var batch: [DecodedEvent] = []
+                batch.reserveCapacity(limit)
+                try log.scan(from: sequence + 1) { recorded in
+                    batch.append(DecodedEvent(recorded, definitions: true))
+                    return batch.count < limit
+                }
+                return batch
             }
         }
         // Reading and decoding a batch was over a quarter of a replay's instructions: the next batch is

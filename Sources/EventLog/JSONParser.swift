@@ -95,6 +95,9 @@ public struct JSONParser {
             var seen: Set<String>? = nil
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            // Room for a payload's few members at once: growing from empty reallocated the array once or
+            // twice an object (callgrind: about 900 instructions an event read, Round 16).
+            members.reserveCapacity(8)
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
