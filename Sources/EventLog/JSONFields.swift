@@ -48,10 +48,11 @@ public struct JSONFields: Sendable {
         return s
     }
 
-    /// A string that must not be empty or only white space.
+    /// A string that must not be empty or only white space (``ProposedEvent``'s rule for its text
+    /// fields, decided on the bytes where they are ASCII).
     public func text(_ key: String) throws(FieldError) -> String {
         let s = try string(key)
-        guard !s.allSatisfy(\.isWhitespace) else { throw FieldError(field: fieldPath(key), "must not be empty") }
+        guard !ProposedEvent.isBlank(s) else { throw FieldError(field: fieldPath(key), "must not be empty") }
         return s
     }
 

@@ -202,6 +202,10 @@ import Testing
                 do { try e.validateEnvelope(); refused = false } catch { refused = error.field == field && error.message == "must not be empty" }
                 #expect(refused == blank, "\(field) \(text.unicodeScalars.map { String($0.value, radix: 16) })")
             }
+            // A payload's text fields (`JSONFields.text`) follow the same rule.
+            let fields = try? JSONFields(.object([("title", .string(text))]), path: "payload")
+            let taken = (try? fields?.text("title")) ?? nil
+            #expect((taken == nil) == blank && (taken == nil || taken == text), "title \(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 }

@@ -43,4 +43,17 @@ import Testing
         let current: JSONValue = ["amount": "1.00", "currency": "USD"]
         #expect(try Upcasters.upcast(type: "FundingAllocated", from: 2, payload: current) == current)
     }
+
+    /// Every type's upcasters lead from schema 1 to its current schema, one step a version, and none
+    /// starts at the current schema: decoding skips the lookup for a current payload.
+    @Test func everyTypeUpcastsFromEachOlderSchemaAndNotFromItsCurrentOne() {
+        var names: Set<String> = []
+        for type in ProgrammeEvent.catalogue {
+            let name = type.typeName, current = type.currentSchema
+            names.insert(name)
+            let versions = Set((Upcasters.steps[name] ?? [:]).keys)
+            #expect(versions == Set(1..<current), "\(name)")
+        }
+        #expect(Set(Upcasters.steps.keys).isSubset(of: names))
+    }
 }
