@@ -134,7 +134,8 @@ extension Projection {
     /// Applies every event after the checkpoint, in batches and commits: the catch-up of a set of one,
     /// ``ProjectionSet/catchUp(log:store:batchSize:eventsPerCommit:through:progress:)``.
     @available(*, noasync, message: "catching up writes the store")
-    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000,
+    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = ProjectionSet.defaultBatchSize,
+                        eventsPerCommit: Int = ProjectionSet.defaultEventsPerCommit,
                         through limit: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         try ProjectionSet([self]).catchUp(log: log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit,
                                           through: limit, progress: progress)
@@ -151,6 +152,12 @@ extension Projection {
 /// every projection behind it, in one write transaction that also moves their checkpoints.
 public struct ProjectionSet: Sendable {
     public let members: [any Projection]
+
+    /// Events read and applied at a time: two batches are held, one applied and the next read ahead.
+    public static let defaultBatchSize = 2_000
+    /// Events applied in each durable commit of the store, at least: a commit's dirty pages are held
+    /// until it commits. docs/PROJECTIONS.md ("Checkpoints and rebuilds") gives the figures behind both.
+    public static let defaultEventsPerCommit = 16_000
 
     /// The projections, each once (a name given twice would apply every event twice).
     public init(_ members: [any Projection]) {
@@ -169,7 +176,7 @@ public struct ProjectionSet: Sendable {
     /// applied, the next read ahead), while a commit's dirty pages grow more slowly. docs/PROJECTIONS.md
     /// gives the figures behind the defaults.
     @available(*, noasync, message: "catching up writes the store")
-    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000,
+    public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = defaultBatchSize, eventsPerCommit: Int = defaultEventsPerCommit,
                         through limit: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         let head = min(try log.head().sequence, limit ?? .max)
         var checkpoints = try members.map { try store.checkpoint(of: $0.name) }
@@ -257,7 +264,7 @@ public struct ProjectionSet: Sendable {
     /// Forgets the members' state and applies the whole log again from event 1, in batches and commits
     /// as ``catchUp(log:store:batchSize:eventsPerCommit:through:progress:)``.
     @available(*, noasync, message: "rebuilding writes the store")
-    public func rebuild(log: EventLog, store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000,
+    public func rebuild(log: EventLog, store: ProjectionStore, batchSize: Int = defaultBatchSize, eventsPerCommit: Int = defaultEventsPerCommit,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         try store.environment.write { txn in
             for p in members {

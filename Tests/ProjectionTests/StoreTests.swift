@@ -28,7 +28,8 @@ func contents(_ store: ProjectionStore) throws -> [String: [[UInt8]]] {
 
 /// Catches up both projections together, the audit trail computed on another thread beside the
 /// current state (``ConcurrentProjection``).
-func catchUpAll(_ ledger: Ledger, _ store: ProjectionStore, batchSize: Int = 2_000, eventsPerCommit: Int = 8_000) throws {
+func catchUpAll(_ ledger: Ledger, _ store: ProjectionStore, batchSize: Int = ProjectionSet.defaultBatchSize,
+                eventsPerCommit: Int = ProjectionSet.defaultEventsPerCommit) throws {
     try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()])
         .catchUp(log: ledger.log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit)
 }

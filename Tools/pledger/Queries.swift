@@ -126,9 +126,9 @@ struct Replay: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
     @Argument(help: "Projections to rebuild: current-state, audit-trail.") var names: [String] = []
     @Option(help: "Events read and applied at a time (two batches are in memory: one applied, the next read ahead).")
-    var batchSize = 2_000
+    var batchSize = ProjectionSet.defaultBatchSize
     @Option(help: "Events applied in each durable commit of the store, at least (whole batches; memory holds a commit's writes).")
-    var eventsPerCommit = 8_000
+    var eventsPerCommit = ProjectionSet.defaultEventsPerCommit
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
