@@ -19,31 +19,48 @@ public struct AuditTrailProjection: ConcurrentProjection {
     static func rowKey(_ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "r"), "", number: seq) }
     static func stateKey(_ s: StreamName) -> [UInt8] { Array(s.rawValue.utf8) }
 
-    /// Each stream's stored state before the batch, as stored: copied out of the store, decoded in
-    /// ``compute(_:_:from:)``.
+    /// Each stream's state before the batch: as stored (copied out of the store, decoded in
+    /// ``compute(_:_:from:)``), or as the batch before in the same transaction left it (`carried`).
     public struct Prepared: Sendable {
         var states: [StreamName: [UInt8]] = [:]
+        var carried: [StreamName: EntityState] = [:]
     }
 
-    /// The batch's rows and each stream's state after it, encoded.
+    /// The batch's rows and each stream's state after it, encoded (what ``write(_:store:in:)`` stores)
+    /// and as computed (what the next batch of the transaction starts from).
     public struct Computed: Sendable {
         var rows: [(sequence: UInt64, bytes: [UInt8], corrects: UInt64?)] = []
         var states: [(stream: StreamName, bytes: [UInt8])] = []
+        var after: [StreamName: EntityState] = [:]
     }
 
     public func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore,
                         in txn: borrowing WriteTransaction) throws -> Prepared {
+        try prepare(events, after: nil, from: log, store: store, in: txn)
+    }
+
+    /// A stream the batch before touched is taken as that batch left it: its `write` stored that state
+    /// in this transaction, and nothing else writes `audit-states`.
+    public func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,
+                        in txn: borrowing WriteTransaction) throws -> Prepared {
         let states = try store.database("audit-states")
+        var streams = Set<StreamName>(minimumCapacity: events.count)
+        for event in events { streams.insert(event.stream) }
         var prepared = Prepared()
-        for stream in Set(events.map(\.stream)) {
-            prepared.states[stream] = try txn.value(in: states, forKey: Self.stateKey(stream))
+        prepared.carried.reserveCapacity(streams.count)
+        for stream in streams {
+            if let state = previous?.after[stream] {
+                prepared.carried[stream] = state
+            } else {
+                prepared.states[stream] = try txn.value(in: states, forKey: Self.stateKey(stream))
+            }
         }
         return prepared
     }
 
     public func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed {
         let snapshots = EntitySnapshotDecoder.shared
-        var stored: [StreamName: EntityState] = [:]
+        var stored = prepared.carried
         for (stream, bytes) in prepared.states {
             stored[stream] = try bytes.withUnsafeBytes { try snapshots.decode($0, stream: stream) }
         }
@@ -58,6 +75,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
         for (stream, state) in builder.states {
             computed.states.append((stream, snapshots.encode(state, stream: stream)))
         }
+        computed.after = builder.states
         return computed
     }
 

@@ -19,6 +19,15 @@ public protocol ConcurrentProjection: Projection {
 
     /// Reads from the store what computing `events` needs, in the store's write transaction.
     func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws -> Prepared
+    /// As ``prepare(_:from:store:in:)``, given what the batch before computed and wrote in the same
+    /// write transaction (`previous`; nil for a transaction's first batch): what `previous` holds need not
+    /// be read back from the store. The default reads everything again.
+    ///
+    /// Why: a batch of 2,000 events touches about a thousand streams, most of them touched by the batch
+    /// before too; the audit trail read each one's state back (6 % of the applying thread at 200,010
+    /// events) and decoded it again on the computing thread (callgrind, Round 16 in docs/BENCHMARKS.md).
+    func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,
+                 in txn: borrowing WriteTransaction) throws -> Prepared
     /// Computes what applying `events` writes, on any thread, without the store (`log` may be read).
     func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed
     /// Writes what ``compute(_:_:from:)`` made, in the same write transaction as its `prepare`.
@@ -26,32 +35,44 @@ public protocol ConcurrentProjection: Projection {
 }
 
 extension ConcurrentProjection {
+    public func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,
+                        in txn: borrowing WriteTransaction) throws -> Prepared {
+        try prepare(events, from: log, store: store, in: txn)
+    }
+
     /// The three steps on this thread, one after another.
     public func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let prepared = try prepare(events, from: log, store: store, in: txn)
         try write(try compute(events, prepared, from: log), store: store, in: txn)
     }
 
-    /// Prepares `events` here and starts computing them on another thread; the returned step writes
-    /// the result once computed (waiting for it), and must be called, in the same transaction.
-    func start(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore,
+    /// Prepares `events` here, after what the batch before computed in this transaction (`previous`, as
+    /// the last ``PendingWrite/write(in:)`` returned it), and starts computing them on another thread; the
+    /// returned step writes the result once computed (waiting for it), and must be called, in the same
+    /// transaction.
+    func start(_ events: [DecodedEvent], after previous: (any Sendable)?, from log: EventLog, store: ProjectionStore,
                in txn: borrowing WriteTransaction) throws -> PendingWrite {
-        let prepared = try prepare(events, from: log, store: store, in: txn)
+        let prepared = try prepare(events, after: previous as? Computed, from: log, store: store, in: txn)
         let computed = BackgroundResult { try compute(events, prepared, from: log) }
-        return PendingWrite(computed.discard) { txn in try write(try computed.take(), store: store, in: txn) }
+        return PendingWrite(computed.discard) { txn in
+            let result = try computed.take()
+            try write(result, store: store, in: txn)
+            return result
+        }
     }
 }
 
-/// A concurrent projection's batch being computed on another thread: ``write(in:)`` waits for it and
-/// writes it; ``discard()`` waits for it and drops it (after another member failed).
+/// A concurrent projection's batch being computed on another thread: ``write(in:)`` waits for it,
+/// writes it and returns what was computed (for the next batch's prepare); ``discard()`` waits for it
+/// and drops it (after another member failed).
 struct PendingWrite {
     let discard: () -> Void
-    let writeInTransaction: (borrowing WriteTransaction) throws -> Void
+    let writeInTransaction: (borrowing WriteTransaction) throws -> any Sendable
 
-    init(_ discard: @escaping () -> Void, write: @escaping (borrowing WriteTransaction) throws -> Void) {
+    init(_ discard: @escaping () -> Void, write: @escaping (borrowing WriteTransaction) throws -> any Sendable) {
         self.discard = discard
         self.writeInTransaction = write
     }
 
-    func write(in txn: borrowing WriteTransaction) throws { try writeInTransaction(txn) }
+    func write(in txn: borrowing WriteTransaction) throws -> any Sendable { try writeInTransaction(txn) }
 }

@@ -222,6 +222,9 @@ public struct ProjectionSet: Sendable {
                     applied = checkpoints
                 }
                 var count = 0
+                // What each concurrent member computed for the batch before, in this transaction only (a
+                // retried commit starts again without it).
+                var computed: [Int: any Sendable] = [:]
                 while count < perCommit, let reading = next {
                     next = nil
                     let batch = try reading.take()
@@ -233,19 +236,19 @@ public struct ProjectionSet: Sendable {
                     let behind = members.indices.filter { applied[$0] < last }
                     let concurrent = behind.filter { members[$0] is any ConcurrentProjection }
                     let started = concurrent.count == behind.count ? Array(concurrent.dropLast()) : concurrent
-                    var pending: [PendingWrite] = []
-                    defer { for write in pending { write.discard() } }
+                    var pending: [(member: Int, write: PendingWrite)] = []
+                    defer { for p in pending { p.write.discard() } }
                     func events(for i: Int) -> [DecodedEvent] {
                         (batch.first?.sequence ?? 0) > applied[i] ? batch : batch.filter { $0.sequence > applied[i] }
                     }
                     for i in started {
                         guard let p = members[i] as? any ConcurrentProjection else { continue }
-                        pending.append(try p.start(events(for: i), from: log, store: store, in: txn))
+                        pending.append((i, try p.start(events(for: i), after: computed[i], from: log, store: store, in: txn)))
                     }
                     for i in behind where !started.contains(i) {
                         try members[i].apply(events(for: i), from: log, store: store, in: txn)
                     }
-                    for write in pending { try write.write(in: txn) }
+                    for p in pending { computed[p.member] = try p.write.write(in: txn) }
                     for i in behind { applied[i] = last }
                     reached = last
                     count += batch.count

@@ -1,4 +1,4 @@
-import AuditTrail
+@testable import AuditTrail
 import CurrentState
 import EventLog
 import Foundation
@@ -101,6 +101,32 @@ import Testing
         }
         let head = try ledger.log.head().sequence
         #expect(try AuditTrailProjection.entries(store: together, log: ledger.log, entity: nil).map(\.sequence) == Array(1...head))
+    }
+
+    /// In one write transaction, a batch's prepare takes the streams the batch before touched as that
+    /// batch left them, reading only the others back; computing from them gives, byte for byte, what
+    /// computing from states read back from the store gives.
+    @Test func aBatchStartsFromTheStatesTheBatchBeforeLeft() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ledger(in: dir, extra: 30)
+        let store = try ProjectionStore(path: dir.path + "/store")
+        let events = try ledger.log.read(limit: Int.max).map { DecodedEvent($0) }
+        let first = Array(events[..<(events.count / 2)]), second = Array(events[(events.count / 2)...])
+        let audit = AuditTrailProjection()
+        try store.environment.write { txn in
+            let computed = try audit.compute(first, try audit.prepare(first, from: ledger.log, store: store, in: txn), from: ledger.log)
+            try audit.write(computed, store: store, in: txn)
+            let carried = try audit.prepare(second, after: computed, from: ledger.log, store: store, in: txn)
+            let readBack = try audit.prepare(second, from: ledger.log, store: store, in: txn)
+            let both = Set(first.map(\.stream)).intersection(second.map(\.stream))
+            #expect(!both.isEmpty)
+            #expect(Set(carried.carried.keys) == both)
+            #expect(Set(carried.states.keys).isDisjoint(with: both) && readBack.carried.isEmpty)
+            let a = try audit.compute(second, carried, from: ledger.log), b = try audit.compute(second, readBack, from: ledger.log)
+            #expect(!a.rows.isEmpty && a.rows.map(\.bytes) == b.rows.map(\.bytes))
+            #expect(Dictionary(uniqueKeysWithValues: a.states.map { ($0.stream.rawValue, $0.bytes) })
+                    == Dictionary(uniqueKeysWithValues: b.states.map { ($0.stream.rawValue, $0.bytes) }))
+        }
     }
 
     /// Where the work runs: beside a member applied here, every batch is computed on another thread and
