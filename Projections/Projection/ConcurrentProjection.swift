@@ -24,8 +24,8 @@ public protocol ConcurrentProjection: Projection {
     /// be read back from the store. The default reads everything again.
     ///
     /// Why: a batch of 2,000 events touches about a thousand streams, most of them touched by the batch
-    /// before too; the audit trail read each one's state back (6 % of the applying thread at 200,010
-    /// events) and decoded it again on the computing thread (callgrind, Round 16 in docs/BENCHMARKS.md).
+    /// before too, and the audit trail read each one's state back (6 % of the applying thread at 200,010
+    /// events; callgrind, Round 16 in docs/BENCHMARKS.md).
     func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,
                  in txn: borrowing WriteTransaction) throws -> Prepared
     /// Computes what applying `events` writes, on any thread, without the store (`log` may be read).
