@@ -237,7 +237,7 @@ public struct ProjectionSet: Sendable {
                     let concurrent = behind.filter { members[$0] is any ConcurrentProjection }
                     let started = concurrent.count == behind.count ? Array(concurrent.dropLast()) : concurrent
                     var pending: [(member: Int, write: PendingWrite)] = []
-                    defer { for p in pending { p.write.discard() } }
+                    defer { for (_, write) in pending { write.discard() } }
                     func events(for i: Int) -> [DecodedEvent] {
                         (batch.first?.sequence ?? 0) > applied[i] ? batch : batch.filter { $0.sequence > applied[i] }
                     }
@@ -247,8 +247,9 @@ public struct ProjectionSet: Sendable {
                     }
                     for i in behind where !started.contains(i) {
                         try members[i].apply(events(for: i), from: log, store: store, in: txn)
+                        computed[i] = nil  // applied here: what it computed before is no longer what it stored last
                     }
-                    for p in pending { computed[p.member] = try p.write.write(in: txn) }
+                    for (member, write) in pending { computed[member] = try write.write(in: txn) }
                     for i in behind { applied[i] = last }
                     reached = last
                     count += batch.count
