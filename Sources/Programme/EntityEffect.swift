@@ -58,9 +58,8 @@ public enum EntityEffect: Sendable, Equatable {
     public func encode() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(12)
-        func unsigned(_ v: UInt128) { EntitySnapshot.appendUnsigned(v, to: &out) }
-        func signed(_ v: Int128) { unsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127))) }
-        func decimal(_ d: ExactDecimal) { signed(d.significand); out.append(UInt8(d.scale)) }
+        func signed(_ v: Int128) { EntitySnapshot.appendSigned(v, to: &out) }
+        func decimal(_ d: ExactDecimal) { EntitySnapshot.appendDecimal(d, to: &out) }
         switch self {
         case .target(let year, let value): out.append(1); signed(Int128(year)); decimal(value)
         case .measured(let year, let value): out.append(2); signed(Int128(year)); decimal(value)

@@ -87,12 +87,24 @@ public enum EntitySnapshot {
         out.append(UInt8(n))
     }
 
+    /// `v` zigzag-encoded (small magnitudes, few bytes), then in unsigned LEB128 (read back by
+    /// ``SnapshotReader/signed()``).
+    static func appendSigned(_ v: Int128, to out: inout [UInt8]) {
+        appendUnsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127)), to: &out)
+    }
+
+    /// A decimal: its significand as ``appendSigned(_:to:)`` writes it, then its scale as a byte (read
+    /// back by ``SnapshotReader/decimal()``).
+    static func appendDecimal(_ d: ExactDecimal, to out: inout [UInt8]) {
+        appendSigned(d.significand, to: &out)
+        out.append(UInt8(d.scale))
+    }
+
     /// What changed since the definition, in the layout above.
     static func appendChanges(of state: EntityState, to out: inout [UInt8]) {
         func unsigned(_ v: UInt128) { appendUnsigned(v, to: &out) }
-        func signed(_ v: Int128) { unsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127))) }   // zigzag: small magnitudes, few bytes
-        func integer(_ v: Int64) { signed(Int128(v)) }
-        func decimal(_ d: ExactDecimal) { signed(d.significand); out.append(UInt8(d.scale)) }
+        func integer(_ v: Int64) { appendSigned(Int128(v), to: &out) }
+        func decimal(_ d: ExactDecimal) { appendDecimal(d, to: &out) }
         func years(_ m: YearValues) {
             unsigned(UInt128(m.count))
             for e in m { integer(Int64(e.year)); decimal(e.value) }
