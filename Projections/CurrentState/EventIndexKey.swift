@@ -33,8 +33,8 @@ struct EventIndexKey {
     static func parse(_ key: UnsafeRawBufferPointer) -> (number: UInt32, day: CalendarDate, sequence: UInt64)? {
         guard key.count == size else { return nil }
         let number = key.loadUnaligned(fromByteOffset: 0, as: UInt32.self).bigEndian
-        let day = Int32(bitPattern: key.loadUnaligned(fromByteOffset: 4, as: UInt32.self).bigEndian ^ 0x8000_0000)
+        let day = SnapshotKey.day(ascending: key.loadUnaligned(fromByteOffset: 4, as: UInt32.self).bigEndian)
         let sequence = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian
-        return (number, CalendarDate(daysSinceEpoch: Int64(day)), sequence)
+        return (number, day, sequence)
     }
 }

@@ -31,9 +31,7 @@ struct SnapshotKey: Equatable {
     }
 
     var number: UInt32 { UInt32(truncatingIfNeeded: packed >> 32) }
-    var day: CalendarDate {
-        CalendarDate(daysSinceEpoch: Int64(Int32(bitPattern: ~UInt32(truncatingIfNeeded: packed) ^ 0x8000_0000)))
-    }
+    var day: CalendarDate { Self.day(ascending: ~UInt32(truncatingIfNeeded: packed)) }
 
     /// The stored form, for LMDB calls that take arrays.
     var bytes: [UInt8] { withUnsafeBytes(of: packed, Array.init) }
@@ -53,6 +51,11 @@ struct SnapshotKey: Equatable {
     /// ``countdown(_:)`` inverted, and the day in ``EventIndexKey``.
     static func ascending(_ day: CalendarDate) -> UInt32 {
         UInt32(bitPattern: Int32(clamping: day.daysSinceEpoch)) ^ 0x8000_0000
+    }
+
+    /// The day that ``ascending(_:)`` wrote as `bits`.
+    static func day(ascending bits: UInt32) -> CalendarDate {
+        CalendarDate(daysSinceEpoch: Int64(Int32(bitPattern: bits ^ 0x8000_0000)))
     }
 
     /// The snapshot in force at `sought`: the first entry at or after it, when it is of the same entity
