@@ -28,41 +28,55 @@ public struct CurrentStateProjection: Projection {
         let entities = try store.database("state-entities")
         let last = events.last?.sequence ?? 0
         // Streams in the order of their first event here: a stream new to the store takes the next number.
-        var byStream: [StreamName: [DecodedEvent]] = [:]
-        var order: [StreamName] = []
+        // One lookup an event (a stream name hashes in a few hundred instructions).
+        var groups: [[DecodedEvent]] = []
+        var group: [StreamName: Int] = [:]
+        group.reserveCapacity(min(events.count, 4_096))
         for e in events {
-            if byStream[e.stream] == nil { order.append(e.stream) }
-            byStream[e.stream, default: []].append(e)
+            if let i = group[e.stream] { groups[i].append(e) } else {
+                group[e.stream] = groups.count
+                groups.append([e])
+            }
         }
+        // Reused for every value put (an effect or a snapshot): one allocation, not one a put.
+        var buffer: [UInt8] = []
         // Entities are never removed: the numbers taken are 0 ..< the count listed.
         guard var nextNumber = UInt32(exactly: try txn.statistics(entities).entries) else {
             throw FieldError(field: "(state-entities)", "more entities than 32-bit numbers")
         }
-        for stream in order {
-            guard let new = byStream[stream] else { continue }
+        for new in groups {
+            guard let stream = new.first?.stream else { continue }
             // A stream not listed yet has no events before this batch: its history is `new`. A listed
             // one's value is its number and definition list, read here once for the snapshots read below.
-            let listed = try txn.value(in: entities, forKey: Array(stream.rawValue.utf8))
-            let entry = try listed.map { value in try value.withUnsafeBytes { v in
-                let e = try EntityEntry(v)
-                return (number: e.number, definitions: Array(e.definitions))
-            } }
+            let entry = try stream.withUTF8 { key in
+                try txn.withValue(in: entities, forKey: key) { value in
+                    try value.map { v in
+                        let e = try EntityEntry(v)
+                        return (number: e.number, definitions: Array(e.definitions))
+                    }
+                }
+            }
             let number = entry?.number ?? nextNumber
             if entry == nil { nextNumber += 1 }
             for e in new {
-                let effect = e.event.flatMap(EntityEffect.init)?.encode() ?? []
-                try txn.put(effect, forKey: EventIndexKey.event(number, e.effective, e.sequence), in: index)
+                try EventIndexKey.withEvent(number, e.effective, e.sequence) { k in
+                    if let effect = e.event.flatMap(EntityEffect.init) {
+                        try effect.withEncoded(in: &buffer) { v in try txn.put(v, forKey: k, in: index) }
+                    } else {
+                        try txn.put(UnsafeRawBufferPointer(rebasing: k[0..<0]), forKey: k, in: index)   // no effect: empty
+                    }
+                }
             }
             if new.contains(where: { $0.recorded.type == EventCorrected.typeName }) {
                 try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
             } else if let entry {
-                if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots) { continue }
-                if try Self.redo(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots, index) { continue }
-            } else if try Self.define(stream, number, with: new, in: txn, snapshots, entities) {
+                if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots, &buffer) { continue }
+                if try Self.redo(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots, index, &buffer) { continue }
+            } else if try Self.define(stream, number, with: new, in: txn, snapshots, entities, &buffer) {
                 continue
             }
             let history = entry == nil ? new.map(\.recorded) : try log.events(in: stream, through: last)
-            try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities)
+            try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities, &buffer)
         }
     }
 
@@ -71,7 +85,7 @@ public struct CurrentStateProjection: Projection {
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
     static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
-                     in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database) throws -> Bool {
+                     in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(EventIndexKey.corrected(number), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let base: (EntityState, Int)? = try txn.withCursor(snapshots) { c in
@@ -97,7 +111,7 @@ public struct CurrentStateProjection: Projection {
                 entry = try c.next()
             }
         }
-        try store(number, from: state, definition: definition, applying: earlier + Step.steps(of: new), in: txn, snapshots)
+        try store(number, from: state, definition: definition, applying: earlier + Step.steps(of: new), in: txn, snapshots, &buffer)
         return true
     }
 
@@ -136,14 +150,21 @@ public struct CurrentStateProjection: Projection {
         /// Valid-time order (``EntityState/validTimeOrder(_:_:)``): effective date,
         /// then sequence number.
         static func validTimeOrder(_ a: Step, _ b: Step) -> Bool { (a.effective, a.sequence) < (b.effective, b.sequence) }
+
+        /// `steps` in valid-time order: as given when already so (events mostly arrive in it), for
+        /// the sort moves every step, payload and all. The order is total (sequence numbers are
+        /// unique), so either way gives the same steps in the same order.
+        static func inValidTimeOrder(_ steps: [Step]) -> [Step] {
+            steps.indices.dropFirst().allSatisfy({ validTimeOrder(steps[$0 - 1], steps[$0]) }) ? steps : steps.sorted(by: validTimeOrder)
+        }
     }
 
     /// Applies `events` to `state` in valid-time order and stores the state after each of their dates.
     /// `definition` is the number of the definition of the stored snapshot `state` was read from:
     /// applying an event never changes a definition (only a correction can, and none come here).
     static func store(_ number: UInt32, from state: EntityState, definition: Int, applying events: [Step],
-                      in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
-        let events = events.sorted(by: Step.validTimeOrder)
+                      in txn: borrowing WriteTransaction, _ snapshots: Database, _ buffer: inout [UInt8]) throws {
+        let events = Step.inValidTimeOrder(events)
         var state = state
         var i = 0
         while i < events.count {
@@ -152,7 +173,7 @@ public struct CurrentStateProjection: Projection {
                 state = try events[i].apply(to: state)
                 i += 1
             }
-            try txn.put(EntitySnapshot.encode(state, definitionNumber: definition), forKey: SnapshotKey(number, date).bytes, in: snapshots)
+            try putSnapshot(state, definition: definition, of: SnapshotKey(number, date), through: &buffer, in: txn, snapshots)
         }
     }
 
@@ -160,7 +181,7 @@ public struct CurrentStateProjection: Projection {
     /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
     /// must be recomputed (a new stream, a back-dated event, a correction).
     static func extend(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
-                       in txn: borrowing WriteTransaction, _ snapshots: Database) throws -> Bool {
+                       in txn: borrowing WriteTransaction, _ snapshots: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard !new.contains(where: { $0.recorded.type == EventCorrected.typeName }) else { return false }
         let latest: (CalendarDate, EntityState, Int)? = try txn.withCursor(snapshots) { c in
             guard let e = try SnapshotKey.inForce(at: .newest(number), in: c), let date = SnapshotKey(stored: e.key)?.day else { return nil }
@@ -168,7 +189,7 @@ public struct CurrentStateProjection: Projection {
             return (date, state, definition)
         }
         guard let (lastDate, lastState, definition) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
-        try store(number, from: lastState, definition: definition, applying: try Step.steps(of: new), in: txn, snapshots)
+        try store(number, from: lastState, definition: definition, applying: try Step.steps(of: new), in: txn, snapshots, &buffer)
         return true
     }
 
@@ -181,9 +202,9 @@ public struct CurrentStateProjection: Projection {
     /// Why: a tenth of the events (decisions) define an entity, and the general path decoded their
     /// payloads again from the JSON tree and made the definition's canonical JSON on this thread.
     static func define(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent],
-                       in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database) throws -> Bool {
+                       in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let first = new.first, let definition = first.definition, var state = EntityState.defined(by: try first.stored()) else { return false }
-        let rest = try Step.steps(of: Array(new.dropFirst())).sorted(by: Step.validTimeOrder)
+        let rest = Step.inValidTimeOrder(try Step.steps(of: Array(new.dropFirst())))
         var date = first.effective
         var i = 0
         while true {
@@ -191,7 +212,7 @@ public struct CurrentStateProjection: Projection {
                 state = try rest[i].apply(to: state)
                 i += 1
             }
-            try txn.put(EntitySnapshot.encode(state, definitionNumber: 0), forKey: SnapshotKey(number, date).bytes, in: snapshots)
+            try putSnapshot(state, definition: 0, of: SnapshotKey(number, date), through: &buffer, in: txn, snapshots)
             guard i < rest.count else { break }
             date = rest[i].effective
         }
@@ -203,7 +224,7 @@ public struct CurrentStateProjection: Projection {
     /// Replaces the stream's snapshots with `history`, and its definition list in `state-entities` with
     /// the distinct definitions of `history`, in date order.
     static func replaceSnapshots(of stream: StreamName, _ number: UInt32, with history: [(CalendarDate, EntityState)],
-                                 in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database) throws {
+                                 in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database, _ buffer: inout [UInt8]) throws {
         var old: [[UInt8]] = []
         try txn.withCursor(snapshots) { c in
             var e = try c.seek(atLeast: SnapshotKey.newest(number).bytes)
@@ -221,9 +242,18 @@ public struct CurrentStateProjection: Projection {
                     current = definitions.count - 1
                 }
             }
-            try txn.put(EntitySnapshot.encode(state, definitionNumber: current), forKey: SnapshotKey(number, date).bytes, in: snapshots)
+            try putSnapshot(state, definition: current, of: SnapshotKey(number, date), through: &buffer, in: txn, snapshots)
         }
         let list = EntitySnapshot.encodeDefinitions(definitions.map(\.bytes))
         try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
+    }
+
+    /// Stores `state` as the snapshot `key`, referring to definition number `definition`, encoded in
+    /// `buffer` (reused across puts: a replay stores about a snapshot an event).
+    static func putSnapshot(_ state: EntityState, definition: Int, of key: SnapshotKey, through buffer: inout [UInt8],
+                            in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
+        try key.withStoredBytes { k in
+            try EntitySnapshot.withEncoded(state, definitionNumber: definition, in: &buffer) { v in try txn.put(v, forKey: k, in: snapshots) }
+        }
     }
 }

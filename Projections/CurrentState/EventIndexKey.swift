@@ -14,12 +14,15 @@ struct EventIndexKey {
 
     /// The key of the event `sequence` of entity `number`, effective on `day`.
     static func event(_ number: UInt32, _ day: CalendarDate, _ sequence: UInt64) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(size)
-        withUnsafeBytes(of: number.bigEndian) { out.append(contentsOf: $0) }
-        withUnsafeBytes(of: SnapshotKey.ascending(day).bigEndian) { out.append(contentsOf: $0) }
-        withUnsafeBytes(of: sequence.bigEndian) { out.append(contentsOf: $0) }
-        return out
+        withEvent(number, day, sequence, Array.init)
+    }
+
+    /// `body` given the bytes of ``event(_:_:_:)``, made on the stack: a replay puts a key an event.
+    static func withEvent<R>(_ number: UInt32, _ day: CalendarDate, _ sequence: UInt64,
+                             _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        // 4 + 4 + 8 bytes, laid out in this order without padding.
+        let key = (number.bigEndian, SnapshotKey.ascending(day).bigEndian, sequence.bigEndian)
+        return try withUnsafeBytes(of: key) { try body($0) }
     }
 
     /// The lowest key of entity `number`'s events effective on or after `day`.

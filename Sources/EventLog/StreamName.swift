@@ -60,6 +60,14 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
         fingerprint = Self.fingerprint(of: value)
     }
 
+    /// `body` given the name's UTF-8 bytes, read in place (a name read from the log is stored
+    /// contiguously): a key made of the name alone needs no array.
+    @inlinable
+    public func withUTF8<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var text = rawValue
+        return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+    }
+
     public static func isValid(_ text: String) -> Bool {
         let u = text.utf8
         if let valid = u.withContiguousStorageIfAvailable({ isValid(UnsafeRawBufferPointer($0)) }) { return valid }

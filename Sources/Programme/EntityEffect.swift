@@ -56,24 +56,17 @@ public enum EntityEffect: Sendable, Equatable {
 
     /// The stored form (see above).
     public func encode() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(12)
-        func signed(_ v: Int128) { EntitySnapshot.appendSigned(v, to: &out) }
-        func decimal(_ d: ExactDecimal) { EntitySnapshot.appendDecimal(d, to: &out) }
-        switch self {
-        case .target(let year, let value): out.append(1); signed(Int128(year)); decimal(value)
-        case .measured(let year, let value): out.append(2); signed(Int128(year)); decimal(value)
-        case .revised(let amount): out.append(3); decimal(amount)
-        case .withdrawn: out.append(4)
-        case .disbursed(let amount): out.append(5); decimal(amount)
-        case .spent(let amount): out.append(6); decimal(amount)
-        case .rescheduled(let day): out.append(7); signed(Int128(day.daysSinceEpoch))
-        case .achieved(let day): out.append(8); signed(Int128(day.daysSinceEpoch))
-        case .missed: out.append(9)
-        case .cancelled: out.append(10)
-        }
-        return out
+        SnapshotWriter.bytes(bound: Self.maximumSize) { $0.effect(self) }
     }
+
+    /// `use` given the bytes ``encode()`` makes, written into `buffer`: scratch memory that a writer of
+    /// many effects in turn passes to each (a replay stores an effect an event).
+    public func withEncoded(in buffer: inout [UInt8], _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try SnapshotWriter.withBytes(bound: Self.maximumSize, in: &buffer, { $0.effect(self) }, use)
+    }
+
+    /// The most bytes an effect takes: a kind byte, a year and a decimal.
+    static let maximumSize = 1 + SnapshotWriter.maximumNumberSize + SnapshotWriter.maximumDecimalSize
 
     /// Reads the stored form; throws ``FieldError`` for bytes that are not one whole effect.
     public init(stored bytes: UnsafeRawBufferPointer) throws(FieldError) {
@@ -98,5 +91,23 @@ public enum EntityEffect: Sendable, Equatable {
         case let tag: throw FieldError(field: "(effect)", "unknown effect \(tag)")
         }
         guard r.atEnd else { throw FieldError(field: "(effect)", "\(bytes.count - r.offset) bytes after the effect") }
+    }
+}
+
+extension SnapshotWriter {
+    /// `effect` in the stored form of ``EntityEffect``; at most ``EntityEffect/maximumSize`` bytes.
+    mutating func effect(_ effect: EntityEffect) {
+        switch effect {
+        case .target(let year, let value): byte(1); signed(Int128(year)); decimal(value)
+        case .measured(let year, let value): byte(2); signed(Int128(year)); decimal(value)
+        case .revised(let amount): byte(3); decimal(amount)
+        case .withdrawn: byte(4)
+        case .disbursed(let amount): byte(5); decimal(amount)
+        case .spent(let amount): byte(6); decimal(amount)
+        case .rescheduled(let day): byte(7); signed(Int128(day.daysSinceEpoch))
+        case .achieved(let day): byte(8); signed(Int128(day.daysSinceEpoch))
+        case .missed: byte(9)
+        case .cancelled: byte(10)
+        }
     }
 }

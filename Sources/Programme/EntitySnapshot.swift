@@ -36,10 +36,11 @@ public enum EntitySnapshot {
     /// The stored bytes of `state`, given ``definitionBytes(of:)`` of a state with the same definition
     /// (any earlier state of the entity, unless a correction has replaced its definition since).
     public static func encode(_ state: EntityState, definition: [UInt8]) -> [UInt8] {
+        let bound = changesBound(of: state)
         var out: [UInt8] = []
-        out.reserveCapacity(definition.count + 64)
+        out.reserveCapacity(4 + definition.count + bound)
         appendLengthPrefixed(definition, to: &out)
-        appendChanges(of: state, to: &out)
+        SnapshotWriter.append(bound: bound, to: &out) { $0.changes(of: state) }
         return out
     }
 
@@ -51,11 +52,23 @@ public enum EntitySnapshot {
     /// reader of an entity's state as of a date reads only those (the current-state projection keeps
     /// hundreds of thousands of snapshots and one definition list per entity).
     public static func encode(_ state: EntityState, definitionNumber: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        appendUnsigned(UInt128(max(0, definitionNumber)), to: &out)
-        appendChanges(of: state, to: &out)
-        return out
+        SnapshotWriter.bytes(bound: SnapshotWriter.maximumNumberSize + changesBound(of: state)) {
+            $0.unsigned(UInt128(max(0, definitionNumber)))
+            $0.changes(of: state)
+        }
+    }
+
+    /// `use` given the bytes ``encode(_:definitionNumber:)`` makes, written into `buffer`: scratch
+    /// memory that a writer of many snapshots in turn passes to each (grown when too small).
+    ///
+    /// Why: a replay stores about a snapshot an event; a new array for each cost an allocation and a
+    /// free (freeing arrays took a tenth of the applying thread's instructions).
+    public static func withEncoded(_ state: EntityState, definitionNumber: Int, in buffer: inout [UInt8],
+                                   _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try SnapshotWriter.withBytes(bound: SnapshotWriter.maximumNumberSize + changesBound(of: state), in: &buffer, {
+            $0.unsigned(UInt128(max(0, definitionNumber)))
+            $0.changes(of: state)
+        }, use)
     }
 
     /// An entity's definitions, each ``definitionBytes(of:)``, as one stored value: each a big-endian
@@ -80,31 +93,23 @@ public enum EntitySnapshot {
         out.append(contentsOf: bytes)
     }
 
-    /// `v` in unsigned LEB128: seven bits a byte, low first, the high bit set on all but the last.
-    static func appendUnsigned(_ v: UInt128, to out: inout [UInt8]) {
-        var n = v
-        while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-        out.append(UInt8(n))
+    /// The most bytes ``SnapshotWriter/changes(of:)`` writes for `state`.
+    static func changesBound(of state: EntityState) -> Int {
+        let number = SnapshotWriter.maximumNumberSize, decimal = SnapshotWriter.maximumDecimalSize
+        switch state {
+        case .indicator(let s): return 2 * number + (s.targets.count + s.measurements.count) * (number + decimal)
+        case .allocation: return 3 * decimal + 1
+        case .milestone: return 3 * number + 1
+        case .programme, .component, .organisation, .decision: return 0
+        }
     }
+}
 
-    /// `v` zigzag-encoded (small magnitudes, few bytes), then in unsigned LEB128 (read back by
-    /// ``SnapshotReader/signed()``).
-    static func appendSigned(_ v: Int128, to out: inout [UInt8]) {
-        appendUnsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127)), to: &out)
-    }
-
-    /// A decimal: its significand as ``appendSigned(_:to:)`` writes it, then its scale as a byte (read
-    /// back by ``SnapshotReader/decimal()``).
-    static func appendDecimal(_ d: ExactDecimal, to out: inout [UInt8]) {
-        appendSigned(d.significand, to: &out)
-        out.append(UInt8(d.scale))
-    }
-
-    /// What changed since the definition, in the layout above.
-    static func appendChanges(of state: EntityState, to out: inout [UInt8]) {
-        func unsigned(_ v: UInt128) { appendUnsigned(v, to: &out) }
-        func integer(_ v: Int64) { appendSigned(Int128(v), to: &out) }
-        func decimal(_ d: ExactDecimal) { appendDecimal(d, to: &out) }
+extension SnapshotWriter {
+    /// What changed in `state` since its definition, in the layout of ``EntitySnapshot``; at most
+    /// ``EntitySnapshot/changesBound(of:)`` bytes.
+    mutating func changes(of state: EntityState) {
+        func integer(_ v: Int64) { signed(Int128(v)) }
         func years(_ m: YearValues) {
             unsigned(UInt128(m.count))
             for e in m { integer(Int64(e.year)); decimal(e.value) }
@@ -115,16 +120,16 @@ public enum EntitySnapshot {
             years(s.measurements)
         case .allocation(let a):
             decimal(a.amount)
-            out.append(a.withdrawn ? 1 : 0)
+            byte(a.withdrawn ? 1 : 0)
             decimal(a.disbursed)
             decimal(a.spent)
         case .milestone(let m):
             integer(m.plannedDate.daysSinceEpoch)
             switch m.status {
-            case .scheduled: out.append(0); integer(0)
-            case .achieved(let d): out.append(1); integer(d.daysSinceEpoch)
-            case .missed(let d): out.append(2); integer(d.daysSinceEpoch)
-            case .cancelled(let d): out.append(3); integer(d.daysSinceEpoch)
+            case .scheduled: byte(0); integer(0)
+            case .achieved(let d): byte(1); integer(d.daysSinceEpoch)
+            case .missed(let d): byte(2); integer(d.daysSinceEpoch)
+            case .cancelled(let d): byte(3); integer(d.daysSinceEpoch)
             }
             integer(Int64(m.reschedules))
         case .programme, .component, .organisation, .decision:

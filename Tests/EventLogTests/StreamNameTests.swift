@@ -51,6 +51,17 @@ import Testing
             }
         }
     }
+
+    /// A name's UTF-8 bytes read in place (the key of an entity's entry in the current state) are its
+    /// text's, however the name was made, a substring's copy included.
+    @Test func aNamesBytesInPlaceAreItsText() throws {
+        let long = "programme/" + String(repeating: "ab", count: 90)
+        for text in ["a", "indicator/IND-03", long, String(long.dropFirst(10))] {
+            for name in [try StreamName(validating: text), try StreamNameTests.fromBytes(text), StreamName(stringLiteral: text)] {
+                #expect(name.withUTF8 { Array($0) } == Array(text.utf8))
+            }
+        }
+    }
 }
 
 /// Event type names: a letter, then up to 63 letters or digits.
