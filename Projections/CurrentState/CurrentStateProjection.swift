@@ -44,40 +44,45 @@ public struct CurrentStateProjection: Projection {
         guard var nextNumber = UInt32(exactly: try txn.statistics(entities).entries) else {
             throw FieldError(field: "(state-entities)", "more entities than 32-bit numbers")
         }
-        for new in groups {
-            guard let stream = new.first?.stream else { continue }
-            // A stream not listed yet has no events before this batch: its history is `new`. A listed
-            // one's value is its number and definition list, read here once for the snapshots read below.
-            let entry = try stream.withUTF8 { key in
-                try txn.withValue(in: entities, forKey: key) { value in
-                    try value.map { v in
-                        let e = try EntityEntry(v)
-                        return (number: e.number, definitions: Array(e.definitions))
+        // Through one cursor a database: an entity's keys lie together, and a put near where the cursor
+        // stands (an index key after the entity's last, a snapshot beside the one just read) searches
+        // one leaf, not the tree from its root.
+        try txn.withWriteCursor(index) { indexCursor in try txn.withWriteCursor(snapshots) { snapshotCursor in
+            for new in groups {
+                guard let stream = new.first?.stream else { continue }
+                // A stream not listed yet has no events before this batch: its history is `new`. A listed
+                // one's value is its number and definition list, read here once for the snapshots read below.
+                let entry = try stream.withUTF8 { key in
+                    try txn.withValue(in: entities, forKey: key) { value in
+                        try value.map { v in
+                            let e = try EntityEntry(v)
+                            return (number: e.number, definitions: Array(e.definitions))
+                        }
                     }
                 }
-            }
-            let number = entry?.number ?? nextNumber
-            if entry == nil { nextNumber += 1 }
-            for e in new {
-                try EventIndexKey.withEvent(number, e.effective, e.sequence) { k in
-                    if let effect = e.event.flatMap(EntityEffect.init) {
-                        try effect.withEncoded(in: &buffer) { v in try txn.put(v, forKey: k, in: index) }
-                    } else {
-                        try txn.put(UnsafeRawBufferPointer(rebasing: k[0..<0]), forKey: k, in: index)   // no effect: empty
+                let number = entry?.number ?? nextNumber
+                if entry == nil { nextNumber += 1 }
+                for e in new {
+                    try EventIndexKey.withEvent(number, e.effective, e.sequence) { k in
+                        if let effect = e.event.flatMap(EntityEffect.init) {
+                            try effect.withEncoded(in: &buffer) { v in try indexCursor.put(v, forKey: k) }
+                        } else {
+                            try indexCursor.put(UnsafeRawBufferPointer(rebasing: k[0..<0]), forKey: k)   // no effect: empty
+                        }
                     }
                 }
+                if new.contains(where: { $0.recorded.type == EventCorrected.typeName }) {
+                    try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
+                } else if let entry {
+                    if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshotCursor, &buffer) { continue }
+                    if try Self.redo(stream, number, with: new, definitions: entry.definitions, in: txn, snapshotCursor, index, &buffer) { continue }
+                } else if try Self.define(stream, number, with: new, in: txn, snapshotCursor, entities, &buffer) {
+                    continue
+                }
+                let history = entry == nil ? new.map(\.recorded) : try log.events(in: stream, through: last)
+                try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshotCursor, entities, &buffer)
             }
-            if new.contains(where: { $0.recorded.type == EventCorrected.typeName }) {
-                try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
-            } else if let entry {
-                if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots, &buffer) { continue }
-                if try Self.redo(stream, number, with: new, definitions: entry.definitions, in: txn, snapshots, index, &buffer) { continue }
-            } else if try Self.define(stream, number, with: new, in: txn, snapshots, entities, &buffer) {
-                continue
-            }
-            let history = entry == nil ? new.map(\.recorded) : try log.events(in: stream, through: last)
-            try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshots, entities, &buffer)
-        }
+        } }
     }
 
     /// A back-dated event on a stream without corrections: start from the snapshot before the earliest
@@ -85,14 +90,12 @@ public struct CurrentStateProjection: Projection {
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
     static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
-                     in txn: borrowing WriteTransaction, _ snapshots: Database, _ index: Database, _ buffer: inout [UInt8]) throws -> Bool {
+                     in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ index: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(EventIndexKey.corrected(number), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
-        let base: (EntityState, Int)? = try txn.withCursor(snapshots) { c in
-            guard let e = try SnapshotKey.inForce(at: SnapshotKey(number, dayBefore), in: c) else { return nil }
-            return try read(e.value, of: stream, definitions: definitions)
-        }
-        guard let (state, definition) = base else { return false }
+        let reading = snapshots.reading
+        guard let e = try SnapshotKey.inForce(at: SnapshotKey(number, dayBefore), in: reading) else { return false }
+        let (state, definition) = try read(e.value, of: stream, definitions: definitions)
         let newSequences = Set(new.map(\.sequence))
         // The events applied before, from that date on, each with its effect as kept beside it in the
         // index (``EntityEffect``): the definition comes before that date, and a stream with a
@@ -163,7 +166,7 @@ public struct CurrentStateProjection: Projection {
     /// `definition` is the number of the definition of the stored snapshot `state` was read from:
     /// applying an event never changes a definition (only a correction can, and none come here).
     static func store(_ number: UInt32, from state: EntityState, definition: Int, applying events: [Step],
-                      in txn: borrowing WriteTransaction, _ snapshots: Database, _ buffer: inout [UInt8]) throws {
+                      in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws {
         let events = Step.inValidTimeOrder(events)
         var state = state
         var i = 0
@@ -173,7 +176,7 @@ public struct CurrentStateProjection: Projection {
                 state = try events[i].apply(to: state)
                 i += 1
             }
-            try putSnapshot(state, definition: definition, of: SnapshotKey(number, date), through: &buffer, in: txn, snapshots)
+            try putSnapshot(state, definition: definition, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
         }
     }
 
@@ -181,14 +184,13 @@ public struct CurrentStateProjection: Projection {
     /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
     /// must be recomputed (a new stream, a back-dated event, a correction).
     static func extend(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
-                       in txn: borrowing WriteTransaction, _ snapshots: Database, _ buffer: inout [UInt8]) throws -> Bool {
+                       in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws -> Bool {
         guard !new.contains(where: { $0.recorded.type == EventCorrected.typeName }) else { return false }
-        let latest: (CalendarDate, EntityState, Int)? = try txn.withCursor(snapshots) { c in
-            guard let e = try SnapshotKey.inForce(at: .newest(number), in: c), let date = SnapshotKey(stored: e.key)?.day else { return nil }
-            let (state, definition) = try read(e.value, of: stream, definitions: definitions)
-            return (date, state, definition)
-        }
-        guard let (lastDate, lastState, definition) = latest, new.allSatisfy({ $0.effective >= lastDate }) else { return false }
+        // The cursor stays on the latest snapshot: the new ones go beside it.
+        let reading = snapshots.reading
+        guard let e = try SnapshotKey.inForce(at: .newest(number), in: reading), let lastDate = SnapshotKey(stored: e.key)?.day,
+              new.allSatisfy({ $0.effective >= lastDate }) else { return false }
+        let (lastState, definition) = try read(e.value, of: stream, definitions: definitions)
         try store(number, from: lastState, definition: definition, applying: try Step.steps(of: new), in: txn, snapshots, &buffer)
         return true
     }
@@ -202,7 +204,7 @@ public struct CurrentStateProjection: Projection {
     /// Why: a tenth of the events (decisions) define an entity, and the general path decoded their
     /// payloads again from the JSON tree and made the definition's canonical JSON on this thread.
     static func define(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent],
-                       in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
+                       in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let first = new.first, let definition = first.definition, var state = EntityState.defined(by: try first.stored()) else { return false }
         let rest = Step.inValidTimeOrder(try Step.steps(of: Array(new.dropFirst())))
         var date = first.effective
@@ -212,7 +214,7 @@ public struct CurrentStateProjection: Projection {
                 state = try rest[i].apply(to: state)
                 i += 1
             }
-            try putSnapshot(state, definition: 0, of: SnapshotKey(number, date), through: &buffer, in: txn, snapshots)
+            try putSnapshot(state, definition: 0, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
             guard i < rest.count else { break }
             date = rest[i].effective
         }
@@ -224,13 +226,12 @@ public struct CurrentStateProjection: Projection {
     /// Replaces the stream's snapshots with `history`, and its definition list in `state-entities` with
     /// the distinct definitions of `history`, in date order.
     static func replaceSnapshots(of stream: StreamName, _ number: UInt32, with history: [(CalendarDate, EntityState)],
-                                 in txn: borrowing WriteTransaction, _ snapshots: Database, _ entities: Database, _ buffer: inout [UInt8]) throws {
+                                 in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws {
         var old: [[UInt8]] = []
-        try txn.withCursor(snapshots) { c in
-            var e = try c.seek(atLeast: SnapshotKey.newest(number).bytes)
-            while let entry = e, SnapshotKey(stored: entry.key)?.number == number { old.append(Array(entry.key)); e = try c.next() }
-        }
-        for k in old { try txn.delete(k, in: snapshots) }
+        let c = snapshots.reading
+        var e = try c.seek(atLeast: SnapshotKey.newest(number).bytes)
+        while let entry = e, SnapshotKey(stored: entry.key)?.number == number { old.append(Array(entry.key)); e = try c.next() }
+        for k in old { try txn.delete(k, in: snapshots.database) }
         // A correction may replace the definition itself: each distinct definition is listed once.
         var definitions: [(state: EntityState, bytes: [UInt8])] = []
         var current = 0
@@ -242,7 +243,7 @@ public struct CurrentStateProjection: Projection {
                     current = definitions.count - 1
                 }
             }
-            try putSnapshot(state, definition: current, of: SnapshotKey(number, date), through: &buffer, in: txn, snapshots)
+            try putSnapshot(state, definition: current, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
         }
         let list = EntitySnapshot.encodeDefinitions(definitions.map(\.bytes))
         try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
@@ -251,9 +252,9 @@ public struct CurrentStateProjection: Projection {
     /// Stores `state` as the snapshot `key`, referring to definition number `definition`, encoded in
     /// `buffer` (reused across puts: a replay stores about a snapshot an event).
     static func putSnapshot(_ state: EntityState, definition: Int, of key: SnapshotKey, through buffer: inout [UInt8],
-                            in txn: borrowing WriteTransaction, _ snapshots: Database) throws {
+                            into snapshots: borrowing WriteCursor) throws {
         try key.withStoredBytes { k in
-            try EntitySnapshot.withEncoded(state, definitionNumber: definition, in: &buffer) { v in try txn.put(v, forKey: k, in: snapshots) }
+            try EntitySnapshot.withEncoded(state, definitionNumber: definition, in: &buffer) { v in try snapshots.put(v, forKey: k) }
         }
     }
 }

@@ -7,7 +7,15 @@ import CLMDB
 /// several to a leaf (an index filled in bulk), skip the descent.
 public struct WriteCursor: ~Copyable {
     let handle: OpaquePointer
-    let database: Database
+    /// The database the cursor stores into.
+    public let database: Database
+
+    /// The same cursor, for seeks and reads. A seek leaves it on the leaf it found, so a put of a key
+    /// near the one sought (between that leaf's first and last keys) searches that leaf only.
+    ///
+    /// Why: a replay reads an entity's latest snapshot and then stores the snapshots after it, next to
+    /// it; through one cursor the stores skip the descent from the root and the dirty-page lookups.
+    public var reading: Cursor { Cursor(handle: handle, database: database) }
 
     /// Stores `value` under `key`, as ``WriteTransaction/put(_:forKey:in:flags:)`` does.
     public func put(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, flags: WriteTransaction.PutFlags = []) throws {

@@ -1,5 +1,5 @@
 import AuditTrail
-import CurrentState
+@testable import CurrentState
 import EventLog
 import Foundation
 import LMDB
@@ -68,6 +68,48 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         // Before and after the correction, just after the June change: 8 became 7.5.
         #expect(correction.changes == [AuditEntry.Change(facet: "target 2026", before: "8", after: "7.5")])
         // Incremental equals rebuilt.
+        let rebuilt = try ProjectionStore(path: dir.path + "/rebuilt")
+        try rebuildAll(ledger, rebuilt)
+        #expect(try contents(rebuilt) == contents(store))
+    }
+
+    /// A void correction of an entity's latest-dated event, effective later than it and caught up
+    /// incrementally (the stream's snapshots written again from its history): as of a date before
+    /// the void the event stands, from the void's date on it does not, each date keeps its snapshot,
+    /// and the store holds what a rebuild writes.
+    @Test func aVoidCountsFromItsOwnDateAndCatchUpEqualsRebuild() throws {
+        let events = Scenario.events()
+        let (dir, ledger) = try Scenario.ledger(through: 18)
+        let store = try ProjectionStore(path: dir.path + "/projections")
+        try catchUpAll(ledger, store)
+        func target2027(asOf: String) throws -> ExactDecimal? {
+            let slice = try TimeSlice(asOf: asOf, knownAt: nil).resolve(in: ledger.log)
+            guard case .indicator(let s)? = try CurrentState.states(log: ledger.log, store: store, slice: slice)["indicator/I"] else { return nil }
+            return s.targets[2027]
+        }
+        // Event 17 (TargetChanged 2027 20 → 25, effective 2027-03-01) is indicator I's latest date.
+        #expect(events[16].effective == .d("2027-03-01") && events[16].stream == "indicator/I")
+        #expect(try target2027(asOf: "2027-06-01") == ExactDecimal("25"))
+        func snapshotDays() throws -> [CalendarDate] {
+            let db = try store.database("state-snapshots")
+            return try store.environment.read { txn in
+                try txn.withCursor(db) { c in
+                    var days: [CalendarDate] = [], e = try c.first()
+                    while let entry = e { if let key = SnapshotKey(stored: entry.key) { days.append(key.day) }; e = try c.next() }
+                    return days
+                }
+            }
+        }
+        #expect(try snapshotDays().contains(.d("2027-03-01")))
+        // Recorded and effective later (2027-04-15): indicator I's dates are then ..., 2027-03-01, 2027-04-15.
+        var void = events[18]
+        void.effective = .d("2027-04-15")
+        void.payload = ["corrects": .string(events[16].id.canonicalString), "action": "void"]
+        try ledger.append([void])
+        try catchUpAll(ledger, store)
+        #expect(try target2027(asOf: "2027-06-01") == ExactDecimal("20"))
+        #expect(try target2027(asOf: "2027-03-15") == ExactDecimal("25"))
+        #expect(try snapshotDays().filter { $0 >= .d("2027-01-01") } == [.d("2027-04-15"), .d("2027-03-01")])   // newest first
         let rebuilt = try ProjectionStore(path: dir.path + "/rebuilt")
         try rebuildAll(ledger, rebuilt)
         #expect(try contents(rebuilt) == contents(store))
