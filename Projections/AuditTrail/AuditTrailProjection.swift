@@ -16,7 +16,17 @@ public struct AuditTrailProjection: ConcurrentProjection {
 
     public init() {}
 
-    static func rowKey(_ seq: UInt64) -> [UInt8] { CompositeKey.make(tag: UInt8(ascii: "r"), "", number: seq) }
+    static func rowKey(_ seq: UInt64) -> [UInt8] { withRowKey(seq, Array.init) }
+
+    /// `body` given the bytes of ``rowKey(_:)`` (`r`, then the sequence number big-endian), made on the
+    /// stack: a replay stores a row an event, and an array a key was an allocation and a free each.
+    static func withRowKey<R>(_ seq: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(byteCount: 9, alignment: 1) { key in
+            key.storeBytes(of: UInt8(ascii: "r"), toByteOffset: 0, as: UInt8.self)
+            key.storeBytes(of: seq.bigEndian, toByteOffset: 1, as: UInt64.self)
+            return try body(UnsafeRawBufferPointer(key))
+        }
+    }
     static func stateKey(_ s: StreamName) -> [UInt8] { Array(s.rawValue.utf8) }
 
     /// Each stream's stored state before the batch, as stored: copied out of the store, or the bytes the
@@ -83,13 +93,15 @@ public struct AuditTrailProjection: ConcurrentProjection {
 
     public func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let audit = try store.database("audit"), states = try store.database("audit-states")
-        for row in computed.rows {
-            // Rows come in sequence order, after every row stored: appended to the last page.
-            try txn.put(row.bytes, forKey: Self.rowKey(row.sequence), in: audit, flags: .append)
-            if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
-                var earlier = try AuditRow(json: try JSONParser.parse(bytes))
-                earlier.correctedBy.append(row.sequence)
-                try txn.put(earlier.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
+        try txn.withWriteCursor(audit) { rows in
+            for row in computed.rows {
+                // Rows come in sequence order, after every row stored: appended to the last page.
+                try Self.withRowKey(row.sequence) { k in try row.bytes.withUnsafeBytes { v in try rows.put(v, forKey: k, flags: .append) } }
+                if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
+                    var earlier = try AuditRow(json: try JSONParser.parse(bytes))
+                    earlier.correctedBy.append(row.sequence)
+                    try txn.put(earlier.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
+                }
             }
         }
         for (stream, bytes) in computed.states {
