@@ -291,18 +291,3 @@ final class AppliedBatch: @unchecked Sendable {
     /// Drops the events: freed here, unless the applying thread still holds them.
     func free() { events = [] }
 }
-
-/// Keys made of a one-byte tag, a name's bytes and, when given, a big-endian number: a projection's kinds
-/// of key in one database lie apart by tag (the audit trail's rows by number, its stream states by name).
-public enum CompositeKey {
-    /// `tag`, `name`'s bytes, then `number` big-endian (when given), made in one allocation: a replay
-    /// makes a key per event.
-    public static func make(tag: UInt8, _ name: String, number: UInt64? = nil) -> [UInt8] {
-        var key: [UInt8] = []
-        key.reserveCapacity(1 + name.utf8.count + 8)
-        key.append(tag)
-        key.append(contentsOf: name.utf8)
-        if let number { withUnsafeBytes(of: number.bigEndian) { key.append(contentsOf: $0) } }
-        return key
-    }
-}

@@ -25,6 +25,5 @@ import Testing
             #expect(EventIndexKey.event(7, CalendarDate(daysSinceEpoch: day), 1).withUnsafeBytes { EventIndexKey.parse($0) }?.day == CalendarDate(daysSinceEpoch: day))
         }
         #expect(EventIndexKey.corrected(3).withUnsafeBytes { EventIndexKey.parse($0) } == nil)
-        #expect(CompositeKey.make(tag: 0x74, "ab", number: 258) == [0x74, 0x61, 0x62, 0, 0, 0, 0, 0, 0, 1, 2])
     }
 }
