@@ -247,9 +247,14 @@ public struct ProjectionSet: Sendable {
                     }
                     for i in behind where !started.contains(i) {
                         try members[i].apply(events(for: i), from: log, store: store, in: txn)
-                        computed[i] = nil  // applied here: what it computed before is no longer what it stored last
+                        // Applied here: what it computed before is no longer what it stored last.
+                        if let before = computed.removeValue(forKey: i) { done.keep(before) }
                     }
-                    for (member, write) in pending { computed[member] = try write.write(in: txn) }
+                    for (member, write) in pending {
+                        // What it computed for the batch before is freed with this batch, on the reading
+                        // thread: freeing a batch's rows here took a seventh of this thread's samples.
+                        if let before = computed.updateValue(try write.write(in: txn), forKey: member) { done.keep(before) }
+                    }
                     for i in behind { applied[i] = last }
                     reached = last
                     count += batch.count
@@ -280,14 +285,23 @@ public struct ProjectionSet: Sendable {
     }
 }
 
-/// A batch of decoded events already applied, handed to the thread that reads the next one to free it
-/// there: the applying thread lets go of its reference when it moves on to the next batch.
+/// A batch of decoded events already applied, with what concurrent members computed for the batch before
+/// it, handed to the reading thread, which frees them before it reads the batch after next: the applying
+/// thread lets go of its references when it moves on to the next batch.
 final class AppliedBatch: @unchecked Sendable {
-    // Set by the applying thread before the reading thread starts; emptied by that thread.
+    // Set and added to by the applying thread before the reading thread starts; emptied by that thread.
     private var events: [DecodedEvent]
+    private var results: [any Sendable] = []
 
     init(_ events: [DecodedEvent] = []) { self.events = events }
 
-    /// Drops the events: freed here, unless the applying thread still holds them.
-    func free() { events = [] }
+    /// Keeps `result` (a member's computed batch the applying thread no longer needs) to be freed with
+    /// the events; called before the batch is handed to the reading thread.
+    func keep(_ result: any Sendable) { results.append(result) }
+
+    /// Drops the events and the results kept: freed here, unless the applying thread still holds them.
+    func free() {
+        events = []
+        results = []
+    }
 }
