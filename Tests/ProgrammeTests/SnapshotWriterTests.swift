@@ -2,7 +2,6 @@ import EventLog
 import Foundation
 @testable import Programme
 import PropertyBased
-import TestSupport
 import Testing
 
 /// The writer behind snapshots and effects: LEB128 byte for byte as the format says, within the bound
@@ -59,13 +58,8 @@ import Testing
     /// A snapshot of every kind, at the extremes of every field and with hundreds of years, takes no
     /// more than the bound it is written within; each reads back.
     @Test func snapshotsStayWithinTheirBound() throws {
-        let dir = try TemporaryDirectory()
-        let ledger = try Ledger.create(at: dir.path + "/ledger")
-        try ledger.appendDefaultHistory()
-        var states: [EntityState] = []
-        for stream in try ledger.log.streamNames() {
-            if let s = try EntityState.fold(try ledger.log.events(in: stream)) { states.append(s) }
-        }
+        // Every state of the default ledger, as EntitySnapshotTests folds them.
+        var states = try EntitySnapshotTests().states().1.map(\.1)
         let largest = ExactDecimal(significand: .max, scale: ExactDecimal.maximumScale)
         let smallest = ExactDecimal(significand: .min, scale: ExactDecimal.maximumScale)
         for case .indicator(var s) in Array(states) {
@@ -100,13 +94,8 @@ import Testing
     /// One scratch buffer passed to snapshot after snapshot and effect after effect, large and small in
     /// turn, gives each exactly the bytes a new array holds: nothing of an earlier value shows through.
     @Test func reusedScratchGivesTheSameBytesAsANewArray() throws {
-        let dir = try TemporaryDirectory()
-        let ledger = try Ledger.create(at: dir.path + "/ledger")
-        try ledger.appendDefaultHistory()
-        var states: [EntityState] = []
-        for stream in try ledger.log.streamNames() {
-            if let s = try EntityState.fold(try ledger.log.events(in: stream)) { states.append(s) }
-        }
+        // Every state of the default ledger, as EntitySnapshotTests folds them.
+        let states = try EntitySnapshotTests().states().1.map(\.1)
         guard case .indicator(var big)? = states.first(where: { $0.kind == .indicator }) else { Issue.record("an indicator"); return }
         for year in 2000..<2100 { big.targets[year] = ExactDecimal(significand: Int128(year) * 1_000_003, scale: 2) }
         // Large, then every state (mostly small), then large again: the buffer grows, then is reused.
