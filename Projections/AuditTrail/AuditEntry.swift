@@ -67,13 +67,17 @@ struct AuditBuilder {
     /// The row of `decoded`, the next event in sequence order; an event whose payload does not decode
     /// is entered with no change.
     mutating func row(for decoded: DecodedEvent) throws -> AuditRow {
-        let event = decoded.recorded
-        let before = try states[event.stream] ?? loadState(event.stream)
+        let stream = decoded.stream
+        let before = try states[stream] ?? loadState(stream)
         let typed = decoded.event
         if case .eventCorrected(let c)? = typed {
             // A correction changes an earlier event. Its before and after are the entity just after the
             // corrected event, without and with the correction; the running state is the stream refolded.
-            let history = try loadEvents(event.stream, event.sequence)
+            // The history is read whole from the log (the ids name what is corrected), the correction last.
+            let history = try loadEvents(stream, decoded.sequence)
+            guard let event = history.last, event.sequence == decoded.sequence else {
+                throw EventLogError.damaged(sequence: decoded.sequence, reason: "not found in its stream's index")
+            }
             let target = history.first { $0.id == c.corrects }
             // The stream through the corrected event, with earlier corrections of that same event.
             let targetSequence = target?.sequence ?? 0
@@ -83,12 +87,12 @@ struct AuditBuilder {
                 return earlier.corrects == c.corrects
             }
             let corrected = try EntityState.fold(upToTarget), correcting = try EntityState.fold(upToTarget + [event])
-            states[event.stream] = try EntityState.fold(history)
+            states[stream] = try EntityState.fold(history)
             return AuditRow(decision: typed?.authorisingDecision?.description, changes: EntityState.changes(from: corrected, to: correcting),
                             corrects: target?.sequence)
         }
-        let after = try typed.map { try EntityState.apply($0, at: event, to: before) } ?? before
-        states[event.stream] = after
+        let after = try typed.map { try EntityState.apply($0, effective: decoded.effective, sequence: decoded.sequence, to: before) } ?? before
+        states[stream] = after
         return AuditRow(decision: typed?.authorisingDecision?.description, changes: EntityState.changes(from: before, to: after), corrects: nil)
     }
 }

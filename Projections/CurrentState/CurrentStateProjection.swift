@@ -71,7 +71,7 @@ public struct CurrentStateProjection: Projection {
                         }
                     }
                 }
-                if new.contains(where: { $0.recorded.type == EventCorrected.typeName }) {
+                if new.contains(where: \.isCorrection) {
                     try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
                 } else if let entry {
                     if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshotCursor, &buffer) { continue }
@@ -79,7 +79,9 @@ public struct CurrentStateProjection: Projection {
                 } else if try Self.define(stream, number, with: new, in: txn, snapshotCursor, entities, &buffer) {
                     continue
                 }
-                let history = entry == nil ? new.map(\.recorded) : try log.events(in: stream, through: last)
+                // The whole events (their ids name what a correction corrects) from the log: for a stream
+                // not listed before, the same events as `new`.
+                let history = try log.events(in: stream, through: last)
                 try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshotCursor, entities, &buffer)
             }
         } }
@@ -185,7 +187,7 @@ public struct CurrentStateProjection: Projection {
     /// must be recomputed (a new stream, a back-dated event, a correction).
     static func extend(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
                        in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws -> Bool {
-        guard !new.contains(where: { $0.recorded.type == EventCorrected.typeName }) else { return false }
+        guard !new.contains(where: \.isCorrection) else { return false }
         // The cursor stays on the latest snapshot: the new ones go beside it.
         let reading = snapshots.reading
         guard let e = try SnapshotKey.inForce(at: .newest(number), in: reading), let lastDate = SnapshotKey(stored: e.key)?.day,

@@ -195,8 +195,10 @@ public struct ProjectionSet: Sendable {
                 // event's fields twice more (retained, then released with the array).
                 var batch: [DecodedEvent] = []
                 batch.reserveCapacity(limit)
-                try log.scan(from: sequence + 1) { recorded in
-                    batch.append(DecodedEvent(recorded, definitions: true))
+                // Only what the projections fold (``EventPayload``): decoding each event whole made strings
+                // of its actor, rationale and source and copied its bytes, for nothing.
+                try log.scanPayloads(from: sequence + 1) { payload in
+                    batch.append(DecodedEvent(payload, definitions: true))
                     return batch.count < limit
                 }
                 return batch

@@ -51,8 +51,16 @@ import Testing
                 #expect(throws: (any Error).self, "\(text.prefix(40))") { try EventCodec.decodePayload(b) }
             }
         }
-        let wellFormed = #"{"actor":{"x":["a\"]",{"y":null}]},"effective":"2027-01-01","payload":{"v":1},"schema":2,"seq":5,"type":"T"}"#
+        let wellFormed = #"{"actor":{"x":["a\"]",{"y":null}]},"effective":"2027-01-01","payload":{"v":1},"schema":2,"seq":5,"stream":"s/1","type":"T"}"#
         let read = try Array(wellFormed.utf8).withUnsafeBytes { try EventCodec.decodePayload($0) }
-        #expect(read == EventPayload(sequence: 5, effective: CalendarDate(daysSinceEpoch: 20_819), type: "T", schema: 2, payload: .object([("v", .integer(1))])))
+        #expect(read == EventPayload(sequence: 5, stream: StreamName("s/1"), effective: CalendarDate(daysSinceEpoch: 20_819), type: "T", schema: 2,
+                                     payload: .object([("v", .integer(1))])))
+        // The stream is read, and held to a stream name's rules.
+        for stream in [#""stream":"""#, #""stream":"a b""#, #""stream":1"#, ""] {
+            let text = wellFormed.replacingOccurrences(of: #""stream":"s/1""#, with: stream).replacingOccurrences(of: ",,", with: ",")
+            _ = Array(text.utf8).withUnsafeBytes { b in
+                #expect(throws: (any Error).self, "\(stream)") { try EventCodec.decodePayload(b) }
+            }
+        }
     }
 }
