@@ -176,10 +176,28 @@ extension EventCodec {
 
 extension JSONParser.Cursor {
     /// Moves past `literal` when the input continues with it; otherwise stays and returns false.
+    ///
+    /// Compared eight bytes at a time: an event's fourteen member names were compared a byte at a time,
+    /// about 1,100 instructions an event read (callgrind, Round 18).
     mutating func consume(_ literal: [UInt8]) -> Bool {
-        guard bytes.count - index >= literal.count else { return false }
-        for i in literal.indices where bytes[index + i] != literal[i] { return false }
-        index += literal.count
+        let count = literal.count
+        guard bytes.count - index >= count, let base = bytes.baseAddress else { return false }
+        let equal = literal.withUnsafeBytes { l -> Bool in
+            guard let lp = l.baseAddress else { return true }
+            let input = UnsafeRawPointer(base + index)
+            var i = 0
+            while i + 8 <= count {
+                if input.loadUnaligned(fromByteOffset: i, as: UInt64.self) != lp.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            while i < count {
+                if input.load(fromByteOffset: i, as: UInt8.self) != lp.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i += 1
+            }
+            return true
+        }
+        guard equal else { return false }
+        index += count
         return true
     }
 

@@ -139,4 +139,32 @@ import Testing
             #expect(entry == .init(id: event.id, stream: event.stream, version: version, type: "Probed", effective: event.effective.description))
         }
     }
+
+    /// Passing over a string eight bytes at a time ends where reading it ends: after its closing quote,
+    /// whichever byte of a word an escape, a quote, a control character or a multi-byte character falls
+    /// on, and an unterminated string or a raw control character is refused as the reader refuses it.
+    @Test func aStringIsPassedOverExactlyWhereReadingItEnds() {
+        let inserts: [[UInt8]] = [Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\u0041"#.utf8), Array(#"\n"#.utf8), [0x01], [0x1F], [0x7F],
+                                  Array("é".utf8), Array("😀".utf8), Array(#"""#.utf8)]
+        for length in 0...40 {
+            for at in 0...length {
+                for insert in inserts {
+                    for tail in [Array(#"",1"#.utf8), []] {
+                        let bytes = [UInt8(ascii: "\"")] + Array(repeating: UInt8(ascii: "a"), count: at) + insert
+                            + Array(repeating: UInt8(ascii: "b"), count: length - at) + tail
+                        bytes.withUnsafeBufferPointer { buffer in
+                            var skipping = JSONParser.Cursor(bytes: buffer), reading = JSONParser.Cursor(bytes: buffer)
+                            let skipped = Result { () throws(JSONParser.SyntaxError) in try skipping.skipString() }
+                            let read = Result { () throws(JSONParser.SyntaxError) in _ = try reading.string() }
+                            switch (skipped, read) {
+                            case (.success, .success): #expect(skipping.index == reading.index, "\(bytes)")
+                            case (.failure, .failure): break
+                            default: Issue.record("skipped \(skipped), read \(read): \(bytes)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
