@@ -47,8 +47,12 @@ final class EntityStateCache: @unchecked Sendable {
 
     /// The stream's state as the ledger holds it now, in recording order with corrections applied.
     func state(of stream: StreamName, in ledger: borrowing LedgerSnapshot) throws -> EntityState? {
+        try state(of: stream, version: try ledger.version(of: stream), in: ledger)
+    }
+
+    /// ``state(of:in:)`` given the stream's version in the ledger, which the rules have just read.
+    func state(of stream: StreamName, version: UInt64, in ledger: borrowing LedgerSnapshot) throws -> EntityState? {
         let epoch = enter(ledger)
-        let version = try ledger.version(of: stream)
         guard version > 0 else { return nil }
         let cached = entries.value(for: stream)
         if let cached, cached.version == version, try holds(cached, stream, epoch, ledger) { return cached.state }
