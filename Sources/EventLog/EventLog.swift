@@ -189,15 +189,17 @@ enum Key {
 
     /// `name` 0x00 big-endian `n`: the 0x00 keeps `a/b` apart from `a/b/c`.
     static func named(_ name: String, _ n: UInt64) -> [UInt8] {
-        let utf8 = name.utf8
-        // One allocation: four index keys are made per appended event.
-        return [UInt8](unsafeUninitializedCapacity: utf8.count + 9) { buffer, count in
-            var i = 0
-            for b in utf8 { buffer[i] = b; i += 1 }
-            buffer[i] = 0
-            var be = n.bigEndian
-            withUnsafeBytes(of: &be) { for b in $0 { i += 1; buffer[i] = b } }
-            count = i + 1
+        var name = name
+        // One allocation: four index keys are made per appended event; the name's bytes copied at once,
+        // not a byte at a time (about 300 instructions a key: callgrind, Round 18).
+        return name.withUTF8 { utf8 in
+            [UInt8](unsafeUninitializedCapacity: utf8.count + 9) { buffer, count in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                raw.copyMemory(from: UnsafeRawBufferPointer(utf8))
+                raw[utf8.count] = 0
+                raw.storeBytes(of: n.bigEndian, toByteOffset: utf8.count + 1, as: UInt64.self)
+                count = utf8.count + 9
+            }
         }
     }
 
