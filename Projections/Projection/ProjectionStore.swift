@@ -197,8 +197,8 @@ public struct ProjectionSet: Sendable {
                 batch.reserveCapacity(limit)
                 // Only what the projections fold (``EventPayload``): decoding each event whole made strings
                 // of its actor, rationale and source and copied its bytes, for nothing.
-                try log.scanPayloads(from: sequence + 1) { payload in
-                    batch.append(DecodedEvent(payload, definitions: true))
+                try log.scanCanonical(from: sequence + 1) { sequence, bytes in
+                    batch.append(try DecodedEvent(stored: bytes, sequence: sequence, definitions: true))
                     return batch.count < limit
                 }
                 return batch

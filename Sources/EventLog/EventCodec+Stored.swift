@@ -182,22 +182,25 @@ extension JSONParser.Cursor {
     mutating func consume(_ literal: [UInt8]) -> Bool {
         let count = literal.count
         guard bytes.count - index >= count, let base = bytes.baseAddress else { return false }
-        let equal = literal.withUnsafeBytes { l -> Bool in
-            guard let lp = l.baseAddress else { return true }
-            let input = UnsafeRawPointer(base + index)
-            var i = 0
-            while i + 8 <= count {
-                if input.loadUnaligned(fromByteOffset: i, as: UInt64.self) != lp.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-                i += 8
-            }
-            while i < count {
-                if input.load(fromByteOffset: i, as: UInt8.self) != lp.load(fromByteOffset: i, as: UInt8.self) { return false }
-                i += 1
-            }
-            return true
+        let equal = literal.withUnsafeBytes { l in
+            l.baseAddress.map { Self.sameBytes(UnsafeRawPointer(base + index), $0, count: count) } ?? true
         }
         guard equal else { return false }
         index += count
+        return true
+    }
+
+    /// Whether the `count` bytes at `a` and at `b` are the same, compared eight at a time.
+    static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        var i = 0
+        while i + 8 <= count {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
         return true
     }
 

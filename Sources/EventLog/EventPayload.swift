@@ -44,6 +44,16 @@ extension EventCodec {
         return try decodePayloadAnyOrder(bytes)
     }
 
+    /// ``decodePayload(_:)`` of the stored bytes of event `sequence`, as a scan of the log reads them:
+    /// bytes that do not decode are ``EventLogError/damaged(sequence:reason:)``.
+    public static func decodeStoredPayload(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws -> EventPayload {
+        do {
+            return try decodePayload(bytes)
+        } catch {
+            throw EventLogError.damaged(sequence: sequence, reason: "\(error)")
+        }
+    }
+
     /// The payload of `buffer` when its members come in canonical order, each name as the envelope
     /// writes it, with no white space between, and the members read are ones ``decodePayloadAnyOrder(_:)``
     /// accepts (the others passed over as it passes over them); `nil` otherwise.
@@ -51,6 +61,45 @@ extension EventCodec {
     /// Why: a replay reads every event this way, and reading members by name made a string of each of
     /// the fourteen names and hashed it into a set.
     static func decodeCanonicalPayload(_ buffer: UnsafeBufferPointer<UInt8>) -> EventPayload? {
+        guard let header = canonicalHeader(of: buffer) else { return nil }
+        var c = JSONParser.Cursor(bytes: UnsafeBufferPointer(rebasing: buffer[header.payload]))
+        guard let payload = try? c.value(depth: 1), c.index == header.payload.count else { return nil }
+        return EventPayload(sequence: header.sequence, stream: header.stream, effective: header.effective, type: header.type,
+                            schema: header.schema, payload: payload)
+    }
+
+    /// What ``decodeCanonicalPayload(_:)`` reads of stored canonical bytes, with the payload left as
+    /// bytes (`payload`: where its object lies in `buffer`, passed over as the general reader passes
+    /// over a value, not built); `nil` when `buffer` is not read in one pass.
+    public static func canonicalHeader(of buffer: UnsafeBufferPointer<UInt8>) -> StoredHeader? {
+        header(of: buffer) { $0.skippedValue() }
+    }
+
+    /// `body` given ``canonicalHeader(of:)`` of `buffer` and, when the payload is a flat object that
+    /// can be read in place, its members (``JSONObjectBytes``, at path `payload`); `nil` when `buffer`
+    /// is not read in one pass.
+    ///
+    /// Why: a fold reads nearly every stored payload in place, without its value tree; the payload's
+    /// bytes are scanned once, for both.
+    public static func withCanonicalPayload<R>(of buffer: UnsafeBufferPointer<UInt8>, _ body: (StoredHeader, JSONObjectBytes?) throws -> R) rethrows -> R? {
+        try withUnsafeTemporaryAllocation(of: JSONObjectBytes.Member.self, capacity: JSONObjectBytes.maximumMembers) { storage -> R? in
+            var fields: JSONObjectBytes?
+            let found = header(of: buffer) { c in
+                if let (count, end) = JSONObjectBytes.scan(buffer, from: c.index, into: storage) {
+                    fields = JSONObjectBytes(path: "payload", bytes: buffer, members: storage, count: count)
+                    c.index = end
+                    return true
+                }
+                return c.skippedValue()
+            }
+            guard let found else { return nil }
+            return try body(found, fields)
+        }
+    }
+
+    /// The header of `buffer` in canonical member order, `passPayload` moving the cursor past the
+    /// payload's object (false when it cannot).
+    private static func header(of buffer: UnsafeBufferPointer<UInt8>, passingPayload passPayload: (inout JSONParser.Cursor) -> Bool) -> StoredHeader? {
         let k = EnvelopeKeys.shared
         var c = JSONParser.Cursor(bytes: buffer)
         guard c.consume(k.actor), c.skippedValue() else { return nil }
@@ -58,9 +107,12 @@ extension EventCodec {
         if c.consume(k.correlation) { guard c.skippedValue() else { return nil } }
         guard c.consume(k.effective), let effective = c.quoted({ CalendarDate(utf8: $0) }),
               c.consume(k.id), c.skippedValue(),
-              c.consume(k.payload), c.index < buffer.count, buffer[c.index] == UInt8(ascii: "{"),
-              let payload = try? c.value(depth: 1),
-              c.consume(k.rationale), c.skippedValue(),
+              c.consume(k.payload), c.index < buffer.count, buffer[c.index] == UInt8(ascii: "{")
+        else { return nil }
+        let payloadStart = c.index
+        guard passPayload(&c) else { return nil }
+        let payload = payloadStart..<c.index
+        guard c.consume(k.rationale), c.skippedValue(),
               c.consume(k.recorded), c.skippedValue(),
               c.consume(k.schema), let schema = c.integer(), schemaVersions.contains(Int(schema)),
               c.consume(k.seq), let sequence = c.integer(), sequence >= 1,
@@ -70,7 +122,18 @@ extension EventCodec {
               c.consume(k.version), c.skippedValue(),
               c.index == buffer.count - 1, buffer[c.index] == UInt8(ascii: "}")
         else { return nil }
-        return EventPayload(sequence: UInt64(sequence), stream: stream, effective: effective, type: type, schema: Int(schema), payload: payload)
+        return StoredHeader(sequence: UInt64(sequence), stream: stream, effective: effective, type: type, schema: Int(schema), payload: payload)
+    }
+
+    /// A stored event's ``EventPayload`` fields but the payload, which is where its object lies in the
+    /// event's bytes (``canonicalHeader(of:)``).
+    public struct StoredHeader: Sendable, Equatable {
+        public var sequence: UInt64
+        public var stream: StreamName
+        public var effective: CalendarDate
+        public var type: String
+        public var schema: Int
+        public var payload: Range<Int>
     }
 
     /// Reads an event's ``EventPayload`` with its members in any order, naming the member and rule an
@@ -91,16 +154,5 @@ extension EventLog {
     /// ``EventLogError/damaged(sequence:reason:)``.
     public func payloads(at sequences: [UInt64]) throws -> [EventPayload] {
         try environment.read { txn in try sequences.compactMap { try stored(at: $0, in: txn, EventCodec.decodePayload) } }
-    }
-
-    /// Calls `body` with the ``EventPayload`` of each event from sequence `start` on, in sequence order
-    /// and one consistent snapshot, until `body` returns false: ``scan(from:direction:filter:_:)``
-    /// reading only what a fold needs. Bytes that do not decode are
-    /// ``EventLogError/damaged(sequence:reason:)``.
-    @available(*, noasync, message: "a scan holds a read transaction")
-    public func scanPayloads(from start: UInt64 = 1, _ body: (EventPayload) throws -> Bool) throws {
-        try scanCanonical(from: start) { sequence, bytes in
-            try body(try decodeStored(bytes, sequence: sequence, EventCodec.decodePayload))
-        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads typed fields out of a JSON object, turning every problem into a ``FieldError`` that names
 /// the field's full path and the rule it broke.
-public struct JSONFields: Sendable {
+public struct JSONFields: JSONObjectFields, Sendable {
     public let members: [(String, JSONValue)]
     /// The path of this object, such as `payload`; empty at the top level.
     public let path: String
@@ -15,117 +15,19 @@ public struct JSONFields: Sendable {
         self.path = path
     }
 
-    public func fieldPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
-
     public func value(_ key: String) -> JSONValue? { JSONValue.member(key, in: members) }
 
-    public func has(_ key: String) -> Bool { value(key) != nil }
-
-    /// Fails when the object has a member not in `allowed`: a typo must not pass silently.
-    ///
-    /// A payload's few names are best given as an array literal (this overload): found by comparing a
-    /// handful of short strings, not by hashing each name into a new set on every call.
-    public func rejectUnknown(allowing allowed: [String]) throws(FieldError) {
-        for (k, _) in members where !allowed.contains(k) { throw unknown(k, allowed) }
+    /// The first member whose name is not in `allowed`, in member order: a payload's few names are best
+    /// given as an array literal, found by comparing a handful of short strings, not by hashing each
+    /// name into a new set on every call.
+    public func firstMember(notIn allowed: [String]) -> String? {
+        for (k, _) in members where !allowed.contains(k) { return k }
+        return nil
     }
 
     /// Fails when the object has a member not in `allowed` (a set, for a long list of names).
     public func rejectUnknown(allowing allowed: Set<String>) throws(FieldError) {
-        for (k, _) in members where !allowed.contains(k) { throw unknown(k, allowed) }
-    }
-
-    private func unknown(_ key: String, _ allowed: some Collection<String>) -> FieldError {
-        FieldError(field: fieldPath(key), "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
-    }
-
-    public func required(_ key: String) throws(FieldError) -> JSONValue {
-        guard let v = value(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
-        return v
-    }
-
-    public func string(_ key: String) throws(FieldError) -> String {
-        guard let s = try optionalString(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
-        return s
-    }
-
-    /// A string that must not be empty or only white space (``ProposedEvent``'s rule for its text
-    /// fields, decided on the bytes where they are ASCII).
-    public func text(_ key: String) throws(FieldError) -> String {
-        let s = try string(key)
-        guard !ProposedEvent.isBlank(s) else { throw FieldError(field: fieldPath(key), "must not be empty") }
-        return s
-    }
-
-    public func optionalString(_ key: String) throws(FieldError) -> String? {
-        guard let v = value(key) else { return nil }
-        guard case .string(let s) = v else { throw FieldError(field: fieldPath(key), "expected a string, got \(v.kindName)") }
-        return s
-    }
-
-    public func integer(_ key: String) throws(FieldError) -> Int64 {
-        guard let i = try optionalInteger(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
-        return i
-    }
-
-    public func optionalInteger(_ key: String) throws(FieldError) -> Int64? {
-        guard let v = value(key) else { return nil }
-        guard case .integer(let i) = v else { throw FieldError(field: fieldPath(key), "expected an integer, got \(v.kindName)") }
-        return i
-    }
-
-    public func bool(_ key: String) throws(FieldError) -> Bool {
-        let v = try required(key)
-        guard case .bool(let b) = v else { throw FieldError(field: fieldPath(key), "expected true or false, got \(v.kindName)") }
-        return b
-    }
-
-    public func optionalBool(_ key: String) throws(FieldError) -> Bool? {
-        guard has(key) else { return nil }
-        return try bool(key)
-    }
-
-    public func date(_ key: String) throws(FieldError) -> CalendarDate {
-        guard let d = try optionalDate(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
-        return d
-    }
-
-    public func optionalDate(_ key: String) throws(FieldError) -> CalendarDate? {
-        guard let s = try optionalString(key) else { return nil }
-        guard let d = CalendarDate(s) else { throw FieldError(field: fieldPath(key), "expected a date YYYY-MM-DD, got \"\(s.prefix(40))\"") }
-        return d
-    }
-
-    public func uuid(_ key: String) throws(FieldError) -> UUID {
-        guard let u = try optionalUUID(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
-        return u
-    }
-
-    public func optionalUUID(_ key: String) throws(FieldError) -> UUID? {
-        guard let s = try optionalString(key) else { return nil }
-        guard let u = UUID(text: s) else {
-            throw FieldError(field: fieldPath(key), "expected a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, got \"\(s.prefix(40))\"")
-        }
-        return u
-    }
-
-    public func object(_ key: String) throws(FieldError) -> JSONFields {
-        try JSONFields(try required(key), path: fieldPath(key))
-    }
-
-    public func optionalObject(_ key: String) throws(FieldError) -> JSONFields? {
-        guard let v = value(key) else { return nil }
-        return try JSONFields(v, path: fieldPath(key))
-    }
-
-    public func array(_ key: String) throws(FieldError) -> [JSONValue] {
-        let v = try required(key)
-        guard case .array(let a) = v else { throw FieldError(field: fieldPath(key), "expected an array, got \(v.kindName)") }
-        return a
-    }
-
-    public func optionalArray(_ key: String) throws(FieldError) -> [JSONValue]? {
-        guard has(key) else { return nil }
-        return try array(key)
+        for (k, _) in members where !allowed.contains(k) { throw unknownField(k, allowed) }
     }
 }
 

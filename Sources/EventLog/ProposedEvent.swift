@@ -78,7 +78,7 @@ extension ProposedEvent {
     /// the first byte that is neither ASCII white space nor beyond ASCII, without breaking the text
     /// into characters (which cost about 400 instructions a field, callgrind); text beyond ASCII is
     /// judged character by character.
-    static func isBlank(_ text: String) -> Bool {
+    @usableFromInline static func isBlank(_ text: String) -> Bool {
         for byte in text.utf8 {
             if byte >= 0x80 { return text.allSatisfy(\.isWhitespace) }
             if byte != 0x20, !(0x09...0x0D).contains(byte) { return false }

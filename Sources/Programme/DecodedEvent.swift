@@ -10,9 +10,9 @@ import EventLog
 /// and copying the event and its payload as a value showed as a tenth of the work it saved.
 ///
 /// It holds no more of the event than a fold reads (``EventPayload``): a catch-up reads each event's
-/// payload alone (``EventLog/scanPayloads(from:_:)``), not its actor, rationale, source, ids, recorded
-/// time or bytes; what needs those (a correction's target, an audit entry shown) reads the event from
-/// the log.
+/// payload alone (``init(stored:sequence:definitions:)``), not its actor, rationale, source, ids,
+/// recorded time or bytes; what needs those (a correction's target, an audit entry shown) reads the
+/// event from the log.
 public final class DecodedEvent: Sendable {
     /// The event's sequence number in the log.
     public let sequence: UInt64
@@ -37,16 +37,40 @@ public final class DecodedEvent: Sendable {
 
     /// Decodes `payload`'s typed payload (``ProgrammeEvent/decode(type:schema:payload:)``), keeping the
     /// error if it fails; with `definitions`, makes ``definition`` too.
-    public init(_ payload: EventPayload, definitions: Bool = false) {
-        sequence = payload.sequence
-        stream = payload.stream
-        type = payload.type
-        effective = payload.effective
+    public convenience init(_ payload: EventPayload, definitions: Bool = false) {
+        let typed: Result<ProgrammeEvent, FieldError>
         do { typed = .success(try ProgrammeEvent.decode(type: payload.type, schema: payload.schema, payload: payload.payload)) } catch {
             typed = .failure(error)
         }
+        self.init(sequence: payload.sequence, stream: payload.stream, type: payload.type, effective: payload.effective, typed: typed,
+                  definitions: definitions)
+    }
+
+    /// Reads the stored canonical `bytes` of event `sequence` as ``init(_:definitions:)-(EventPayload,_)``
+    /// reads their ``EventPayload``: a flat payload at its type's current schema in place
+    /// (``ProgrammeEvent/decodeInPlace(_:_:)``), anything else through its value tree. Bytes that do
+    /// not decode are ``EventLogError/damaged(sequence:reason:)``.
+    public convenience init(stored bytes: UnsafeRawBufferPointer, sequence: UInt64, definitions: Bool = false) throws {
+        let read = EventCodec.withCanonicalPayload(of: bytes.assumingMemoryBound(to: UInt8.self)) { header, fields in
+            fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) }.map { (header, $0) }
+        }
+        if let (header, typed) = read ?? nil {
+            self.init(sequence: header.sequence, stream: header.stream, type: header.type, effective: header.effective, typed: .success(typed),
+                      definitions: definitions)
+        } else {
+            self.init(try EventCodec.decodeStoredPayload(bytes, sequence: sequence), definitions: definitions)
+        }
+    }
+
+    private init(sequence: UInt64, stream: StreamName, type: String, effective: CalendarDate, typed: Result<ProgrammeEvent, FieldError>,
+                 definitions: Bool) {
+        self.sequence = sequence
+        self.stream = stream
+        self.type = type
+        self.effective = effective
+        self.typed = typed
         if definitions, case .success(let event) = typed, let defined = EntityState.defined(by: event) {
-            definition = EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: payload.stream)
+            definition = EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: stream)
         } else {
             definition = nil
         }

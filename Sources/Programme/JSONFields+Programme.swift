@@ -1,6 +1,6 @@
 import EventLog
 
-extension JSONFields {
+extension JSONObjectFields {
     /// A reference to an entity of `kind`: a stream name `<kind>/<code>`.
     public func reference(_ key: String, _ kind: EntityKind) throws(FieldError) -> EntityReference {
         guard let r = try optionalReference(key, kind) else { throw FieldError(field: fieldPath(key), "required field is missing") }

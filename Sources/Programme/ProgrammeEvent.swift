@@ -38,6 +38,15 @@ public enum ProgrammeEvent: Sendable, Equatable {
     /// The payload type named `name`, if the catalogue has one.
     public static func payloadType(named name: String) -> (any ProgrammeEventPayload.Type)? { byName[name] }
 
+    /// The typed payload of a stored event whose envelope `header` describes, read in place from its
+    /// payload's members (``EventCodec/withCanonicalPayload(of:_:)``) when its type is known and it is at
+    /// its type's current schema; `nil` otherwise, and for a payload that does not decode:
+    /// ``decode(type:schema:payload:)`` of its value tree then gives the same event or says what is wrong.
+    public static func decodeInPlace(_ header: EventCodec.StoredHeader, _ fields: JSONObjectBytes) -> ProgrammeEvent? {
+        guard let payloadType = byName[header.type], header.schema == payloadType.currentSchema else { return nil }
+        return try? make(payloadType, fields)
+    }
+
     /// Decodes a payload of type `type` written with schema `schema`, upcasting it to the current schema.
     public static func decode(type: String, schema: Int, payload: JSONValue) throws(FieldError) -> ProgrammeEvent {
         guard let payloadType = byName[type] else {
@@ -80,7 +89,7 @@ public enum ProgrammeEvent: Sendable, Equatable {
 
     /// The typed event of payload type `t` read from `f`. Types are told apart by identity: a chain of
     /// `is` casts cost a runtime cast for each type tried before the right one (callgrind, Round 16).
-    private static func make(_ t: any ProgrammeEventPayload.Type, _ f: JSONFields) throws(FieldError) -> ProgrammeEvent {
+    private static func make(_ t: any ProgrammeEventPayload.Type, _ f: some JSONObjectFields) throws(FieldError) -> ProgrammeEvent {
         switch ObjectIdentifier(t) {
         case ObjectIdentifier(ProgrammeDefined.self): .programmeDefined(try .init(fields: f))
         case ObjectIdentifier(ComponentDefined.self): .componentDefined(try .init(fields: f))

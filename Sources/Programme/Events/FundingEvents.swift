@@ -17,7 +17,7 @@ public struct FundingAllocated: ProgrammeEventPayload {
     public var funder: EntityReference
     public var decision: EntityReference
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["component", "amount", "currency", "fiscalYear", "source", "funder", "decision"])
         component = try f.reference("component", .component)
         money = try f.money()
@@ -43,7 +43,7 @@ public struct FundingRevised: ProgrammeEventPayload {
     public var previousAmount: ExactDecimal
     public var decision: EntityReference
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["amount", "previousAmount", "currency", "decision"])
         money = try f.money()
         previousAmount = try f.decimal("previousAmount", integerDigits: 18, fractionDigits: 18)
@@ -63,7 +63,7 @@ public struct FundingWithdrawn: ProgrammeEventPayload {
 
     public var decision: EntityReference
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["decision"])
         decision = try f.reference("decision", .decision)
     }
@@ -80,7 +80,7 @@ public struct DisbursementRecorded: ProgrammeEventPayload {
     public var recipient: EntityReference?
     public var reference: String?
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["amount", "currency", "recipient", "reference"])
         money = try f.money()
         recipient = try f.optionalReference("recipient", .organisation)
@@ -101,7 +101,7 @@ public struct ExpenditureRecorded: ProgrammeEventPayload {
     public var money: Money
     public var description: String
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["amount", "currency", "description"])
         money = try f.money()
         description = try f.text("description")
@@ -112,7 +112,7 @@ public struct ExpenditureRecorded: ProgrammeEventPayload {
     }
 }
 
-extension JSONFields {
+extension JSONObjectFields {
     /// `amount` and `currency` together: a positive exact amount below 10^18 with no more fractional
     /// digits than the currency has minor units (trailing zeros aside), held at the currency's scale.
     func money() throws(FieldError) -> Money {

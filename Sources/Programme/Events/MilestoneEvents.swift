@@ -12,7 +12,7 @@ public struct MilestoneScheduled: ProgrammeEventPayload {
     public var plannedDate: CalendarDate
     public var decision: EntityReference?
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["component", "title", "plannedDate", "decision"])
         component = try f.reference("component", .component)
         title = try f.text("title")
@@ -35,7 +35,7 @@ public struct MilestoneRescheduled: ProgrammeEventPayload {
     public var previousDate: CalendarDate
     public var decision: EntityReference
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["plannedDate", "previousDate", "decision"])
         plannedDate = try f.date("plannedDate")
         previousDate = try f.date("previousDate")
@@ -55,7 +55,7 @@ public struct MilestoneAchieved: ProgrammeEventPayload {
     public var achievedOn: CalendarDate
     public var evidence: String
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["achievedOn", "evidence"])
         achievedOn = try f.date("achievedOn")
         evidence = try f.text("evidence")
@@ -69,7 +69,7 @@ public struct MilestoneMissed: ProgrammeEventPayload {
     public static let typeName = "MilestoneMissed"
     public static let entityKind: EntityKind? = .milestone
 
-    public init(fields f: JSONFields) throws(FieldError) { try f.rejectUnknown(allowing: []) }
+    public init(fields f: some JSONObjectFields) throws(FieldError) { try f.rejectUnknown(allowing: []) }
     public init() {}
     public var json: JSONValue { .object([]) }
 }
@@ -81,7 +81,7 @@ public struct MilestoneCancelled: ProgrammeEventPayload {
 
     public var decision: EntityReference
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["decision"])
         decision = try f.reference("decision", .decision)
     }
@@ -100,7 +100,7 @@ public struct EventCorrected: ProgrammeEventPayload {
     /// The corrected payload, for `replace`: a payload of the corrected event's type, current schema.
     public var replacement: JSONValue?
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["corrects", "action", "replacement"])
         corrects = try f.uuid("corrects")
         action = try f.choice("action", CorrectionAction.self)

@@ -13,7 +13,7 @@ public protocol ProgrammeEventPayload: Sendable, Equatable {
     /// Whether the event defines its entity (it must then be the stream's first event).
     static var definesEntity: Bool { get }
     /// Reads the payload at the current schema version.
-    init(fields: JSONFields) throws(FieldError)
+    init(fields: some JSONObjectFields) throws(FieldError)
     /// The payload at the current schema version.
     var json: JSONValue { get }
 }

@@ -12,7 +12,7 @@ public struct ProgrammeDefined: ProgrammeEventPayload {
     public var end: CalendarDate
     public var owner: EntityReference
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["title", "description", "start", "end", "owner"])
         title = try f.text("title")
         description = try f.optionalString("description")
@@ -39,7 +39,7 @@ public struct ComponentDefined: ProgrammeEventPayload {
     public var title: String
     public var accountable: EntityReference?
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["programme", "level", "parent", "title", "accountable"])
         programme = try f.reference("programme", .programme)
         level = try f.choice("level", ComponentLevel.self)
@@ -73,7 +73,7 @@ public struct IndicatorDefined: ProgrammeEventPayload {
         public var year: Int
     }
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["component", "name", "unit", "measure", "higherIsBetter", "baseline"])
         component = try f.reference("component", .component)
         name = try f.text("name")
@@ -106,7 +106,7 @@ public struct OrganisationDefined: ProgrammeEventPayload {
     /// Its IATI OrganisationType code, such as `10` (government) or `40` (multilateral).
     public var iatiType: String?
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["name", "roles", "iatiIdentifier", "iatiType"])
         name = try f.text("name")
         var roles: [OrganisationRole] = []
@@ -145,7 +145,7 @@ public struct DecisionRecorded: ProgrammeEventPayload {
     public var authorises: String
     public var programme: EntityReference?
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["title", "kind", "authority", "reference", "decidedOn", "authorises", "programme"])
         title = try f.text("title")
         kind = try f.choice("kind", DecisionKind.self)

@@ -9,7 +9,7 @@ public struct TargetSet: ProgrammeEventPayload {
     public var value: ExactDecimal
     public var decision: EntityReference?
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["year", "value", "decision"])
         year = try f.year("year")
         value = try f.decimal("value")
@@ -32,7 +32,7 @@ public struct TargetChanged: ProgrammeEventPayload {
     public var reason: String
     public var decision: EntityReference
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["year", "value", "previousValue", "reason", "decision"])
         year = try f.year("year")
         value = try f.decimal("value")
@@ -55,7 +55,7 @@ public struct IndicatorMeasured: ProgrammeEventPayload {
     public var year: Int
     public var value: ExactDecimal
 
-    public init(fields f: JSONFields) throws(FieldError) {
+    public init(fields f: some JSONObjectFields) throws(FieldError) {
         try f.rejectUnknown(allowing: ["year", "value"])
         year = try f.year("year")
         value = try f.decimal("value")

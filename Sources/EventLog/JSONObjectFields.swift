@@ -1,0 +1,121 @@
+import Foundation
+
+/// A JSON object whose members are read as typed fields, every problem a ``FieldError`` that names the
+/// field's full path and the rule it broke.
+///
+/// Two kinds: ``JSONFields`` reads a parsed value tree; ``JSONObjectBytes`` reads a flat object in
+/// place from its bytes. A payload's reader (`init(fields:)`) is written once against this protocol,
+/// so both read a payload by the same rules and give the same value.
+public protocol JSONObjectFields {
+    /// The path of this object, such as `payload`; empty at the top level.
+    var path: String { get }
+    /// The value of member `key`, or `nil` when there is none.
+    func value(_ key: String) -> JSONValue?
+    /// The first member, in member order, whose name is not in `allowed`; `nil` when there is none.
+    func firstMember(notIn allowed: [String]) -> String?
+}
+
+extension JSONObjectFields {
+    @inlinable public func fieldPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    @inlinable public func has(_ key: String) -> Bool { value(key) != nil }
+
+    /// Fails when the object has a member not in `allowed`: a typo must not pass silently.
+    @inlinable public func rejectUnknown(allowing allowed: [String]) throws(FieldError) {
+        if let k = firstMember(notIn: allowed) { throw unknownField(k, allowed) }
+    }
+
+    @usableFromInline func unknownField(_ key: String, _ allowed: some Collection<String>) -> FieldError {
+        FieldError(field: fieldPath(key), "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
+    }
+
+    @inlinable public func required(_ key: String) throws(FieldError) -> JSONValue {
+        guard let v = value(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return v
+    }
+
+    @inlinable public func string(_ key: String) throws(FieldError) -> String {
+        guard let s = try optionalString(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return s
+    }
+
+    /// A string that must not be empty or only white space (``ProposedEvent``'s rule for its text
+    /// fields, decided on the bytes where they are ASCII).
+    @inlinable public func text(_ key: String) throws(FieldError) -> String {
+        let s = try string(key)
+        guard !ProposedEvent.isBlank(s) else { throw FieldError(field: fieldPath(key), "must not be empty") }
+        return s
+    }
+
+    @inlinable public func optionalString(_ key: String) throws(FieldError) -> String? {
+        guard let v = value(key) else { return nil }
+        guard case .string(let s) = v else { throw FieldError(field: fieldPath(key), "expected a string, got \(v.kindName)") }
+        return s
+    }
+
+    @inlinable public func integer(_ key: String) throws(FieldError) -> Int64 {
+        guard let i = try optionalInteger(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return i
+    }
+
+    @inlinable public func optionalInteger(_ key: String) throws(FieldError) -> Int64? {
+        guard let v = value(key) else { return nil }
+        guard case .integer(let i) = v else { throw FieldError(field: fieldPath(key), "expected an integer, got \(v.kindName)") }
+        return i
+    }
+
+    @inlinable public func bool(_ key: String) throws(FieldError) -> Bool {
+        let v = try required(key)
+        guard case .bool(let b) = v else { throw FieldError(field: fieldPath(key), "expected true or false, got \(v.kindName)") }
+        return b
+    }
+
+    @inlinable public func optionalBool(_ key: String) throws(FieldError) -> Bool? {
+        guard has(key) else { return nil }
+        return try bool(key)
+    }
+
+    @inlinable public func date(_ key: String) throws(FieldError) -> CalendarDate {
+        guard let d = try optionalDate(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return d
+    }
+
+    @inlinable public func optionalDate(_ key: String) throws(FieldError) -> CalendarDate? {
+        guard let s = try optionalString(key) else { return nil }
+        guard let d = CalendarDate(s) else { throw FieldError(field: fieldPath(key), "expected a date YYYY-MM-DD, got \"\(s.prefix(40))\"") }
+        return d
+    }
+
+    @inlinable public func uuid(_ key: String) throws(FieldError) -> UUID {
+        guard let u = try optionalUUID(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        return u
+    }
+
+    @inlinable public func optionalUUID(_ key: String) throws(FieldError) -> UUID? {
+        guard let s = try optionalString(key) else { return nil }
+        guard let u = UUID(text: s) else {
+            throw FieldError(field: fieldPath(key), "expected a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, got \"\(s.prefix(40))\"")
+        }
+        return u
+    }
+
+    @inlinable public func object(_ key: String) throws(FieldError) -> JSONFields {
+        try JSONFields(try required(key), path: fieldPath(key))
+    }
+
+    @inlinable public func optionalObject(_ key: String) throws(FieldError) -> JSONFields? {
+        guard let v = value(key) else { return nil }
+        return try JSONFields(v, path: fieldPath(key))
+    }
+
+    @inlinable public func array(_ key: String) throws(FieldError) -> [JSONValue] {
+        let v = try required(key)
+        guard case .array(let a) = v else { throw FieldError(field: fieldPath(key), "expected an array, got \(v.kindName)") }
+        return a
+    }
+
+    @inlinable public func optionalArray(_ key: String) throws(FieldError) -> [JSONValue]? {
+        guard has(key) else { return nil }
+        return try array(key)
+    }
+}

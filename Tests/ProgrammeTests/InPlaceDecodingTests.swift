@@ -1,0 +1,92 @@
+import EventLog
+import Foundation
+@testable import Programme
+import Testing
+
+/// A stored payload read in place (`JSONObjectBytes`, `DecodedEvent(stored:sequence:)`) gives what its
+/// value tree gives (`JSONFields`, `ProgrammeEvent.decode`): the same event, or, for anything it does
+/// not read in place or that does not decode, the tree's answer word for word.
+@Suite struct InPlaceDecodingTests {
+    static func stored(_ event: ProposedEvent, sequence: UInt64) -> [UInt8] {
+        EventCodec.encode(event, sequence: sequence, recorded: Timestamp(microsecondsSinceEpoch: 1_800_000_000_000_000 + Int64(sequence)),
+                          version: 1)
+    }
+
+    /// The event as the tree reads it, for comparison.
+    static func viaTree(_ bytes: [UInt8], sequence: UInt64) throws -> (EventPayload, Result<ProgrammeEvent, FieldError>) {
+        let payload = try bytes.withUnsafeBytes { try EventCodec.decodeStoredPayload($0, sequence: sequence) }
+        return (payload, Result { () throws(FieldError) in try ProgrammeEvent.decode(type: payload.type, schema: payload.schema, payload: payload.payload) })
+    }
+
+    @Test func everyDefaultLedgerEventReadsAsItsTreeReadsIt() throws {
+        var inPlace = 0
+        let events = DefaultLedger.events
+        for (i, event) in events.enumerated() {
+            let sequence = UInt64(i + 1)
+            let bytes = Self.stored(event, sequence: sequence)
+            let decoded = try bytes.withUnsafeBytes { try DecodedEvent(stored: $0, sequence: sequence) }
+            let (tree, typed) = try Self.viaTree(bytes, sequence: sequence)
+            #expect(decoded.typed == typed, "\(event.type) #\(sequence)")
+            #expect(decoded.sequence == tree.sequence && decoded.stream == tree.stream && decoded.type == tree.type && decoded.effective == tree.effective)
+            let read = bytes.withUnsafeBufferPointer { buffer in
+                EventCodec.withCanonicalPayload(of: buffer) { header, fields in fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } } ?? nil
+            }
+            if let read {
+                inPlace += 1
+                #expect(Result.success(read) == typed)
+            }
+        }
+        // The in-place reading is the one a replay takes for nearly every event, not a path never run.
+        #expect(inPlace * 10 >= events.count * 8, "\(inPlace) of \(events.count) read in place")
+    }
+
+    @Test(arguments: [
+        #"{"year":2027,"value":"12.5"}"#, #"{"value":"12.5","year":2027}"#, #"{}"#, #"{"a":true,"b":false,"c":null,"d":-7,"e":"x y"}"#,
+        #"{"year":2027,"value":"12.5","extra":1}"#, #"{"year":"2027","value":"12.5"}"#, #"{"year":2027}"#
+    ])
+    func aFlatObjectReadsInPlaceAsItsTreeReadsIt(text: String) throws {
+        let bytes = Array(text.utf8)
+        let tree = try JSONFields(try JSONParser.parse(bytes), path: "payload")
+        let seen: Bool? = bytes.withUnsafeBufferPointer { buffer in
+            JSONObjectBytes.withFields(of: buffer, path: "payload") { f in
+                for key in ["year", "value", "extra", "a", "b", "c", "d", "e", "missing"] { #expect(f.value(key) == tree.value(key), "\(key)") }
+                #expect(f.firstMember(notIn: ["year", "value"]) == tree.firstMember(notIn: ["year", "value"]))
+                #expect(Result { () throws(FieldError) in try IndicatorMeasured(fields: f) } == Result { () throws(FieldError) in try IndicatorMeasured(fields: tree) })
+                return true
+            }
+        }
+        #expect(seen == true)
+    }
+
+    @Test(arguments: [
+        #"{"year":2027,"value":{"x":1}}"#, #"{"year":[2027]}"#, #"{"note":"a\"b"}"#, #"{"note":"é"}"#, #"{"year":2027, "value":"1"}"#,
+        #"{"year":2027,"year":2028}"#, #"{"é":1}"#, #"{"year":2027}x"#, #"{"year":0123}"#, #"{"note":"a\#u{1}b"}"#, #"{"year":1e3}"#,
+    ])
+    func anythingElseIsLeftToTheTree(text: String) {
+        let read: Bool? = Array(text.utf8).withUnsafeBufferPointer { JSONObjectBytes.withFields(of: $0, path: "payload") { _ in true } }
+        #expect(read == nil)
+    }
+
+    @Test func objectsOfMoreMembersThanTheLimitAreLeftToTheTree() {
+        let members = (0...JSONObjectBytes.maximumMembers).map { "\"m\($0)\":\($0)" }
+        for n in [JSONObjectBytes.maximumMembers, JSONObjectBytes.maximumMembers + 1] {
+            let text = "{" + members.prefix(n).joined(separator: ",") + "}"
+            let read: Int? = Array(text.utf8).withUnsafeBufferPointer { JSONObjectBytes.withFields(of: $0, path: "") { f in (0..<n).filter { f.has("m\($0)") }.count } }
+            #expect(read == (n <= JSONObjectBytes.maximumMembers ? n : nil))
+        }
+    }
+
+    /// A stored payload that breaks its type's rules is read through the tree, which names the rule.
+    @Test func aPayloadThatDoesNotDecodeGivesTheTreesError() throws {
+        for payload: JSONValue in [.object([("year", .integer(2027)), ("value", .string("12,5"))]), .object([("year", .integer(2027)), ("value", .string("1")), ("unit", .string("%"))]),
+                                   .object([("value", .string("1"))])] {
+            let event = ProposedEvent(stream: "indicator/IND-01", type: "IndicatorMeasured", effective: CalendarDate(daysSinceEpoch: 20_000),
+                                      actor: "a", rationale: "r", source: "s", payload: payload)
+            let bytes = Self.stored(event, sequence: 9)
+            let decoded = try bytes.withUnsafeBytes { try DecodedEvent(stored: $0, sequence: 9) }
+            let (_, typed) = try Self.viaTree(bytes, sequence: 9)
+            guard case .failure(let error) = typed else { Issue.record("\(payload) decoded"); continue }
+            #expect(decoded.typed == .failure(error))
+        }
+    }
+}
