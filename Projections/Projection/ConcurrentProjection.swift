@@ -23,7 +23,7 @@ public protocol ConcurrentProjection: Projection {
     /// write transaction (`previous`; nil for a transaction's first batch): what `previous` holds need not
     /// be read back from the store. The default reads everything again.
     ///
-    /// Why: a batch of 2,000 events touches about a thousand streams, most of them touched by the batch
+    /// Why: a batch of thousands of events touches about a thousand streams, most of them touched by the batch
     /// before too, and the audit trail read each one's state back (6 % of the applying thread at 200,010
     /// events; callgrind, Round 16 in docs/BENCHMARKS.md).
     func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,

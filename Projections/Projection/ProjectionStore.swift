@@ -154,7 +154,10 @@ public struct ProjectionSet: Sendable {
     public let members: [any Projection]
 
     /// Events read and applied at a time: two batches are held, one applied and the next read ahead.
-    public static let defaultBatchSize = 2_000
+    /// 4,000 since a batch holds only what the projections fold (Round 18): the audit trail reads and
+    /// writes each stream's state once a batch, and halving the batches' number made replays of 1,000,000
+    /// events about 11 % shorter for about 2 MiB.
+    public static let defaultBatchSize = 4_000
     /// Events applied in each durable commit of the store, at least: a commit's dirty pages are held
     /// until it commits. docs/PROJECTIONS.md ("Checkpoints and rebuilds") gives the figures behind both.
     public static let defaultEventsPerCommit = 16_000
