@@ -51,8 +51,7 @@ public struct JSONObjectBytes: JSONObjectFields {
             guard c.index < bytes.count, bytes[c.index] == UInt8(ascii: ":") else { return nil }
             c.index += 1
             guard c.index < bytes.count else { return nil }
-            let start = c.index
-            var member = Member(name: name, value: start..<start, kind: .null, integer: 0)
+            var member = Member(name: name, value: c.index..<c.index, kind: .null, integer: 0)
             switch bytes[c.index] {
             case UInt8(ascii: "\""):
                 guard let value = plainString(&c) else { return nil }
@@ -100,11 +99,10 @@ public struct JSONObjectBytes: JSONObjectFields {
         return start..<end
     }
 
+    /// Whether the bytes at `a` and at `b` in `bytes` are the same.
     static func sameBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
-        guard a.count == b.count else { return false }
-        var i = 0
-        while i < a.count, bytes[a.lowerBound + i] == bytes[b.lowerBound + i] { i += 1 }
-        return i == a.count
+        guard a.count == b.count, let base = bytes.baseAddress else { return a.count == b.count }
+        return JSONParser.Cursor.sameBytes(UnsafeRawPointer(base + a.lowerBound), UnsafeRawPointer(base + b.lowerBound), count: a.count)
     }
 
     /// Whether the bytes at `range` are `name`'s: compared eight at a time.
