@@ -22,7 +22,7 @@ extension EventLog {
                 var entry = try c.firstEvent()
                 while let e = entry {
                     let sequence = Key.decodeSequence(e.key)
-                    let stored = try decodeStored(e.value, sequence: sequence, EventCodec.storedEntry)
+                    let stored = try Self.decodeStored(e.value, sequence: sequence, EventCodec.storedEntry)
                     if state.ids.covers(stored.id, at: sequence) { covered.ids += 1 }
                     if state.streams.covers(stored.stream, at: sequence) { covered.streams += 1 }
                     if state.types.covers(ofName: stored.type, at: sequence) { covered.types += 1 }

@@ -88,7 +88,7 @@ extension EventLog {
                    _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         try Key.sequence(sequence).withUnsafeBytes { k in
             try txn.withValue(in: events, forKey: k) { bytes in
-                try bytes.map { try decodeStored($0, sequence: sequence, decode) }
+                try bytes.map { try Self.decodeStored($0, sequence: sequence, decode) }
             }
         }
     }
@@ -211,8 +211,8 @@ extension EventLog {
 
     /// The stored event `bytes` at `sequence`, read by `decode` (a whole event by default); bytes that do
     /// not decode are ``EventLogError/damaged(sequence:reason:)``.
-    func decodeStored<T>(_ bytes: UnsafeRawBufferPointer, sequence: UInt64,
-                         _ decode: (UnsafeRawBufferPointer) throws -> T = EventCodec.decodeRecorded) throws -> T {
+    static func decodeStored<T>(_ bytes: UnsafeRawBufferPointer, sequence: UInt64,
+                                _ decode: (UnsafeRawBufferPointer) throws -> T = EventCodec.decodeRecorded) throws -> T {
         do {
             return try decode(bytes)
         } catch {
@@ -229,7 +229,7 @@ extension EventLog {
     ) throws {
         try environment.read { txn in
             try scanRaw(from: start, direction: direction, filter: filter, in: txn) { seq, bytes in
-                try body(try decodeStored(bytes, sequence: seq))
+                try body(try Self.decodeStored(bytes, sequence: seq))
             }
         }
     }

@@ -47,11 +47,7 @@ extension EventCodec {
     /// ``decodePayload(_:)`` of the stored bytes of event `sequence`, as a scan of the log reads them:
     /// bytes that do not decode are ``EventLogError/damaged(sequence:reason:)``.
     public static func decodeStoredPayload(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws -> EventPayload {
-        do {
-            return try decodePayload(bytes)
-        } catch {
-            throw EventLogError.damaged(sequence: sequence, reason: "\(error)")
-        }
+        try EventLog.decodeStored(bytes, sequence: sequence, decodePayload)
     }
 
     /// The payload of `buffer` when its members come in canonical order, each name as the envelope

@@ -73,7 +73,7 @@ final class LogTail {
                 guard let e = entry, Key.decodeSequence(e.key) == expected else {
                     throw EventLogError.damaged(sequence: expected, reason: "the log ends before its head, or skips a sequence number")
                 }
-                let stored = try log.decodeStored(e.value, sequence: expected, EventCodec.storedEntry)
+                let stored = try EventLog.decodeStored(e.value, sequence: expected, EventCodec.storedEntry)
                 add(stored.id, stream: stored.stream, version: stored.version, type: stored.type, effective: stored.effective, at: expected)
                 expected += 1
                 entry = expected <= head ? try c.nextEvent() : nil
