@@ -169,8 +169,10 @@ extension EventCodec {
 
     private static func matches(_ literal: [UInt8], in bytes: UnsafeRawBufferPointer, at start: Int) -> Bool {
         guard start >= 0, start + literal.count <= bytes.count else { return false }
-        for i in literal.indices where bytes[start + i] != literal[i] { return false }
-        return true
+        guard let base = bytes.baseAddress else { return literal.isEmpty }
+        return literal.withUnsafeBytes { l in
+            l.baseAddress.map { JSONParser.Cursor.sameBytes(base + start, $0, count: literal.count) } ?? true
+        }
     }
 }
 
