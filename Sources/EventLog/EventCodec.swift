@@ -29,21 +29,31 @@ public enum EventCodec {
     /// sorting it, since `seq`, `recorded` and `version` do not come last in order) cost about a tenth of
     /// an append. The bytes are those of `CanonicalJSON.encode(.object(members))`; a test holds them equal.
     public static func encode(_ event: ProposedEvent, sequence: UInt64, recorded: Timestamp, version: UInt64) -> [UInt8] {
-        writeEnvelope(event, stamp: (sequence, recorded, version))
+        var out: [UInt8] = []
+        out.reserveCapacity(768)
+        writeEnvelope(event, stamp: (sequence, recorded, version), into: &out)
+        return out
+    }
+
+    /// ``encode(_:sequence:recorded:version:)`` appended to `out`: events encoded ahead share one
+    /// buffer a chunk (``EncodedAhead``).
+    static func encode(_ event: ProposedEvent, sequence: UInt64, recorded: Timestamp, version: UInt64, appendingTo out: inout [UInt8]) {
+        writeEnvelope(event, stamp: (sequence, recorded, version), into: &out)
     }
 
     /// The canonical bytes of the event's content alone, without `seq`, `recorded` and `version`:
     /// what an idempotent retry must match.
     public static func encodeContent(_ event: ProposedEvent) -> [UInt8] {
-        writeEnvelope(event, stamp: nil)
+        var out: [UInt8] = []
+        out.reserveCapacity(768)
+        writeEnvelope(event, stamp: nil, into: &out)
+        return out
     }
 
     /// The event's members (and the stamp's, when given) in canonical order:
     /// actor, causation, correlation, effective, id, payload, rationale, recorded, schema, seq, source,
     /// stream, type, version.
-    static func writeEnvelope(_ e: ProposedEvent, stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(768)
+    static func writeEnvelope(_ e: ProposedEvent, stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?, into out: inout [UInt8]) {
         let k = EnvelopeKeys.shared
         out.append(contentsOf: k.actor); CanonicalJSON.writeString(e.actor, into: &out)
         if let c = e.causation { out.append(contentsOf: k.causation); c.writeCanonicalJSON(into: &out) }
@@ -60,7 +70,6 @@ public enum EventCodec {
         out.append(contentsOf: k.type); CanonicalJSON.writeString(e.type, into: &out)
         if let stamp { out.append(contentsOf: k.version); CanonicalJSON.writeInteger(Int64(stamp.version), into: &out) }
         out.append(UInt8(ascii: "}"))
-        return out
     }
 
     /// Each member's name as written before its value: `{"actor":` first (always present), `,"name":`

@@ -128,15 +128,21 @@ extension EventLog {
                                         lastCommittedTransaction: lastCommitted, versions: versions, tail: tail)
             try rules.check(event, prepared: ahead.flatMap { $0.batch.prepared(at: $0.index) }, against: ledger)
         }
-        // Encoded ahead with this very stamp, or here.
-        let encoded = ahead.flatMap { $0.batch.encoded(at: $0.index, stamp: .init(sequence: sequence, recorded: recorded, version: version)) }
-        let bytes = encoded?.bytes ?? EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
-        guard bytes.count <= EventCodec.maximumEventSize else {
-            throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
+        // The event and its hashes, keys made on the stack.
+        func store(_ bytes: UnsafeRawBufferPointer, leafHash: UnsafeRawBufferPointer) throws {
+            guard bytes.count <= EventCodec.maximumEventSize else {
+                throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
+            }
+            try Key.withSequence(sequence) { try txn.put(bytes, forKey: $0, in: events, flags: .append) }
+            try storeHashes(of: sequence, leafHash: leafHash, frontier: &frontier, in: txn)
         }
-        let seqKey = Key.sequence(sequence)
-        try txn.put(bytes, forKey: seqKey, in: events, flags: .append)
-        try storeHashes(of: sequence, leafHash: encoded?.leafHash ?? LeafHash.of(bytes), frontier: &frontier, in: txn)
+        // Encoded ahead with this very stamp, or here.
+        let stamp = ProposedEvent.Stamp(sequence: sequence, recorded: recorded, version: version)
+        let storedAhead: Void? = try ahead.flatMap { a in try a.batch.withEncoded(at: a.index, stamp: stamp) { try store($0, leafHash: $1) } }
+        if storedAhead == nil {
+            let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
+            try bytes.withUnsafeBytes { b in try InlineHash { LeafHash.write(b, into: $0) }.withUnsafeBytes { try store(b, leafHash: $0) } }
+        }
         tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: event.effective.description, at: sequence)
         versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)

@@ -60,15 +60,14 @@ extension EventLog {
 
     /// Stores event `sequence`'s hashes right after it in `events` (``HashesEntry``): `leafHash` and the
     /// complete subtrees its leaf completes, taking the left siblings it needs from `frontier` when the
-    /// transaction wrote them, and keeping the new nodes there.
-    func storeHashes(of sequence: UInt64, leafHash: MerkleTree.Hash, frontier: inout TreeFrontier,
+    /// transaction wrote them, and keeping the new nodes there. The entry and its key are made on the
+    /// stack.
+    func storeHashes(of sequence: UInt64, leafHash: UnsafeRawBufferPointer, frontier: inout TreeFrontier,
                      in txn: borrowing WriteTransaction) throws {
-        var entry = leafHash
-        entry.reserveCapacity(HashesEntry.size(of: sequence))
-        for node in try frontier.complete(leaf: sequence, hash: leafHash, stored: storedTree(txn)) {
-            entry.append(contentsOf: node.hash)
+        try withUnsafeTemporaryAllocation(byteCount: HashesEntry.size(of: sequence), alignment: 8) { entry in
+            try frontier.complete(leaf: sequence, hash: leafHash, stored: storedTree(txn), into: entry)
+            try Key.withHashes(sequence) { try txn.put(UnsafeRawBufferPointer(entry), forKey: $0, in: events, flags: .append) }
         }
-        try txn.put(entry, forKey: Key.hashes(sequence), in: events, flags: .append)
     }
 
     /// Completes `tree` for the events of an earlier log appended before it stored a tree (`tree-size`
@@ -79,8 +78,8 @@ extension EventLog {
         guard done < head else { return }
         var frontier = TreeFrontier()
         for seq in (done + 1)...head {
-            guard let leaf = try txn.value(in: leaves, forKey: Key.sequence(seq)) else {
-                throw EventLogError.damaged(sequence: seq, reason: "no stored leaf hash")
+            guard let leaf = try txn.value(in: leaves, forKey: Key.sequence(seq)), leaf.count == 32 else {
+                throw EventLogError.damaged(sequence: seq, reason: "no stored 32-byte leaf hash")
             }
             for node in try frontier.complete(leaf: seq, hash: leaf, stored: storedTree(txn)) {
                 try txn.put(node.hash, forKey: Key.treeNode(level: node.level, index: node.index), in: tree, flags: .noOverwrite)

@@ -231,6 +231,20 @@ enum Key {
         return key
     }
 
+    /// `body` given event `n`'s key (``sequence(_:)``), made on the stack.
+    static func withSequence<R>(_ n: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(of: n.bigEndian) { try body($0) }
+    }
+
+    /// `body` given the key of event `n`'s hashes (``hashes(_:)``), made on the stack.
+    static func withHashes<R>(_ n: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(byteCount: 9, alignment: 8) { key in
+            key.storeBytes(of: n.bigEndian, toByteOffset: 0, as: UInt64.self)
+            key[8] = HashesEntry.keySuffix
+            return try body(UnsafeRawBufferPointer(key))
+        }
+    }
+
     /// Whether a key of `events` is an event's (8 bytes), not its hashes' (9).
     static func isEvent(_ key: UnsafeRawBufferPointer) -> Bool { key.count == 8 }
 
