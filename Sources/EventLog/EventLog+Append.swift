@@ -169,7 +169,7 @@ extension EventLog {
         }
         // Each index: its watermarks, how to take a range's entries, where they go, and whether its
         // values are the sequence numbers (ids, streams) or empty (types, effective: in the key).
-        let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> [(key: [UInt8], sequence: UInt64)],
+        let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> IndexEntries,
                        database: Database, name: String, watermarkKey: [UInt8], valued: Bool)] = [
             ({ tail.idWatermarks }, tail.removeIDRange, ids, "ids", Key.idsThrough, true),
             ({ tail.streams.watermarks }, tail.removeStreamRange, streams, "streams", Key.streamsThrough, true),
@@ -182,11 +182,13 @@ extension EventLog {
                 // In key order through one cursor: a key on the leaf the one before went to is put there
                 // without searching the tree again.
                 try txn.withWriteCursor(index.database) { c in
-                    for entry in index.take(range) {
+                    try index.take(range).forEach { key, sequence in
                         do {
-                            try c.put(index.valued ? Key.sequence(entry.sequence) : [], forKey: entry.key, flags: .noOverwrite)
+                            try Key.withSequence(sequence) { value in
+                                try c.put(index.valued ? value : UnsafeRawBufferPointer(rebasing: value[0 ..< 0]), forKey: key, flags: .noOverwrite)
+                            }
                         } catch LMDBError.Code.keyExists {
-                            throw EventLogError.damaged(sequence: entry.sequence, reason: "its entry is already in the \(index.name) index")
+                            throw EventLogError.damaged(sequence: sequence, reason: "its entry is already in the \(index.name) index")
                         }
                     }
                 }

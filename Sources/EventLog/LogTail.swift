@@ -125,13 +125,15 @@ final class LogTail {
 
     /// Removes the waiting ids of `range` and moves its watermark to ``through``; returns them in key
     /// order, for writing into the `ids` index.
-    func removeIDRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
+    func removeIDRange(_ range: Int) -> IndexEntries {
         // Sorted as two big-endian halves: the bytes' order, without comparing arrays byte by byte.
         let entries = idRanges[range].map { (halves: Self.halves(of: $0.key), id: $0.key, sequence: $0.value) }
             .sorted { $0.halves < $1.halves }
         idRanges[range] = [:]
         idWatermarks.move(range, to: through)
-        return entries.map { (key: Key.uuid($0.id), sequence: $0.sequence) }
+        var out = IndexEntries(reservingCapacity: entries.count, keyBytes: 16 * entries.count)
+        for entry in entries { out.append(sequence: entry.sequence) { Key.appendUUID(entry.id, to: &$0) } }
+        return out
     }
 
     /// An id's 16 bytes as two big-endian numbers, which compare as the bytes do.
@@ -144,17 +146,25 @@ final class LogTail {
 
     /// Removes the waiting `streams` entries of `range`, moving its watermark to ``through``; in key
     /// order (name, 0x00, big-endian version), for writing into the index.
-    func removeStreamRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
-        streams.removeRange(range, through: through) { Key.named($0.rawValue, $1.version) }
+    func removeStreamRange(_ range: Int) -> IndexEntries {
+        streams.removeRange(range, through: through) { name, entry, out in
+            name.withUTF8 { Key.appendNamed($0, entry.version, to: &out) }
+        }
     }
 
     /// Removes the waiting `types` entries of `range`, moving its watermark to ``through``; in key order.
-    func removeTypeRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
-        types.removeRange(range, through: through) { Key.named($0, $1) }
+    func removeTypeRange(_ range: Int) -> IndexEntries {
+        types.removeRange(range, through: through, key: Self.appendNamed)
     }
 
     /// Removes the waiting `effective` entries of `range`, moving its watermark to ``through``; in key order.
-    func removeEffectiveRange(_ range: Int) -> [(key: [UInt8], sequence: UInt64)] {
-        effective.removeRange(range, through: through) { Key.named($0, $1) }
+    func removeEffectiveRange(_ range: Int) -> IndexEntries {
+        effective.removeRange(range, through: through, key: Self.appendNamed)
+    }
+
+    /// Appends the key of a name held as text and a sequence number.
+    private static func appendNamed(_ name: String, _ sequence: UInt64, to out: inout [UInt8]) {
+        var name = name
+        name.withUTF8 { Key.appendNamed(UnsafeRawBufferPointer($0), sequence, to: &out) }
     }
 }

@@ -3,7 +3,7 @@
 /// by range of names.
 ///
 /// Part of ``LogTail``: what the index does not hold yet, found from the newest events.
-struct NamedEntries<Name: Hashable, Entry> {
+struct NamedEntries<Name: Hashable & Comparable, Entry> {
     /// How far the index reaches.
     private(set) var watermarks: IndexWatermarks
     /// The waiting entries of each range's names.
@@ -62,21 +62,23 @@ struct NamedEntries<Name: Hashable, Entry> {
     }
 
     /// Removes the waiting entries of range `r` and moves its watermark to `through`; returns them in
-    /// key order (each made by `key`), for writing into the index.
+    /// key order (each key appended by `key`), for writing into the index.
     ///
     /// A name's entries were appended in the order of their keys (name, 0x00, then a number that only
-    /// grows), and the 0x00 puts a name before any longer name it begins: so the names are sorted by
-    /// their first keys, each name's entries kept as they are, not every entry sorted (with the ids
-    /// sorted as numbers, a bulk write's instructions −11 %: callgrind, `pledger bench --events 40000`).
-    mutating func removeRange(_ r: Int, through: UInt64, key: (Name, Entry) -> [UInt8]) -> [(key: [UInt8], sequence: UInt64)] {
-        let names = ranges[r].map { name, entries in (name: name, entries: entries, first: key(name, entries[0])) }
-            .sorted { $0.first.lexicographicallyPrecedes($1.first) }
+    /// grows), so the names are sorted, each name's entries kept as they are, not every entry sorted
+    /// (with the ids sorted as numbers, a bulk write's instructions −11 %: callgrind, `pledger bench
+    /// --events 40000`). `Name`'s order must be its bytes' (``StreamName``'s is; the type names and
+    /// dates are ASCII, whose `String` order is): then the names' order is their first keys', since
+    /// the 0x00 puts a name before any longer name it begins and no name holds a 0x00.
+    mutating func removeRange(_ r: Int, through: UInt64, key: (Name, Entry, inout [UInt8]) -> Void) -> IndexEntries {
+        let names = ranges[r].sorted { $0.key < $1.key }
         ranges[r] = [:]
         watermarks.move(r, to: through)
-        return names.flatMap { name in
-            name.entries.indices.map { i in
-                (key: i == 0 ? name.first : key(name.name, name.entries[i]), sequence: sequence(name.entries[i]))
-            }
+        let count = names.reduce(0) { $0 + $1.value.count }
+        var out = IndexEntries(reservingCapacity: count, keyBytes: 48 * count)
+        for (name, entries) in names {
+            for entry in entries { out.append(sequence: sequence(entry)) { key(name, entry, &$0) } }
         }
+        return out
     }
 }

@@ -70,9 +70,9 @@ import Testing
             tail.add(id, stream: stream, version: versions[stream] ?? 0, type: ["Checked", "Check", "Checked2"][n % 3],
                      effective: CalendarDate(daysSinceEpoch: Int64(20_000 + n % 40)).description, at: UInt64(n))
         }
-        func taken(_ remove: (Int) -> [(key: [UInt8], sequence: UInt64)]) -> [[UInt8]] {
+        func taken(_ remove: (Int) -> IndexEntries) -> [[UInt8]] {
             (0..<IndexWatermarks.rangeCount).flatMap { range -> [[UInt8]] in
-                let keys = remove(range).map(\.key)
+                let keys = remove(range).keyArrays
                 #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) }, "range \(range) out of key order")
                 return keys
             }
