@@ -129,7 +129,7 @@ final class LogTail {
         // Sorted as two big-endian halves: the bytes' order, without comparing arrays byte by byte.
         let entries = idRanges[range].map { (halves: Self.halves(of: $0.key), id: $0.key, sequence: $0.value) }
             .sorted { $0.halves < $1.halves }
-        idRanges[range] = [:]
+        idRanges[range].removeAll(keepingCapacity: true)   // refilled to about the same size: not regrown
         idWatermarks.move(range, to: through)
         var out = IndexEntries(reservingCapacity: entries.count, keyBytes: 16 * entries.count)
         for entry in entries { out.append(sequence: entry.sequence) { Key.appendUUID(entry.id, to: &$0) } }

@@ -72,7 +72,7 @@ struct NamedEntries<Name: Hashable & Comparable, Entry> {
     /// the 0x00 puts a name before any longer name it begins and no name holds a 0x00.
     mutating func removeRange(_ r: Int, through: UInt64, key: (Name, Entry, inout [UInt8]) -> Void) -> IndexEntries {
         let names = ranges[r].sorted { $0.key < $1.key }
-        ranges[r] = [:]
+        ranges[r].removeAll(keepingCapacity: true)   // refilled to about the same size: not regrown
         watermarks.move(r, to: through)
         let count = names.reduce(0) { $0 + $1.value.count }
         var out = IndexEntries(reservingCapacity: count, keyBytes: 48 * count)
