@@ -30,7 +30,7 @@ public enum EntitySnapshot {
     /// The definition part of `state`'s stored bytes: the same for every state of one entity, so a
     /// writer storing many states of an entity makes it once (canonical JSON is most of a write's cost).
     public static func definitionBytes(of state: EntityState) -> [UInt8] {
-        CanonicalJSON.encode(state.definitionOnly.json)
+        state.definitionOnly.canonicalJSON
     }
 
     /// The stored bytes of `state`, given ``definitionBytes(of:)`` of a state with the same definition
