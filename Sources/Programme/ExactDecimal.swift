@@ -45,15 +45,22 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     public init(_ integer: Int) { self.init(significand: Int128(integer), scale: 0) }
 
-    public var description: String {
-        // Digits written from the right into one buffer: at most 39 digits, a point and a sign.
-        String(unsafeUninitializedCapacity: 42) { out in
+    public var description: String { text(grouped: false) }
+
+    /// The text form, with a comma between each three integer digits when `grouped`.
+    ///
+    /// Digits written from the right into one buffer: at most 39 digits, 12 commas, a point and a sign.
+    /// Grouped text was made from the ungrouped text's bytes, a third of an allocation's audit row
+    /// (callgrind, Round 19 in docs/BENCHMARKS.md); both are written here in one pass.
+    private func text(grouped: Bool) -> String {
+        String(unsafeUninitializedCapacity: 54) { out in
             var at = out.count
             var magnitude = significand.magnitude
             var written = 0
             // At least one digit before the point: 5 at scale 2 is "0.05".
             while written <= scale || magnitude != 0 {
                 if written == scale, scale > 0 { at -= 1; out[at] = UInt8(ascii: ".") }
+                if grouped, written > scale, (written - scale) % 3 == 0 { at -= 1; out[at] = UInt8(ascii: ",") }
                 let digit: UInt8
                 if magnitude <= UInt128(UInt64.max) {   // the common case: 64-bit division is far cheaper
                     let small = UInt64(truncatingIfNeeded: magnitude)
@@ -136,20 +143,5 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// The value with digit grouping for people to read, such as `1,300,000,000,000.00`.
-    public var grouped: String {
-        // On the bytes of `description` (ASCII digits, an optional sign and point): audit trails group
-        // every amount of every allocation event, and the String-slicing version showed in replays.
-        let text = Array(description.utf8)
-        let start = text.first == UInt8(ascii: "-") ? 1 : 0
-        let point = text.firstIndex(of: UInt8(ascii: ".")) ?? text.count
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count + (point - start) / 3)
-        out.append(contentsOf: text[..<start])
-        for i in start..<point {
-            if i > start, (point - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
-            out.append(text[i])
-        }
-        out.append(contentsOf: text[point...])
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var grouped: String { text(grouped: true) }
 }
