@@ -29,43 +29,47 @@ public struct AuditTrailProjection: ConcurrentProjection {
     }
     static func stateKey(_ s: StreamName) -> [UInt8] { Array(s.rawValue.utf8) }
 
-    /// Each stream's stored state before the batch, as stored: copied out of the store, or the bytes the
-    /// batch before in the same transaction stored (`carried` names those streams); decoded in
+    /// Each stream's state before the batch: as stored, bytes copied out of the store, for a stream
+    /// this transaction has not touched; else decoded, as the batch before left it (`carried`: every
+    /// stream the transaction touched so far, whether or not this batch does). Decoded in
     /// ``compute(_:_:from:)``.
     public struct Prepared: Sendable {
         var states: [StreamName: [UInt8]] = [:]
-        var carried: Set<StreamName> = []
+        var carried: [StreamName: EntityState] = [:]
+        /// Whether ``write(_:store:in:)`` stores the states: the transaction's last batch.
+        var writesStates = true
     }
 
-    /// The batch's rows and each stream's state after it, encoded.
+    /// The batch's rows, and the state of every stream the transaction touched so far; encoded when
+    /// the batch writes them (`encoded`, the transaction's last batch), else left for the batch after,
+    /// or ``finish(_:store:in:)``.
     public struct Computed: Sendable {
         var rows: [(sequence: UInt64, bytes: [UInt8], corrects: UInt64?)] = []
-        var states: [StreamName: [UInt8]] = [:]
+        var states: [StreamName: EntityState] = [:]
+        var encoded: [StreamName: [UInt8]] = [:]
+        var statesWritten = false
     }
 
     public func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore,
                         in txn: borrowing WriteTransaction) throws -> Prepared {
-        try prepare(events, after: nil, from: log, store: store, in: txn)
+        try prepare(events, after: nil, ending: true, from: log, store: store, in: txn)
     }
 
-    /// A stream the batch before touched is taken as that batch stored it, without reading it back: its
-    /// `write` stored those bytes in this transaction, and nothing else writes `audit-states`. (Bytes,
-    /// not the decoded states: keeping a batch's decoded states for the next held about 2 MiB more at
-    /// 1,000,000 events, for a few hundred instructions an event.)
-    public func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,
+    /// A stream the transaction touched before is taken as the batch before left it, decoded, without
+    /// reading it back, and the states are stored once, by the transaction's last batch (`ending`): a
+    /// batch encoded and stored every state it touched, and the next decoded most of them again
+    /// (callgrind, Round 19 in docs/BENCHMARKS.md). The states carried cost memory: about 2 MiB at
+    /// 1,000,000 events, with commits of 16,000.
+    public func prepare(_ events: [DecodedEvent], after previous: Computed?, ending: Bool, from log: EventLog, store: ProjectionStore,
                         in txn: borrowing WriteTransaction) throws -> Prepared {
         let states = try store.database("audit-states")
+        var prepared = Prepared()
+        prepared.carried = previous?.states ?? [:]
+        prepared.writesStates = ending
         var streams = Set<StreamName>(minimumCapacity: events.count)
         for event in events { streams.insert(event.stream) }
-        var prepared = Prepared()
-        prepared.states.reserveCapacity(streams.count)
-        for stream in streams {
-            if let bytes = previous?.states[stream] {
-                prepared.states[stream] = bytes
-                prepared.carried.insert(stream)
-            } else {
-                prepared.states[stream] = try txn.value(in: states, forKey: Self.stateKey(stream))
-            }
+        for stream in streams where prepared.carried[stream] == nil {
+            prepared.states[stream] = try txn.value(in: states, forKey: Self.stateKey(stream))
         }
         return prepared
     }
@@ -73,22 +77,40 @@ public struct AuditTrailProjection: ConcurrentProjection {
     public func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed {
         let snapshots = EntitySnapshotDecoder.shared
         var stored: [StreamName: EntityState] = [:]
+        stored.reserveCapacity(prepared.states.count)
         for (stream, bytes) in prepared.states {
             stored[stream] = try bytes.withUnsafeBytes { try snapshots.decode($0, stream: stream) }
         }
         let snapshot = stored
         var builder = AuditBuilder(log: log, loadState: { snapshot[$0] })
+        builder.states = prepared.carried
         var computed = Computed()
         computed.rows.reserveCapacity(events.count)
         for event in events {
             let row = try builder.row(for: event)
             computed.rows.append((event.sequence, row.canonicalBytes, row.corrects))
         }
-        computed.states.reserveCapacity(builder.states.count)
-        for (stream, state) in builder.states {
-            computed.states[stream] = snapshots.encode(state, stream: stream)
-        }
+        computed.states = builder.states
+        if prepared.writesStates { computed.encoded = Self.encoded(computed.states) }
+        computed.statesWritten = prepared.writesStates
         return computed
+    }
+
+    /// Each state's stored bytes.
+    static func encoded(_ states: [StreamName: EntityState]) -> [StreamName: [UInt8]] {
+        let snapshots = EntitySnapshotDecoder.shared
+        var encoded: [StreamName: [UInt8]] = [:]
+        encoded.reserveCapacity(states.count)
+        for (stream, state) in states { encoded[stream] = snapshots.encode(state, stream: stream) }
+        return encoded
+    }
+
+    /// Stores the states the transaction's last batch left, unless it stored them (it ended the
+    /// transaction as prepared).
+    public func finish(_ last: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+        guard !last.statesWritten else { return }
+        let states = try store.database("audit-states")
+        for (stream, bytes) in Self.encoded(last.states) { try txn.put(bytes, forKey: Self.stateKey(stream), in: states) }
     }
 
     public func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
@@ -104,7 +126,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
                 }
             }
         }
-        for (stream, bytes) in computed.states {
+        for (stream, bytes) in computed.encoded {
             try txn.put(bytes, forKey: Self.stateKey(stream), in: states)
         }
     }

@@ -20,24 +20,38 @@ public protocol ConcurrentProjection: Projection {
     /// Reads from the store what computing `events` needs, in the store's write transaction.
     func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws -> Prepared
     /// As ``prepare(_:from:store:in:)``, given what the batch before computed and wrote in the same
-    /// write transaction (`previous`; nil for a transaction's first batch): what `previous` holds need not
-    /// be read back from the store. The default reads everything again.
+    /// write transaction (`previous`; nil for a transaction's first batch), and whether this batch ends
+    /// the transaction (`ending`): what `previous` holds need not be read back from the store, and what
+    /// the store needs only once the transaction commits may wait for its last batch (or for
+    /// ``finish(_:store:in:)``). The default reads everything again, and writes everything each batch.
     ///
     /// Why: a batch of thousands of events touches about a thousand streams, most of them touched by the batch
     /// before too, and the audit trail read each one's state back (6 % of the applying thread at 200,010
-    /// events; callgrind, Round 16 in docs/BENCHMARKS.md).
-    func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,
+    /// events; callgrind, Round 16 in docs/BENCHMARKS.md), then encoded and wrote each one again, batch
+    /// after batch of the same commit (Round 19).
+    func prepare(_ events: [DecodedEvent], after previous: Computed?, ending: Bool, from log: EventLog, store: ProjectionStore,
                  in txn: borrowing WriteTransaction) throws -> Prepared
     /// Computes what applying `events` writes, on any thread, without the store (`log` may be read).
     func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed
     /// Writes what ``compute(_:_:from:)`` made, in the same write transaction as its `prepare`.
     func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws
+    /// Writes what the transaction's batches left for its end and the last of them, `last`, did not
+    /// write (it was not prepared as `ending`: the transaction ended early), before the transaction
+    /// commits. The default writes nothing.
+    func finish(_ last: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws
 }
 
 extension ConcurrentProjection {
-    public func prepare(_ events: [DecodedEvent], after previous: Computed?, from log: EventLog, store: ProjectionStore,
+    public func prepare(_ events: [DecodedEvent], after previous: Computed?, ending: Bool, from log: EventLog, store: ProjectionStore,
                         in txn: borrowing WriteTransaction) throws -> Prepared {
         try prepare(events, from: log, store: store, in: txn)
+    }
+
+    public func finish(_ last: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {}
+
+    /// ``finish(_:store:in:)`` of what ``start(_:after:ending:from:store:in:)``'s write returned.
+    func finish(any last: any Sendable, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
+        if let last = last as? Computed { try finish(last, store: store, in: txn) }
     }
 
     /// The three steps on this thread, one after another.
@@ -47,12 +61,12 @@ extension ConcurrentProjection {
     }
 
     /// Prepares `events` here, after what the batch before computed in this transaction (`previous`, as
-    /// the last ``PendingWrite/write(in:)`` returned it), and starts computing them on another thread; the
-    /// returned step writes the result once computed (waiting for it), and must be called, in the same
-    /// transaction.
-    func start(_ events: [DecodedEvent], after previous: (any Sendable)?, from log: EventLog, store: ProjectionStore,
+    /// the last ``PendingWrite/write(in:)`` returned it; `ending` when no batch follows in it), and starts
+    /// computing them on another thread; the returned step writes the result once computed (waiting for
+    /// it), and must be called, in the same transaction.
+    func start(_ events: [DecodedEvent], after previous: (any Sendable)?, ending: Bool, from log: EventLog, store: ProjectionStore,
                in txn: borrowing WriteTransaction) throws -> PendingWrite {
-        let prepared = try prepare(events, after: previous as? Computed, from: log, store: store, in: txn)
+        let prepared = try prepare(events, after: previous as? Computed, ending: ending, from: log, store: store, in: txn)
         let computed = BackgroundResult { try compute(events, prepared, from: log) }
         return PendingWrite(computed.discard) { txn in
             let result = try computed.take()

@@ -246,9 +246,11 @@ public struct ProjectionSet: Sendable {
                     func events(for i: Int) -> [DecodedEvent] {
                         (batch.first?.sequence ?? 0) > applied[i] ? batch : batch.filter { $0.sequence > applied[i] }
                     }
+                    // No batch follows this one in the transaction: a member may write now what it kept for the end.
+                    let ending = count + batch.count >= perCommit || last >= head
                     for i in started {
                         guard let p = members[i] as? any ConcurrentProjection else { continue }
-                        pending.append((i, try p.start(events(for: i), after: computed[i], from: log, store: store, in: txn)))
+                        pending.append((i, try p.start(events(for: i), after: computed[i], ending: ending, from: log, store: store, in: txn)))
                     }
                     for i in behind where !started.contains(i) {
                         try members[i].apply(events(for: i), from: log, store: store, in: txn)
@@ -264,6 +266,11 @@ public struct ProjectionSet: Sendable {
                     for i in behind { applied[i] = last }
                     reached = last
                     count += batch.count
+                }
+                // What the last batch computed, if it did not end the transaction as expected (a batch
+                // found empty), still holds what the members kept for the end.
+                for (i, last) in computed {
+                    try (members[i] as? any ConcurrentProjection)?.finish(any: last, store: store, in: txn)
                 }
                 for (i, p) in members.enumerated() where applied[i] != checkpoints[i] {
                     try store.setCheckpoint(applied[i], of: p.name, in: txn)

@@ -104,8 +104,9 @@ import Testing
     }
 
     /// In one write transaction, a batch's prepare takes the states of the streams the batch before
-    /// touched as that batch stored them, reading only the others back: the same bytes as read back, and
-    /// computing from them gives, byte for byte, what computing from the store gives.
+    /// touched as that batch left them, decoded, reading only the others back; only the transaction's
+    /// last batch stores the states. Computing from what was carried gives, byte for byte, what
+    /// computing from the store gives, and the states stored at the end are those.
     @Test func aBatchStartsFromTheStatesTheBatchBeforeLeft() throws {
         let dir = try TemporaryDirectory()
         let ledger = try ledger(in: dir, extra: 30)
@@ -113,19 +114,55 @@ import Testing
         let events = try ledger.log.read(limit: Int.max).map { DecodedEvent($0) }
         let first = Array(events[..<(events.count / 2)]), second = Array(events[(events.count / 2)...])
         let audit = AuditTrailProjection()
+        let statesDB = try store.database("audit-states")
         try store.environment.write { txn in
-            let computed = try audit.compute(first, try audit.prepare(first, from: ledger.log, store: store, in: txn), from: ledger.log)
+            let computed = try audit.compute(first, try audit.prepare(first, after: nil, ending: false, from: ledger.log, store: store, in: txn), from: ledger.log)
             try audit.write(computed, store: store, in: txn)
-            let carried = try audit.prepare(second, after: computed, from: ledger.log, store: store, in: txn)
+            #expect(computed.encoded.isEmpty && !computed.statesWritten)
+            #expect(try txn.withCursor(statesDB) { try $0.first() } == nil, "a batch that does not end the transaction stores no state")
+            let carried = try audit.prepare(second, after: computed, ending: true, from: ledger.log, store: store, in: txn)
+            #expect(carried.carried == computed.states && Set(carried.carried.keys) == Set(first.map(\.stream)))
+            #expect(Set(carried.states.keys) == Set(second.map(\.stream)).subtracting(first.map(\.stream)), "only streams new to the transaction are read")
+            // The same second batch computed from a store holding the first batch's states.
+            try audit.finish(computed, store: store, in: txn)
             let readBack = try audit.prepare(second, from: ledger.log, store: store, in: txn)
-            let both = Set(first.map(\.stream)).intersection(second.map(\.stream))
-            #expect(!both.isEmpty)
-            #expect(carried.carried == both && readBack.carried.isEmpty)
-            #expect(carried.states == readBack.states, "the bytes carried are the bytes stored")
+            #expect(readBack.carried.isEmpty && Set(readBack.states.keys) == Set(second.map(\.stream)))
             let a = try audit.compute(second, carried, from: ledger.log), b = try audit.compute(second, readBack, from: ledger.log)
             #expect(!a.rows.isEmpty && a.rows.map(\.bytes) == b.rows.map(\.bytes))
-            #expect(a.states == b.states)
+            #expect(a.statesWritten && b.statesWritten)
+            #expect(Set(a.encoded.keys) == Set(events.map(\.stream)), "the last batch stores every state the transaction touched")
+            #expect(a.encoded.filter { b.encoded[$0.key] != nil } == b.encoded)
+            try audit.write(a, store: store, in: txn)
+            try audit.finish(a, store: store, in: txn)
         }
+        // The store as a catch-up of one batch leaves it.
+        let whole = try ProjectionStore(path: dir.path + "/whole")
+        try whole.environment.write { txn in
+            try audit.write(try audit.compute(events, try audit.prepare(events, from: ledger.log, store: whole, in: txn), from: ledger.log), store: whole, in: txn)
+        }
+        let stored = try rows("audit-states", in: store), rowsStored = try rows("audit", in: store)
+        #expect(stored == (try rows("audit-states", in: whole)))
+        #expect(rowsStored == (try rows("audit", in: whole)))
+    }
+
+    /// A transaction whose last batch was not prepared as its last (it ended early) stores the states
+    /// its batches kept when it finishes: `finish` writes them, once.
+    @Test func statesLeftForTheEndAreStoredByFinish() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ledger(in: dir, extra: 30)
+        let events = try ledger.log.read(limit: Int.max).map { DecodedEvent($0) }
+        let audit = AuditTrailProjection()
+        let store = try ProjectionStore(path: dir.path + "/store"), reference = try ProjectionStore(path: dir.path + "/reference")
+        try store.environment.write { txn in
+            let computed = try audit.compute(events, try audit.prepare(events, after: nil, ending: false, from: ledger.log, store: store, in: txn), from: ledger.log)
+            try audit.write(computed, store: store, in: txn)
+            try audit.finish(computed, store: store, in: txn)
+        }
+        try reference.environment.write { txn in
+            try audit.write(try audit.compute(events, try audit.prepare(events, from: ledger.log, store: reference, in: txn), from: ledger.log), store: reference, in: txn)
+        }
+        let stored = try rows("audit-states", in: store), expected = try rows("audit-states", in: reference)
+        #expect(!stored.isEmpty && stored == expected)
     }
 
     /// Where the work runs: beside a member applied here, every batch is computed on another thread and
