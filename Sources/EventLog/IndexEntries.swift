@@ -10,7 +10,7 @@ struct IndexEntries {
     /// Where each entry's key ends in ``keys``.
     private var ends: [Int] = []
     /// Each entry's event, in entry order.
-    private(set) var sequences: [UInt64] = []
+    private var sequences: [UInt64] = []
 
     /// Room for `count` entries whose keys take `keyBytes` bytes together.
     init(reservingCapacity count: Int = 0, keyBytes: Int = 0) {
@@ -18,8 +18,6 @@ struct IndexEntries {
         ends.reserveCapacity(count)
         sequences.reserveCapacity(count)
     }
-
-    var count: Int { sequences.count }
 
     /// Appends an entry of event `sequence` whose key `writeKey` appends to the buffer.
     mutating func append(sequence: UInt64, key writeKey: (inout [UInt8]) -> Void) {

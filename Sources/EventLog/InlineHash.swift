@@ -5,7 +5,7 @@
 /// each node was an allocation made and freed on the appending thread, beside the arrays of its
 /// hashes' entry (callgrind, Round 19 in docs/BENCHMARKS.md). Proofs and tree heads, which leave the
 /// log, stay ``MerkleTree/Hash``.
-struct InlineHash: Equatable {
+struct InlineHash {
     private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     /// The 32 bytes of `bytes`; nil when it is not 32 bytes long.
@@ -19,15 +19,8 @@ struct InlineHash: Equatable {
         try Swift.withUnsafeMutableBytes(of: &words) { try write($0) }
     }
 
-    static func == (a: InlineHash, b: InlineHash) -> Bool {
-        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
-    }
-
     /// `body` given the 32 bytes.
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try Swift.withUnsafeBytes(of: words) { try body($0) }
     }
-
-    /// The bytes as a ``MerkleTree/Hash``.
-    var bytes: MerkleTree.Hash { withUnsafeBytes { Array($0) } }
 }
