@@ -34,7 +34,7 @@ final class EncodedAhead: @unchecked Sendable {
         /// Where each event's bytes end in ``bytes``.
         var ends: [Int] = []
         var leafHashes: [InlineHash] = []
-        var prepared: [(any Sendable)?] = []
+        var prepared: [(any AnyObject & Sendable)?] = []
         let done = DispatchSemaphore(value: 0)
         var waited = false
     }
@@ -118,7 +118,7 @@ final class EncodedAhead: @unchecked Sendable {
     }
 
     /// What the rules prepared of event `index` (whatever its stamp: it depends on the event alone).
-    func prepared(at index: Int) -> (any Sendable)? {
+    func prepared(at index: Int) -> (any AnyObject & Sendable)? {
         guard let chunk = finishedChunk(of: index) else { return nil }
         let i = index % Self.chunkSize
         return i < chunk.prepared.count ? chunk.prepared[i] : nil

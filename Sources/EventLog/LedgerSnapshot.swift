@@ -100,16 +100,20 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 public protocol AppendRules: Sendable {
     func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws
     /// Works out what checking `event` needs of it alone, on any thread; `nil` (the default) for nothing.
-    func prepare(_ event: ProposedEvent) -> (any Sendable)?
+    ///
+    /// An object: handed on and cast back to its class, it is a pointer retained and compared, where a
+    /// value in an `any Sendable` box was copied through its type's witnesses and cast back by the
+    /// runtime's generic cast (about 650 instructions an event: callgrind, Round 19 in docs/BENCHMARKS.md).
+    func prepare(_ event: ProposedEvent) -> (any AnyObject & Sendable)?
     /// Checks `event` with what ``prepare(_:)`` made of it (`nil` if it was not called); by default
     /// ``check(_:against:)``.
-    func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws
+    func check(_ event: ProposedEvent, prepared: (any AnyObject & Sendable)?, against ledger: borrowing LedgerSnapshot) throws
 }
 
 extension AppendRules {
-    public func prepare(_ event: ProposedEvent) -> (any Sendable)? { nil }
+    public func prepare(_ event: ProposedEvent) -> (any AnyObject & Sendable)? { nil }
 
-    public func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
+    public func check(_ event: ProposedEvent, prepared: (any AnyObject & Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
         try check(event, against: ledger)
     }
 }

@@ -22,7 +22,7 @@ public struct ProgrammeRules: AppendRules {
     }
 
     /// The event's payload decoded into its typed event (or the error): ahead, for a large batch.
-    public func prepare(_ event: ProposedEvent) -> (any Sendable)? { Prepared(Self.decoded(event)) }
+    public func prepare(_ event: ProposedEvent) -> (any AnyObject & Sendable)? { Prepared(Self.decoded(event)) }
 
     /// What ``prepare(_:)`` hands back. A class: casting the existential back to a class is a pointer
     /// compare, where casting it back to the `Result` enum went through the runtime's generic cast
@@ -40,7 +40,7 @@ public struct ProgrammeRules: AppendRules {
         }
     }
 
-    public func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
+    public func check(_ event: ProposedEvent, prepared: (any AnyObject & Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
         let typed: ProgrammeEvent
         do {
             typed = try ((prepared as? Prepared)?.typed ?? Self.decoded(event)).get()

@@ -144,13 +144,18 @@ import Testing
             defer { lock.unlock() }
             return seen
         }
-        func prepare(_ event: ProposedEvent) -> (any Sendable)? { event.id }
+        /// What is prepared: an object, as ``AppendRules/prepare(_:)`` hands out.
+        final class Prepared: Sendable {
+            let id: UUID
+            init(_ id: UUID) { self.id = id }
+        }
+        func prepare(_ event: ProposedEvent) -> (any AnyObject & Sendable)? { Prepared(event.id) }
         func check(_ event: ProposedEvent, against ledger: borrowing LedgerSnapshot) throws {
             try check(event, prepared: nil, against: ledger)
         }
-        func check(_ event: ProposedEvent, prepared: (any Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
+        func check(_ event: ProposedEvent, prepared: (any AnyObject & Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
             lock.lock()
-            seen.append((event.id, prepared as? UUID))
+            seen.append((event.id, (prepared as? Prepared)?.id))
             lock.unlock()
         }
     }
