@@ -50,7 +50,7 @@ public struct ProgrammeRules: AppendRules {
             let shape = error.message.hasPrefix("unknown field") || error.message.hasPrefix("required field")
             throw RuleViolation(moneyFields.contains(error.field) && !shape ? .money : .knownType, field: error.field, error.message)
         }
-        let payloadType = type(of: typed.payload)
+        let payloadType = typed.payloadType
         let version = try ledger.version(of: event.stream)
         let reference = EntityReference(stream: event.stream)
 

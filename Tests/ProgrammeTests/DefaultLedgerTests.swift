@@ -34,6 +34,8 @@ import Testing
         try copy.log.scan { e in
             let typed = try ProgrammeEvent.decode(e)
             #expect(try ProgrammeEvent.decode(type: e.type, schema: type(of: typed.payload).currentSchema, payload: typed.payload.json) == typed)
+            // The payload's type, read without boxing the payload, is the boxed payload's (every type appears).
+            #expect(ObjectIdentifier(typed.payloadType) == ObjectIdentifier(type(of: typed.payload)) && typed.typeName == e.type)
             return true
         }
     }
