@@ -42,9 +42,11 @@ public struct ProgrammeRules: AppendRules {
 
     public func check(_ event: ProposedEvent, prepared: (any AnyObject & Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
         let typed: ProgrammeEvent
-        do {
-            typed = try ((prepared as? Prepared)?.typed ?? Self.decoded(event)).get()
-        } catch {
+        // Taken apart where it is, not copied out by `get()` first (a copy and a release of every field).
+        switch (prepared as? Prepared)?.typed ?? Self.decoded(event) {
+        case .success(let decoded):
+            typed = decoded
+        case .failure(let error):
             // A malformed amount or currency breaks the money rule; a missing or unknown field, the shape of the type.
             let moneyFields = ["payload.amount", "payload.currency", "payload.previousAmount"]
             let shape = error.message.hasPrefix("unknown field") || error.message.hasPrefix("required field")
