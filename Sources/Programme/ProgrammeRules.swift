@@ -6,6 +6,7 @@ public struct ProgrammeRules: AppendRules {
     /// The clock used to judge "not in the future" for events without a restore stamp.
     public var now: @Sendable () -> Timestamp
     let cache: EntityStateCache
+    let programmes = ComponentProgrammes()
 
     public init(now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
         self.init(now: now, cacheGenerationSize: 4_096)
@@ -74,7 +75,7 @@ public struct ProgrammeRules: AppendRules {
             throw RuleViolation(.defineOnce, field: "stream", "\(event.stream) is not defined yet; define it before \(event.type)")
         }
 
-        let context = RuleContext(event: event, now: event.stamp?.recorded ?? now(), cache: cache)
+        let context = RuleContext(event: event, now: event.stamp?.recorded ?? now(), cache: cache, programmes: programmes)
         let current = version == 0 ? nil : try cache.state(of: event.stream, version: version, in: ledger)
         try context.check(typed, current: current, ledger: ledger)
         // Remember where the event leads, so the stream's next event starts from it. A correction can
@@ -91,6 +92,7 @@ struct RuleContext {
     let event: ProposedEvent
     let now: Timestamp
     let cache: EntityStateCache
+    let programmes: ComponentProgrammes
 
     func entity(_ reference: EntityReference, field: String, _ ledger: borrowing LedgerSnapshot) throws -> EntityState {
         guard let state = try cache.state(of: reference.stream, in: ledger) else {
@@ -110,12 +112,14 @@ struct RuleContext {
         }
     }
 
-    /// The programme a component belongs to.
+    /// The programme a component belongs to (``ComponentProgrammes`` keeps it for the transaction).
     func programme(ofComponent reference: EntityReference, field: String, _ ledger: borrowing LedgerSnapshot) throws -> (EntityReference, ProgrammeDefined) {
+        if let known = try programmes.programme(of: reference, in: ledger) { return known }
         guard case .component(let c) = try entity(reference, field: field, ledger),
               case .programme(let p) = try entity(c.programme, field: field, ledger) else {
             throw RuleViolation(.references, field: "payload." + field, "\(reference) is not a component of a programme")
         }
+        try programmes.keep(c.programme, p, of: reference, in: ledger)
         return (c.programme, p)
     }
 
