@@ -202,16 +202,13 @@ enum Key {
     /// `name` 0x00 big-endian `n`: the 0x00 keeps `a/b` apart from `a/b/c`.
     static func named(_ name: String, _ n: UInt64) -> [UInt8] {
         var name = name
-        // One allocation: four index keys are made per appended event; the name's bytes copied at once,
-        // not a byte at a time (about 300 instructions a key: callgrind, Round 18).
+        // One allocation, the name's bytes copied at once, not a byte at a time (about 300 instructions
+        // a key: callgrind, Round 18); laid out by ``appendNamed(_:_:to:)``, as bulk index writes are.
         return name.withUTF8 { utf8 in
-            [UInt8](unsafeUninitializedCapacity: utf8.count + 9) { buffer, count in
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                raw.copyMemory(from: UnsafeRawBufferPointer(utf8))
-                raw[utf8.count] = 0
-                raw.storeBytes(of: n.bigEndian, toByteOffset: utf8.count + 1, as: UInt64.self)
-                count = utf8.count + 9
-            }
+            var key: [UInt8] = []
+            key.reserveCapacity(utf8.count + 9)
+            appendNamed(UnsafeRawBufferPointer(utf8), n, to: &key)
+            return key
         }
     }
 
@@ -237,11 +234,7 @@ enum Key {
 
     /// The key of event `n`'s hashes in `events` (``HashesEntry``): its key and one byte 0x01, so that
     /// it sorts right after the event and before the next.
-    static func hashes(_ n: UInt64) -> [UInt8] {
-        var key = sequence(n)
-        key.append(HashesEntry.keySuffix)
-        return key
-    }
+    static func hashes(_ n: UInt64) -> [UInt8] { withHashes(n, Array.init) }
 
     /// `body` given event `n`'s key (``sequence(_:)``), made on the stack.
     static func withSequence<R>(_ n: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
