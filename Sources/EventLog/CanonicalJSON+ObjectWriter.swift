@@ -28,32 +28,34 @@ extension CanonicalJSON {
 
         /// Writes `"name":`, after a comma unless it is the first member; the value is written next.
         public mutating func name(_ name: StaticString) {
-            name.withUTF8Buffer { writeName(UnsafeRawBufferPointer($0)) }
+            name.withUTF8Buffer { name in
+                beginMember(UnsafeRawBufferPointer(name))
+                bytes.append(0x22)
+                bytes.append(contentsOf: name)
+                bytes.append(0x22)
+                bytes.append(UInt8(ascii: ":"))
+            }
         }
 
-        /// A string member whose name is known only at run time (a year's digits, say), written as a
-        /// JSON string is (``CanonicalJSON/writeString(_:into:)``).
+        /// A string member whose name is known only at run time (a year's digits, say), the name
+        /// written as a JSON string is (``CanonicalJSON/writeString(_:into:)``).
         public mutating func string(named name: String, _ value: String) {
             var name = name
-            name.withUTF8 { writeName(UnsafeRawBufferPointer($0), escaping: true) }
+            name.withUTF8 { beginMember(UnsafeRawBufferPointer($0)) }
+            CanonicalJSON.writeString(name, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
             CanonicalJSON.writeString(value, into: &bytes)
         }
 
-        private mutating func writeName(_ name: UnsafeRawBufferPointer, escaping: Bool = false) {
+        /// The comma before a member, unless it is the first; in debug builds, the check that `name`
+        /// comes after the member before it.
+        private mutating func beginMember(_ name: UnsafeRawBufferPointer) {
             #if DEBUG
             assert(first || lastName.lexicographicallyPrecedes(name), "members out of canonical order: \(String(decoding: name, as: UTF8.self)) after \(String(decoding: lastName, as: UTF8.self))")
             lastName = Array(name)
             #endif
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
-            if escaping {
-                CanonicalJSON.writeString(String(decoding: name, as: UTF8.self), into: &bytes)
-            } else {
-                bytes.append(0x22)
-                bytes.append(contentsOf: name)
-                bytes.append(0x22)
-            }
-            bytes.append(UInt8(ascii: ":"))
         }
 
         public mutating func string(_ name: StaticString, _ value: String) {
