@@ -29,13 +29,16 @@ extension JSONObjectFields {
         FieldError(field: fieldPath(key), "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
     }
 
+    /// The error of a required member that is not there: one wording for every kind of field.
+    @usableFromInline func missing(_ key: String) -> FieldError { FieldError(field: fieldPath(key), "required field is missing") }
+
     @inlinable public func required(_ key: String) throws(FieldError) -> JSONValue {
-        guard let v = value(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        guard let v = value(key) else { throw missing(key) }
         return v
     }
 
     @inlinable public func string(_ key: String) throws(FieldError) -> String {
-        guard let s = try optionalString(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        guard let s = try optionalString(key) else { throw missing(key) }
         return s
     }
 
@@ -54,7 +57,7 @@ extension JSONObjectFields {
     }
 
     @inlinable public func integer(_ key: String) throws(FieldError) -> Int64 {
-        guard let i = try optionalInteger(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        guard let i = try optionalInteger(key) else { throw missing(key) }
         return i
     }
 
@@ -76,7 +79,7 @@ extension JSONObjectFields {
     }
 
     @inlinable public func date(_ key: String) throws(FieldError) -> CalendarDate {
-        guard let d = try optionalDate(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        guard let d = try optionalDate(key) else { throw missing(key) }
         return d
     }
 
@@ -87,7 +90,7 @@ extension JSONObjectFields {
     }
 
     @inlinable public func uuid(_ key: String) throws(FieldError) -> UUID {
-        guard let u = try optionalUUID(key) else { throw FieldError(field: fieldPath(key), "required field is missing") }
+        guard let u = try optionalUUID(key) else { throw missing(key) }
         return u
     }
 
