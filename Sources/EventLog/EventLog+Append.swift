@@ -30,7 +30,7 @@ extension EventLog {
         let positions = try environment.write { txn in
             let transaction = AppendTransactionNumbers.shared.next()
             let lastCommitted = lastCommittedTransaction
-            let versions = StreamVersions()
+            let versions = StreamVersions(expecting: batch.count)
             var frontier = TreeFrontier()
             var head = try self.head(in: txn)
             // The head just read, not read again for the index state.

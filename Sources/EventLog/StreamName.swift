@@ -14,7 +14,7 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// states, batches by stream), and hashing the name's text each time was nearly half of an
     /// append's dictionary lookups (callgrind, Round 15 in docs/BENCHMARKS.md). The hasher is still
     /// seeded per process; names are equal only when their texts are.
-    private let fingerprint: UInt64
+    @usableFromInline let fingerprint: UInt64
 
     /// Validates `text` as a stream name.
     ///

@@ -10,7 +10,13 @@ final class StreamVersions {
     /// Used by the one transaction that made it, never across a call that could reach it again: the
     /// runtime's check of each access for overlap (about 80 instructions, a few times an event:
     /// callgrind, Round 18 in docs/BENCHMARKS.md) is left out.
-    @exclusivity(unchecked) private var known: [StreamName: UInt64] = [:]
+    @exclusivity(unchecked) private var known: StreamTable<UInt64>
+
+    /// Versions for a transaction appending `events` events: room for as many streams, so that a large
+    /// batch's table does not grow step by step, and a single event's stays small.
+    init(expecting events: Int) {
+        known = StreamTable(minimumCapacity: min(events, 4_096))
+    }
 
     /// The stream's version, read with `read` the first time it is asked for.
     func version(of stream: StreamName, reading read: () throws -> UInt64) rethrows -> UInt64 {

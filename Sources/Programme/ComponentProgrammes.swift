@@ -21,7 +21,7 @@ final class ComponentProgrammes: Sendable {
 
     private struct Kept {
         var transaction: UInt64 = 0
-        var entries: [StreamName: Entry] = [:]
+        var entries = StreamTable<Entry>()
     }
 
     private let kept = Mutex(Kept())

@@ -1,0 +1,91 @@
+@testable import EventLog
+import PropertyBased
+import Testing
+
+/// The table of values by stream name behaves as a `Dictionary` of the same operations: every lookup,
+/// count and listing agrees after each step, across growth, removals that move entries back, and names
+/// crowded into a few slots.
+@Suite struct StreamTableTests {
+    /// One step of a random history: set (0), remove (1), read (2), change in place (3), clear (4).
+    static func run(_ steps: [(op: Int, name: Int, value: Int)], names: [StreamName]) {
+        var table = StreamTable<[Int]>()
+        var reference: [StreamName: [Int]] = [:]
+        for (n, step) in steps.enumerated() {
+            let name = names[step.name % names.count]
+            switch step.op {
+            case 0:
+                table[name] = [step.value]
+                reference[name] = [step.value]
+            case 1:
+                #expect(table.removeValue(forKey: name) == reference.removeValue(forKey: name), "step \(n)")
+            case 2:
+                #expect(table[name] == reference[name], "step \(n)")
+            case 3:
+                table.withValue(forKey: name, default: []) { $0.append(step.value) }
+                reference[name, default: []].append(step.value)
+            default:
+                table.removeAll(keepingCapacity: step.value % 2 == 0)
+                reference.removeAll()
+            }
+            #expect(table.count == reference.count, "step \(n)")
+        }
+        for name in names { #expect(table[name] == reference[name], "\(name)") }
+        let listed = Dictionary(table.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(listed == reference)
+        #expect(table.underestimatedCount == reference.count)
+    }
+
+    @Test func agreesWithADictionaryOverRandomHistories() async {
+        let names = (0..<300).map { StreamName(stringLiteral: "indicator/I\($0)") }
+        // Each step drawn as one number: its operation, name and value are its digits in mixed radix.
+        // Clearing is rare (an operation 4 only with a small value), so that tables grow past their first size.
+        await propertyCheck(count: 60, input: Gen.int(in: 0...(5 * 300 * 1_001 - 1)).array(of: 1...2_000)) { raw in
+            let steps = raw.map { x -> (op: Int, name: Int, value: Int) in
+                let op = x % 5, name = x / 5 % 300, value = x / 1_500
+                return (op == 4 && value > 20 ? 2 : op, name, value)
+            }
+            Self.run(steps, names: names)
+        }
+    }
+
+    /// Three names whose search starts in the last of 8 slots (their run wraps to slot 0) and one whose
+    /// search starts in slot 0: whichever is removed, the others must be moved back so that each is
+    /// still found, in a table that never grows (four names in eight slots).
+    @Test func aRemovalInsideAWrappedRunLeavesEveryOtherNameFindable() throws {
+        let probe = StreamTable<Int>()
+        var last: [StreamName] = [], found: StreamName?
+        var i = 0
+        while last.count < 3 || found == nil {
+            let name = StreamName(stringLiteral: "milestone/M\(i)")
+            switch probe.home(of: name) {
+            case 7 where last.count < 3: last.append(name)
+            case 0 where found == nil: found = name
+            default: break
+            }
+            i += 1
+        }
+        let first = try #require(found)
+        // Inserted in both orders: slot 0 taken by the wrapped run, or by the name that starts there.
+        for names in [last + [first], [first] + last] {
+            for removed in names.indices {
+                var table = StreamTable<Int>()
+                for (k, name) in names.enumerated() { table[name] = k }
+                #expect(table.tags.count == 8)
+                #expect(table.removeValue(forKey: names[removed]) == removed)
+                for (k, name) in names.enumerated() { #expect(table[name] == (k == removed ? nil : k), "removed \(removed), \(name)") }
+                #expect(table.count == 3)
+            }
+        }
+    }
+
+    /// A table made for a capacity holds it in the slots it started with, and grows at the next name.
+    @Test func aTableMadeForACapacityHoldsItWithoutGrowing() {
+        var table = StreamTable<Int>(minimumCapacity: 100)
+        let slots = table.tags.count
+        for k in 0..<(slots / 2) { table[StreamName(stringLiteral: "s/\(k)")] = k }
+        #expect(slots >= 200 && table.tags.count == slots)
+        table[StreamName(stringLiteral: "s/next")] = 0
+        #expect(table.tags.count == 2 * slots)
+        for k in 0..<(slots / 2) { #expect(table[StreamName(stringLiteral: "s/\(k)")] == k) }
+    }
+}
