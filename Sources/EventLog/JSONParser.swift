@@ -187,14 +187,17 @@ public struct JSONParser {
             return v
         }
 
-        /// Where the run of plain bytes from `start` ends, eight at a time: the first word holding a quote,
-        /// a backslash or a control character (or the last whole word's end), with the bits of the bytes
+        /// Where the run of plain bytes from `start` ends, read eight at a time: at the first quote,
+        /// backslash or control character (or the last whole word's end), with the bits of the bytes
         /// passed over or'ed into `high` (an ASCII run leaves its top bit clear). The byte loop goes on
         /// from there.
         ///
         /// Why: a stored event's strings (actor, rationale, source, names, amounts) are most of its bytes,
         /// and the byte loop's compare-and-branch per byte was a sixth of a replay's reading thread
-        /// (callgrind, Round 15 in docs/BENCHMARKS.md).
+        /// (callgrind, Round 15 in docs/BENCHMARKS.md). The word that holds the byte tells where it is
+        /// (the lowest byte each test marks is exact: a wrong mark needs a borrow from a marked byte
+        /// below it), so the byte loop starts at it rather than at the word's first byte (about 1,500
+        /// instructions an event in a replay: Round 20).
         static func plainRun(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, high: inout UInt8) -> Int {
             guard let base = bytes.baseAddress else { return start }
             let ones: UInt64 = 0x0101_0101_0101_0101, tops: UInt64 = 0x8080_8080_8080_8080
@@ -206,7 +209,13 @@ public struct JSONParser {
                 // (w - 0x20…) & ~w & 0x80… exactly when some byte of `w` is below 0x20 (which bytes it
                 // marks may be off, whether any is not): the byte loop then reads the word again.
                 let found = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
-                if found & tops != 0 { break }
+                if found & tops != 0 {
+                    // Little-endian: the lowest marked byte is the first in memory.
+                    let plain = (found & tops).trailingZeroBitCount / 8
+                    seen |= w & ((1 << UInt64(8 * plain)) &- 1)
+                    scan += plain
+                    break
+                }
                 seen |= w
                 scan += 8
             }
