@@ -101,7 +101,7 @@ extension EventLog {
         transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, tail: LogTail, frontier: inout TreeFrontier,
         ahead: (batch: EncodedAhead, index: Int)?, in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
-        try event.validateEnvelope()
+        if ahead.map({ $0.batch.envelopeValid(at: $0.index) }) != true { try event.validateEnvelope() }
         let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn, tail: tail) }
         guard event.expected.admits(current) else {
             throw EventLogError.conflict(stream: event.stream, expected: event.expected, actual: current)

@@ -179,6 +179,41 @@ import Testing
     }
 }
 
+/// Envelopes are checked on the encoding thread too: a batch large enough to be encoded ahead refuses an
+/// event with a bad envelope at its place, with the error the same event gets appended alone, and writes
+/// nothing.
+@Suite struct EncodedAheadEnvelopeTests {
+    @Test func aBadEnvelopeInALargeBatchIsRefusedAtItsPlace() throws {
+        let dir = try TemporaryDirectory()
+        let log = try EncodedAheadTests().log(in: dir, "log")
+        try log.append(EncodedAheadTests().events(5, seed: 3))
+        let spoils: [(String, (inout ProposedEvent) -> Void)] = [
+            ("actor", { $0.actor = " \t" }),
+            ("rationale", { $0.rationale = "" }),
+            ("source", { $0.source = "\u{2003}" }),
+            ("type", { $0.type = "9Lives" }),
+            ("schema", { $0.schema = 0 }),
+            ("payload", { $0.payload = .array([]) }),
+        ]
+        for (n, (field, spoil)) in spoils.enumerated() {
+            var batch = EncodedAheadTests().events(200, seed: 20 + n)
+            let place = 37 + 29 * n   // in a different chunk each time
+            spoil(&batch[place])
+            var alone: FieldError?
+            do { try batch[place].validateEnvelope() } catch { alone = error }
+            #expect(alone?.field == field)
+            do {
+                try log.append(batch)
+                Issue.record("a batch with a bad \(field) was appended")
+            } catch let error as AppendError {
+                #expect(error.index == place, "\(field)")
+                #expect((error.underlying as? FieldError) == alone, "\(field)")
+            }
+            #expect(try log.head().sequence == 5)
+        }
+    }
+}
+
 /// The parts: stamps predicted as the loop computes them, and encodings handed out only for the stamp
 /// they were made with.
 @Suite struct EncodedAheadPartsTests {
