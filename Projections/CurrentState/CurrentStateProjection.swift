@@ -64,7 +64,8 @@ public struct CurrentStateProjection: Projection {
                 if entry == nil { nextNumber += 1 }
                 for e in new {
                     try EventIndexKey.withEvent(number, e.effective, e.sequence) { k in
-                        if let effect = e.event.flatMap(EntityEffect.init) {
+                        // Taken apart where it is: `e.event` copies the typed payload out first.
+                        if case .success(let event) = e.typed, let effect = EntityEffect(event) {
                             try effect.withEncoded(in: &buffer) { v in try indexCursor.put(v, forKey: k) }
                         } else {
                             try indexCursor.put(UnsafeRawBufferPointer(rebasing: k[0..<0]), forKey: k)   // no effect: empty
