@@ -108,17 +108,6 @@ public struct StreamTable<Value> {
         values[slot(for: name).slot] = value
     }
 
-    /// Calls `body` with the value kept for `name`, first keeping `defaultValue()` if there is none.
-    @inlinable
-    public mutating func withValue<R>(forKey name: StreamName, default defaultValue: @autoclosure () -> Value,
-                                      _ body: (inout Value) throws -> R) rethrows -> R {
-        let slot = slot(for: name).slot
-        // Taken out of its slot while `body` runs, so that the value is not shared and changes in place.
-        var value = values[slot].take() ?? defaultValue()
-        defer { values[slot] = value }
-        return try body(&value)
-    }
-
     /// Removes `name`, returning the value it kept.
     @inlinable @discardableResult
     public mutating func removeValue(forKey name: StreamName) -> Value? {
