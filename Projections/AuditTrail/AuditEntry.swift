@@ -53,7 +53,7 @@ public struct AuditEntry: Sendable, Equatable {
 /// Builds audit rows in sequence order, keeping each stream's state as recorded so far.
 struct AuditBuilder {
     /// The state of each stream after its events so far.
-    var states: [StreamName: EntityState] = [:]
+    var states = StreamTable<EntityState>()
     var loadState: (StreamName) throws -> EntityState?
     var loadEvents: (StreamName, UInt64) throws -> [RecordedEvent]
 

@@ -34,8 +34,8 @@ public struct AuditTrailProjection: ConcurrentProjection {
     /// stream the transaction touched so far, whether or not this batch does). Decoded in
     /// ``compute(_:_:from:)``.
     public struct Prepared: Sendable {
-        var states: [StreamName: [UInt8]] = [:]
-        var carried: [StreamName: EntityState] = [:]
+        var states = StreamTable<[UInt8]>()
+        var carried = StreamTable<EntityState>()
         /// Whether ``write(_:store:in:)`` stores the states: the transaction's last batch.
         var writesStates = true
     }
@@ -45,8 +45,8 @@ public struct AuditTrailProjection: ConcurrentProjection {
     /// or ``finish(_:store:in:)``.
     public struct Computed: Sendable {
         var rows: [(sequence: UInt64, bytes: [UInt8], corrects: UInt64?)] = []
-        var states: [StreamName: EntityState] = [:]
-        var encoded: [StreamName: [UInt8]] = [:]
+        var states = StreamTable<EntityState>()
+        var encoded = StreamTable<[UInt8]>()
         var statesWritten = false
     }
 
@@ -64,20 +64,21 @@ public struct AuditTrailProjection: ConcurrentProjection {
                         in txn: borrowing WriteTransaction) throws -> Prepared {
         let states = try store.database("audit-states")
         var prepared = Prepared()
-        prepared.carried = previous?.states ?? [:]
+        prepared.carried = previous?.states ?? StreamTable()
         prepared.writesStates = ending
-        var streams = Set<StreamName>(minimumCapacity: events.count)
-        for event in events { streams.insert(event.stream) }
-        for stream in streams where prepared.carried[stream] == nil {
-            prepared.states[stream] = try txn.value(in: states, forKey: Self.stateKey(stream))
+        var seen = StreamTable<Bool>(minimumCapacity: events.count)
+        for event in events where !seen.contains(event.stream) {
+            seen[event.stream] = true
+            if !prepared.carried.contains(event.stream) {
+                prepared.states[event.stream] = try txn.value(in: states, forKey: Self.stateKey(event.stream))
+            }
         }
         return prepared
     }
 
     public func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed {
         let snapshots = EntitySnapshotDecoder.shared
-        var stored: [StreamName: EntityState] = [:]
-        stored.reserveCapacity(prepared.states.count)
+        var stored = StreamTable<EntityState>(minimumCapacity: prepared.states.count)
         for (stream, bytes) in prepared.states {
             stored[stream] = try bytes.withUnsafeBytes { try snapshots.decode($0, stream: stream) }
         }
@@ -97,10 +98,9 @@ public struct AuditTrailProjection: ConcurrentProjection {
     }
 
     /// Each state's stored bytes.
-    static func encoded(_ states: [StreamName: EntityState]) -> [StreamName: [UInt8]] {
+    static func encoded(_ states: StreamTable<EntityState>) -> StreamTable<[UInt8]> {
         let snapshots = EntitySnapshotDecoder.shared
-        var encoded: [StreamName: [UInt8]] = [:]
-        encoded.reserveCapacity(states.count)
+        var encoded = StreamTable<[UInt8]>(minimumCapacity: states.count)
         for (stream, state) in states { encoded[stream] = snapshots.encode(state, stream: stream) }
         return encoded
     }

@@ -30,8 +30,7 @@ public struct CurrentStateProjection: Projection {
         // Streams in the order of their first event here: a stream new to the store takes the next number.
         // One lookup an event (a stream name hashes in a few hundred instructions).
         var groups: [[DecodedEvent]] = []
-        var group: [StreamName: Int] = [:]
-        group.reserveCapacity(min(events.count, 4_096))
+        var group = StreamTable<Int>(minimumCapacity: min(events.count, 4_096))
         for e in events {
             if let i = group[e.stream] { groups[i].append(e) } else {
                 group[e.stream] = groups.count

@@ -38,8 +38,8 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
 
     /// Decoded definitions by entity, bounded (``GenerationalCache``s): for ``decode(_:stream:)`` and
     /// for ``decode(_:definitions:stream:)``.
-    private let definitions: GenerationalCache<StreamName, Kept>
-    private let lists: GenerationalCache<StreamName, Kept>
+    private let definitions: GenerationalCache<Kept>
+    private let lists: GenerationalCache<Kept>
     /// What passes learnt, in key order, for the next ``Pass``; at most `orderedLimit` entries (past it,
     /// only the last passes' entries are kept).
     private var ordered: [Kept] = []

@@ -31,7 +31,7 @@ final class EntityStateCache: @unchecked Sendable {
         var epoch: UInt64
     }
 
-    private let entries: GenerationalCache<StreamName, Entry>
+    private let entries: GenerationalCache<Entry>
     private let lock = NSLock()
     /// The current epoch, and the appending transaction last seen in it.
     private var epoch: UInt64 = 0

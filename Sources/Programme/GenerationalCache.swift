@@ -1,3 +1,4 @@
+import EventLog
 import Synchronization
 
 /// A thread-safe cache whose memory stays bounded however many keys pass through it.
@@ -5,14 +6,15 @@ import Synchronization
 /// Entries live in two generations of at most `generationSize` keys each. When the newer fills, the
 /// older is dropped and the newer takes its place; a lookup that finds its key in the older generation
 /// moves it to the newer. Keys in steady use stay; keys used once age out after two generations. It
-/// costs two dictionaries and no per-entry bookkeeping, unlike a least-recently-used list.
-final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    /// Both generations, behind one lock: reached through `withLock`'s `inout`, a dictionary is not a
+/// costs two tables and no per-entry bookkeeping, unlike a least-recently-used list. Keyed by stream
+/// name, in ``StreamTable``s: a lookup is a probe by the name's fingerprint, not a SipHash of it.
+final class GenerationalCache<Value: Sendable>: Sendable {
+    /// Both generations, behind one lock: reached through `withLock`'s `inout`, a table is not a
     /// class's stored property, whose every access the runtime checks for exclusivity (about 80
     /// instructions a lookup: callgrind, Round 18 in docs/BENCHMARKS.md).
     private struct Generations {
-        var recent: [Key: Value] = [:]
-        var older: [Key: Value] = [:]
+        var recent = StreamTable<Value>()
+        var older = StreamTable<Value>()
     }
 
     private let generations = Mutex(Generations())
@@ -27,7 +29,7 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     var count: Int { generations.withLock { $0.recent.count + $0.older.count } }
 
     /// The value kept for `key`, moved to the newer generation when found in the older.
-    func value(for key: Key) -> Value? {
+    func value(for key: StreamName) -> Value? {
         generations.withLock { g in
             if let value = g.recent[key] { return value }
             guard let value = g.older.removeValue(forKey: key) else { return nil }
@@ -37,7 +39,7 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     }
 
     /// Keeps `value` for `key` in the newer generation.
-    func set(_ value: Value, for key: Key) {
+    func set(_ value: Value, for key: StreamName) {
         generations.withLock { insert(value, for: key, into: &$0) }
     }
 
@@ -47,13 +49,12 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     }
 
     /// Inserts into the newer generation, ageing the generations first when it is full. Lock held.
-    private func insert(_ value: Value, for key: Key, into g: inout Generations) {
+    private func insert(_ value: Value, for key: StreamName, into g: inout Generations) {
         // The count first: only a full generation needs the key looked up before it is set.
-        if g.recent.count >= generationSize, g.recent[key] == nil {
+        if g.recent.count >= generationSize, !g.recent.contains(key) {
             g.older = g.recent
-            g.recent = [:]
-            g.recent.reserveCapacity(generationSize)
+            g.recent = StreamTable(minimumCapacity: generationSize)
         }
-        g.recent[key] = value
+        g.recent.updateValue(value, forKey: key)
     }
 }

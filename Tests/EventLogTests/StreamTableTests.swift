@@ -57,7 +57,7 @@ import Testing
         var i = 0
         while last.count < 3 || found == nil {
             let name = StreamName(stringLiteral: "milestone/M\(i)")
-            switch probe.home(of: name) {
+            switch probe.storage.home(of: name) {
             case 7 where last.count < 3: last.append(name)
             case 0 where found == nil: found = name
             default: break
@@ -70,7 +70,7 @@ import Testing
             for removed in names.indices {
                 var table = StreamTable<Int>()
                 for (k, name) in names.enumerated() { table[name] = k }
-                #expect(table.tags.count == 8)
+                #expect(table.storage.slots == 8)
                 #expect(table.removeValue(forKey: names[removed]) == removed)
                 for (k, name) in names.enumerated() { #expect(table[name] == (k == removed ? nil : k), "removed \(removed), \(name)") }
                 #expect(table.count == 3)
@@ -78,14 +78,34 @@ import Testing
         }
     }
 
+    /// Tables share their storage until one changes: each change, growth and removal included, leaves the
+    /// other as it was.
+    @Test func aCopyIsUnchangedByChangesToTheOther() {
+        func name(_ k: Int) -> StreamName { StreamName(stringLiteral: "component/C\(k)") }
+        var a = StreamTable<[Int]>()
+        for k in 0..<3 { a[name(k)] = [k] }
+        var b = a
+        b[name(0)] = [10]
+        b[name(9)] = [9]
+        #expect(a[name(0)] == [0] && a[name(9)] == nil && a.count == 3)
+        let c = b
+        for k in 20..<60 { b[name(k)] = [k] }   // grows
+        b.removeValue(forKey: name(1))
+        #expect(c.count == 4 && c[name(1)] == [1] && c[name(20)] == nil)
+        var d = c
+        d.removeAll(keepingCapacity: true)
+        #expect(d.isEmpty && c.count == 4 && c[name(9)] == [9])
+        #expect(b.count == 43 && b[name(1)] == nil && b[name(59)] == [59] && b[name(0)] == [10])
+    }
+
     /// A table made for a capacity holds it in the slots it started with, and grows at the next name.
     @Test func aTableMadeForACapacityHoldsItWithoutGrowing() {
         var table = StreamTable<Int>(minimumCapacity: 100)
-        let slots = table.tags.count
+        let slots = table.storage.slots
         for k in 0..<(slots / 2) { table[StreamName(stringLiteral: "s/\(k)")] = k }
-        #expect(slots >= 200 && table.tags.count == slots)
+        #expect(slots >= 200 && table.storage.slots == slots)
         table[StreamName(stringLiteral: "s/next")] = 0
-        #expect(table.tags.count == 2 * slots)
+        #expect(table.storage.slots == 2 * slots)
         for k in 0..<(slots / 2) { #expect(table[StreamName(stringLiteral: "s/\(k)")] == k) }
     }
 }

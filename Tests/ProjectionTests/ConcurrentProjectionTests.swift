@@ -121,17 +121,17 @@ import Testing
             #expect(computed.encoded.isEmpty && !computed.statesWritten)
             #expect(try txn.withCursor(statesDB) { try $0.first() } == nil, "a batch that does not end the transaction stores no state")
             let carried = try audit.prepare(second, after: computed, ending: true, from: ledger.log, store: store, in: txn)
-            #expect(carried.carried == computed.states && Set(carried.carried.keys) == Set(first.map(\.stream)))
-            #expect(Set(carried.states.keys) == Set(second.map(\.stream)).subtracting(first.map(\.stream)), "only streams new to the transaction are read")
+            #expect(carried.carried.dictionary == computed.states.dictionary && Set(carried.carried.dictionary.keys) == Set(first.map(\.stream)))
+            #expect(Set(carried.states.dictionary.keys) == Set(second.map(\.stream)).subtracting(first.map(\.stream)), "only streams new to the transaction are read")
             // The same second batch computed from a store holding the first batch's states.
             try audit.finish(computed, store: store, in: txn)
             let readBack = try audit.prepare(second, from: ledger.log, store: store, in: txn)
-            #expect(readBack.carried.isEmpty && Set(readBack.states.keys) == Set(second.map(\.stream)))
+            #expect(readBack.carried.isEmpty && Set(readBack.states.dictionary.keys) == Set(second.map(\.stream)))
             let a = try audit.compute(second, carried, from: ledger.log), b = try audit.compute(second, readBack, from: ledger.log)
             #expect(!a.rows.isEmpty && a.rows.map(\.bytes) == b.rows.map(\.bytes))
             #expect(a.statesWritten && b.statesWritten)
-            #expect(Set(a.encoded.keys) == Set(events.map(\.stream)), "the last batch stores every state the transaction touched")
-            #expect(a.encoded.filter { b.encoded[$0.key] != nil } == b.encoded)
+            #expect(Set(a.encoded.dictionary.keys) == Set(events.map(\.stream)), "the last batch stores every state the transaction touched")
+            #expect(a.encoded.dictionary.filter { b.encoded[$0.key] != nil } == b.encoded.dictionary)
             try audit.write(a, store: store, in: txn)
             try audit.finish(a, store: store, in: txn)
         }
@@ -213,4 +213,9 @@ import Testing
             #expect(try rows(name, in: store) == (try rows(name, in: sixteen)), "\(name)")
         }
     }
+}
+
+extension StreamTable {
+    /// The same names and values in a `Dictionary`, to compare.
+    var dictionary: [StreamName: Value] { Dictionary(uniqueKeysWithValues: map { ($0.name, $0.value) }) }
 }
