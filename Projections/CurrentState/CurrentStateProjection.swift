@@ -28,7 +28,7 @@ public struct CurrentStateProjection: Projection {
         let entities = try store.database("state-entities")
         let last = events.last?.sequence ?? 0
         // Streams in the order of their first event here: a stream new to the store takes the next number.
-        // One lookup an event (a stream name hashes in a few hundred instructions).
+        // One lookup an event, in a table placed by the names' fingerprints (``StreamTable``).
         var groups: [[DecodedEvent]] = []
         var group = StreamTable<Int>(minimumCapacity: min(events.count, 4_096))
         for e in events {

@@ -206,8 +206,8 @@ public struct JSONParser {
                 let w = UnsafeRawPointer(base + scan).loadUnaligned(as: UInt64.self)
                 let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
                 // (x - 0x01…) & ~x & 0x80… is nonzero exactly when some byte of `x` is zero, and
-                // (w - 0x20…) & ~w & 0x80… exactly when some byte of `w` is below 0x20 (which bytes it
-                // marks may be off, whether any is not): the byte loop then reads the word again.
+                // (w - 0x20…) & ~w & 0x80… exactly when some byte of `w` is below 0x20 (the marks above
+                // the lowest may be off, the lowest is not): the byte loop goes on from the lowest.
                 let found = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
                 if found & tops != 0 {
                     // Little-endian: the lowest marked byte is the first in memory.
