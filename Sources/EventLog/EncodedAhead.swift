@@ -110,9 +110,8 @@ final class EncodedAhead: @unchecked Sendable {
     /// if `stamp` is the one predicted for it; else nil, and `body` is not called.
     func withEncoded<R>(at index: Int, stamp: Stamp,
                         _ body: (_ bytes: UnsafeRawBufferPointer, _ leafHash: UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
-        guard index < stamps.count, stamps[index] == stamp, let chunk = finishedChunk(of: index) else { return nil }
-        let i = index % Self.chunkSize
-        guard i < chunk.ends.count else { return nil }
+        guard index < stamps.count, stamps[index] == stamp, let (chunk, i) = finishedChunk(of: index), i < chunk.ends.count
+        else { return nil }
         let range = (i == 0 ? 0 : chunk.ends[i - 1]) ..< chunk.ends[i]
         return try chunk.bytes.withUnsafeBytes { all in
             try chunk.leafHashes[i].withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: all[range]), $0) }
@@ -121,9 +120,8 @@ final class EncodedAhead: @unchecked Sendable {
 
     /// What the rules prepared of event `index` (whatever its stamp: it depends on the event alone).
     func prepared(at index: Int) -> (any AnyObject & Sendable)? {
-        guard let chunk = finishedChunk(of: index) else { return nil }
-        let i = index % Self.chunkSize
-        return i < chunk.prepared.count ? chunk.prepared[i] : nil
+        guard let (chunk, i) = finishedChunk(of: index), i < chunk.prepared.count else { return nil }
+        return chunk.prepared[i]
     }
 
     /// Whether event `index`'s envelope was found valid ahead (whatever its stamp: it depends on the
@@ -133,20 +131,19 @@ final class EncodedAhead: @unchecked Sendable {
     /// Why: checking a type name and three texts was about 2 % of the appending thread's instructions
     /// (callgrind, Round 20 in docs/BENCHMARKS.md), work that depends on nothing the loop writes.
     func envelopeValid(at index: Int) -> Bool {
-        guard let chunk = finishedChunk(of: index) else { return false }
-        let i = index % Self.chunkSize
-        return i < chunk.envelopeValid.count && chunk.envelopeValid[i]
+        guard let (chunk, i) = finishedChunk(of: index), i < chunk.envelopeValid.count else { return false }
+        return chunk.envelopeValid[i]
     }
 
-    /// The chunk holding event `index`, once the other thread is done with it.
-    private func finishedChunk(of index: Int) -> Chunk? {
+    /// The chunk holding event `index`, once the other thread is done with it, and the event's place in it.
+    private func finishedChunk(of index: Int) -> (chunk: Chunk, position: Int)? {
         guard index >= 0, index / Self.chunkSize < chunks.count else { return nil }
         let chunk = chunks[index / Self.chunkSize]
         if !chunk.waited {
             chunk.done.wait()
             chunk.waited = true
         }
-        return chunk
+        return (chunk, index % Self.chunkSize)
     }
 
     /// Stops the other thread after its current chunk and waits for it: the batch is written or failed.
