@@ -109,8 +109,12 @@ public struct AuditTrailProjection: ConcurrentProjection {
     /// transaction as prepared).
     public func finish(_ last: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         guard !last.statesWritten else { return }
-        let states = try store.database("audit-states")
-        for (stream, bytes) in Self.encoded(last.states) { try txn.put(bytes, forKey: Self.stateKey(stream), in: states) }
+        try Self.store(Self.encoded(last.states), into: try store.database("audit-states"), in: txn)
+    }
+
+    /// Puts each stream's encoded state.
+    static func store(_ encoded: StreamTable<[UInt8]>, into states: Database, in txn: borrowing WriteTransaction) throws {
+        for (stream, bytes) in encoded { try txn.put(bytes, forKey: stateKey(stream), in: states) }
     }
 
     public func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
@@ -126,9 +130,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
                 }
             }
         }
-        for (stream, bytes) in computed.encoded {
-            try txn.put(bytes, forKey: Self.stateKey(stream), in: states)
-        }
+        try Self.store(computed.encoded, into: states, in: txn)
     }
 
     /// The stored entries, for one entity or all, in sequence order: each stored row with its event from
