@@ -375,7 +375,7 @@ extension EventLog {
 
     /// The events of type `type` that the `types` index does not hold as `txn` sees it, in sequence order.
     func waitingSequences(ofType type: String, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail?) throws -> [UInt64] {
-        try fromTail(in: txn, tail: tail) { $0.types.entries(of: type, through: $1?.head ?? .max, after: $1?.types) }
+        try fromTail(in: txn, tail: tail) { $0.types.entries(of: IndexName(type), through: $1?.head ?? .max, after: $1?.types) }
     }
 
     /// Sequence numbers of events whose effective date lies in `range`, in date order then sequence
@@ -397,10 +397,10 @@ extension EventLog {
             }
             // Dates as the index writes them (`YYYY-MM-DD`) sort as the dates do.
             let waiting = try fromTail(in: txn, tail: nil) { tail, state in
-                tail.effective.waiting(through: state?.head ?? .max, after: state?.effective) { $0 >= lower && $0 <= upper }
+                tail.effective.waiting(through: state?.head ?? .max, after: state?.effective) { $0.text >= lower && $0.text <= upper }
             }
             guard !waiting.isEmpty else { return indexed.map(\.sequence) }
-            return (indexed + waiting.flatMap { date in date.entries.map { (date: date.name, sequence: $0) } })
+            return (indexed + waiting.flatMap { date in date.entries.map { (date: date.name.text, sequence: $0) } })
                 .sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }.map(\.sequence)
         }
     }

@@ -37,22 +37,22 @@ final class LogTail {
     @exclusivity(unchecked) private(set) var through: UInt64
     /// The waiting ids of each range, in range order (one sequence number each: kept apart from the
     /// named entries, which hold a list per name).
-    @exclusivity(unchecked) private var idRanges: [[UUID: UInt64]]
+    @exclusivity(unchecked) private var idRanges: [IDTable]
     /// The waiting entries of the `streams` index: each stream's (version, sequence number) pairs.
     @exclusivity(unchecked) private(set) var streams: NamedEntries<StreamName, StreamEntry>
     /// The waiting entries of the `types` index: type name → sequence numbers.
-    @exclusivity(unchecked) private(set) var types: NamedEntries<String, UInt64>
+    @exclusivity(unchecked) private(set) var types: NamedEntries<IndexName, UInt64>
     /// The waiting entries of the `effective` index: `YYYY-MM-DD` → sequence numbers.
-    @exclusivity(unchecked) private(set) var effective: NamedEntries<String, UInt64>
+    @exclusivity(unchecked) private(set) var effective: NamedEntries<IndexName, UInt64>
 
     /// An empty tail of a log whose indexes reach as far as `state` says, through sequence `through`.
     init(_ state: EventLog.IndexState, through: UInt64) {
         idWatermarks = state.ids
-        streams = NamedEntries(watermarks: state.streams, range: IndexWatermarks.range(of:), sequence: \.sequence)
-        types = NamedEntries(watermarks: state.types, range: IndexWatermarks.range(ofName:), sequence: { $0 })
-        effective = NamedEntries(watermarks: state.effective, range: IndexWatermarks.range(ofName:), sequence: { $0 })
+        streams = NamedEntries(watermarks: state.streams, sequence: \.sequence)
+        types = NamedEntries(watermarks: state.types, sequence: { $0 })
+        effective = NamedEntries(watermarks: state.effective, sequence: { $0 })
         self.through = through
-        idRanges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
+        idRanges = Array(repeating: IDTable(), count: IndexWatermarks.rangeCount)
     }
 
     /// The waiting entries of the log as `txn` sees it (`state`: what `indexState(in:head:)` reads),
@@ -85,10 +85,10 @@ final class LogTail {
     /// `effective` as the index writes it, `YYYY-MM-DD`.
     func add(_ id: UUID, stream: StreamName, version: UInt64, type: String, effective date: String, at sequence: UInt64) {
         let idRange = IndexWatermarks.range(of: id)
-        if sequence > idWatermarks.through[idRange] { idRanges[idRange][id] = sequence }
+        if sequence > idWatermarks.through[idRange] { idRanges[idRange].set(sequence, for: id) }
         streams.add(StreamEntry(version: version, sequence: sequence), under: stream)
-        types.add(sequence, under: type)
-        effective.add(sequence, under: date)
+        types.add(sequence, under: IndexName(type))
+        effective.add(sequence, under: IndexName(date))
         through = sequence
     }
 
@@ -118,7 +118,7 @@ final class LogTail {
         effective.prune(to: state.effective)
         for range in 0..<IndexWatermarks.rangeCount where idWatermarks.through[range] < state.ids.through[range] {
             let indexed = state.ids.through[range]
-            idRanges[range] = idRanges[range].filter { $0.value > indexed }
+            idRanges[range].filter(keepingAbove: indexed)
             idWatermarks.move(range, to: indexed)
         }
     }
@@ -127,21 +127,17 @@ final class LogTail {
     /// order, for writing into the `ids` index.
     func removeIDRange(_ range: Int) -> IndexEntries {
         // Sorted as two big-endian halves: the bytes' order, without comparing arrays byte by byte.
-        let entries = idRanges[range].map { (halves: Self.halves(of: $0.key), id: $0.key, sequence: $0.value) }
-            .sorted { $0.halves < $1.halves }
+        let entries = idRanges[range].entries.sorted { ($0.high, $0.low) < ($1.high, $1.low) }
         idRanges[range].removeAll(keepingCapacity: true)   // refilled to about the same size: not regrown
         idWatermarks.move(range, to: through)
         var out = IndexEntries(reservingCapacity: entries.count, keyBytes: 16 * entries.count)
-        for entry in entries { out.append(sequence: entry.sequence) { Key.appendUUID(entry.id, to: &$0) } }
-        return out
-    }
-
-    /// An id's 16 bytes as two big-endian numbers, which compare as the bytes do.
-    private static func halves(of id: UUID) -> (UInt64, UInt64) {
-        withUnsafeBytes(of: id.uuid) { raw in
-            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        for entry in entries {
+            out.append(sequence: entry.sequence) { key in
+                withUnsafeBytes(of: entry.high.bigEndian) { key.append(contentsOf: $0) }
+                withUnsafeBytes(of: entry.low.bigEndian) { key.append(contentsOf: $0) }
+            }
         }
+        return out
     }
 
     /// Removes the waiting `streams` entries of `range`, moving its watermark to ``through``; in key
@@ -163,8 +159,8 @@ final class LogTail {
     }
 
     /// Appends the key of a name held as text and a sequence number.
-    private static func appendNamed(_ name: String, _ sequence: UInt64, to out: inout [UInt8]) {
-        var name = name
+    private static func appendNamed(_ name: IndexName, _ sequence: UInt64, to out: inout [UInt8]) {
+        var name = name.text
         name.withUTF8 { Key.appendNamed(UnsafeRawBufferPointer($0), sequence, to: &out) }
     }
 }

@@ -3,32 +3,29 @@
 /// by range of names.
 ///
 /// Part of ``LogTail``: what the index does not hold yet, found from the newest events.
-struct NamedEntries<Name: Hashable & Comparable, Entry> {
+struct NamedEntries<Name: IndexedName, Entry> {
     /// How far the index reaches.
     private(set) var watermarks: IndexWatermarks
     /// The waiting entries of each range's names.
     private var ranges: [[Name: [Entry]]]
-    /// The range of a name (``IndexWatermarks/range(ofName:)``).
-    private let range: (Name) -> Int
     /// The sequence number of an entry's event.
     private let sequence: (Entry) -> UInt64
 
-    init(watermarks: IndexWatermarks, range: @escaping (Name) -> Int, sequence: @escaping (Entry) -> UInt64) {
+    init(watermarks: IndexWatermarks, sequence: @escaping (Entry) -> UInt64) {
         self.watermarks = watermarks
-        self.range = range
         self.sequence = sequence
         ranges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
     }
 
     /// Records `entry` under `name`, unless the index holds it.
     mutating func add(_ entry: Entry, under name: Name) {
-        let r = range(name)
+        let r = name.indexRange
         if sequence(entry) > watermarks.through[r] { ranges[r][name, default: []].append(entry) }
     }
 
     /// The waiting entries under `name`, up to sequence `head` and after `indexed`'s range of it.
     func entries(of name: Name, through head: UInt64 = .max, after indexed: IndexWatermarks? = nil) -> [Entry] {
-        let r = range(name)
+        let r = name.indexRange
         guard let all = ranges[r][name] else { return [] }
         let low = indexed?.through[r] ?? 0
         guard all.first.map({ sequence($0) <= low }) == true || all.last.map({ sequence($0) > head }) == true else { return all }

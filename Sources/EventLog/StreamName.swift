@@ -8,7 +8,8 @@ import Glibc
 /// Names are case-sensitive and compared bytewise.
 public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let rawValue: String
-    /// FNV-1a of the name's bytes, made once: what ``hash(into:)`` feeds the hasher.
+    /// FNV-1a of the name's bytes with the name's index range in its lowest four bits
+    /// (``IndexWatermarks/fingerprint(ofName:)``), made once: what ``hash(into:)`` feeds the hasher.
     ///
     /// Why: streams key most of the dictionaries an append and a replay look up (versions, cached
     /// states, batches by stream), and hashing the name's text each time was nearly half of an
@@ -43,11 +44,11 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
             ?? Array(text.utf8).withUnsafeBytes { fingerprint(of: $0) }
     }
 
-    static func fingerprint(of bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
+    static func fingerprint(of bytes: UnsafeRawBufferPointer) -> UInt64 { IndexWatermarks.fingerprint(ofName: bytes) }
+
+    /// The range of the bulk-written indexes this stream's entries fall in (``IndexWatermarks/range(ofName:)``),
+    /// kept in the fingerprint.
+    var indexRange: Int { IndexWatermarks.range(ofFingerprint: fingerprint) }
 
     static func invalid(_ shown: String, field: String) -> FieldError {
         FieldError(field: field, "a stream name is 1 to 200 characters of A-Z a-z 0-9 - _ . : @ /, starting with a letter or digit (got \"\(shown)\")")
