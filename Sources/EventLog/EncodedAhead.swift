@@ -29,16 +29,21 @@ final class EncodedAhead: @unchecked Sendable {
     /// The chunk's events' bytes lie end to end in one buffer, and their leaf hashes inline: an array
     /// an event, made on the other thread, was freed on the appending one (callgrind, Round 19 in
     /// docs/BENCHMARKS.md).
+    ///
+    /// Each property is written by one thread before `done` is signalled and read by the other after
+    /// waiting for it (`waited` by the appending thread alone), so no access overlaps another: the
+    /// runtime's check of each access (about 150 instructions, five times an event on each thread:
+    /// callgrind, Round 21 in docs/BENCHMARKS.md) is left out.
     private final class Chunk: @unchecked Sendable {
-        var bytes: [UInt8] = []
+        @exclusivity(unchecked) var bytes: [UInt8] = []
         /// Where each event's bytes end in ``bytes``.
-        var ends: [Int] = []
-        var leafHashes: [InlineHash] = []
-        var prepared: [(any AnyObject & Sendable)?] = []
+        @exclusivity(unchecked) var ends: [Int] = []
+        @exclusivity(unchecked) var leafHashes: [InlineHash] = []
+        @exclusivity(unchecked) var prepared: [(any AnyObject & Sendable)?] = []
         /// Whether each event's envelope passed ``ProposedEvent/validateEnvelope()``.
-        var envelopeValid: [Bool] = []
+        @exclusivity(unchecked) var envelopeValid: [Bool] = []
         let done = DispatchSemaphore(value: 0)
-        var waited = false
+        @exclusivity(unchecked) var waited = false
     }
 
     private let stamps: [Stamp]
