@@ -101,8 +101,13 @@ struct RuleContext {
         return state
     }
 
+    /// Whether the entity `reference` names exists: whether its stream holds an event. A stream's first
+    /// event defines its entity (R03) and no definition is voided, so its version says it without the
+    /// entity's state being looked up and copied (about 1,000 instructions a reference: callgrind,
+    /// Round 21 in docs/BENCHMARKS.md).
     func exists(_ reference: EntityReference?, field: String, _ ledger: borrowing LedgerSnapshot) throws {
-        if let reference { _ = try entity(reference, field: field, ledger) }
+        guard let reference, try ledger.version(of: reference.stream) == 0 else { return }
+        throw RuleViolation(.references, field: "payload." + field, "\(reference) does not exist")
     }
 
     func organisation(_ reference: EntityReference, field: String, role: OrganisationRole?, _ ledger: borrowing LedgerSnapshot) throws {
