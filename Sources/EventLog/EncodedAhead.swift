@@ -42,6 +42,9 @@ final class EncodedAhead: @unchecked Sendable {
         @exclusivity(unchecked) var prepared: [(any AnyObject & Sendable)?] = []
         /// Whether each event's envelope passed ``ProposedEvent/validateEnvelope()``.
         @exclusivity(unchecked) var envelopeValid: [Bool] = []
+        /// The sequence number the `ids` index holds for each event's id (nil: none), when it was read
+        /// (``IndexedIDs``).
+        @exclusivity(unchecked) var indexed: [UInt64?]?
         let done = DispatchSemaphore(value: 0)
         @exclusivity(unchecked) var waited = false
     }
@@ -55,9 +58,20 @@ final class EncodedAhead: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var waitedForFinish = false
 
-    /// Starts encoding `batch` with `stamps` (one each) on another thread, and preparing each event for
-    /// `rules` (``AppendRules/prepare(_:)``).
-    init(_ batch: [ProposedEvent], stamps: [Stamp], rules: (any AppendRules)? = nil) {
+    /// Reads the sequence numbers that the `ids` index holds for these ids (nil for an id it does not
+    /// hold), as the appending transaction sees the index; nil when they cannot be read without waiting.
+    ///
+    /// Why: finding out whether an event is already in the log looks its id up in the `ids` index, a
+    /// search of a tree whose leaves the random ids spread over: about a tenth of a 1,000-event append's
+    /// time on the appending thread (timed, Round 21 in docs/BENCHMARKS.md). The index does not change
+    /// during the appending loop (the indexes are written in bulk after it), and no transaction commits
+    /// while one writes, so a read transaction begun on the other thread sees the index as the loop does.
+    typealias IndexedIDs = @Sendable (_ ids: [UUID]) -> [UInt64?]?
+
+    /// Starts encoding `batch` with `stamps` (one each) on another thread, preparing each event for
+    /// `rules` (``AppendRules/prepare(_:)``) and reading what the `ids` index holds of its id with
+    /// `indexed`.
+    init(_ batch: [ProposedEvent], stamps: [Stamp], rules: (any AppendRules)? = nil, indexed: IndexedIDs? = nil) {
         self.stamps = stamps
         let count = min(batch.count, stamps.count)
         chunks = stride(from: 0, to: count, by: Self.chunkSize).map { _ in Chunk() }
@@ -70,6 +84,7 @@ final class EncodedAhead: @unchecked Sendable {
                 guard !isStopped else { continue }
                 let start = n * Self.chunkSize
                 let end = min(start + Self.chunkSize, count)
+                chunk.indexed = indexed?(batch[start..<end].map(\.id))
                 chunk.bytes.reserveCapacity(768 * (end - start))
                 for i in start..<end {
                     let from = chunk.bytes.count
@@ -138,6 +153,13 @@ final class EncodedAhead: @unchecked Sendable {
     func envelopeValid(at index: Int) -> Bool {
         guard let (chunk, i) = finishedChunk(of: index), i < chunk.envelopeValid.count else { return false }
         return chunk.envelopeValid[i]
+    }
+
+    /// The sequence number the `ids` index holds for event `index`'s id, nil (`.some(nil)`) when it
+    /// holds none; nil when that was not read (the loop then reads it).
+    func indexedSequence(at index: Int) -> UInt64?? {
+        guard let (chunk, i) = finishedChunk(of: index), let indexed = chunk.indexed, i < indexed.count else { return nil }
+        return .some(indexed[i])
     }
 
     /// The chunk holding event `index`, once the other thread is done with it, and the event's place in it.

@@ -44,11 +44,11 @@ extension EventLog {
             let ahead = batch.count < EncodedAhead.minimumBatch ? nil
                 : (try? EncodedAhead.stamps(of: batch, after: head, now: now) { stream in
                     try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
-                }).map { EncodedAhead(batch, stamps: $0, rules: rules) }
+                }).map { EncodedAhead(batch, stamps: $0, rules: rules, indexed: indexedIDs) }
             defer { ahead?.finish() }
             for (index, event) in batch.enumerated() {
                 do {
-                    if let position = try existingPosition(of: event, tail: tail, in: txn) {
+                    if let position = try existingPosition(of: event, tail: tail, indexed: ahead?.indexedSequence(at: index), in: txn) {
                         positions.append(position)
                         continue
                     }
@@ -85,8 +85,11 @@ extension EventLog {
     }
 
     /// The position of an identical event already in the log; an error when the id holds other content.
-    private func existingPosition(of event: ProposedEvent, tail: LogTail, in txn: borrowing WriteTransaction) throws -> AppendedPosition? {
-        guard let stored = try self.event(id: event.id, in: txn, tail: tail) else { return nil }
+    /// `indexed`: what the `ids` index holds of the event's id, when read ahead (``EncodedAhead``).
+    private func existingPosition(of event: ProposedEvent, tail: LogTail, indexed: UInt64??,
+                                  in txn: borrowing WriteTransaction) throws -> AppendedPosition? {
+        let sequence = try indexed.map { $0 ?? tail.sequence(of: event.id) } ?? self.sequence(ofEvent: event.id, in: txn, tail: tail)
+        guard let sequence, let stored = try self.event(at: sequence, in: txn) else { return nil }
         let sameContent = EventCodec.encodeContent(stored.proposal) == EventCodec.encodeContent(event)
         let sameStamp = event.stamp.map { $0 == .init(sequence: stored.sequence, recorded: stored.recorded, version: stored.version) } ?? true
         guard sameContent, sameStamp else {
@@ -152,6 +155,18 @@ extension EventLog {
 }
 
 extension EventLog {
+    /// ``EncodedAhead/IndexedIDs`` of this log: the `ids` index read in a read transaction that does not
+    /// wait.
+    private var indexedIDs: EncodedAhead.IndexedIDs {
+        { [environment, ids] batch in
+            (try? environment.readWithoutWaiting { txn in
+                try batch.map { id in
+                    try withUnsafeBytes(of: id.uuid) { key in try txn.withValue(in: ids, forKey: key) { $0.map(Key.decodeSequence) } }
+                }
+            }) ?? nil
+        }
+    }
+
     /// Writes the waiting entries of each bulk-written index's range whose watermark is lowest into the
     /// index, in key order, once that watermark is ``Configuration/bulkIndexLimit`` events behind the
     /// head, and moves it to the head. A second range (and so on) only while the lowest is twice the

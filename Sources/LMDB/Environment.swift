@@ -197,6 +197,26 @@ public final class Environment: @unchecked Sendable {
         try check(mdb_env_copy2(handle, destination, compact ? UInt32(MDB_CP_COMPACT) : 0), "mdb_env_copy2")
     }
 
+    /// Runs `body` in a read-only snapshot, as ``read(_:)`` does, unless that would wait: nil, and `body`
+    /// not run, when the map is about to be resized (a thread waits for every transaction of this
+    /// process to end) or another process has resized it.
+    ///
+    /// For a helper thread of a writer: the writer waits for the helper, so a helper that waited for the
+    /// writer's transaction to end would wait for ever. It reads the state the writer's transaction
+    /// started from (no other transaction commits while one writes).
+    @available(*, noasync, message: "a transaction must not cross an await")
+    public func readWithoutWaiting<R>(_ body: (borrowing ReadTransaction) throws -> R) throws -> R? {
+        guard gate.tryEnter() else { return nil }
+        defer { gate.leave() }
+        var txn: OpaquePointer?
+        let rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+        if rc == MDB_MAP_RESIZED { return nil }
+        try check(rc, "mdb_txn_begin")
+        guard let txn else { throw LMDBError(MDB_INVALID, operation: "mdb_txn_begin") }
+        defer { mdb_txn_abort(txn) }
+        return try body(ReadTransaction(txn))
+    }
+
     /// Flushes buffers to disk. Commits already do this; it exists for completeness.
     public func sync() throws { try check(mdb_env_sync(handle, 1), "mdb_env_sync") }
 
@@ -215,6 +235,15 @@ final class TransactionGate: @unchecked Sendable {
         while exclusive { condition.wait() }
         active += 1
         condition.unlock()
+    }
+
+    /// Enters unless a resize is waiting or under way; false then, without entering.
+    func tryEnter() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !exclusive else { return false }
+        active += 1
+        return true
     }
 
     func leave() {

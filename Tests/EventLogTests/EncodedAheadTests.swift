@@ -79,6 +79,56 @@ import Testing
         try same(large, small)
     }
 
+    /// A large batch reads what the `ids` index holds of its ids on the other thread: an event in the
+    /// index, one still waiting to be indexed and one repeated within the batch are each found, not
+    /// written again, and the log is the one small batches write; an indexed id with other content is
+    /// refused at its place, and nothing of that batch is written.
+    @Test func eventsAlreadyIndexedWaitingOrRepeatedInALargeBatch() throws {
+        let dir = try TemporaryDirectory()
+        func indexedLog(_ name: String) throws -> EventLog {
+            var configuration = EventLog.Configuration()
+            configuration.mapSize = 1 << 26
+            configuration.bulkIndexLimit = 8
+            configuration.clock = { Timestamp(microsecondsSinceEpoch: 1_769_472_000_000_000) }
+            return try EventLog.create(at: dir.path + "/" + name, configuration: configuration)
+        }
+        let large = try indexedLog("large"), small = try indexedLog("small")
+        let first = events(100, seed: 1)
+        try append(first, to: large, inBatchesOf: 10)
+        try append(first, to: small, inBatchesOf: 10)
+        let indexedIDs = try large.lmdb.read { try $0.statistics(try large.lmdb.database("ids")).entries }
+        #expect(indexedIDs > 0 && indexedIDs < 100)   // some ids indexed, some waiting
+        let indexed = try #require(first.first { id in
+            try large.lmdb.read { txn in try withUnsafeBytes(of: id.id.uuid) { try txn.value(in: try large.lmdb.database("ids"), forKey: Array($0)) } } != nil
+        })
+        let waiting = try #require(first.last { id in
+            try large.lmdb.read { txn in try withUnsafeBytes(of: id.id.uuid) { try txn.value(in: try large.lmdb.database("ids"), forKey: Array($0)) } } == nil
+        })
+        var second = events(200, seed: 2)
+        second.insert(indexed, at: 40)
+        second.insert(waiting, at: 90)
+        second.insert(second[120], at: 150)
+        let positions = try large.append(second)
+        #expect(positions[40].alreadyPresent && positions[40].id == indexed.id && positions[40].sequence <= 100)
+        #expect(positions[90].alreadyPresent && positions[90].id == waiting.id && positions[90].sequence <= 100)
+        #expect(positions[150].alreadyPresent && positions[150].sequence == positions[120].sequence)
+        #expect(positions.filter(\.alreadyPresent).count == 3 && positions.last?.sequence == 300)
+        #expect(try append(second, to: small, inBatchesOf: 30) == positions)
+        try same(large, small)
+
+        var reused = events(100, seed: 3)
+        reused.insert(event("indicator/I-0", id: indexed.id, value: -1), at: 70)
+        #expect {
+            try large.append(reused)
+        } throws: { error in
+            guard let error = error as? AppendError, error.index == 70,
+                  case EventLogError.idReusedWithOtherContent? = error.underlying as? EventLogError else { return false }
+            return true
+        }
+        #expect(try large.statistics().events == 300)
+        try same(large, small)
+    }
+
     /// Restored events carry their stamps: a large batch of them rebuilds the log byte for byte.
     @Test func aLargeBatchOfRestoredEventsRebuildsTheLog() throws {
         let dir = try TemporaryDirectory()

@@ -23,6 +23,28 @@ import Testing
         #expect(v2 == nil)
     }
 
+    /// A helper thread of a writer reads, without waiting, the state the write started from: not the
+    /// write's own puts, which it sees once they are committed.
+    @Test func aReadThatDoesNotWaitSeesTheStateAWriteStartedFrom() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path, databases: [.init("kv")])
+        let kv = try env.database("kv")
+        try env.write { txn in try txn.put(Array("v1".utf8), forKey: Array("k".utf8), in: kv) }
+        let seen = try env.write { txn in
+            try txn.put(Array("v2".utf8), forKey: Array("k".utf8), in: kv)
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var read: [UInt8]?? = nil
+            DispatchQueue.global().async {
+                read = try? env.readWithoutWaiting { try $0.value(in: kv, forKey: Array("k".utf8)) }
+                done.signal()
+            }
+            done.wait()
+            return read
+        }
+        #expect(seen == .some(Array("v1".utf8)))
+        #expect(try env.readWithoutWaiting { try $0.value(in: kv, forKey: Array("k".utf8)) } == .some(Array("v2".utf8)))
+    }
+
     /// Keys stored through a write cursor, many to a leaf, in order and out of it, over keys already
     /// there: the database holds what `put` stores; an existing key with `.noOverwrite` is refused
     /// with a matchable code and changes nothing, and a throw aborts the cursor's puts with the rest.
