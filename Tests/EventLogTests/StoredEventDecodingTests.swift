@@ -143,6 +143,41 @@ import Testing
     /// Passing over a string eight bytes at a time ends where reading it ends: after its closing quote,
     /// whichever byte of a word an escape, a quote, a control character or a multi-byte character falls
     /// on, and an unterminated string or a raw control character is refused as the reader refuses it.
+    /// Byte runs of every length to 24 compare equal exactly when no byte differs, wherever the one
+    /// differing byte lies (the words compared overlap at the end of a run); and a quoted value is read
+    /// to its closing quote whatever its length, and refused when it holds an escape.
+    @Test func bytesCompareAndQuotedValuesEndWhereTheirBytesDo() {
+        for count in 0...24 {
+            let a = (0..<count).map { UInt8(0x41 + $0) }
+            a.withUnsafeBytes { pa in
+                guard let base = pa.baseAddress ?? UnsafeRawPointer(bitPattern: 1) else { return }
+                #expect(JSONParser.Cursor.sameBytes(base, base, count: count))
+                for position in 0..<count {
+                    var b = a
+                    b[position] ^= 0x20
+                    b.withUnsafeBytes { pb in
+                        if let other = pb.baseAddress { #expect(!JSONParser.Cursor.sameBytes(base, other, count: count), "\(count) \(position)") }
+                    }
+                }
+            }
+        }
+        for length in 0...30 {
+            let text = String(repeating: "x", count: length)
+            let bytes = Array("\"\(text)\",".utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                var c = JSONParser.Cursor(bytes: buffer)
+                #expect(c.quoted { String(decoding: $0, as: UTF8.self) } == text)
+                #expect(c.index == length + 2)
+            }
+            let escaped = Array("\"\(text)\\n\"".utf8)
+            escaped.withUnsafeBufferPointer { buffer in
+                var c = JSONParser.Cursor(bytes: buffer)
+                #expect(c.quoted { String(decoding: $0, as: UTF8.self) } == nil)
+                #expect(c.index == 0)
+            }
+        }
+    }
+
     @Test func aStringIsPassedOverExactlyWhereReadingItEnds() {
         let inserts: [[UInt8]] = [Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\u0041"#.utf8), Array(#"\n"#.utf8), [0x01], [0x1F], [0x7F],
                                   Array("é".utf8), Array("😀".utf8), Array(#"""#.utf8)]
