@@ -46,21 +46,25 @@ extension EventLog {
                     try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
                 }).map { EncodedAhead(batch, stamps: $0, rules: rules, indexed: indexedIDs) }
             defer { ahead?.finish() }
-            for (index, event) in batch.enumerated() {
-                do {
-                    if let position = try existingPosition(of: event, tail: tail, indexed: ahead?.indexedSequence(at: index), in: txn) {
-                        positions.append(position)
-                        continue
+            // The events and their hashes go through one cursor, which stays at the end of the log:
+            // each put appends there without searching the tree from its root again.
+            try txn.withWriteCursor(events) { log in
+                for (index, event) in batch.enumerated() {
+                    do {
+                        if let position = try existingPosition(of: event, tail: tail, indexed: ahead?.indexedSequence(at: index), in: txn) {
+                            positions.append(position)
+                            continue
+                        }
+                        positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
+                                                   lastCommitted: lastCommitted, versions: versions, tail: tail, frontier: &frontier,
+                                                   ahead: ahead.map { (batch: $0, index: index) }, appendingTo: log, in: txn))
+                    } catch let error as LMDBError {
+                        // Storage errors belong to the transaction, not to one event; the environment
+                        // retries a full map itself.
+                        throw error
+                    } catch {
+                        throw AppendError(index: index, underlying: error as any Error & Sendable)
                     }
-                    positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
-                                               lastCommitted: lastCommitted, versions: versions, tail: tail,
-                                               frontier: &frontier, ahead: ahead.map { (batch: $0, index: index) }, in: txn))
-                } catch let error as LMDBError {
-                    // Storage errors belong to the transaction, not to one event; the environment
-                    // retries a full map itself.
-                    throw error
-                } catch {
-                    throw AppendError(index: index, underlying: error as any Error & Sendable)
                 }
             }
             try indexIfDue(tail, in: txn)
@@ -102,7 +106,7 @@ extension EventLog {
     private func write(
         _ event: ProposedEvent, after head: inout LogHead, now: Timestamp, rules: (any AppendRules)?,
         transaction: UInt64, lastCommitted: UInt64, versions: StreamVersions, tail: LogTail, frontier: inout TreeFrontier,
-        ahead: (batch: EncodedAhead, index: Int)?, in txn: borrowing WriteTransaction
+        ahead: (batch: EncodedAhead, index: Int)?, appendingTo log: borrowing WriteCursor, in txn: borrowing WriteTransaction
     ) throws -> AppendedPosition {
         if ahead.map({ $0.batch.envelopeValid(at: $0.index) }) != true { try event.validateEnvelope() }
         let current = try versions.version(of: event.stream) { try self.version(of: event.stream, in: txn, tail: tail) }
@@ -136,8 +140,8 @@ extension EventLog {
             guard bytes.count <= EventCodec.maximumEventSize else {
                 throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
             }
-            try Key.withSequence(sequence) { try txn.put(bytes, forKey: $0, in: events, flags: .append) }
-            try storeHashes(of: sequence, leafHash: leafHash, frontier: &frontier, in: txn)
+            try Key.withSequence(sequence) { try log.put(bytes, forKey: $0, flags: .append) }
+            try storeHashes(of: sequence, leafHash: leafHash, frontier: &frontier, appendingTo: log, in: txn)
         }
         // Encoded ahead with this very stamp, or here.
         let stamp = ProposedEvent.Stamp(sequence: sequence, recorded: recorded, version: version)

@@ -58,15 +58,15 @@ extension EventLog {
         StoredTree(unsafeHandle: txn.unsafeHandle, events: events, leaves: leaves, tree: tree)
     }
 
-    /// Stores event `sequence`'s hashes right after it in `events` (``HashesEntry``): `leafHash` and the
-    /// complete subtrees its leaf completes, taking the left siblings it needs from `frontier` when the
-    /// transaction wrote them, and keeping the new nodes there. The entry and its key are made on the
-    /// stack.
+    /// Stores event `sequence`'s hashes right after it in `events` (``HashesEntry``), through `log`, the
+    /// appending transaction's cursor at the end of `events`: `leafHash` and the complete subtrees its
+    /// leaf completes, taking the left siblings it needs from `frontier` when the transaction wrote them,
+    /// and keeping the new nodes there. The entry and its key are made on the stack.
     func storeHashes(of sequence: UInt64, leafHash: UnsafeRawBufferPointer, frontier: inout TreeFrontier,
-                     in txn: borrowing WriteTransaction) throws {
+                     appendingTo log: borrowing WriteCursor, in txn: borrowing WriteTransaction) throws {
         try withUnsafeTemporaryAllocation(byteCount: HashesEntry.size(of: sequence), alignment: 8) { entry in
             try frontier.complete(leaf: sequence, hash: leafHash, stored: storedTree(txn), into: entry)
-            try Key.withHashes(sequence) { try txn.put(UnsafeRawBufferPointer(entry), forKey: $0, in: events, flags: .append) }
+            try Key.withHashes(sequence) { try log.put(UnsafeRawBufferPointer(entry), forKey: $0, flags: .append) }
         }
     }
 
