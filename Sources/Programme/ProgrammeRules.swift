@@ -75,7 +75,7 @@ public struct ProgrammeRules: AppendRules {
             throw RuleViolation(.defineOnce, field: "stream", "\(event.stream) is not defined yet; define it before \(event.type)")
         }
 
-        let context = RuleContext(event: event, now: event.stamp?.recorded ?? now(), cache: cache, programmes: programmes)
+        let context = RuleContext(stream: event.stream, effective: event.effective, now: event.stamp?.recorded ?? now(), cache: cache, programmes: programmes)
         let current = version == 0 ? nil : try cache.state(of: event.stream, version: version, in: ledger)
         try context.check(typed, current: current, ledger: ledger)
         // Remember where the event leads, so the stream's next event starts from it. A correction can
@@ -88,8 +88,13 @@ public struct ProgrammeRules: AppendRules {
 }
 
 /// One event's checks, with what they need to read.
+///
+/// It keeps the event's stream and effective date, what its checks and messages read of the envelope:
+/// a copy of the whole event (and its release) was about 360 instructions an append (callgrind, Round 21
+/// in docs/BENCHMARKS.md).
 struct RuleContext {
-    let event: ProposedEvent
+    let stream: StreamName
+    let effective: CalendarDate
     let now: Timestamp
     let cache: EntityStateCache
     let programmes: ComponentProgrammes
@@ -166,7 +171,7 @@ struct RuleContext {
             try within(try programme(ofComponent: s.definition.component, field: "year", ledger).1, year: t.year, field: "year")
             try percentage(t.value, s.definition, field: "value", rule: .targets)
             if let existing = s.targets[t.year] {
-                throw RuleViolation(.targets, field: "payload.year", "\(event.stream) already has a \(t.year) target (\(existing)); change it with TargetChanged")
+                throw RuleViolation(.targets, field: "payload.year", "\(stream) already has a \(t.year) target (\(existing)); change it with TargetChanged")
             }
         case .targetChanged(let t):
             guard case .indicator(let s) = current else { return }
@@ -174,7 +179,7 @@ struct RuleContext {
             try within(try programme(ofComponent: s.definition.component, field: "year", ledger).1, year: t.year, field: "year")
             try percentage(t.value, s.definition, field: "value", rule: .targets)
             guard let existing = s.targets[t.year] else {
-                throw RuleViolation(.targets, field: "payload.year", "\(event.stream) has no \(t.year) target to change; set it with TargetSet")
+                throw RuleViolation(.targets, field: "payload.year", "\(stream) has no \(t.year) target to change; set it with TargetSet")
             }
             guard existing == t.previousValue else {
                 throw RuleViolation(.targets, field: "payload.previousValue", "the \(t.year) target is \(existing), not \(t.previousValue)")
@@ -231,8 +236,8 @@ struct RuleContext {
             guard case .milestone(let s) = current else { return }
             try milestoneOpen(s)
             if case .missed = s.status { throw RuleViolation(.milestoneLifecycle, field: "type", "the milestone is already missed; reschedule it first") }
-            guard event.effective >= s.plannedDate else {
-                throw RuleViolation(.milestoneLifecycle, field: "effective", "a milestone planned for \(s.plannedDate) cannot be missed on \(event.effective)")
+            guard effective >= s.plannedDate else {
+                throw RuleViolation(.milestoneLifecycle, field: "effective", "a milestone planned for \(s.plannedDate) cannot be missed on \(effective)")
             }
         case .milestoneCancelled(let c):
             guard case .milestone(let s) = current else { return }
@@ -272,16 +277,16 @@ struct RuleContext {
     }
 
     func allocationOpen(_ s: AllocationState, currency: Currency?) throws {
-        guard !s.withdrawn else { throw RuleViolation(.fundingLifecycle, field: "stream", "\(event.stream) was withdrawn") }
+        guard !s.withdrawn else { throw RuleViolation(.fundingLifecycle, field: "stream", "\(stream) was withdrawn") }
         if let currency, currency != s.currency {
-            throw RuleViolation(.money, field: "payload.currency", "\(event.stream) is in \(s.currency.code), not \(currency.code)")
+            throw RuleViolation(.money, field: "payload.currency", "\(stream) is in \(s.currency.code), not \(currency.code)")
         }
     }
 
     func milestoneOpen(_ s: MilestoneState) throws {
         switch s.status {
-        case .achieved(let on): throw RuleViolation(.milestoneLifecycle, field: "stream", "\(event.stream) was achieved on \(on); it takes no further event")
-        case .cancelled: throw RuleViolation(.milestoneLifecycle, field: "stream", "\(event.stream) was cancelled; it takes no further event")
+        case .achieved(let on): throw RuleViolation(.milestoneLifecycle, field: "stream", "\(stream) was achieved on \(on); it takes no further event")
+        case .cancelled: throw RuleViolation(.milestoneLifecycle, field: "stream", "\(stream) was cancelled; it takes no further event")
         default: break
         }
     }
@@ -290,7 +295,7 @@ struct RuleContext {
         guard let target = try ledger.event(id: c.corrects) else {
             throw RuleViolation(.corrections, field: "payload.corrects", "no event \(c.corrects.canonicalString) in the log")
         }
-        guard target.stream == event.stream else {
+        guard target.stream == stream else {
             throw RuleViolation(.corrections, field: "stream", "the corrected event is in \(target.stream); a correction goes in the same stream")
         }
         if c.action == .void, ProgrammeEvent.payloadType(named: target.type)?.definesEntity == true {
@@ -299,7 +304,7 @@ struct RuleContext {
         guard target.type != EventCorrected.typeName else {
             throw RuleViolation(.corrections, field: "payload.corrects", "a correction cannot be corrected; correct the original event again")
         }
-        for earlier in try ledger.events(in: event.stream) where earlier.type == EventCorrected.typeName {
+        for earlier in try ledger.events(in: stream) where earlier.type == EventCorrected.typeName {
             if case .eventCorrected(let e)? = try? ProgrammeEvent.decode(earlier), e.corrects == c.corrects, e.action == .void {
                 throw RuleViolation(.corrections, field: "payload.corrects", "event \(c.corrects.canonicalString) is already void (seq \(earlier.sequence))")
             }
