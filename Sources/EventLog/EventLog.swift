@@ -187,11 +187,6 @@ enum Key {
 
     static func uuid(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid, Array.init) }
 
-    /// Appends ``uuid(_:)`` of `id` to `out`.
-    static func appendUUID(_ id: UUID, to out: inout [UInt8]) {
-        withUnsafeBytes(of: id.uuid) { out.append(contentsOf: $0) }
-    }
-
     /// Appends ``named(_:_:)`` of `utf8` (a name's bytes) and `n` to `out`.
     static func appendNamed(_ utf8: UnsafeRawBufferPointer, _ n: UInt64, to out: inout [UInt8]) {
         out.append(contentsOf: utf8)

@@ -22,11 +22,3 @@ struct IndexName: Hashable, Comparable, IndexedName {
     /// The texts' order: their bytes' for the ASCII names these are.
     static func < (a: IndexName, b: IndexName) -> Bool { a.text < b.text }
 }
-
-/// A name that keys entries of an index written in bulk, which knows its range (``IndexWatermarks``).
-protocol IndexedName: Hashable, Comparable {
-    /// ``IndexWatermarks/range(ofName:)`` of the name.
-    var indexRange: Int { get }
-}
-
-extension StreamName: IndexedName {}
