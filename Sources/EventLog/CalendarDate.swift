@@ -62,6 +62,28 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
+    /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, appended to `out`
+    /// without making the string first (an event's canonical bytes hold its effective date).
+    func writeQuoted(into out: inout [UInt8]) {
+        let (y, m, d) = components
+        guard (0...9999).contains(y) else { return CanonicalJSON.writeString(description, into: &out) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            Self.writeDate(y, m, d, into: buffer, at: 1)
+            buffer[11] = UInt8(ascii: "\"")
+            out.append(contentsOf: buffer)
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` (a year of four digits) into `buffer` from `start`.
+    static func writeDate(_ y: Int, _ m: Int, _ d: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        writeDigits(y, 4, into: buffer, at: start)
+        buffer[start + 4] = UInt8(ascii: "-")
+        writeDigits(m, 2, into: buffer, at: start + 5)
+        buffer[start + 7] = UInt8(ascii: "-")
+        writeDigits(d, 2, into: buffer, at: start + 8)
+    }
+
     /// Writes `value` (not negative, at most `width` digits) as `width` decimal digits, zero-padded.
     static func writeDigits(_ value: Int, _ width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         var v = value

@@ -58,11 +58,11 @@ public enum EventCodec {
         out.append(contentsOf: k.actor); CanonicalJSON.writeString(e.actor, into: &out)
         if let c = e.causation { out.append(contentsOf: k.causation); c.writeCanonicalJSON(into: &out) }
         if let c = e.correlation { out.append(contentsOf: k.correlation); c.writeCanonicalJSON(into: &out) }
-        out.append(contentsOf: k.effective); CanonicalJSON.writeString(e.effective.description, into: &out)
+        out.append(contentsOf: k.effective); e.effective.writeQuoted(into: &out)
         out.append(contentsOf: k.id); e.id.writeCanonicalJSON(into: &out)
         out.append(contentsOf: k.payload); CanonicalJSON.write(e.payload, into: &out)
         out.append(contentsOf: k.rationale); CanonicalJSON.writeString(e.rationale, into: &out)
-        if let stamp { out.append(contentsOf: k.recorded); CanonicalJSON.writeString(stamp.recorded.description, into: &out) }
+        if let stamp { out.append(contentsOf: k.recorded); stamp.recorded.writeQuoted(into: &out) }
         out.append(contentsOf: k.schema); CanonicalJSON.writeInteger(Int64(e.schema), into: &out)
         if let stamp { out.append(contentsOf: k.seq); CanonicalJSON.writeInteger(Int64(stamp.sequence), into: &out) }
         out.append(contentsOf: k.source); CanonicalJSON.writeString(e.source, into: &out)

@@ -1,4 +1,4 @@
-import EventLog
+@testable import EventLog
 import Foundation
 import Testing
 
@@ -13,6 +13,36 @@ import Testing
             guard (0...9999).contains(y) else { continue }
             #expect(date.description == String(format: "%04d-%02d-%02d", y, m, dd))
             if y >= 1 { #expect(CalendarDate(date.description) == date) }   // the parser takes years 0001–9999
+        }
+    }
+
+    /// An event's canonical bytes take a date and a time written straight into them: the bytes are
+    /// those of their text written as a JSON string, for every year, in range or not.
+    @Test func datesAndTimesWrittenInQuotesAreTheirTextsAsJSONStrings() {
+        func quoted(_ text: String) -> [UInt8] {
+            var out: [UInt8] = []
+            CanonicalJSON.writeString(text, into: &out)
+            return out
+        }
+        for day in [Int64(-800_000), -719_528, -1, 0, 20_454, 2_932_896, 2_933_000] {
+            for d in (day - 40)...(day + 40) {
+                let date = CalendarDate(daysSinceEpoch: d)
+                var out: [UInt8] = [0x41]
+                date.writeQuoted(into: &out)
+                #expect(out == [0x41] + quoted(date.description), "\(d)")
+                let t = Timestamp(microsecondsSinceEpoch: d * 86_400_000_000 + 86_399_999_999)
+                var time: [UInt8] = []
+                t.writeQuoted(into: &time)
+                #expect(time == quoted(t.description), "\(d)")
+            }
+        }
+        var x: UInt64 = 0x2545_F491_4F6C_DD1D
+        for _ in 0..<5_000 {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            let t = Timestamp(microsecondsSinceEpoch: Int64(x % 4_102_444_800_000_000))
+            var out: [UInt8] = []
+            t.writeQuoted(into: &out)
+            #expect(out == quoted(t.description))
         }
     }
 
