@@ -53,11 +53,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
         // Written digit by digit into the string's own storage: dates are formatted for every event.
         return String(unsafeUninitializedCapacity: 10) { buffer in
-            CalendarDate.writeDigits(y, 4, into: buffer, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            CalendarDate.writeDigits(m, 2, into: buffer, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            CalendarDate.writeDigits(d, 2, into: buffer, at: 8)
+            CalendarDate.writeDate(y, m, d, into: buffer, at: 0)
             return 10
         }
     }

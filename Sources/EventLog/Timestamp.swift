@@ -32,32 +32,47 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String {
-        let us = microsecondsSinceEpoch
-        let dayStart = date.daysSinceEpoch * 86_400_000_000
-        let within = us - dayStart
-        let seconds = within / 1_000_000
-        let fraction = within % 1_000_000
-        let day = date.description
-        guard day.utf8.count == 10 else {
-            return day + "T" + CalendarDate.pad(Int(seconds / 3600), 2) + ":"
-                + CalendarDate.pad(Int(seconds / 60 % 60), 2) + ":" + CalendarDate.pad(Int(seconds % 60), 2)
-                + "." + CalendarDate.pad(Int(fraction), 6) + "Z"
-        }
         // Written into the string's own storage: every event and audit row carries a timestamp.
-        return String(unsafeUninitializedCapacity: 27) { buffer in
-            var day = day
-            day.withUTF8 { for (i, b) in $0.enumerated() { buffer[i] = b } }
-            buffer[10] = UInt8(ascii: "T")
-            CalendarDate.writeDigits(Int(seconds / 3600), 2, into: buffer, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            CalendarDate.writeDigits(Int(seconds / 60 % 60), 2, into: buffer, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            CalendarDate.writeDigits(Int(seconds % 60), 2, into: buffer, at: 17)
-            buffer[19] = UInt8(ascii: ".")
-            CalendarDate.writeDigits(Int(fraction), 6, into: buffer, at: 20)
-            buffer[26] = UInt8(ascii: "Z")
-            return 27
+        if let fields = canonicalFields {
+            return String(unsafeUninitializedCapacity: 27) { fields.write(into: $0, at: 0); return 27 }
         }
+        let (seconds, fraction) = timeOfDay
+        return date.description + "T" + CalendarDate.pad(seconds / 3600, 2) + ":"
+            + CalendarDate.pad(seconds / 60 % 60, 2) + ":" + CalendarDate.pad(seconds % 60, 2)
+            + "." + CalendarDate.pad(fraction, 6) + "Z"
+    }
+
+    /// Seconds since midnight UTC and the microseconds past the second.
+    private var timeOfDay: (seconds: Int, fraction: Int) {
+        let within = microsecondsSinceEpoch - date.daysSinceEpoch * 86_400_000_000
+        return (Int(within / 1_000_000), Int(within % 1_000_000))
+    }
+
+    /// The fields of the canonical text, `YYYY-MM-DDTHH:MM:SS.ffffffZ`, for a year of four digits.
+    private struct CanonicalFields {
+        let year: Int, month: Int, day: Int, seconds: Int, fraction: Int
+
+        /// Writes the 27 bytes of the text into `buffer` from `start`.
+        func write(into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+            CalendarDate.writeDate(year, month, day, into: buffer, at: start)
+            buffer[start + 10] = UInt8(ascii: "T")
+            CalendarDate.writeDigits(seconds / 3600, 2, into: buffer, at: start + 11)
+            buffer[start + 13] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(seconds / 60 % 60, 2, into: buffer, at: start + 14)
+            buffer[start + 16] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(seconds % 60, 2, into: buffer, at: start + 17)
+            buffer[start + 19] = UInt8(ascii: ".")
+            CalendarDate.writeDigits(fraction, 6, into: buffer, at: start + 20)
+            buffer[start + 26] = UInt8(ascii: "Z")
+        }
+    }
+
+    /// The fields of the canonical text; nil for a year outside 0000–9999 (whose text is not 27 bytes).
+    private var canonicalFields: CanonicalFields? {
+        let (y, m, d) = date.components
+        guard (0...9999).contains(y) else { return nil }
+        let (seconds, fraction) = timeOfDay
+        return CanonicalFields(year: y, month: m, day: d, seconds: seconds, fraction: fraction)
     }
 
     /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, appended to `out`
@@ -67,24 +82,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// long to be stored inline) was allocated, scanned for escapes, copied and freed: about 1,400
     /// instructions an event of the encoding thread (callgrind, Round 21 in docs/BENCHMARKS.md).
     func writeQuoted(into out: inout [UInt8]) {
-        let us = microsecondsSinceEpoch
-        let date = self.date
-        let within = us - date.daysSinceEpoch * 86_400_000_000
-        let seconds = Int(within / 1_000_000), fraction = Int(within % 1_000_000)
-        let (y, m, d) = date.components
-        guard (0...9999).contains(y) else { return CanonicalJSON.writeString(description, into: &out) }
+        guard let fields = canonicalFields else { return CanonicalJSON.writeString(description, into: &out) }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 29) { buffer in
             buffer[0] = UInt8(ascii: "\"")
-            CalendarDate.writeDate(y, m, d, into: buffer, at: 1)
-            buffer[11] = UInt8(ascii: "T")
-            CalendarDate.writeDigits(seconds / 3600, 2, into: buffer, at: 12)
-            buffer[14] = UInt8(ascii: ":")
-            CalendarDate.writeDigits(seconds / 60 % 60, 2, into: buffer, at: 15)
-            buffer[17] = UInt8(ascii: ":")
-            CalendarDate.writeDigits(seconds % 60, 2, into: buffer, at: 18)
-            buffer[20] = UInt8(ascii: ".")
-            CalendarDate.writeDigits(fraction, 6, into: buffer, at: 21)
-            buffer[27] = UInt8(ascii: "Z")
+            fields.write(into: buffer, at: 1)
             buffer[28] = UInt8(ascii: "\"")
             out.append(contentsOf: buffer)
         }
