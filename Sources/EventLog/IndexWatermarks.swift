@@ -32,10 +32,7 @@ public struct IndexWatermarks: Sendable, Equatable {
     /// range's bulk write puts a name's waiting entries side by side.
     public static func range(ofName name: String) -> Int {
         var name = name
-        let hash = name.withUTF8 { bytes in
-            bytes.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
-        }
-        return Int(hash % UInt32(rangeCount))
+        return range(ofFingerprint: name.withUTF8 { fingerprint(ofName: UnsafeRawBufferPointer($0)) })
     }
 
     /// A name's fingerprint, made in one pass over its bytes: the 64-bit FNV-1a hash of the bytes, its

@@ -60,7 +60,9 @@ import Testing
     @Test func aNamesFingerprintKeepsTheRangeOfItsText() {
         for text in ["indicator/IND-01", "a", "TargetChanged", "2026-01-31", "programme/CHILDREN-OF-KAZAKHSTAN-2026-2030"]
             + (0..<500).map({ "stream-\($0)" }) {
-            let range = IndexWatermarks.range(ofName: text)
+            // The range as docs/FORMAT.md defines it: the 32-bit FNV-1a hash of the name's bytes, modulo 16.
+            let range = Int(text.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 } % 16)
+            #expect(IndexWatermarks.range(ofName: text) == range, "\(text)")
             #expect(StreamName(stringLiteral: text).indexRange == range, "\(text)")
             #expect(IndexWatermarks.range(of: StreamName(stringLiteral: text)) == range, "\(text)")
             #expect(IndexName(text).indexRange == range, "\(text)")
