@@ -162,12 +162,8 @@ extension EventLog {
     /// ``EncodedAhead/IndexedIDs`` of this log: the `ids` index read in a read transaction that does not
     /// wait.
     private var indexedIDs: EncodedAhead.IndexedIDs {
-        { [environment, ids] batch in
-            (try? environment.readWithoutWaiting { txn in
-                try batch.map { id in
-                    try withUnsafeBytes(of: id.uuid) { key in try txn.withValue(in: ids, forKey: key) { $0.map(Key.decodeSequence) } }
-                }
-            }) ?? nil
+        { [self] batch in
+            (try? environment.readWithoutWaiting { txn in try batch.map { try indexedSequence(ofEvent: $0, in: txn) } }) ?? nil
         }
     }
 

@@ -115,13 +115,16 @@ extension EventLog {
     /// (`tail`, an appending transaction's own; else this process's reader tail brought to the state of
     /// the log `txn` sees).
     func sequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil) throws -> UInt64? {
-        // The key read in place from the id's bytes, the value decoded where it lies: no array for either
-        // (about 450 instructions an appended event: callgrind, Round 20 in docs/BENCHMARKS.md).
-        let indexed = try withUnsafeBytes(of: id.uuid) { key in
-            try txn.withValue(in: ids, forKey: key) { $0.map(Key.decodeSequence) }
-        }
-        if let indexed { return indexed }
+        if let indexed = try indexedSequence(ofEvent: id, in: txn) { return indexed }
         return try fromTail(in: txn, tail: tail) { $0.sequence(of: id, through: $1?.head ?? .max) }
+    }
+
+    /// The sequence number the `ids` index holds for `id`, if any (not the waiting ids).
+    ///
+    /// The key read in place from the id's bytes, the value decoded where it lies: no array for either
+    /// (about 450 instructions an appended event: callgrind, Round 20 in docs/BENCHMARKS.md).
+    func indexedSequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
+        try withUnsafeBytes(of: id.uuid) { key in try txn.withValue(in: ids, forKey: key) { $0.map(Key.decodeSequence) } }
     }
 
     /// `read`'s answer from the entries the indexes written in bulk do not hold as `txn` sees them:
