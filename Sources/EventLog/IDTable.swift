@@ -78,11 +78,7 @@ struct IDTable {
             }
             count += 1
         }
-        words.withUnsafeMutableBufferPointer { w in
-            w[3 * slot] = high
-            w[3 * slot + 1] = low
-            w[3 * slot + 2] = sequence
-        }
+        write(high, low, sequence, at: slot)
     }
 
     /// Each id held, as its halves, with its sequence number; in no order.
@@ -126,13 +122,17 @@ struct IDTable {
 
     /// Puts an id known not to be held into its slot (the table has room).
     private mutating func place(_ high: UInt64, _ low: UInt64, _ sequence: UInt64) {
-        let slot = find(high, low).slot
+        write(high, low, sequence, at: find(high, low).slot)
+        count += 1
+    }
+
+    /// Writes an id's halves and sequence number into `slot`.
+    private mutating func write(_ high: UInt64, _ low: UInt64, _ sequence: UInt64, at slot: Int) {
         words.withUnsafeMutableBufferPointer { w in
             w[3 * slot] = high
             w[3 * slot + 1] = low
             w[3 * slot + 2] = sequence
         }
-        count += 1
     }
 }
 
