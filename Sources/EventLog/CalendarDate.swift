@@ -72,6 +72,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// Writes `YYYY-MM-DD` (a year of four digits) into `buffer` from `start`.
+    @inline(__always)
     static func writeDate(_ y: Int, _ m: Int, _ d: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         writeDigits(y, 4, into: buffer, at: start)
         buffer[start + 4] = UInt8(ascii: "-")
