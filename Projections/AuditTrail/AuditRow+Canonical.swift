@@ -8,8 +8,20 @@ extension AuditRow {
     /// Members are written in canonical order (bytewise by name); `nil` optionals are left out as
     /// ``json`` leaves them out.
     public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(48 + 64 * changes.count)
+        writeCanonical(into: &out)
+        return out
+    }
+
+    /// Appends ``canonicalBytes`` to `out`.
+    ///
+    /// Why: a replay writes a batch's rows one after another into one buffer; an array a row was an
+    /// allocation, a free and a capacity reserved each.
+    public func writeCanonical(into out: inout [UInt8]) {
         var w = MemberWriter()
-        w.out.reserveCapacity(48 + 64 * changes.count)
+        swap(&w.out, &out)
+        defer { swap(&w.out, &out) }
         w.token(#"{"changes":["#)
         for (n, c) in changes.enumerated() {
             w.token(n == 0 ? "{" : ",{")
@@ -24,7 +36,6 @@ extension AuditRow {
         if let corrects { w.token(#","corrects":"#); CanonicalJSON.writeInteger(Int64(corrects), into: &w.out) }
         if let decision { w.token(#","decision":"#); w.string(decision) }
         w.token("}")
-        return w.out
     }
 }
 

@@ -42,9 +42,11 @@ public struct AuditTrailProjection: ConcurrentProjection {
 
     /// The batch's rows, and the state of every stream the transaction touched so far; encoded when
     /// the batch writes them (`encoded`, the transaction's last batch), else left for the batch after,
-    /// or ``finish(_:store:in:)``.
+    /// or ``finish(_:store:in:)``. The rows' bytes lie one after another in `rowBytes`, each row's
+    /// ending where the next begins (`end`).
     public struct Computed: Sendable {
-        var rows: [(sequence: UInt64, bytes: [UInt8], corrects: UInt64?)] = []
+        var rows: [(sequence: UInt64, end: Int, corrects: UInt64?)] = []
+        var rowBytes: [UInt8] = []
         var states = StreamTable<EntityState>()
         var encoded = StreamTable<[UInt8]>()
         var statesWritten = false
@@ -87,9 +89,11 @@ public struct AuditTrailProjection: ConcurrentProjection {
         builder.states = prepared.carried
         var computed = Computed()
         computed.rows.reserveCapacity(events.count)
+        computed.rowBytes.reserveCapacity(96 * events.count)
         for event in events {
             let row = try builder.row(for: event)
-            computed.rows.append((event.sequence, row.canonicalBytes, row.corrects))
+            row.writeCanonical(into: &computed.rowBytes)
+            computed.rows.append((event.sequence, computed.rowBytes.count, row.corrects))
         }
         computed.states = builder.states
         if prepared.writesStates { computed.encoded = Self.encoded(computed.states) }
@@ -119,17 +123,20 @@ public struct AuditTrailProjection: ConcurrentProjection {
 
     public func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let audit = try store.database("audit"), states = try store.database("audit-states")
-        try txn.withWriteCursor(audit) { rows in
+        try txn.withWriteCursor(audit) { rows in try computed.rowBytes.withUnsafeBytes { bytes in
+            var start = 0
             for row in computed.rows {
                 // Rows come in sequence order, after every row stored: appended to the last page.
-                try Self.withRowKey(row.sequence) { k in try row.bytes.withUnsafeBytes { v in try rows.put(v, forKey: k, flags: .append) } }
+                let v = UnsafeRawBufferPointer(rebasing: bytes[start..<row.end])
+                start = row.end
+                try Self.withRowKey(row.sequence) { k in try rows.put(v, forKey: k, flags: .append) }
                 if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
                     var earlier = try AuditRow(json: try JSONParser.parse(bytes))
                     earlier.correctedBy.append(row.sequence)
                     try txn.put(earlier.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
                 }
             }
-        }
+        } }
         try Self.store(computed.encoded, into: states, in: txn)
     }
 
