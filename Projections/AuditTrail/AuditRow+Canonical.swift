@@ -16,48 +16,39 @@ extension AuditRow {
 
     /// Appends ``canonicalBytes`` to `out`.
     ///
-    /// Why: a replay writes a batch's rows one after another into one buffer; an array a row was an
-    /// allocation, a free and a capacity reserved each.
+    /// Why: a replay writes a batch's rows one after another into one buffer, each written into memory
+    /// reserved for it and appended in one copy. An array a row, appended to piece by piece, was an
+    /// allocation and a free each, and each token paid the array's checks (callgrind, Round 22 in
+    /// docs/BENCHMARKS.md).
     public func writeCanonical(into out: inout [UInt8]) {
-        var w = MemberWriter()
-        swap(&w.out, &out)
-        defer { swap(&w.out, &out) }
-        w.token(#"{"changes":["#)
-        for (n, c) in changes.enumerated() {
-            w.token(n == 0 ? "{" : ",{")
-            // Each token is the member's name with its quotes and colon, and the comma before it when
-            // a member came first: one append a name (callgrind, Round 18 in docs/BENCHMARKS.md).
-            if let after = c.after { w.token(#""after":"#); w.string(after) }
-            if let before = c.before { w.token(c.after == nil ? #""before":"# : #","before":"#); w.string(before) }
-            w.token(c.after == nil && c.before == nil ? #""facet":"# : #","facet":"#); w.string(c.facet)
-            w.token("}")
+        typealias W = CanonicalJSON.ReservedWriter
+        // Tokens: 12 bytes before the changes; at most 30 a change beside its strings; 18 around the
+        // corrections' numbers; 12 before `corrects`, 12 before `decision`, a closing brace. Each
+        // sequence number an integer and a comma.
+        var bound = 55 + W.integerBound + (W.integerBound + 1) * correctedBy.count + (decision.map(W.stringBound) ?? 0)
+        for c in changes {
+            bound += 30 + W.stringBound(c.facet) + (c.before.map(W.stringBound) ?? 0) + (c.after.map(W.stringBound) ?? 0)
         }
-        w.token(#"],"correctedBy":"#); w.integers(correctedBy)
-        if let corrects { w.token(#","corrects":"#); CanonicalJSON.writeInteger(Int64(corrects), into: &w.out) }
-        if let decision { w.token(#","decision":"#); w.string(decision) }
-        w.token("}")
-    }
-}
-
-/// The bytes of an object's members being written. A struct with mutating methods rather than nested
-/// functions capturing a local array: captured, the array lived in a box checked for exclusive access
-/// on every append (callgrind: a member name took about 320 instructions to write, 186 as a struct).
-private struct MemberWriter {
-    var out: [UInt8] = []
-
-    /// `text`'s bytes, as they are.
-    mutating func token(_ text: StaticString) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
-
-    mutating func string(_ s: String) { CanonicalJSON.writeString(s, into: &out) }
-
-    mutating func integers(_ values: [UInt64]) {
-        out.append(UInt8(ascii: "["))
-        for (n, v) in values.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            CanonicalJSON.writeInteger(Int64(v), into: &out)
+        CanonicalJSON.append(bound: bound, to: &out) { w in
+            w.token(#"{"changes":["#)
+            for (n, c) in changes.enumerated() {
+                w.token(n == 0 ? "{" : ",{")
+                // Each token is the member's name with its quotes and colon, and the comma before it
+                // when a member came first.
+                if let after = c.after { w.token(#""after":"#); w.string(after) }
+                if let before = c.before { w.token(c.after == nil ? #""before":"# : #","before":"#); w.string(before) }
+                w.token(c.after == nil && c.before == nil ? #""facet":"# : #","facet":"#); w.string(c.facet)
+                w.byte(UInt8(ascii: "}"))
+            }
+            w.token(#"],"correctedBy":["#)
+            for (n, s) in correctedBy.enumerated() {
+                if n > 0 { w.byte(UInt8(ascii: ",")) }
+                w.integer(Int64(s))
+            }
+            w.byte(UInt8(ascii: "]"))
+            if let corrects { w.token(#","corrects":"#); w.integer(Int64(corrects)) }
+            if let decision { w.token(#","decision":"#); w.string(decision) }
+            w.byte(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "]"))
     }
 }

@@ -117,7 +117,6 @@ public enum CanonicalJSON {
 
     /// Appends a string's canonical form: quoted, escaping only `"`, `\` and control characters.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
         var s = s
         // Most strings need no escapes: copy them in one step, once the scan (eight bytes at a time,
         // as the parser scans, then the tail byte by byte) has found nothing to escape.
@@ -125,24 +124,11 @@ public enum CanonicalJSON {
             var high: UInt8 = 0
             let run = JSONParser.Cursor.plainRun(in: bytes, from: 0, high: &high)
             for b in bytes[run...] where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            out.append(0x22)
             out.append(contentsOf: bytes)
+            out.append(0x22)
             return true
         }
-        if plain { out.append(0x22); return }
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]])
-            default: out.append(b)
-            }
-        }
-        out.append(0x22)
+        if !plain { append(bound: ReservedWriter.stringBound(s), to: &out) { $0.string(s) } }
     }
 }

@@ -76,6 +76,26 @@ import Testing
         }
     }
 
+    /// The reserved-memory writer writes what the array writers write: integers at every number of
+    /// digits and both ends of the range, strings with and without escapes, within the bounds it states.
+    @Test func theReservedWriterWritesWhatTheArrayWritersWrite() {
+        var integers: [Int64] = [0, -1, .min, .max, .min + 1]
+        var p: Int64 = 1
+        for _ in 0..<18 { p *= 10; integers += [p - 1, p, -p, -(p - 1)] }
+        for v in integers {
+            var expected: [UInt8] = [], written: [UInt8] = [7]
+            CanonicalJSON.writeInteger(v, into: &expected)
+            CanonicalJSON.append(bound: CanonicalJSON.ReservedWriter.integerBound, to: &written) { $0.integer(v) }
+            #expect(written == [7] + expected, "\(v)")
+        }
+        for s in ["", "plain", "Қазақстан 😀", "a\"b\\c\u{01}\n\t", String(repeating: "\u{1F}", count: 40), String(repeating: "long text ", count: 50)] {
+            var expected: [UInt8] = [], written: [UInt8] = []
+            CanonicalJSON.writeString(s, into: &expected)
+            CanonicalJSON.append(bound: CanonicalJSON.ReservedWriter.stringBound(s) + 1, to: &written) { w in w.string(s); w.token(":") }
+            #expect(written == expected + [UInt8(ascii: ":")], "\(s)")
+        }
+    }
+
     /// The writer scans a string eight bytes at a time for what it must escape: each character that
     /// needs an escape (and some that do not), at every place of strings of every length up to 25, is
     /// written as the rule in docs/FORMAT.md says, and reads back as the same string.

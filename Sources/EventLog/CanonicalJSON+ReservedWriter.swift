@@ -1,0 +1,105 @@
+extension CanonicalJSON {
+    /// Writes canonical JSON tokens, strings and integers into memory reserved for them beforehand,
+    /// its size bounded by the caller (``stringBound(_:)``, ``integerBound``).
+    ///
+    /// Why: appended to an array piece by piece, each token and string paid the array's uniqueness and
+    /// capacity checks and a generic copy: writing an audit row this way took about 2,750 instructions
+    /// an event in a replay (callgrind, Round 22 in docs/BENCHMARKS.md).
+    public struct ReservedWriter {
+        private let base: UnsafeMutablePointer<UInt8>
+        private let capacity: Int
+        /// The bytes written so far, from `base`.
+        public private(set) var count = 0
+
+        /// The most bytes ``integer(_:)`` writes: a sign and 19 digits.
+        public static let integerBound = 20
+
+        /// The most bytes ``string(_:)`` writes for `s`: quotes, and six for a byte escaped as `\u00xx`.
+        public static func stringBound(_ s: String) -> Int { 2 + 6 * s.utf8.count }
+
+        init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+            self.base = base
+            self.capacity = capacity
+        }
+
+        /// The bytes written, from the start of the buffer.
+        public var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+        /// Writing past the bound reserved is a programming error, and traps rather than write outside
+        /// the memory reserved.
+        @inline(__always)
+        private mutating func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+            precondition(n <= capacity - count, "canonical JSON exceeds the bound reserved for it")
+            defer { count += n }
+            return base + count
+        }
+
+        /// `text`'s bytes, as they are: a member's name in quotes with its colon, a bracket.
+        public mutating func token(_ text: StaticString) {
+            let n = text.utf8CodeUnitCount
+            reserve(n).update(from: text.utf8Start, count: n)
+        }
+
+        /// One byte, as it is.
+        public mutating func byte(_ b: UInt8) { reserve(1).pointee = b }
+
+        /// `s` in canonical form: quoted, escaping only `"`, `\` and control characters.
+        public mutating func string(_ s: String) {
+            var s = s
+            s.withUTF8 { bytes in
+                byte(0x22)
+                var high: UInt8 = 0
+                let run = JSONParser.Cursor.plainRun(in: bytes, from: 0, high: &high)
+                if !bytes[run...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }), let from = bytes.baseAddress {
+                    reserve(bytes.count).update(from: from, count: bytes.count)
+                } else {
+                    for b in bytes { escaped(b) }
+                }
+                byte(0x22)
+            }
+        }
+
+        private mutating func escaped(_ b: UInt8) {
+            switch b {
+            case 0x22, 0x5C: byte(0x5C); byte(b)
+            case 0x08: byte(0x5C); byte(UInt8(ascii: "b"))
+            case 0x0C: byte(0x5C); byte(UInt8(ascii: "f"))
+            case 0x0A: byte(0x5C); byte(UInt8(ascii: "n"))
+            case 0x0D: byte(0x5C); byte(UInt8(ascii: "r"))
+            case 0x09: byte(0x5C); byte(UInt8(ascii: "t"))
+            case 0x00..<0x20:
+                token(#"\u00"#)
+                byte(hexDigits[Int(b >> 4)])
+                byte(hexDigits[Int(b & 0xF)])
+            default: byte(b)
+            }
+        }
+
+        /// `value` in canonical form: plain decimal.
+        public mutating func integer(_ value: Int64) {
+            if value < 0 { byte(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude, digits = 1
+            while digits < 20, magnitude >= Self.powersOfTen[digits] { digits += 1 }
+            let out = reserve(digits)
+            for i in stride(from: digits - 1, through: 0, by: -1) {
+                out[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+        }
+
+        /// 10⁰ … 10¹⁹: where the digits of a 64-bit magnitude end.
+        private static let powersOfTen: [UInt64] = (0..<20).map { n in (0..<n).reduce(1) { p, _ in p * 10 } }
+    }
+
+    /// Appends what `write` writes, at most `bound` bytes, to `out`: written on the stack (or, past a
+    /// few kilobytes, in a temporary allocation) and appended in one copy.
+    public static func append(bound: Int, to out: inout [UInt8], _ write: (inout ReservedWriter) -> Void) {
+        // At least a byte: a buffer of none may have no address.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bound, 1)) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var writer = ReservedWriter(base: base, capacity: buffer.count)
+            write(&writer)
+            out.append(contentsOf: writer.written)
+        }
+    }
+}
