@@ -45,9 +45,15 @@ extension CanonicalJSON {
 
         /// `s` in canonical form: quoted, escaping only `"`, `\` and control characters.
         public mutating func string(_ s: String) {
+            byte(0x22)
+            stringContents(s)
+            byte(0x22)
+        }
+
+        /// `s` in canonical form without its quotes.
+        public mutating func stringContents(_ s: String) {
             var s = s
             s.withUTF8 { bytes in
-                byte(0x22)
                 var high: UInt8 = 0
                 let run = JSONParser.Cursor.plainRun(in: bytes, from: 0, high: &high)
                 if !bytes[run...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }), let from = bytes.baseAddress {
@@ -55,7 +61,6 @@ extension CanonicalJSON {
                 } else {
                     for b in bytes { escaped(b) }
                 }
-                byte(0x22)
             }
         }
 
@@ -99,7 +104,7 @@ extension CanonicalJSON {
             guard let base = buffer.baseAddress else { return }
             var writer = ReservedWriter(base: base, capacity: buffer.count)
             write(&writer)
-            out.append(contentsOf: writer.written)
+            out.append(contentsOf: UnsafeRawBufferPointer(writer.written))
         }
     }
 }
