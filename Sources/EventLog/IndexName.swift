@@ -3,7 +3,7 @@
 ///
 /// Why: ``LogTail`` keeps each waiting entry under its name and range; with the fingerprint made once,
 /// the range is read from it and a dictionary hashes one word, not the text.
-struct IndexName: Hashable, Comparable, IndexedName {
+struct IndexName: Hashable, IndexedName {
     let text: String
     let fingerprint: UInt64
 

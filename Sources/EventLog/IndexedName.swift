@@ -1,5 +1,5 @@
 /// A name that keys entries of an index written in bulk, which knows its range (``IndexWatermarks``).
-protocol IndexedName: Hashable, Comparable {
+protocol IndexedName: FingerprintedName, Comparable {
     /// ``IndexWatermarks/range(ofName:)`` of the name.
     var indexRange: Int { get }
 }

@@ -6,21 +6,23 @@
 struct NamedEntries<Name: IndexedName, Entry> {
     /// How far the index reaches.
     private(set) var watermarks: IndexWatermarks
-    /// The waiting entries of each range's names.
-    private var ranges: [[Name: [Entry]]]
+    /// The waiting entries of each range's names, in tables placed by the names' fingerprints
+    /// (``NameTable``): a `Dictionary` hashed each name with SipHash, three times an append (callgrind,
+    /// Round 22 in docs/BENCHMARKS.md).
+    private var ranges: [NameTable<Name, [Entry]>]
     /// The sequence number of an entry's event.
     private let sequence: (Entry) -> UInt64
 
     init(watermarks: IndexWatermarks, sequence: @escaping (Entry) -> UInt64) {
         self.watermarks = watermarks
         self.sequence = sequence
-        ranges = Array(repeating: [:], count: IndexWatermarks.rangeCount)
+        ranges = Array(repeating: NameTable(), count: IndexWatermarks.rangeCount)
     }
 
     /// Records `entry` under `name`, unless the index holds it.
     mutating func add(_ entry: Entry, under name: Name) {
         let r = name.indexRange
-        if sequence(entry) > watermarks.through[r] { ranges[r][name, default: []].append(entry) }
+        if sequence(entry) > watermarks.through[r] { ranges[r].modifyValue(forKey: name, default: []) { $0.append(entry) } }
     }
 
     /// The waiting entries under `name`, up to sequence `head` and after `indexed`'s range of it.
@@ -50,10 +52,12 @@ struct NamedEntries<Name: IndexedName, Entry> {
     mutating func prune(to indexed: IndexWatermarks) {
         for r in 0..<IndexWatermarks.rangeCount where watermarks.through[r] < indexed.through[r] {
             let low = indexed.through[r]
-            ranges[r] = ranges[r].compactMapValues { entries in
+            var kept = NameTable<Name, [Entry]>(minimumCapacity: ranges[r].count)
+            for (name, entries) in ranges[r] {
                 let waiting = entries.filter { sequence($0) > low }
-                return waiting.isEmpty ? nil : waiting
+                if !waiting.isEmpty { kept[name] = waiting }
             }
+            ranges[r] = kept
             watermarks.move(r, to: low)
         }
     }
@@ -68,7 +72,7 @@ struct NamedEntries<Name: IndexedName, Entry> {
     /// dates are ASCII, whose `String` order is): then the names' order is their first keys', since
     /// the 0x00 puts a name before any longer name it begins and no name holds a 0x00.
     mutating func removeRange(_ r: Int, through: UInt64, key: (Name, Entry, inout [UInt8]) -> Void) -> IndexEntries {
-        let names = ranges[r].sorted { $0.key < $1.key }
+        let names = ranges[r].sorted { $0.name < $1.name }
         ranges[r].removeAll(keepingCapacity: true)   // refilled to about the same size: not regrown
         watermarks.move(r, to: through)
         let count = names.reduce(0) { $0 + $1.value.count }

@@ -6,7 +6,7 @@ import Glibc
 ///
 /// 1 to 200 ASCII characters: letters, digits and `- _ . : @ /`, starting with a letter or digit.
 /// Names are case-sensitive and compared bytewise.
-public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral, FingerprintedName {
     public let rawValue: String
     /// FNV-1a of the name's bytes with the name's index range in its lowest four bits
     /// (``IndexWatermarks/fingerprint(ofName:)``), made once: what ``hash(into:)`` feeds the hasher.
@@ -15,7 +15,7 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// states, batches by stream), and hashing the name's text each time was nearly half of an
     /// append's dictionary lookups (callgrind, Round 15 in docs/BENCHMARKS.md). The hasher is still
     /// seeded per process; names are equal only when their texts are.
-    @usableFromInline let fingerprint: UInt64
+    public let fingerprint: UInt64
 
     /// Validates `text` as a stream name.
     ///

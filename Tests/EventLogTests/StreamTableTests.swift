@@ -6,7 +6,8 @@ import Testing
 /// count and listing agrees after each step, across growth, removals that move entries back, and names
 /// crowded into a few slots.
 @Suite struct StreamTableTests {
-    /// One step of a random history: set (0), remove (1), read (2), change (3), clear (4).
+    /// One step of a random history: set (0), remove (1), read (2), change (3: through the subscript
+    /// for an odd value, in place through `modifyValue` for an even one), clear (4).
     static func run(_ steps: [(op: Int, name: Int, value: Int)], names: [StreamName]) {
         var table = StreamTable<[Int]>()
         var reference: [StreamName: [Int]] = [:]
@@ -21,7 +22,11 @@ import Testing
             case 2:
                 #expect(table[name] == reference[name], "step \(n)")
             case 3:
-                table[name] = (table[name] ?? []) + [step.value]
+                if step.value % 2 == 1 {
+                    table[name] = (table[name] ?? []) + [step.value]
+                } else {
+                    table.modifyValue(forKey: name, default: []) { $0.append(step.value) }
+                }
                 reference[name, default: []].append(step.value)
             default:
                 table.removeAll(keepingCapacity: step.value % 2 == 0)
@@ -96,6 +101,12 @@ import Testing
         d.removeAll(keepingCapacity: true)
         #expect(d.isEmpty && c.count == 4 && c[name(9)] == [9])
         #expect(b.count == 43 && b[name(1)] == nil && b[name(59)] == [59] && b[name(0)] == [10])
+        // Changed in place, a copy is still copied first; a name not held takes the default once.
+        var e = b
+        e.modifyValue(forKey: name(0), default: []) { $0.append(11) }
+        e.modifyValue(forKey: name(70), default: [70]) { $0.append(71) }
+        #expect(e[name(0)] == [10, 11] && e[name(70)] == [70, 71] && e.count == 44)
+        #expect(b[name(0)] == [10] && b[name(70)] == nil && b.count == 43)
     }
 
     /// A table made for a capacity holds it in the slots it started with, and grows at the next name.

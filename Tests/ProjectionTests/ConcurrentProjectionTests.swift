@@ -215,7 +215,7 @@ import Testing
     }
 }
 
-extension StreamTable {
+extension NameTable where Name == StreamName {
     /// The same names and values in a `Dictionary`, to compare.
     var dictionary: [StreamName: Value] { Dictionary(uniqueKeysWithValues: map { ($0.name, $0.value) }) }
 }

@@ -1,4 +1,14 @@
-/// Values by stream name, each found through its name's fingerprint rather than a hash of its text.
+/// A name placed in a ``NameTable`` by its fingerprint.
+public protocol FingerprintedName: Equatable {
+    /// A 64-bit fingerprint of the name's text (``IndexWatermarks/fingerprint(ofName:)``), made once.
+    var fingerprint: UInt64 { get }
+}
+
+/// Values by stream name: ``NameTable`` keyed by ``StreamName``.
+public typealias StreamTable<Value> = NameTable<StreamName, Value>
+
+/// Values by name (a stream's; a type's or a date's in the log's tail), each found through its name's
+/// fingerprint rather than a hash of its text.
 ///
 /// Why: `Dictionary` hashes every key it is asked for with SipHash (a hasher made, fed the name's
 /// fingerprint and finalized: about 130 instructions), and an append looks up its streams' versions,
@@ -16,7 +26,7 @@
 ///
 /// Its methods are inlined into the modules that use it: after a change to this type, rebuild those
 /// modules from clean (a debug build that recompiled only some of them crashed in Round 20).
-public struct StreamTable<Value> {
+public struct NameTable<Name: FingerprintedName, Value> {
     @usableFromInline var storage: Storage
 
     /// An empty table that holds `minimumCapacity` names before it grows.
@@ -35,11 +45,11 @@ public struct StreamTable<Value> {
 
     /// Whether the table holds `name` (its value is not copied out).
     @inlinable
-    public func contains(_ name: StreamName) -> Bool { storage.find(name).found }
+    public func contains(_ name: Name) -> Bool { storage.find(name).found }
 
     /// The value kept for `name`; setting `nil` removes it.
     @inlinable
-    public subscript(name: StreamName) -> Value? {
+    public subscript(name: Name) -> Value? {
         get {
             let (slot, found) = storage.find(name)
             return found ? storage.values[slot] : nil
@@ -51,14 +61,25 @@ public struct StreamTable<Value> {
 
     /// Keeps `value` for `name`, replacing what was kept.
     @inlinable
-    public mutating func updateValue(_ value: consuming Value, forKey name: StreamName) {
+    public mutating func updateValue(_ value: consuming Value, forKey name: Name) {
         let (slot, found) = slot(for: name)
         if found { storage.values[slot] = value } else { (storage.values + slot).initialize(to: value) }
     }
 
+    /// `body` given the value kept for `name` to change in place, `defaultValue` kept first when there
+    /// is none: a value that is an array is appended to without a copy, as with `Dictionary`'s
+    /// `subscript(_:default:)`.
+    @inlinable
+    public mutating func modifyValue<R>(forKey name: Name, default defaultValue: @autoclosure () -> Value,
+                                        _ body: (inout Value) throws -> R) rethrows -> R {
+        let (slot, found) = slot(for: name)
+        if !found { (storage.values + slot).initialize(to: defaultValue()) }
+        return try body(&storage.values[slot])
+    }
+
     /// Removes `name`, returning the value it kept.
     @inlinable @discardableResult
-    public mutating func removeValue(forKey name: StreamName) -> Value? {
+    public mutating func removeValue(forKey name: Name) -> Value? {
         guard storage.find(name).found else { return nil }
         makeUnique()
         return storage.remove(name)
@@ -77,7 +98,7 @@ public struct StreamTable<Value> {
     /// The slot of `name`, with a name but no value when it was not found: the caller initializes the
     /// value. The storage is this table's own afterwards, and grown first if it would be over half full.
     @inlinable
-    mutating func slot(for name: StreamName) -> (slot: Int, found: Bool) {
+    mutating func slot(for name: Name) -> (slot: Int, found: Bool) {
         makeUnique()
         var (slot, found) = storage.find(name)
         if !found {
@@ -99,7 +120,7 @@ public struct StreamTable<Value> {
     }
 }
 
-extension StreamTable {
+extension NameTable {
     /// The slots: a tag each, and a name and a value in each slot whose tag is not 0.
     ///
     /// A tag is the name's fingerprint mixed with the seed, its lowest bit set; 0 marks an empty slot. A
@@ -115,7 +136,7 @@ extension StreamTable {
         /// each read.
         @usableFromInline let seed: UInt64
         @usableFromInline let tags: UnsafeMutablePointer<UInt64>
-        @usableFromInline let names: UnsafeMutablePointer<StreamName>
+        @usableFromInline let names: UnsafeMutablePointer<Name>
         @usableFromInline let values: UnsafeMutablePointer<Value>
         /// The slots in use. Changed only through a table holding the one reference to this storage,
         /// never across a call that could reach it again: the runtime's check of each access for overlap
@@ -143,15 +164,15 @@ extension StreamTable {
         /// `name`'s tag: its fingerprint mixed with the seed by a multiplication, whose high bits (those
         /// that pick the slot) depend on every bit of the fingerprint.
         @inlinable
-        func tag(of name: StreamName) -> UInt64 { ((name.fingerprint ^ seed) &* 0x9E37_79B9_7F4A_7C15) | 1 }
+        func tag(of name: Name) -> UInt64 { ((name.fingerprint ^ seed) &* 0x9E37_79B9_7F4A_7C15) | 1 }
 
         /// The slot where the search for `name` starts.
         @inlinable
-        func home(of name: StreamName) -> Int { Int(truncatingIfNeeded: tag(of: name) >> shift) }
+        func home(of name: Name) -> Int { Int(truncatingIfNeeded: tag(of: name) >> shift) }
 
         /// The slot holding `name`, or the empty slot where it would go.
         @inlinable
-        func find(_ name: StreamName) -> (slot: Int, found: Bool) {
+        func find(_ name: Name) -> (slot: Int, found: Bool) {
             let tag = tag(of: name)
             let mask = slots - 1
             var i = Int(truncatingIfNeeded: tag >> shift)
@@ -166,8 +187,8 @@ extension StreamTable {
         /// Removes `name`, which the storage holds, and returns its value. Each entry after the hole
         /// moves into it unless its search starts after the hole (cyclically): then every search still
         /// reaches its entry before an empty slot.
-        @usableFromInline
-        func remove(_ name: StreamName) -> Value? {
+        @inlinable
+        func remove(_ name: Name) -> Value? {
             let (slot, found) = find(name)
             guard found else { return nil }
             let removed = (values + slot).move()
@@ -193,7 +214,7 @@ extension StreamTable {
         }
 
         /// Empties every slot in use.
-        @usableFromInline
+        @inlinable
         func removeAll() {
             guard count > 0 else { return }
             for i in 0..<slots where tags[i] != 0 {
@@ -205,7 +226,7 @@ extension StreamTable {
         }
 
         /// A storage of the same slots holding copies of these entries, where they are.
-        @usableFromInline
+        @inlinable
         func copied() -> Storage {
             let copy = Storage(slots: slots)
             for i in 0..<slots where tags[i] != 0 {
@@ -218,7 +239,7 @@ extension StreamTable {
         }
 
         /// A storage of `newSlots` slots with these entries moved into it; this one is left empty.
-        @usableFromInline
+        @inlinable
         func moved(toSlots newSlots: Int) -> Storage {
             let bigger = Storage(slots: newSlots)
             let mask = newSlots - 1
@@ -240,7 +261,7 @@ extension StreamTable {
 /// Drawn once per process: which names share slots differs from run to run.
 @usableFromInline let streamTableSeed = UInt64.random(in: .min ... .max)
 
-extension StreamTable: Sequence {
+extension NameTable: Sequence {
     /// The names held with their values, in no particular order.
     public struct Iterator: IteratorProtocol {
         @usableFromInline let storage: Storage
@@ -249,7 +270,7 @@ extension StreamTable: Sequence {
         @inlinable init(_ storage: Storage) { self.storage = storage }
 
         @inlinable
-        public mutating func next() -> (name: StreamName, value: Value)? {
+        public mutating func next() -> (name: Name, value: Value)? {
             while slot < storage.slots {
                 defer { slot += 1 }
                 if storage.tags[slot] != 0 { return (storage.names[slot], storage.values[slot]) }
@@ -264,6 +285,6 @@ extension StreamTable: Sequence {
 }
 
 // The storage is changed only through a table that holds the one reference to it.
-extension StreamTable: @unchecked Sendable where Value: Sendable {}
-extension StreamTable.Storage: @unchecked Sendable where Value: Sendable {}
-extension StreamTable.Iterator: Sendable where Value: Sendable {}
+extension NameTable: @unchecked Sendable where Name: Sendable, Value: Sendable {}
+extension NameTable.Storage: @unchecked Sendable where Name: Sendable, Value: Sendable {}
+extension NameTable.Iterator: Sendable where Name: Sendable, Value: Sendable {}
