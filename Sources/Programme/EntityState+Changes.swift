@@ -71,11 +71,13 @@ extension EntityState {
             }
             if !sameBaseline { differing("baseline", baselineText(x), baselineText(y), into: &out) }
         }
-        // Labels of `a`'s years first (targets, then actuals), changed or gone; then `b`'s new years.
-        changedOrGone(a.targets, b.targets, targetLabels, "target ", into: &out)
-        changedOrGone(a.measurements, b.measurements, actualLabels, "actual ", into: &out)
-        added(b.targets, a.targets, targetLabels, "target ", into: &out)
-        added(b.measurements, a.measurements, actualLabels, "actual ", into: &out)
+        // Labels of `a`'s years first (targets, then actuals), changed or gone; then `b`'s new years. A
+        // list the event left as it was (the same storage) has neither.
+        let targets = !a.targets.sharesStorage(with: b.targets), measurements = !a.measurements.sharesStorage(with: b.measurements)
+        if targets { changedOrGone(a.targets, b.targets, targetLabels, "target ", into: &out) }
+        if measurements { changedOrGone(a.measurements, b.measurements, actualLabels, "actual ", into: &out) }
+        if targets { added(b.targets, a.targets, targetLabels, "target ", into: &out) }
+        if measurements { added(b.measurements, a.measurements, actualLabels, "actual ", into: &out) }
         return out
     }
 
