@@ -57,5 +57,5 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     /// The amount with digit grouping and the currency's minor-unit digits: `1,300,000,000,000.00`.
     public var amountGrouped: String { (amount.rescaled(to: currency.minorUnits) ?? amount).grouped }
 
-    public var description: String { "\(currency.code) \(amountGrouped)" }
+    public var description: String { (amount.rescaled(to: currency.minorUnits) ?? amount).text(grouped: true, prefix: currency.code + " ") }
 }

@@ -52,8 +52,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// Digits written from the right into one buffer: at most 39 digits, 12 commas, a point and a sign.
     /// Grouped text was made from the ungrouped text's bytes, a third of an allocation's audit row
     /// (callgrind, Round 19 in docs/BENCHMARKS.md); both are written here in one pass.
-    private func text(grouped: Bool) -> String {
-        String(unsafeUninitializedCapacity: 54) { out in
+    ///
+    /// `prefix` (such as a currency code and a space) is written before the digits, in the same string:
+    /// `Money`'s text joined the two by interpolation, a third string made and freed for each amount an
+    /// audit row shows (callgrind, Round 22 in docs/BENCHMARKS.md).
+    func text(grouped: Bool, prefix: String = "") -> String {
+        var prefix = prefix
+        return prefix.withUTF8 { before in String(unsafeUninitializedCapacity: 54 + before.count) { out in
             var at = out.count
             var magnitude = significand.magnitude
             var written = 0
@@ -76,9 +81,11 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             }
             if significand < 0 { at -= 1; out[at] = UInt8(ascii: "-") }
             let length = out.count - at
-            for i in 0..<length { out[i] = out[at + i] }
-            return length
-        }
+            // The digits lie at the end, after room for the prefix: moved forward, behind it.
+            for i in 0..<before.count { out[i] = before[i] }
+            for i in 0..<length { out[before.count + i] = out[at + i] }
+            return before.count + length
+        } }
     }
 
     public var isPositive: Bool { significand > 0 }

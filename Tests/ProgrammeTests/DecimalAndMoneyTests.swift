@@ -88,4 +88,19 @@ import Testing
         #expect(Currency(code: "kzt") == nil)
         #expect(Money(ExactDecimal("1300000000000")!, .kzt).description == "KZT 1,300,000,000,000.00")
     }
+
+    /// A sum's text is its currency's code, a space and its grouped amount, written in one string: at
+    /// every length, signed or not, down to the longest a decimal has.
+    @Test func moneyTextIsTheCodeAndTheGroupedAmount() throws {
+        var amounts = ["0", "-0.5", "7", "12.5", "-1234.5", "999999.999", "1000000"].compactMap { ExactDecimal($0) }
+        amounts += [ExactDecimal(significand: .max, scale: 0), ExactDecimal(significand: .min + 1, scale: 3)]
+        for d in amounts {
+            for code in ["KZT", "JPY", "KWD"] {
+                let currency = try #require(Currency(code: code))
+                let money = Money(d, currency)
+                #expect(money.description == code + " " + money.amountGrouped, "\(d) \(code)")
+            }
+        }
+        #expect(Money(ExactDecimal("-1234.5")!, .kzt).description == "KZT -1,234.50")
+    }
 }
