@@ -150,7 +150,7 @@ extension EventLog {
             let bytes = EventCodec.encode(event, sequence: sequence, recorded: recorded, version: version)
             try bytes.withUnsafeBytes { b in try InlineHash { LeafHash.write(b, into: $0) }.withUnsafeBytes { try store(b, leafHash: $0) } }
         }
-        tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: event.effective.description, at: sequence)
+        tail.add(event.id, stream: event.stream, version: version, type: event.type, effective: tail.name(of: event.effective), at: sequence)
         versions.set(version, of: event.stream)
         head = LogHead(sequence: sequence, recorded: recorded)
         return AppendedPosition(id: event.id, stream: event.stream, sequence: sequence, version: version,

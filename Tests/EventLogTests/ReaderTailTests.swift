@@ -68,7 +68,7 @@ import Testing
             let id = UUID()
             ids.append(id)
             tail.add(id, stream: stream, version: versions[stream] ?? 0, type: ["Checked", "Check", "Checked2"][n % 3],
-                     effective: CalendarDate(daysSinceEpoch: Int64(20_000 + n % 40)).description, at: UInt64(n))
+                     effective: tail.name(of: CalendarDate(daysSinceEpoch: Int64(20_000 + n / 3 % 40))), at: UInt64(n))
         }
         func taken(_ remove: (Int) -> IndexEntries) -> [[UInt8]] {
             (0..<IndexWatermarks.rangeCount).flatMap { range -> [[UInt8]] in
