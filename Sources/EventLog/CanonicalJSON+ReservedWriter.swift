@@ -51,7 +51,7 @@ extension CanonicalJSON {
         }
 
         /// `s` in canonical form without its quotes.
-        public mutating func stringContents(_ s: String) {
+        mutating func stringContents(_ s: String) {
             var s = s
             s.withUTF8 { bytes in
                 var high: UInt8 = 0

@@ -139,7 +139,8 @@ public enum CanonicalJSON {
     }
 
     /// `s` with its escapes, without quotes: the rare case of ``writeString(_:into:)``, kept out of its
-    /// body (inlined, it made the common case's copy go through a slower path: callgrind, Round 22).
+    /// body, which stays the size it was before the reserved writer (inlined, the encoding thread ran
+    /// 2.9 million instructions more at 40,000 events: callgrind, Round 22 in docs/BENCHMARKS.md).
     @inline(never)
     private static func writeEscaped(_ s: String, into out: inout [UInt8]) {
         append(bound: ReservedWriter.stringBound(s), to: &out) { $0.stringContents(s) }
