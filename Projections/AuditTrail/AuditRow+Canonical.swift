@@ -9,8 +9,7 @@ extension AuditRow {
     /// ``json`` leaves them out.
     public var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(48 + 64 * changes.count)
-        writeCanonical(into: &out)
+        writeCanonical(into: &out)   // one append into the empty array: allocated once, to size
         return out
     }
 

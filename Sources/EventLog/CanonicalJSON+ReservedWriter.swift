@@ -54,9 +54,7 @@ extension CanonicalJSON {
         mutating func stringContents(_ s: String) {
             var s = s
             s.withUTF8 { bytes in
-                var high: UInt8 = 0
-                let run = JSONParser.Cursor.plainRun(in: bytes, from: 0, high: &high)
-                if !bytes[run...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }), let from = bytes.baseAddress {
+                if needsNoEscape(bytes), let from = bytes.baseAddress {
                     reserve(bytes.count).update(from: from, count: bytes.count)
                 } else {
                     for b in bytes { escaped(b) }

@@ -125,17 +125,24 @@ public enum CanonicalJSON {
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
-        // Most strings need no escapes: copy them in one step, once the scan (eight bytes at a time,
-        // as the parser scans, then the tail byte by byte) has found nothing to escape.
+        // Most strings need no escapes: copied in one step, once the scan has found nothing to escape.
         let plain = s.withUTF8 { bytes -> Bool in
-            var high: UInt8 = 0
-            let run = JSONParser.Cursor.plainRun(in: bytes, from: 0, high: &high)
-            for b in bytes[run...] where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            guard needsNoEscape(bytes) else { return false }
             out.append(contentsOf: bytes)
             return true
         }
         if !plain { writeEscaped(s, into: &out) }
         out.append(0x22)
+    }
+
+    /// Whether `bytes` hold no `"`, `\` or control character, so that they are a string's canonical
+    /// form as they are: scanned eight bytes at a time, as the parser scans, then the tail byte by byte.
+    @inline(__always)
+    static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        let run = JSONParser.Cursor.plainRun(in: bytes, from: 0, high: &high)
+        for b in bytes[run...] where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+        return true
     }
 
     /// `s` with its escapes, without quotes: the rare case of ``writeString(_:into:)``, kept out of its
