@@ -163,16 +163,22 @@ import Testing
     }
 
     /// The envelope written field by field is the canonical encoding of the event as a value tree, with
-    /// and without the optional members and the stamp, for any text in the free-text fields.
+    /// and without the optional members and the stamp, for any text in the free-text fields: half the
+    /// characters drawn are ones that must be escaped (or `/`, which must not), and some texts are long
+    /// enough that the members after the payload take over a kilobyte.
     @Test func eventEnvelopeIsTheCanonicalEncodingOfItsMembers() async {
-        let scalar = Gen.int(in: 0...0x10FFFF).map { Unicode.Scalar(UInt32($0)).map(String.init) ?? "?" }
+        let special = ["\"", "\\", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "/"]
+        let scalar = Gen.int(in: -0x10FFFF...0x10FFFF).map { n in
+            n < 0 ? special[-n % special.count] : Unicode.Scalar(UInt32(n)).map(String.init) ?? "?"
+        }
         let text = scalar.array(of: 0...10).map { $0.joined() }
-        await propertyCheck(count: 200, input: text.array(of: 3...3), Gen.int(in: 0...7)) { texts, shape in
+        await propertyCheck(count: 300, input: text.array(of: 3...3), Gen.int(in: 0...11)) { texts, shape in
+            let long = String(repeating: texts[1], count: shape >= 8 ? 150 : 1)
             let event = ProposedEvent(
                 id: UUID(), stream: "indicator/IND-07", type: "IndicatorMeasured", schema: 1 + shape, effective: CalendarDate(daysSinceEpoch: 20_908),
-                actor: "a" + texts[0], rationale: "r" + texts[1], source: "s" + texts[2],
+                actor: "a" + texts[0], rationale: "r" + long, source: "s" + texts[2],
                 correlation: shape & 1 == 0 ? nil : UUID(), causation: shape & 2 == 0 ? nil : UUID(),
-                payload: .object([("value", .string("12.5")), ("year", .integer(2027)), ("note", .string(texts[1]))]))
+                payload: .object([("value", .string("12.5")), ("year", .integer(2027)), ("note", .string(long))]))
             var members: [(String, JSONValue)] = [
                 ("actor", .string(event.actor)), ("effective", .string(event.effective.description)), ("id", .string(event.id.canonicalString)),
                 ("payload", event.payload), ("rationale", .string(event.rationale)), ("schema", .integer(Int64(event.schema))),
@@ -223,6 +229,13 @@ import Testing
             #expect(UUID(text: u.uuidString) == u)
             #expect(UUID(text: u.uuidString.lowercased()) == u)
             #expect(u.canonicalString == u.uuidString.lowercased())
+        }
+        // Every byte value at every place (the digits are written eight to a word).
+        for b in 0...255 {
+            let x = UInt8(b), y = UInt8(255 - b), z = UInt8((b * 37) & 0xFF)
+            let u = UUID(uuid: (x, y, z, x, y, z, x, y, z, x, y, z, x, y, z, x))
+            #expect(u.canonicalString == u.uuidString.lowercased(), "\(b)")
+            #expect(UUID(text: u.canonicalString) == u)
         }
         for bad in ["", "0f8fad5b-d9cb-469f-a165-70867728950", "0f8fad5b-d9cb-469f-a165-70867728950e0", "0f8fad5bd9cb-469f-a165-70867728950e-",
                     "0f8fad5b-d9cb-469f-a165-70867728950g", "{0f8fad5b-d9cb-469f-a165-70867728950e}", "0f8fad5b-d9cb-469f-a1657-0867728950e"] {
