@@ -61,14 +61,21 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, appended to `out`
     /// without making the string first (an event's canonical bytes hold its effective date).
     func writeQuoted(into out: inout [UInt8]) {
+        CanonicalJSON.append(bound: Self.quotedBound, to: &out) { writeQuoted(to: &$0) }
+    }
+
+    /// The most bytes ``writeQuoted(to:)`` writes: a year of at most 20 characters (a sign and 19
+    /// digits), two 2-digit fields, two dashes and the quotes come to 28.
+    static let quotedBound = 32
+
+    /// ``writeQuoted(into:)`` into memory reserved beforehand, at most ``quotedBound`` bytes.
+    func writeQuoted(to writer: inout CanonicalJSON.ReservedWriter) {
         let (y, m, d) = components
-        guard (0...9999).contains(y) else { return CanonicalJSON.writeString(description, into: &out) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12) { buffer in
-            buffer[0] = UInt8(ascii: "\"")
-            Self.writeDate(y, m, d, into: buffer, at: 1)
-            buffer[11] = UInt8(ascii: "\"")
-            out.append(contentsOf: buffer)
-        }
+        guard (0...9999).contains(y) else { return writer.string(description) }
+        let buffer = writer.bytes(12)
+        buffer[0] = UInt8(ascii: "\"")
+        Self.writeDate(y, m, d, into: buffer, at: 1)
+        buffer[11] = UInt8(ascii: "\"")
     }
 
     /// Writes `YYYY-MM-DD` (a year of four digits) into `buffer` from `start`.

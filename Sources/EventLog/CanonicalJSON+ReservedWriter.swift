@@ -1,3 +1,5 @@
+import Foundation
+
 extension CanonicalJSON {
     /// Writes canonical JSON tokens, strings and integers into memory reserved for them beforehand,
     /// its size bounded by the caller (``stringBound(_:)``, ``integerBound``).
@@ -34,6 +36,23 @@ extension CanonicalJSON {
             return base + count
         }
 
+        /// The next `n` bytes, for a value that writes itself at fixed positions (an id, a date, a time).
+        @inline(__always)
+        mutating func bytes(_ n: Int) -> UnsafeMutableBufferPointer<UInt8> {
+            UnsafeMutableBufferPointer(start: reserve(n), count: n)
+        }
+
+        /// The most bytes ``uuid(_:)`` writes: 36 characters in quotes.
+        static let uuidBound = 38
+
+        /// `id`'s lower-case `8-4-4-4-12` text in quotes.
+        mutating func uuid(_ id: UUID) {
+            let out = bytes(38)
+            out[0] = 0x22
+            id.writeCanonicalText(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[1 ..< 37])))
+            out[37] = 0x22
+        }
+
         /// `text`'s bytes, as they are: a member's name in quotes with its colon, a bracket.
         public mutating func token(_ text: StaticString) {
             let n = text.utf8CodeUnitCount
@@ -42,6 +61,27 @@ extension CanonicalJSON {
 
         /// One byte, as it is.
         public mutating func byte(_ b: UInt8) { reserve(1).pointee = b }
+
+        /// Set when ``plainString(_:)`` met a string that needs escapes, and wrote nothing of it.
+        public private(set) var skippedEscapes = false
+
+        /// `s` in quotes when it needs no escape (the common case); else nothing, and
+        /// ``skippedEscapes`` set. For writing into a bound that counts each string's bytes and quotes
+        /// alone (``appendIfWritten(bound:to:_:)``): a row with a string that needs escapes is written
+        /// again with ``string(_:)``, within a bound that allows for them.
+        public mutating func plainString(_ s: String) {
+            var s = s
+            s.withUTF8 { bytes in
+                guard needsNoEscape(bytes) else { skippedEscapes = true; return }
+                let out = reserve(bytes.count + 2)
+                out[0] = 0x22
+                if let from = bytes.baseAddress { (out + 1).update(from: from, count: bytes.count) }
+                out[bytes.count + 1] = 0x22
+            }
+        }
+
+        /// The most bytes ``plainString(_:)`` writes for `s`: its bytes and the quotes.
+        public static func plainStringBound(_ s: String) -> Int { 2 + s.utf8.count }
 
         /// `s` in canonical form: quoted, escaping only `"`, `\` and control characters.
         public mutating func string(_ s: String) {
@@ -94,9 +134,15 @@ extension CanonicalJSON {
         private static let powersOfTen: [UInt64] = (0..<20).map { n in (0..<n).reduce(1) { p, _ in p * 10 } }
     }
 
-    /// Appends what `write` writes, at most `bound` bytes, to `out`: written on the stack (or, past a
-    /// few kilobytes, in a temporary allocation) and appended in one copy.
+    /// Appends what `write` writes, at most `bound` bytes, to `out`: written on the stack and appended in
+    /// one copy; past a kilobyte, written in `out`'s own storage, grown by `bound` and cut back to what
+    /// was written.
+    ///
+    /// Why the kilobyte: up to it, the standard library's temporary allocation is on the stack without
+    /// more ado; past it, the runtime is asked whether the stack has room, and the heap used if not.
+    @inline(__always)
     public static func append(bound: Int, to out: inout [UInt8], _ write: (inout ReservedWriter) -> Void) {
+        guard bound <= 1024 else { _ = appendInPlace(bound: bound, to: &out, ()) { w, _ in write(&w); return true }; return }
         // At least a byte: a buffer of none may have no address.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bound, 1)) { buffer in
             guard let base = buffer.baseAddress else { return }
@@ -104,5 +150,40 @@ extension CanonicalJSON {
             write(&writer)
             out.append(contentsOf: UnsafeRawBufferPointer(writer.written))
         }
+    }
+
+    /// Appends what `write` writes, at most `bound` bytes, to `out` if `write` returns true; else
+    /// appends nothing and returns false. Written on the stack up to a kilobyte, else as
+    /// ``append(bound:to:_:)`` writes (in `out`'s storage, cut back to what it held).
+    ///
+    /// `write` is handed `value` rather than capturing what it writes from: a closure's capture of a
+    /// value with references copies it (a retain of each), where an argument is borrowed.
+    @inline(__always) @discardableResult
+    public static func appendIfWritten<Value>(bound: Int, to out: inout [UInt8], _ value: Value,
+                                              _ write: (inout ReservedWriter, Value) -> Bool) -> Bool {
+        guard bound <= 1024 else { return appendInPlace(bound: bound, to: &out, value, write) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bound, 1)) { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var writer = ReservedWriter(base: base, capacity: buffer.count)
+            guard write(&writer, value) else { return false }
+            out.append(contentsOf: UnsafeRawBufferPointer(writer.written))
+            return true
+        }
+    }
+
+    /// ``appendIfWritten(bound:to:_:_:)`` written in `out`'s own storage: `bound` zero bytes appended,
+    /// written over, and those not written (all of them, when `write` returns false) removed.
+    @inline(never)
+    static func appendInPlace<Value>(bound: Int, to out: inout [UInt8], _ value: Value,
+                                     _ write: (inout ReservedWriter, Value) -> Bool) -> Bool {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bound))
+        let end = out.withUnsafeMutableBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            var writer = ReservedWriter(base: base + start, capacity: bound)
+            return write(&writer, value) ? start + writer.count : nil
+        }
+        out.removeSubrange((end ?? start)...)
+        return end != nil
     }
 }

@@ -87,15 +87,18 @@ final class EncodedAhead: @unchecked Sendable {
                 chunk.indexed = indexed?(batch[start..<end].map(\.id))
                 chunk.bytes.reserveCapacity(768 * (end - start))
                 for i in start..<end {
+                    // Read once: each read of `batch[i]` copied the event (a retain of each of its
+                    // strings and its payload), three times an event (callgrind, Round 23).
+                    let event = batch[i]
                     let from = chunk.bytes.count
-                    EventCodec.encode(batch[i], sequence: stamps[i].sequence, recorded: stamps[i].recorded, version: stamps[i].version,
+                    EventCodec.encode(event, sequence: stamps[i].sequence, recorded: stamps[i].recorded, version: stamps[i].version,
                                       appendingTo: &chunk.bytes)
                     chunk.ends.append(chunk.bytes.count)
                     chunk.leafHashes.append(chunk.bytes.withUnsafeBytes { all in
                         InlineHash { LeafHash.write(UnsafeRawBufferPointer(rebasing: all[from...]), into: $0) }
                     })
-                    chunk.prepared.append(rules?.prepare(batch[i]))
-                    chunk.envelopeValid.append((try? batch[i].validateEnvelope()) != nil)
+                    chunk.prepared.append(rules?.prepare(event))
+                    chunk.envelopeValid.append((try? event.validateEnvelope()) != nil)
                 }
             }
         }

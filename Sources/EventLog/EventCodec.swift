@@ -53,28 +53,27 @@ public enum EventCodec {
     /// The event's members (and the stamp's, when given) in canonical order:
     /// actor, causation, correlation, effective, id, payload, rationale, recorded, schema, seq, source,
     /// stream, type, version.
-    static func writeEnvelope(_ e: ProposedEvent, stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?, into out: inout [UInt8]) {
-        let k = EnvelopeKeys.shared
-        out.append(contentsOf: k.actor); CanonicalJSON.writeString(e.actor, into: &out)
-        if let c = e.causation { out.append(contentsOf: k.causation); c.writeCanonicalJSON(into: &out) }
-        if let c = e.correlation { out.append(contentsOf: k.correlation); c.writeCanonicalJSON(into: &out) }
-        out.append(contentsOf: k.effective); e.effective.writeQuoted(into: &out)
-        out.append(contentsOf: k.id); e.id.writeCanonicalJSON(into: &out)
-        out.append(contentsOf: k.payload); CanonicalJSON.write(e.payload, into: &out)
-        out.append(contentsOf: k.rationale); CanonicalJSON.writeString(e.rationale, into: &out)
-        if let stamp { out.append(contentsOf: k.recorded); stamp.recorded.writeQuoted(into: &out) }
-        out.append(contentsOf: k.schema); CanonicalJSON.writeInteger(Int64(e.schema), into: &out)
-        if let stamp { out.append(contentsOf: k.seq); CanonicalJSON.writeInteger(Int64(stamp.sequence), into: &out) }
-        out.append(contentsOf: k.source); CanonicalJSON.writeString(e.source, into: &out)
-        out.append(contentsOf: k.stream); CanonicalJSON.writeString(e.stream.rawValue, into: &out)
-        out.append(contentsOf: k.type); CanonicalJSON.writeString(e.type, into: &out)
-        if let stamp { out.append(contentsOf: k.version); CanonicalJSON.writeInteger(Int64(stamp.version), into: &out) }
-        out.append(UInt8(ascii: "}"))
+    ///
+    /// The members before the payload and those after it are each written into memory reserved for them
+    /// (``CanonicalJSON/ReservedWriter``), first counting on their strings needing no escape, the payload
+    /// through ``CanonicalJSON/write(_:into:)``.
+    /// Why: appended member by member, each name, string and stamp paid the array's checks and a
+    /// generic copy: about 6,000 instructions an event beside the payload, on the thread that encodes a
+    /// batch ahead (callgrind, Round 23 in docs/BENCHMARKS.md).
+    static func writeEnvelope(_ event: borrowing ProposedEvent, stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?, into out: inout [UInt8]) {
+        // The event handed to each writing closure, not captured by it: captured, it was copied (a
+        // retain of each of its strings and its payload) four times (callgrind, Round 23).
+        if !CanonicalJSON.appendIfWritten(bound: event.boundBeforePayload(escaping: false), to: &out, event, { $1.writeBeforePayload(to: &$0, escaping: false) }) {
+            CanonicalJSON.appendIfWritten(bound: event.boundBeforePayload(escaping: true), to: &out, event) { $1.writeBeforePayload(to: &$0, escaping: true) }
+        }
+        CanonicalJSON.write(event.payload, into: &out)
+        if !CanonicalJSON.appendIfWritten(bound: event.boundAfterPayload(escaping: false), to: &out, event, { $1.writeAfterPayload(stamp, to: &$0, escaping: false) }) {
+            CanonicalJSON.appendIfWritten(bound: event.boundAfterPayload(escaping: true), to: &out, event) { $1.writeAfterPayload(stamp, to: &$0, escaping: true) }
+        }
     }
 
     /// Each member's name as written before its value: `{"actor":` first (always present), `,"name":`
-    /// for the rest. Made once; appending a ready array is a copy, where writing the name's bytes one
-    /// by one cost about 270 instructions a member (callgrind).
+    /// for the rest. Made once, for the readers of stored events, which look for them.
     final class EnvelopeKeys: Sendable {
         static let shared = EnvelopeKeys()
         let actor = Array(#"{"actor":"#.utf8)
@@ -162,5 +161,56 @@ public enum EventCodec {
             actor: try f.text("actor"), rationale: try f.text("rationale"), source: try f.text("source"),
             correlation: try f.optionalUUID("correlation"), causation: try f.optionalUUID("causation"),
             payload: payload)
+    }
+}
+
+extension ProposedEvent {
+    /// The most bytes ``writeBeforePayload(to:escaping:)`` writes.
+    fileprivate func boundBeforePayload(escaping: Bool) -> Int {
+        typealias Writer = CanonicalJSON.ReservedWriter
+        return 9 + (escaping ? Writer.stringBound(actor) : Writer.plainStringBound(actor)) + (13 + Writer.uuidBound)
+            + (15 + Writer.uuidBound) + (13 + CalendarDate.quotedBound) + (6 + Writer.uuidBound) + 11
+    }
+
+    /// The envelope's members up to the payload's name: actor, causation, correlation, effective, id.
+    /// Not `escaping`: false, and what it wrote is not to be kept, when a string needs escapes.
+    @inline(__always)
+    fileprivate func writeBeforePayload(to w: inout CanonicalJSON.ReservedWriter, escaping: Bool) -> Bool {
+        w.token(#"{"actor":"#); if escaping { w.string(actor) } else { w.plainString(actor) }
+        if let c = causation { w.token(#","causation":"#); w.uuid(c) }
+        if let c = correlation { w.token(#","correlation":"#); w.uuid(c) }
+        w.token(#","effective":"#); effective.writeQuoted(to: &w)
+        w.token(#","id":"#); w.uuid(id)
+        w.token(#","payload":"#)
+        return !w.skippedEscapes
+    }
+
+    /// The most bytes ``writeAfterPayload(_:to:escaping:)`` writes.
+    fileprivate func boundAfterPayload(escaping: Bool) -> Int {
+        typealias Writer = CanonicalJSON.ReservedWriter
+        let strings = escaping
+            ? Writer.stringBound(rationale) + Writer.stringBound(source) + Writer.stringBound(stream.rawValue) + Writer.stringBound(type)
+            : Writer.plainStringBound(rationale) + Writer.plainStringBound(source) + Writer.plainStringBound(stream.rawValue) + Writer.plainStringBound(type)
+        return strings + 13 + (12 + Timestamp.quotedBound) + (10 + Writer.integerBound) + (7 + Writer.integerBound)
+            + 10 + 10 + 8 + (11 + Writer.integerBound) + 1
+    }
+
+    /// The envelope's members after the payload: rationale, recorded, schema, seq, source, stream, type,
+    /// version, and the closing brace (`stamp`'s members when given). Not `escaping`: false, and what
+    /// it wrote is not to be kept, when a string needs escapes.
+    @inline(__always)
+    fileprivate func writeAfterPayload(_ stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?,
+                                       to w: inout CanonicalJSON.ReservedWriter, escaping: Bool) -> Bool {
+        func string(_ s: String) { if escaping { w.string(s) } else { w.plainString(s) } }
+        w.token(#","rationale":"#); string(rationale)
+        if let stamp { w.token(#","recorded":"#); stamp.recorded.writeQuoted(to: &w) }
+        w.token(#","schema":"#); w.integer(Int64(schema))
+        if let stamp { w.token(#","seq":"#); w.integer(Int64(stamp.sequence)) }
+        w.token(#","source":"#); string(source)
+        w.token(#","stream":"#); string(stream.rawValue)
+        w.token(#","type":"#); string(type)
+        if let stamp { w.token(#","version":"#); w.integer(Int64(stamp.version)) }
+        w.byte(UInt8(ascii: "}"))
+        return !w.skippedEscapes
     }
 }

@@ -82,13 +82,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// long to be stored inline) was allocated, scanned for escapes, copied and freed: about 1,400
     /// instructions an event of the encoding thread (callgrind, Round 21 in docs/BENCHMARKS.md).
     func writeQuoted(into out: inout [UInt8]) {
-        guard let fields = canonicalFields else { return CanonicalJSON.writeString(description, into: &out) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 29) { buffer in
-            buffer[0] = UInt8(ascii: "\"")
-            fields.write(into: buffer, at: 1)
-            buffer[28] = UInt8(ascii: "\"")
-            out.append(contentsOf: buffer)
-        }
+        CanonicalJSON.append(bound: Self.quotedBound, to: &out) { writeQuoted(to: &$0) }
+    }
+
+    /// The most bytes ``writeQuoted(to:)`` writes: a date of at most 26 characters (its year, from
+    /// 64-bit microseconds, far fewer), `T`, the 16 characters of the time and the quotes come to 45.
+    static let quotedBound = 48
+
+    /// ``writeQuoted(into:)`` into memory reserved beforehand, at most ``quotedBound`` bytes.
+    func writeQuoted(to writer: inout CanonicalJSON.ReservedWriter) {
+        guard let fields = canonicalFields else { return writer.string(description) }
+        let buffer = writer.bytes(29)
+        buffer[0] = UInt8(ascii: "\"")
+        fields.write(into: buffer, at: 1)
+        buffer[28] = UInt8(ascii: "\"")
     }
 
     /// Parses exactly the canonical form `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
