@@ -59,6 +59,14 @@ public struct NameTable<Name: FingerprintedName, Value> {
         }
     }
 
+    /// `body` given the value kept for `name` where it is kept, not copied out; nil when there is none.
+    @inlinable
+    public func withValue<R>(forKey name: Name, _ body: (borrowing Value) throws -> R) rethrows -> R? {
+        let (slot, found) = storage.find(name)
+        guard found else { return nil }
+        return try body(storage.values[slot])
+    }
+
     /// Keeps `value` for `name`, replacing what was kept.
     @inlinable
     public mutating func updateValue(_ value: consuming Value, forKey name: Name) {

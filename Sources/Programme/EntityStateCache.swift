@@ -54,6 +54,13 @@ final class EntityStateCache: @unchecked Sendable {
     func state(of stream: StreamName, version: UInt64, in ledger: borrowing LedgerSnapshot) throws -> EntityState? {
         let epoch = enter(ledger)
         guard version > 0 else { return nil }
+        // Most often the entry is of this very version and epoch, in the newer generation: its state is
+        // copied out where it is kept, not the whole entry first (callgrind, Round 23).
+        if let current = entries.withRecentValue(for: stream, { entry -> EntityState? in
+            entry.version == version && entry.epoch == epoch ? entry.state : nil
+        }), let current {
+            return current
+        }
         let cached = entries.value(for: stream)
         if let cached, cached.version == version, try holds(cached, stream, epoch, ledger) { return cached.state }
         var state: EntityState?

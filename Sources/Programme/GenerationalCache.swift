@@ -38,9 +38,19 @@ final class GenerationalCache<Value: Sendable>: Sendable {
         }
     }
 
-    /// Keeps `value` for `key` in the newer generation.
-    func set(_ value: Value, for key: StreamName) {
-        generations.withLock { insert(value, for: key, into: &$0) }
+    /// `body` given the value kept for `key` in the newer generation, read where it is kept (not
+    /// copied out), under the lock; nil when that generation does not hold `key` (``value(for:)`` then
+    /// finds it in the older one).
+    func withRecentValue<R: Sendable>(for key: StreamName, _ body: (borrowing Value) -> R) -> R? {
+        generations.withLock { g in g.recent.withValue(forKey: key, body) }
+    }
+
+    /// Keeps `value` for `key` in the newer generation, moved there rather than copied.
+    func set(_ value: consuming Value, for key: StreamName) {
+        var pending = Optional(value)
+        generations.withLock { g in
+            if let value = pending.take() { insert(value, for: key, into: &g) }
+        }
     }
 
     /// Forgets every entry.
@@ -49,7 +59,7 @@ final class GenerationalCache<Value: Sendable>: Sendable {
     }
 
     /// Inserts into the newer generation, ageing the generations first when it is full. Lock held.
-    private func insert(_ value: Value, for key: StreamName, into g: inout Generations) {
+    private func insert(_ value: consuming Value, for key: StreamName, into g: inout Generations) {
         // The count first: only a full generation needs the key looked up before it is set.
         if g.recent.count >= generationSize, !g.recent.contains(key) {
             g.older = g.recent
