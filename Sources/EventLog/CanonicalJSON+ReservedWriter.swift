@@ -83,6 +83,60 @@ extension CanonicalJSON {
         /// The most bytes ``plainString(_:)`` writes for `s`: its bytes and the quotes.
         public static func plainStringBound(_ s: String) -> Int { 2 + s.utf8.count }
 
+        /// The most bytes ``plainValue(_:)`` writes for `value`: each string counted as its bytes and
+        /// quotes.
+        static func plainBound(_ value: JSONValue) -> Int {
+            switch value {
+            case .null, .bool: return 5
+            case .integer: return integerBound
+            case .string(let s): return plainStringBound(s)
+            case .array(let elements):
+                var n = 2 + elements.count
+                for e in elements { n += plainBound(e) }
+                return n
+            case .object(let members):
+                var n = 2 + 2 * members.count
+                for m in members.indices { n += plainStringBound(members[m].0) + plainBound(members[m].1) }
+                return n
+            }
+        }
+
+        /// `value` in canonical form, as ``CanonicalJSON/write(_:into:)`` writes it, each string with
+        /// ``plainString(_:)``: one that needs escapes is not written, and ``skippedEscapes`` is set.
+        mutating func plainValue(_ value: JSONValue) {
+            switch value {
+            case .null: token("null")
+            case .bool(let b): if b { token("true") } else { token("false") }
+            case .integer(let i): integer(i)
+            case .string(let s): plainString(s)
+            case .array(let elements):
+                byte(UInt8(ascii: "["))
+                for n in elements.indices {
+                    if n > 0 { byte(UInt8(ascii: ",")) }
+                    plainValue(elements[n])
+                }
+                byte(UInt8(ascii: "]"))
+            case .object(let members):
+                byte(UInt8(ascii: "{"))
+                if CanonicalJSON.membersInOrder(members) {
+                    for n in members.indices { plainMember(members[n], first: n == 0) }
+                } else {
+                    CanonicalJSON.withMemberOrder(members) { order in
+                        for (n, m) in order.enumerated() { plainMember(members[m], first: n == 0) }
+                    }
+                }
+                byte(UInt8(ascii: "}"))
+            }
+        }
+
+        /// `"name":value` with ``plainString(_:)`` and ``plainValue(_:)``, after a comma unless first.
+        private mutating func plainMember(_ member: (String, JSONValue), first: Bool) {
+            if !first { byte(UInt8(ascii: ",")) }
+            plainString(member.0)
+            byte(UInt8(ascii: ":"))
+            plainValue(member.1)
+        }
+
         /// `s` in canonical form: quoted, escaping only `"`, `\` and control characters.
         public mutating func string(_ s: String) {
             byte(0x22)

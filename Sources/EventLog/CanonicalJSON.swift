@@ -33,11 +33,7 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            // Members usually arrive in order already: check that before paying for a sort.
-            var inOrder = true
-            var i = 1
-            while inOrder, i < members.count { inOrder = utf8Precedes(members[i - 1].0, members[i].0); i += 1 }
-            if inOrder {
+            if membersInOrder(members) {
                 for n in members.indices { writeMember(members[n], first: n == 0, into: &out) }
             } else {
                 withMemberOrder(members) { order in
@@ -46,6 +42,18 @@ public enum CanonicalJSON {
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Whether `members` are in canonical order already, as they usually arrive: checked before paying
+    /// for a sort.
+    @inline(__always)
+    static func membersInOrder(_ members: [(String, JSONValue)]) -> Bool {
+        var i = 1
+        while i < members.count {
+            guard utf8Precedes(members[i - 1].0, members[i].0) else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// `"name":value`, after a comma unless it is the object's first member.
@@ -63,7 +71,7 @@ public enum CanonicalJSON {
     /// half its encoding there (callgrind, Round 16 in docs/BENCHMARKS.md). An object has a handful of
     /// members: an insertion sort on a buffer on the stack, no array allocated; a large object (a
     /// payload may hold one) is sorted by the standard library's sort, stable too.
-    private static func withMemberOrder(_ members: [(String, JSONValue)], _ body: (UnsafeBufferPointer<Int>) -> Void) {
+    static func withMemberOrder(_ members: [(String, JSONValue)], _ body: (UnsafeBufferPointer<Int>) -> Void) {
         guard members.count <= 32 else {
             let order = members.indices.sorted { utf8Precedes(members[$0].0, members[$1].0) }
             order.withUnsafeBufferPointer(body)

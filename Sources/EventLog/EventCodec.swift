@@ -54,22 +54,28 @@ public enum EventCodec {
     /// actor, causation, correlation, effective, id, payload, rationale, recorded, schema, seq, source,
     /// stream, type, version.
     ///
-    /// The members before the payload and those after it are each written into memory reserved for them
-    /// (``CanonicalJSON/ReservedWriter``), first counting on their strings needing no escape, the payload
-    /// through ``CanonicalJSON/write(_:into:)``.
+    /// Written in one pass into memory reserved for it (``CanonicalJSON/ReservedWriter``), counting on
+    /// its strings needing no escape; when one does, again with escapes, the members before and after
+    /// the payload each in memory reserved for them, the payload through ``CanonicalJSON/write(_:into:)``.
     /// Why: appended member by member, each name, string and stamp paid the array's checks and a
     /// generic copy: about 6,000 instructions an event beside the payload, on the thread that encodes a
     /// batch ahead (callgrind, Round 23 in docs/BENCHMARKS.md).
     static func writeEnvelope(_ event: borrowing ProposedEvent, stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?, into out: inout [UInt8]) {
         // The event handed to each writing closure, not captured by it: captured, it was copied (a
         // retain of each of its strings and its payload) four times (callgrind, Round 23).
-        if !CanonicalJSON.appendIfWritten(bound: event.boundBeforePayload(escaping: false), to: &out, event, { $1.writeBeforePayload(to: &$0, escaping: false) }) {
-            CanonicalJSON.appendIfWritten(bound: event.boundBeforePayload(escaping: true), to: &out, event) { $1.writeBeforePayload(to: &$0, escaping: true) }
+        let plain = event.boundBeforePayload(escaping: false) + CanonicalJSON.ReservedWriter.plainBound(event.payload)
+            + event.boundAfterPayload(escaping: false)
+        let written = CanonicalJSON.appendIfWritten(bound: plain, to: &out, event) { w, e in
+            _ = e.writeBeforePayload(to: &w, escaping: false)
+            w.plainValue(e.payload)
+            return e.writeAfterPayload(stamp, to: &w, escaping: false)
         }
+        guard !written else { return }
+        // A string that needs escapes: the members before and after the payload written with them, the
+        // payload through CanonicalJSON.
+        CanonicalJSON.appendIfWritten(bound: event.boundBeforePayload(escaping: true), to: &out, event) { $1.writeBeforePayload(to: &$0, escaping: true) }
         CanonicalJSON.write(event.payload, into: &out)
-        if !CanonicalJSON.appendIfWritten(bound: event.boundAfterPayload(escaping: false), to: &out, event, { $1.writeAfterPayload(stamp, to: &$0, escaping: false) }) {
-            CanonicalJSON.appendIfWritten(bound: event.boundAfterPayload(escaping: true), to: &out, event) { $1.writeAfterPayload(stamp, to: &$0, escaping: true) }
-        }
+        CanonicalJSON.appendIfWritten(bound: event.boundAfterPayload(escaping: true), to: &out, event) { $1.writeAfterPayload(stamp, to: &$0, escaping: true) }
     }
 
     /// Each member's name as written before its value: `{"actor":` first (always present), `,"name":`

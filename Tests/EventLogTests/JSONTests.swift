@@ -178,7 +178,9 @@ import Testing
                 id: UUID(), stream: "indicator/IND-07", type: "IndicatorMeasured", schema: 1 + shape, effective: CalendarDate(daysSinceEpoch: 20_908),
                 actor: "a" + texts[0], rationale: "r" + long, source: "s" + texts[2],
                 correlation: shape & 1 == 0 ? nil : UUID(), causation: shape & 2 == 0 ? nil : UUID(),
-                payload: .object([("value", .string("12.5")), ("year", .integer(2027)), ("note", .string(long))]))
+                payload: .object([("value", .string("12.5")), ("year", .integer(2027)), ("note", .string(long)),
+                                  ("tags", .array([.string(texts[0]), .integer(-3), .bool(shape & 4 == 0), .null,
+                                                   .object([("z", .integer(-9_007_199_254_740_991)), ("a", .string(texts[2])), ("", .array([]))])]))]))
             var members: [(String, JSONValue)] = [
                 ("actor", .string(event.actor)), ("effective", .string(event.effective.description)), ("id", .string(event.id.canonicalString)),
                 ("payload", event.payload), ("rationale", .string(event.rationale)), ("schema", .integer(Int64(event.schema))),
