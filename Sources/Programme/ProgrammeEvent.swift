@@ -32,8 +32,7 @@ public enum ProgrammeEvent: Sendable, Equatable {
         IndicatorMeasured.self, EventCorrected.self,
     ]
 
-    static let byName: [String: any ProgrammeEventPayload.Type] =
-        Dictionary(uniqueKeysWithValues: catalogue.map { ($0.typeName, $0) })
+    static let byName = PayloadTypeTable(catalogue)
 
     /// The payload type named `name`, if the catalogue has one.
     public static func payloadType(named name: String) -> (any ProgrammeEventPayload.Type)? { byName[name] }
