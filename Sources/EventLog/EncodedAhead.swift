@@ -5,9 +5,10 @@ import Foundation
 /// predicted to get (its canonical bytes and leaf hash), and prepared for the rules.
 ///
 /// Encoding an event and hashing its bytes was about a fifth of an append's instructions, and the
-/// appending loop keeps one core busy on a machine of two. Before the loop, the stamps are predicted
-/// from the head and the streams' versions as if every event were written in turn; another thread
-/// encodes the events in chunks while the loop checks the rules, and prepares each event for them
+/// appending loop keeps one core busy on a machine of two. Another thread starts at once; before the
+/// loop, the appending thread predicts the stamps from the head and the streams' versions as if every
+/// event were written in turn, chunk by chunk, and the other thread encodes each chunk as soon as its
+/// stamps are there, and on while the loop checks the rules, and prepares each event for them
 /// (``AppendRules/prepare(_:)``: the programme's rules decode its payload there, a tenth of the loop's
 /// instructions). The loop takes an event's bytes only when the stamp it has just computed is the
 /// predicted one (an event already in the log, which is not written again, shifts the stamps after it:
@@ -47,9 +48,24 @@ final class EncodedAhead: @unchecked Sendable {
         @exclusivity(unchecked) var indexed: [UInt64?]?
         let done = DispatchSemaphore(value: 0)
         @exclusivity(unchecked) var waited = false
+        /// Signalled by the appending thread once the chunk's stamps are predicted (``hasStamps``) or
+        /// will not be (a version that could not be read, a batch given up): the other thread waits
+        /// for it before encoding the chunk.
+        let stamped = DispatchSemaphore(value: 0)
+        /// Whether the chunk's stamps were predicted; written before `stamped` is signalled.
+        @exclusivity(unchecked) var hasStamps = false
     }
 
-    private let stamps: [Stamp]
+    /// The batch: its events' stamps and streams are read when the stamps are predicted.
+    private let batch: [ProposedEvent]
+    /// Each event's predicted stamp, written by the appending thread chunk by chunk (``predictStamps(after:now:version:)``)
+    /// and read by the other thread once the chunk's `stamped` is signalled: memory of its own, not an
+    /// array, since one thread writes a chunk's stamps while the other reads an earlier chunk's.
+    private let stamps: UnsafeMutableBufferPointer<Stamp>
+    /// How many events, from the first, have their stamps predicted. The appending thread's alone.
+    @exclusivity(unchecked) private var predicted = 0
+    /// How many chunks have had `stamped` signalled. The appending thread's alone.
+    @exclusivity(unchecked) private var chunksStamped = 0
     /// Read and emptied by the appending thread alone (the other thread has its own copy), and no
     /// access overlaps another: the runtime's check of each access is left out.
     @exclusivity(unchecked) private var chunks: [Chunk]
@@ -68,12 +84,20 @@ final class EncodedAhead: @unchecked Sendable {
     /// while one writes, so a read transaction begun on the other thread sees the index as the loop does.
     typealias IndexedIDs = @Sendable (_ ids: [UUID]) -> [UInt64?]?
 
-    /// Starts encoding `batch` with `stamps` (one each) on another thread, preparing each event for
-    /// `rules` (``AppendRules/prepare(_:)``) and reading what the `ids` index holds of its id with
-    /// `indexed`.
-    init(_ batch: [ProposedEvent], stamps: [Stamp], rules: (any AppendRules)? = nil, indexed: IndexedIDs? = nil) {
-        self.stamps = stamps
-        let count = min(batch.count, stamps.count)
+    /// Starts encoding `batch` on another thread, each chunk once its stamps are predicted
+    /// (``predictStamps(after:now:version:)``), preparing each event for `rules`
+    /// (``AppendRules/prepare(_:)``) and reading what the `ids` index holds of its id with `indexed`.
+    ///
+    /// Why the stamps follow: predicting them reads each stream's version, about a third of a
+    /// millisecond a 1,000-event batch; begun only after them, the other thread's first chunk (after
+    /// its wake-up) kept the appending thread waiting about 150 to 220 µs a batch (timed, Round 22 in
+    /// docs/BENCHMARKS.md). Now it wakes while the stamps are predicted, and encodes a chunk as soon as
+    /// the chunk's stamps are there.
+    init(_ batch: [ProposedEvent], rules: (any AppendRules)? = nil, indexed: IndexedIDs? = nil) {
+        let count = batch.count
+        self.batch = batch
+        stamps = .allocate(capacity: count)
+        stamps.initialize(repeating: Stamp(sequence: 0, recorded: Timestamp(microsecondsSinceEpoch: 0), version: 0))
         chunks = stride(from: 0, to: count, by: Self.chunkSize).map { _ in Chunk() }
         let chunks = self.chunks
         DispatchQueue.global().async { [self] in
@@ -81,7 +105,8 @@ final class EncodedAhead: @unchecked Sendable {
             for (n, chunk) in chunks.enumerated() {
                 // Whatever happens, every chunk is signalled: a stop leaves the rest empty.
                 defer { chunk.done.signal() }
-                guard !isStopped else { continue }
+                chunk.stamped.wait()
+                guard chunk.hasStamps, !isStopped else { continue }
                 let start = n * Self.chunkSize
                 let end = min(start + Self.chunkSize, count)
                 chunk.indexed = indexed?(batch[start..<end].map(\.id))
@@ -90,8 +115,9 @@ final class EncodedAhead: @unchecked Sendable {
                     // Read once: each read of `batch[i]` copied the event (a retain of each of its
                     // strings and its payload), three times an event (callgrind, Round 23).
                     let event = batch[i]
+                    let stamp = stamps[i]
                     let from = chunk.bytes.count
-                    EventCodec.encode(event, sequence: stamps[i].sequence, recorded: stamps[i].recorded, version: stamps[i].version,
+                    EventCodec.encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version,
                                       appendingTo: &chunk.bytes)
                     chunk.ends.append(chunk.bytes.count)
                     chunk.leafHashes.append(chunk.bytes.withUnsafeBytes { all in
@@ -104,36 +130,98 @@ final class EncodedAhead: @unchecked Sendable {
         }
     }
 
+    /// Starts encoding `batch` with `stamps` (one each, all known) on another thread: ``init(_:rules:indexed:)``
+    /// with the stamps handed over at once.
+    convenience init(_ batch: [ProposedEvent], stamps: [Stamp], rules: (any AppendRules)? = nil, indexed: IndexedIDs? = nil) {
+        self.init(Array(batch.prefix(stamps.count)), rules: rules, indexed: indexed)
+        var next = stamps.makeIterator()
+        publish { _, _ in next.next() }
+    }
+
+    deinit { stamps.deallocate() }
+
+    /// Predicts the stamp each event gets if every one is written in turn after `head`
+    /// (``stamps(of:after:now:version:)``), chunk by chunk, letting the other thread encode each chunk
+    /// as its stamps are known. A version that cannot be read ends the prediction: the chunks after it
+    /// are not encoded ahead, and the loop meets the failure in its place.
+    func predictStamps(after head: LogHead, now: Timestamp, version: (StreamName) throws -> UInt64) {
+        var prediction = StampPrediction(after: head, now: now, expecting: stamps.count)
+        publish { restored, stream in try? prediction.stamp(restored, of: stream, version: version) }
+    }
+
+    /// Writes each event's stamp from `stamp` (given the event's own stamp, if restored, and its
+    /// stream; nil: none, and none after it) and signals each chunk as its stamps are complete; every
+    /// chunk is signalled, those without stamps as such.
+    private func publish(_ stamp: (_ restored: Stamp?, _ stream: StreamName) -> Stamp?) {
+        defer { signalUnstamped() }
+        for i in batch.indices {
+            // The two members read where they are: `batch[i]` whole would be a copy of the event.
+            guard let next = stamp(batch[i].stamp, batch[i].stream) else { return }
+            stamps[i] = next
+            predicted = i + 1
+            if predicted % Self.chunkSize == 0 || predicted == stamps.count {
+                let chunk = chunks[chunksStamped]
+                chunk.hasStamps = true
+                chunk.stamped.signal()
+                chunksStamped += 1
+            }
+        }
+    }
+
+    /// Signals every chunk not yet signalled, without stamps: the other thread never waits forever.
+    private func signalUnstamped() {
+        while chunksStamped < chunks.count {
+            chunks[chunksStamped].stamped.signal()
+            chunksStamped += 1
+        }
+    }
+
     /// The stamp each event of `batch` gets if every one is written in turn after `head`, as the
     /// appending loop computes it: a restored event's own; otherwise the next sequence number, the
     /// stream's next version (`version` reads a stream's version before the batch), and `now` or just
     /// after the time recorded before.
     static func stamps(of batch: [ProposedEvent], after head: LogHead, now: Timestamp,
                        version: (StreamName) throws -> UInt64) rethrows -> [Stamp] {
-        var last = Stamp(sequence: head.sequence, recorded: head.recorded, version: 0)
-        var written = StreamTable<UInt64>(minimumCapacity: batch.count)   // growing it was a sixth of this function (callgrind)
+        var prediction = StampPrediction(after: head, now: now, expecting: batch.count)
         var stamps: [Stamp] = []
         stamps.reserveCapacity(batch.count)
-        for event in batch {
-            if let stamp = event.stamp {
-                last = stamp
+        for event in batch { stamps.append(try prediction.stamp(event.stamp, of: event.stream, version: version)) }
+        return stamps
+    }
+
+    /// The stamps of a batch's events, one after another: ``stamps(of:after:now:version:)``.
+    private struct StampPrediction {
+        private var last: Stamp
+        private let now: Timestamp
+        /// The versions the batch's events have given their streams so far.
+        private var written: StreamTable<UInt64>
+
+        init(after head: LogHead, now: Timestamp, expecting count: Int) {
+            last = Stamp(sequence: head.sequence, recorded: head.recorded, version: 0)
+            self.now = now
+            written = StreamTable(minimumCapacity: count)   // growing it was a sixth of the prediction (callgrind)
+        }
+
+        /// The stamp of the next event, of `stream`: `restored` if it carries one.
+        mutating func stamp(_ restored: Stamp?, of stream: StreamName, version: (StreamName) throws -> UInt64) rethrows -> Stamp {
+            if let restored {
+                last = restored
             } else {
-                let current = try written[event.stream] ?? version(event.stream)
+                let current = try written[stream] ?? version(stream)
                 last = Stamp(sequence: last.sequence + 1,
                              recorded: max(now, Timestamp(microsecondsSinceEpoch: last.recorded.microsecondsSinceEpoch + 1)),
                              version: current + 1)
             }
-            written[event.stream] = last.version
-            stamps.append(last)
+            written[stream] = last.version
+            return last
         }
-        return stamps
     }
 
     /// `body` given the bytes and the 32-byte leaf hash of event `index` encoded ahead, read in place,
     /// if `stamp` is the one predicted for it; else nil, and `body` is not called.
     func withEncoded<R>(at index: Int, stamp: Stamp,
                         _ body: (_ bytes: UnsafeRawBufferPointer, _ leafHash: UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
-        guard index < stamps.count, stamps[index] == stamp, let (chunk, i) = finishedChunk(of: index), i < chunk.ends.count
+        guard index < predicted, stamps[index] == stamp, let (chunk, i) = finishedChunk(of: index), i < chunk.ends.count
         else { return nil }
         let range = (i == 0 ? 0 : chunk.ends[i - 1]) ..< chunk.ends[i]
         return try chunk.bytes.withUnsafeBytes { all in
@@ -178,6 +266,7 @@ final class EncodedAhead: @unchecked Sendable {
 
     /// Stops the other thread after its current chunk and waits for it: the batch is written or failed.
     func finish() {
+        signalUnstamped()
         stopLock.lock()
         stopped = true
         stopLock.unlock()

@@ -38,14 +38,14 @@ extension EventLog {
             let tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
-            // A large batch is encoded on another thread while the rules are checked here. A stamp that
-            // cannot be predicted (a version read failing) leaves the encoding to the loop, which meets
-            // the same failure in its place.
-            let ahead = batch.count < EncodedAhead.minimumBatch ? nil
-                : (try? EncodedAhead.stamps(of: batch, after: head, now: now) { stream in
-                    try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
-                }).map { EncodedAhead(batch, stamps: $0, rules: rules, indexed: indexedIDs) }
+            // A large batch is encoded on another thread while the rules are checked here, each chunk
+            // once its stamps are predicted. A stamp that cannot be predicted (a version read failing)
+            // leaves the encoding of the rest to the loop, which meets the same failure in its place.
+            let ahead = batch.count < EncodedAhead.minimumBatch ? nil : EncodedAhead(batch, rules: rules, indexed: indexedIDs)
             defer { ahead?.finish() }
+            ahead?.predictStamps(after: head, now: now) { stream in
+                try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
+            }
             // The events and their hashes go through one cursor, which stays at the end of the log:
             // each put appends there without searching the tree from its root again.
             try txn.withWriteCursor(events) { log in

@@ -282,6 +282,40 @@ import Testing
         #expect(next.map(\.recorded) == [later, Timestamp(microsecondsSinceEpoch: later.microsecondsSinceEpoch + 1)])
     }
 
+    /// Stamps are predicted chunk by chunk while the other thread encodes: a version that cannot be read
+    /// ends the prediction, and the chunks from that event on are handed out unencoded (the loop encodes
+    /// them); those before it are encoded with their stamps. Finished before any prediction, nothing waits.
+    @Test func aPredictionCutShortLeavesTheRestToTheLoop() throws {
+        struct Unreadable: Error {}
+        let batch = EncodedAheadTests().events(100, seed: 11).enumerated().map { i, e in
+            var e = e
+            e.stream = (try? StreamName(validating: "indicator/P-\(i)")) ?? e.stream   // a stream an event: a version read each
+            return e
+        }
+        let head = LogHead(sequence: 40, recorded: Timestamp(microsecondsSinceEpoch: 5_000))
+        let now = Timestamp(microsecondsSinceEpoch: 9_000)
+        let expected = try EncodedAhead.stamps(of: batch, after: head, now: now) { _ in 3 }
+        let ahead = EncodedAhead(batch)
+        defer { ahead.finish() }
+        var reads = 0
+        ahead.predictStamps(after: head, now: now) { _ in
+            reads += 1
+            if reads > 70 { throw Unreadable() }   // event 70 (the third chunk's seventh) cannot be stamped
+            return 3
+        }
+        for i in [0, 31, 63] {
+            let bytes = EventCodec.encode(batch[i], sequence: expected[i].sequence, recorded: expected[i].recorded, version: expected[i].version)
+            #expect(ahead.withEncoded(at: i, stamp: expected[i]) { bytes, _ in Array(bytes) } == bytes, "\(i)")
+        }
+        for i in [64, 69, 70, 99] {
+            #expect(ahead.withEncoded(at: i, stamp: expected[i]) { _, _ in () } == nil, "\(i)")
+            #expect(ahead.prepared(at: i) == nil && !ahead.envelopeValid(at: i), "\(i)")
+        }
+        let unstamped = EncodedAhead(batch)
+        unstamped.finish()
+        #expect(unstamped.withEncoded(at: 0, stamp: expected[0]) { _, _ in () } == nil)
+    }
+
     @Test func anEncodingIsHandedOutOnlyForItsOwnStamp() throws {
         let batch = EncodedAheadTests().events(100, seed: 7)
         let stamps = (0..<100).map { EncodedAhead.Stamp(sequence: UInt64(1 + $0), recorded: Timestamp(microsecondsSinceEpoch: 1_000 + Int64($0)), version: 1) }
