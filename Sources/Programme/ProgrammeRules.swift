@@ -42,17 +42,33 @@ public struct ProgrammeRules: AppendRules {
     }
 
     public func check(_ event: ProposedEvent, prepared: (any AnyObject & Sendable)?, against ledger: borrowing LedgerSnapshot) throws {
-        let typed: ProgrammeEvent
-        // Taken apart where it is, not copied out by `get()` first (a copy and a release of every field).
-        switch (prepared as? Prepared)?.typed ?? Self.decoded(event) {
-        case .success(let decoded):
-            typed = decoded
-        case .failure(let error):
-            // A malformed amount or currency breaks the money rule; a missing or unknown field, the shape of the type.
-            let moneyFields = ["payload.amount", "payload.currency", "payload.previousAmount"]
-            let shape = error.message.hasPrefix("unknown field") || error.message.hasPrefix("required field")
-            throw RuleViolation(moneyFields.contains(error.field) && !shape ? .money : .knownType, field: error.field, error.message)
+        // Read where the preparation keeps it, not copied out of it first (a retain and a release of each
+        // of the typed payload's fields: callgrind, Round 23 in docs/BENCHMARKS.md).
+        if let prepared = prepared as? Prepared {
+            try withExtendedLifetime(prepared) {
+                switch prepared.typed {
+                case .success(let typed): try check(event, typed: typed, against: ledger)
+                case .failure(let error): throw Self.violation(error)
+                }
+            }
+            return
         }
+        switch Self.decoded(event) {
+        case .success(let typed): try check(event, typed: typed, against: ledger)
+        case .failure(let error): throw Self.violation(error)
+        }
+    }
+
+    /// The rule a payload that does not decode breaks: a malformed amount or currency, the money rule; a
+    /// missing or unknown field, the shape of the type.
+    private static func violation(_ error: FieldError) -> RuleViolation {
+        let moneyFields = ["payload.amount", "payload.currency", "payload.previousAmount"]
+        let shape = error.message.hasPrefix("unknown field") || error.message.hasPrefix("required field")
+        return RuleViolation(moneyFields.contains(error.field) && !shape ? .money : .knownType, field: error.field, error.message)
+    }
+
+    /// ``check(_:prepared:against:)`` of an event whose payload decoded to `typed`.
+    private func check(_ event: ProposedEvent, typed: borrowing ProgrammeEvent, against ledger: borrowing LedgerSnapshot) throws {
         let payloadType = typed.payloadType
         let version = try ledger.version(of: event.stream)
         let reference = EntityReference(stream: event.stream)
