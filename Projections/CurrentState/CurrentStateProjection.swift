@@ -136,27 +136,31 @@ public struct CurrentStateProjection: Projection {
         return (state, try EntitySnapshot.definitionNumber(stored: bytes))
     }
 
-    /// An event to fold into a stored state: its place in valid time, and its typed payload (events
-    /// of the batch) or its effect (events applied before, from `state-events`).
+    /// An event to fold into a stored state: its place in valid time, and the event decoded (events of
+    /// the batch) or its effect (events applied before, from `state-events`).
     struct Step {
         var sequence: UInt64
         var effective: CalendarDate
         var change: Change
 
         enum Change {
-            case event(ProgrammeEvent)
+            /// Its typed payload is read where the decoded event keeps it when the step is applied: a
+            /// step that held the payload itself copied it twice, into the step and out of it (a retain
+            /// and a release of each of its fields: callgrind, Round 23 in docs/BENCHMARKS.md).
+            case event(DecodedEvent)
             case effect(EntityEffect)
         }
 
-        /// The steps of events decoded by the catch-up; a payload that does not decode is a damaged log.
-        static func steps(of events: [DecodedEvent]) throws -> [Step] {
-            try events.map { Step(sequence: $0.sequence, effective: $0.effective, change: .event(try $0.stored())) }
+        /// The steps of events decoded by the catch-up.
+        static func steps(of events: [DecodedEvent]) -> [Step] {
+            events.map { Step(sequence: $0.sequence, effective: $0.effective, change: .event($0)) }
         }
 
-        /// `state` after this step.
+        /// `state` after this step; a payload that does not decode is a damaged log.
         func apply(to state: EntityState) throws -> EntityState {
             switch change {
-            case .event(let event): try EntityState.apply(event, effective: effective, sequence: sequence, to: state) ?? state
+            case .event(let decoded):
+                try decoded.withStored { try EntityState.apply($0, effective: effective, sequence: sequence, to: state) ?? state }
             case .effect(let effect): try EntityState.apply(effect, effective: effective, sequence: sequence, to: state)
             }
         }
@@ -202,7 +206,7 @@ public struct CurrentStateProjection: Projection {
         guard let e = try SnapshotKey.inForce(at: .newest(number), in: reading), let lastDate = SnapshotKey(stored: e.key)?.day,
               new.allSatisfy({ $0.effective >= lastDate }) else { return false }
         let (lastState, definition) = try read(e.value, of: stream, definitions: definitions)
-        try store(number, from: lastState, definition: definition, applying: try Step.steps(of: new), in: txn, snapshots, &buffer)
+        try store(number, from: lastState, definition: definition, applying: Step.steps(of: new), in: txn, snapshots, &buffer)
         return true
     }
 
@@ -217,7 +221,7 @@ public struct CurrentStateProjection: Projection {
     static func define(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent],
                        in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let first = new.first, let definition = first.definition, var state = EntityState.defined(by: try first.stored()) else { return false }
-        let rest = Step.inValidTimeOrder(try Step.steps(of: Array(new.dropFirst())))
+        let rest = Step.inValidTimeOrder(Step.steps(of: Array(new.dropFirst())))
         var date = first.effective
         var i = 0
         while true {

@@ -92,6 +92,15 @@ public final class DecodedEvent: Sendable {
         }
     }
 
+    /// `body` given the typed payload where this event keeps it, not copied out as ``stored()`` returns
+    /// it; a payload that does not decode is a damaged log, as there.
+    public func withStored<R>(_ body: (ProgrammeEvent) throws -> R) throws -> R {
+        switch typed {
+        case .success(let event): try body(event)
+        case .failure(let error): throw ProgrammeEvent.damaged(sequence: sequence, error)
+        }
+    }
+
     /// The typed payload, or `nil` when it does not decode.
     public var event: ProgrammeEvent? { try? typed.get() }
 
