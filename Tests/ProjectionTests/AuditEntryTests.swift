@@ -46,6 +46,34 @@ import Testing
         #expect(corrections >= 2 && corrected >= 2)
     }
 
+    /// An event whose payload does not decode (appended without the programme's rules) is entered with
+    /// no change and no decision, and the entity's state runs on from where it was.
+    @Test func anEventWhosePayloadDoesNotDecodeIsEnteredWithNoChange() throws {
+        let dir = try TemporaryDirectory()
+        let log = try EventLog.create(at: dir.path + "/log")
+        func event(_ type: String, _ payload: JSONValue) -> ProposedEvent {
+            ProposedEvent(stream: "indicator/IND-1", type: type, schema: 1, effective: CalendarDate(daysSinceEpoch: 20_500),
+                          actor: "tester", rationale: "test", source: "test", payload: payload)
+        }
+        try log.append([
+            event("IndicatorDefined", .object([("component", "component/D1"), ("name", "Rooms"), ("unit", "rooms"),
+                                               ("measure", "unit"), ("higherIsBetter", .bool(true))])),
+            event("IndicatorMeasured", .object([("bogus", .integer(1))])),
+            event("IndicatorMeasured", .object([("year", .integer(2026)), ("value", "12")])),
+        ])
+        var builder = AuditBuilder(log: log) { _ in nil }
+        let rows = try log.read(limit: 3).map { try builder.row(for: DecodedEvent($0)) }
+        #expect(rows.count == 3)
+        #expect(!rows[0].changes.isEmpty)
+        #expect(rows[1].changes.isEmpty && rows[1].decision == nil && rows[1].corrects == nil)
+        // The measurement after it changes the state the definition left.
+        let first = try #require(try log.event(at: 1)), third = try #require(try log.event(at: 3))
+        let defined = try #require(EntityState.defined(by: try DecodedEvent(first).stored()))
+        let measured = try EntityState.apply(try DecodedEvent(third).stored(), effective: CalendarDate(daysSinceEpoch: 20_500), sequence: 3, to: defined)
+        #expect(rows[2].changes == EntityState.changes(from: defined, to: measured))
+        #expect(!rows[2].changes.isEmpty)
+    }
+
     /// An entity's trail is the same read from the store, folded from its own stream (no store: as under
     /// `--read-only`) and cut out of the whole ledger's fold, for every entity, in a history with corrections.
     @Test func anEntitysTrailFoldedFromItsStreamEqualsTheStoredOneAndTheWholeFoldsCut() throws {
