@@ -106,7 +106,9 @@ struct AuditBuilder {
                             corrects: target?.sequence)
         }
         let after = try EntityState.apply(typed, effective: decoded.effective, sequence: decoded.sequence, to: before)
-        states[stream] = after
-        return AuditRow(decision: typed.authorisingDecision?.description, changes: EntityState.changes(from: before, to: after), corrects: nil)
+        let changes = EntityState.changes(from: before, to: after)
+        // Moved into the table once the changes are known, not copied there first.
+        states[stream] = consume after
+        return AuditRow(decision: typed.authorisingDecision?.description, changes: changes, corrects: nil)
     }
 }
