@@ -58,17 +58,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
-    /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, appended to `out`
-    /// without making the string first (an event's canonical bytes hold its effective date).
-    func writeQuoted(into out: inout [UInt8]) {
-        CanonicalJSON.append(bound: Self.quotedBound, to: &out) { writeQuoted(to: &$0) }
-    }
-
     /// The most bytes ``writeQuoted(to:)`` writes: a year of at most 20 characters (a sign and 19
     /// digits), two 2-digit fields, two dashes and the quotes come to 28.
     static let quotedBound = 32
 
-    /// ``writeQuoted(into:)`` into memory reserved beforehand, at most ``quotedBound`` bytes.
+    /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, written into memory
+    /// reserved beforehand (at most ``quotedBound`` bytes) without making the string first (an event's
+    /// canonical bytes hold its effective date).
     func writeQuoted(to writer: inout CanonicalJSON.ReservedWriter) {
         let (y, m, d) = components
         guard (0...9999).contains(y) else { return writer.string(description) }

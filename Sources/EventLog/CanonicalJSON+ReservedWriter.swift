@@ -67,7 +67,7 @@ extension CanonicalJSON {
 
         /// `s` in quotes when it needs no escape (the common case); else nothing, and
         /// ``skippedEscapes`` set. For writing into a bound that counts each string's bytes and quotes
-        /// alone (``appendIfWritten(bound:to:_:)``): a row with a string that needs escapes is written
+        /// alone (``CanonicalJSON/appendIfWritten(bound:to:_:_:)``): a row with a string that needs escapes is written
         /// again with ``string(_:)``, within a bound that allows for them.
         public mutating func plainString(_ s: String) {
             var s = s

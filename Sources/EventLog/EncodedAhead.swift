@@ -5,10 +5,10 @@ import Foundation
 /// predicted to get (its canonical bytes and leaf hash), and prepared for the rules.
 ///
 /// Encoding an event and hashing its bytes was about a fifth of an append's instructions, and the
-/// appending loop keeps one core busy on a machine of two. Another thread starts at once; before the
-/// loop, the appending thread predicts the stamps from the head and the streams' versions as if every
-/// event were written in turn, chunk by chunk, and the other thread encodes each chunk as soon as its
-/// stamps are there, and on while the loop checks the rules, and prepares each event for them
+/// appending loop keeps one core busy on a machine of two. Another thread starts at once. Before the
+/// loop, the appending thread predicts the stamps, chunk by chunk, from the head and the streams'
+/// versions as if every event were written in turn; the other thread encodes each chunk as soon as its
+/// stamps are there, and goes on while the loop checks the rules, preparing each event for them
 /// (``AppendRules/prepare(_:)``: the programme's rules decode its payload there, a tenth of the loop's
 /// instructions). The loop takes an event's bytes only when the stamp it has just computed is the
 /// predicted one (an event already in the log, which is not written again, shifts the stamps after it:

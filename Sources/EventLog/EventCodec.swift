@@ -66,6 +66,7 @@ public enum EventCodec {
         let plain = event.boundBeforePayload(escaping: false) + CanonicalJSON.ReservedWriter.plainBound(event.payload)
             + event.boundAfterPayload(escaping: false)
         let written = CanonicalJSON.appendIfWritten(bound: plain, to: &out, event) { w, e in
+            // A string left out anywhere keeps the writer's `skippedEscapes` set: the last part's result says it.
             _ = e.writeBeforePayload(to: &w, escaping: false)
             w.plainValue(e.payload)
             return e.writeAfterPayload(stamp, to: &w, escaping: false)
@@ -179,7 +180,8 @@ extension ProposedEvent {
     }
 
     /// The envelope's members up to the payload's name: actor, causation, correlation, effective, id.
-    /// Not `escaping`: false, and what it wrote is not to be kept, when a string needs escapes.
+    /// False when, not `escaping`, a string needed escapes and was left out: what was written is then
+    /// not to be kept.
     @inline(__always)
     fileprivate func writeBeforePayload(to w: inout CanonicalJSON.ReservedWriter, escaping: Bool) -> Bool {
         w.token(#"{"actor":"#); if escaping { w.string(actor) } else { w.plainString(actor) }
@@ -202,8 +204,9 @@ extension ProposedEvent {
     }
 
     /// The envelope's members after the payload: rationale, recorded, schema, seq, source, stream, type,
-    /// version, and the closing brace (`stamp`'s members when given). Not `escaping`: false, and what
-    /// it wrote is not to be kept, when a string needs escapes.
+    /// version, and the closing brace (`stamp`'s members when given). False when, not `escaping`, a
+    /// string needed escapes and was left out (here or before, in the same writer): what was written is
+    /// then not to be kept.
     @inline(__always)
     fileprivate func writeAfterPayload(_ stamp: (sequence: UInt64, recorded: Timestamp, version: UInt64)?,
                                        to w: inout CanonicalJSON.ReservedWriter, escaping: Bool) -> Bool {

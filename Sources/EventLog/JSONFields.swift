@@ -40,15 +40,6 @@ extension UUID {
         }
     }
 
-    /// Appends the canonical text in quotes, as a JSON string: every event carries at least one id.
-    func writeCanonicalJSON(into out: inout [UInt8]) {
-        out.append(0x22)
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: 36))
-        out.withUnsafeMutableBytes { writeCanonicalText(into: UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start + 36)])) }
-        out.append(0x22)
-    }
-
     /// Writes the 36 characters of the lower-case `8-4-4-4-12` text into `buffer`, which holds 36 bytes.
     ///
     /// Eight digits at a time in a 64-bit word (``hexDigits(_:)``): digit by digit through a table, an

@@ -75,21 +75,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return CanonicalFields(year: y, month: m, day: d, seconds: seconds, fraction: fraction)
     }
 
-    /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, appended to `out`
-    /// without making the string first.
-    ///
-    /// Why: every event's canonical bytes hold the time it was recorded, and the 27-byte string (too
-    /// long to be stored inline) was allocated, scanned for escapes, copied and freed: about 1,400
-    /// instructions an event of the encoding thread (callgrind, Round 21 in docs/BENCHMARKS.md).
-    func writeQuoted(into out: inout [UInt8]) {
-        CanonicalJSON.append(bound: Self.quotedBound, to: &out) { writeQuoted(to: &$0) }
-    }
-
     /// The most bytes ``writeQuoted(to:)`` writes: a date of at most 26 characters (its year, from
     /// 64-bit microseconds, far fewer), `T`, the 16 characters of the time and the quotes come to 45.
     static let quotedBound = 48
 
-    /// ``writeQuoted(into:)`` into memory reserved beforehand, at most ``quotedBound`` bytes.
+    /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, written into memory
+    /// reserved beforehand (at most ``quotedBound`` bytes) without making the string first.
+    ///
+    /// Why: every event's canonical bytes hold the time it was recorded, and the 27-byte string (too
+    /// long to be stored inline) was allocated, scanned for escapes, copied and freed: about 1,400
+    /// instructions an event of the encoding thread (callgrind, Round 21 in docs/BENCHMARKS.md).
     func writeQuoted(to writer: inout CanonicalJSON.ReservedWriter) {
         guard let fields = canonicalFields else { return writer.string(description) }
         let buffer = writer.bytes(29)

@@ -28,11 +28,11 @@ import Testing
             for d in (day - 40)...(day + 40) {
                 let date = CalendarDate(daysSinceEpoch: d)
                 var out: [UInt8] = [0x41]
-                date.writeQuoted(into: &out)
+                CanonicalJSON.append(bound: CalendarDate.quotedBound, to: &out) { date.writeQuoted(to: &$0) }
                 #expect(out == [0x41] + quoted(date.description), "\(d)")
                 let t = Timestamp(microsecondsSinceEpoch: d * 86_400_000_000 + 86_399_999_999)
                 var time: [UInt8] = []
-                t.writeQuoted(into: &time)
+                CanonicalJSON.append(bound: Timestamp.quotedBound, to: &time) { t.writeQuoted(to: &$0) }
                 #expect(time == quoted(t.description), "\(d)")
             }
         }
@@ -41,7 +41,7 @@ import Testing
             x ^= x << 13; x ^= x >> 7; x ^= x << 17
             let t = Timestamp(microsecondsSinceEpoch: Int64(x % 4_102_444_800_000_000))
             var out: [UInt8] = []
-            t.writeQuoted(into: &out)
+            CanonicalJSON.append(bound: Timestamp.quotedBound, to: &out) { t.writeQuoted(to: &$0) }
             #expect(out == quoted(t.description))
         }
     }
