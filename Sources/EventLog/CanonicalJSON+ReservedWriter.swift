@@ -196,14 +196,7 @@ extension CanonicalJSON {
     /// more ado; past it, the runtime is asked whether the stack has room, and the heap used if not.
     @inline(__always)
     public static func append(bound: Int, to out: inout [UInt8], _ write: (inout ReservedWriter) -> Void) {
-        guard bound <= 1024 else { _ = appendInPlace(bound: bound, to: &out, ()) { w, _ in write(&w); return true }; return }
-        // At least a byte: a buffer of none may have no address.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bound, 1)) { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var writer = ReservedWriter(base: base, capacity: buffer.count)
-            write(&writer)
-            out.append(contentsOf: UnsafeRawBufferPointer(writer.written))
-        }
+        appendIfWritten(bound: bound, to: &out, ()) { w, _ in write(&w); return true }
     }
 
     /// Appends what `write` writes, at most `bound` bytes, to `out` if `write` returns true; else
@@ -216,6 +209,7 @@ extension CanonicalJSON {
     public static func appendIfWritten<Value>(bound: Int, to out: inout [UInt8], _ value: Value,
                                               _ write: (inout ReservedWriter, Value) -> Bool) -> Bool {
         guard bound <= 1024 else { return appendInPlace(bound: bound, to: &out, value, write) }
+        // At least a byte: a buffer of none may have no address.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bound, 1)) { buffer in
             guard let base = buffer.baseAddress else { return false }
             var writer = ReservedWriter(base: base, capacity: buffer.count)
