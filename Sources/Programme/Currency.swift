@@ -51,11 +51,14 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
         self.currency = currency
     }
 
+    /// The amount with exactly the currency's minor-unit digits (as it is when it has more).
+    private var inMinorUnits: ExactDecimal { amount.rescaled(to: currency.minorUnits) ?? amount }
+
     /// The amount written with exactly the currency's minor-unit digits, as stored: `1300000000000.00`.
-    public var amountText: String { (amount.rescaled(to: currency.minorUnits) ?? amount).description }
+    public var amountText: String { inMinorUnits.description }
 
     /// The amount with digit grouping and the currency's minor-unit digits: `1,300,000,000,000.00`.
-    public var amountGrouped: String { (amount.rescaled(to: currency.minorUnits) ?? amount).grouped }
+    public var amountGrouped: String { inMinorUnits.grouped }
 
-    public var description: String { (amount.rescaled(to: currency.minorUnits) ?? amount).text(grouped: true, prefix: currency.code + " ") }
+    public var description: String { inMinorUnits.text(grouped: true, prefix: currency.code + " ") }
 }
