@@ -26,7 +26,13 @@ public final class EventLog: @unchecked Sendable {
         /// head writes that range's waiting entries into the index, in key order. Larger spreads the
         /// indexes' writes over more events; a restarted writer, and a reader's first lookup, read up
         /// to about this many events back. Values below 1 count as 1.
-        public var bulkIndexLimit: Int = 32_768
+        ///
+        /// Why 65,536 (32,768 until Round 24 in docs/BENCHMARKS.md): a range's waiting ids land on nearly
+        /// every leaf of its sixteenth of `ids`, so the pages a bulk write dirties grow with the log, not
+        /// with the entries; twice the entries a write halved those pages a commit. At 1,000,000 events
+        /// the commits took 1.9 s of 6.2 against 3.1 of 7.2 (timed), for about 5 MiB more held by a
+        /// writer and about twice the events a new process reads back.
+        public var bulkIndexLimit: Int = 65_536
         public init() {}
     }
 
