@@ -66,22 +66,17 @@ struct Bench: ParsableCommand {
         var workload = BenchWorkload(seed: seed, span: n)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pledger-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ledger = try Ledger.create(at: dir + "/ledger")
         let clock = ContinuousClock()
 
-        // Append, 1,000 events per durable commit.
-        var appendTime = Duration.zero
-        var i = 0
-        while i < n {
-            let batch = workload.take(min(1_000, n - i))
-            appendTime += try clock.measure { try ledger.append(batch) }
-            i += batch.count
-        }
-        // Single-event durable commits on top of the N-event ledger.
-        let singles = workload.take(single)
-        let singleTime = try clock.measure {
-            for e in singles { try ledger.append(e) }
-        }
+        // The appends, on a ledger let go of once they are done: the replay and the reads below open it
+        // again, as `pledger replay` or a query in a process of its own would, without what the
+        // appending ledger kept between its commits (the index entries waiting to be written in bulk,
+        // the rules' caches). LMDB's environment is closed when its log is: one that stayed open would
+        // be opened twice in one process, which LMDB forbids, so that is checked.
+        weak var appendingLog: EventLog?
+        let (appendTime, singleTime) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
+        guard appendingLog == nil else { throw CLIError.invalid("the appending ledger was not closed before the replay: not measured") }
+        let ledger = try Ledger(path: dir + "/ledger")
         let total = UInt64(n + single)
         // What the appends freed (LMDB's dirty pages of each commit, freed at commit) stays with glibc's
         // malloc unless returned: without this, RssAnon before the replay is the appends' high-water.
@@ -119,6 +114,29 @@ struct Bench: ParsableCommand {
         ]
         figures.merge(built) { _, new in new }
         return .object(figures.map { ($0.key, $0.value) })
+    }
+
+    /// Appends `n` events of `workload` to a new ledger at `path`, 1,000 events per durable commit, then
+    /// ``single`` more, one commit each: the time each part took. `log` is the ledger's log, held
+    /// weakly: nil once the ledger is let go.
+    private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String,
+                               log: inout EventLog?) throws -> (batched: Duration, single: Duration) {
+        let ledger = try Ledger.create(at: path)
+        log = ledger.log
+        let clock = ContinuousClock()
+        var batched = Duration.zero
+        var i = 0
+        while i < n {
+            let batch = workload.take(min(1_000, n - i))
+            batched += try clock.measure { try ledger.append(batch) }
+            i += batch.count
+        }
+        // Single-event durable commits on top of the N-event ledger.
+        let singles = workload.take(single)
+        let singleTime = try clock.measure {
+            for e in singles { try ledger.append(e) }
+        }
+        return (batched, singleTime)
     }
 
     /// The read side on a ledger of `total` events with its projections caught up: state at a date as
