@@ -1,8 +1,8 @@
 import EventLog
 import Synchronization
 
-/// The programme of each component the rules have looked up in the current appending transaction,
-/// with the versions of both streams it was read at.
+/// The period of each component's programme that the rules have looked up in the current appending
+/// transaction, with the versions of both streams it was read at.
 ///
 /// Why: most events (measurements, targets, allocations, milestones) check a year or a date against
 /// their component's programme, which took two entity-state lookups an event, each copying a state out
@@ -10,13 +10,15 @@ import Synchronization
 /// docs/BENCHMARKS.md). Within one appending transaction only the batch's own events change the log,
 /// and any event of either stream (a correction included) raises its version: an entry whose versions
 /// the ledger still shows is what reading both states again would give. Entries never outlive their
-/// transaction.
+/// transaction. Only the period is kept: it is all the rules read of a programme, and the whole
+/// definition (a title, a description, an owner) was copied out and freed at each lookup, about 500
+/// instructions an event (callgrind, Round 24 in docs/BENCHMARKS.md).
 final class ComponentProgrammes: Sendable {
     private struct Entry {
         var componentVersion: UInt64
         var programme: EntityReference
         var programmeVersion: UInt64
-        var definition: ProgrammeDefined
+        var period: ProgrammePeriod
     }
 
     private struct Kept {
@@ -26,26 +28,38 @@ final class ComponentProgrammes: Sendable {
 
     private let kept = Mutex(Kept())
 
-    /// The programme of `component` and its definition, if looked up earlier in the ledger's
-    /// transaction and neither stream has changed since.
-    func programme(of component: EntityReference, in ledger: borrowing LedgerSnapshot) throws -> (EntityReference, ProgrammeDefined)? {
+    /// The period of `component`'s programme, if looked up earlier in the ledger's transaction and
+    /// neither stream has changed since.
+    func period(of component: EntityReference, in ledger: borrowing LedgerSnapshot) throws -> ProgrammePeriod? {
         let transaction = ledger.transaction
         guard let entry = kept.withLock({ $0.transaction == transaction ? $0.entries[component.stream] : nil }),
               try ledger.version(of: component.stream) == entry.componentVersion,
               try ledger.version(of: entry.programme.stream) == entry.programmeVersion
         else { return nil }
-        return (entry.programme, entry.definition)
+        return entry.period
     }
 
-    /// Keeps `programme` and its `definition` as `component`'s, both read just now from the ledger.
-    func keep(_ programme: EntityReference, _ definition: ProgrammeDefined, of component: EntityReference,
+    /// Keeps the `period` of `programme` as `component`'s, both read just now from the ledger.
+    func keep(_ period: ProgrammePeriod, of programme: EntityReference, for component: EntityReference,
               in ledger: borrowing LedgerSnapshot) throws {
         let entry = Entry(componentVersion: try ledger.version(of: component.stream), programme: programme,
-                          programmeVersion: try ledger.version(of: programme.stream), definition: definition)
+                          programmeVersion: try ledger.version(of: programme.stream), period: period)
         let transaction = ledger.transaction
         kept.withLock { k in
             if k.transaction != transaction { k = Kept(transaction: transaction) }
             k.entries[component.stream] = entry
         }
+    }
+}
+
+/// A programme's period, first day to last (``ProgrammeDefined/start`` and ``ProgrammeDefined/end``):
+/// what the rules check years and dates against.
+struct ProgrammePeriod {
+    var start: CalendarDate
+    var end: CalendarDate
+
+    init(_ programme: borrowing ProgrammeDefined) {
+        start = programme.start
+        end = programme.end
     }
 }

@@ -138,18 +138,20 @@ struct RuleContext {
         }
     }
 
-    /// The programme a component belongs to (``ComponentProgrammes`` keeps it for the transaction).
-    func programme(ofComponent reference: EntityReference, field: String, _ ledger: borrowing LedgerSnapshot) throws -> (EntityReference, ProgrammeDefined) {
-        if let known = try programmes.programme(of: reference, in: ledger) { return known }
+    /// The period of the programme a component belongs to (``ComponentProgrammes`` keeps it for the
+    /// transaction).
+    func period(ofComponent reference: EntityReference, field: String, _ ledger: borrowing LedgerSnapshot) throws -> ProgrammePeriod {
+        if let known = try programmes.period(of: reference, in: ledger) { return known }
         guard case .component(let c) = try entity(reference, field: field, ledger),
               case .programme(let p) = try entity(c.programme, field: field, ledger) else {
             throw RuleViolation(.references, field: "payload." + field, "\(reference) is not a component of a programme")
         }
-        try programmes.keep(c.programme, p, of: reference, in: ledger)
-        return (c.programme, p)
+        let period = ProgrammePeriod(p)
+        try programmes.keep(period, of: c.programme, for: reference, in: ledger)
+        return period
     }
 
-    func within(_ p: ProgrammeDefined, year: Int, field: String) throws {
+    func within(_ p: ProgrammePeriod, year: Int, field: String) throws {
         guard (p.start.year...p.end.year).contains(year) else {
             throw RuleViolation(.programmePeriod, field: "payload." + field, "\(year) is outside the programme's period \(p.start.year)–\(p.end.year)")
         }
@@ -176,15 +178,15 @@ struct RuleContext {
         case .componentDefined(let c):
             try checkComponent(c, ledger)
         case .indicatorDefined(let i):
-            let (_, programme) = try self.programme(ofComponent: i.component, field: "component", ledger)
-            if let b = i.baseline, b.year > programme.start.year {
-                throw RuleViolation(.programmePeriod, field: "payload.baseline.year", "a baseline year (\(b.year)) is not after the programme's first year (\(programme.start.year))")
+            let period = try self.period(ofComponent: i.component, field: "component", ledger)
+            if let b = i.baseline, b.year > period.start.year {
+                throw RuleViolation(.programmePeriod, field: "payload.baseline.year", "a baseline year (\(b.year)) is not after the programme's first year (\(period.start.year))")
             }
             if let b = i.baseline { try percentage(b.value, i, field: "baseline.value", rule: .targets) }
         case .targetSet(let t):
             guard case .indicator(let s) = current else { return }
             try exists(t.decision, field: "decision", ledger)
-            try within(try programme(ofComponent: s.definition.component, field: "year", ledger).1, year: t.year, field: "year")
+            try within(try period(ofComponent: s.definition.component, field: "year", ledger), year: t.year, field: "year")
             try percentage(t.value, s.definition, field: "value", rule: .targets)
             if let existing = s.targets[t.year] {
                 throw RuleViolation(.targets, field: "payload.year", "\(stream) already has a \(t.year) target (\(existing)); change it with TargetChanged")
@@ -192,7 +194,7 @@ struct RuleContext {
         case .targetChanged(let t):
             guard case .indicator(let s) = current else { return }
             try exists(t.decision, field: "decision", ledger)
-            try within(try programme(ofComponent: s.definition.component, field: "year", ledger).1, year: t.year, field: "year")
+            try within(try period(ofComponent: s.definition.component, field: "year", ledger), year: t.year, field: "year")
             try percentage(t.value, s.definition, field: "value", rule: .targets)
             guard let existing = s.targets[t.year] else {
                 throw RuleViolation(.targets, field: "payload.year", "\(stream) has no \(t.year) target to change; set it with TargetSet")
@@ -203,11 +205,10 @@ struct RuleContext {
             guard t.value != existing else { throw RuleViolation(.targets, field: "payload.value", "the \(t.year) target is already \(existing)") }
         case .indicatorMeasured(let m):
             guard case .indicator(let s) = current else { return }
-            try within(try programme(ofComponent: s.definition.component, field: "year", ledger).1, year: m.year, field: "year")
+            try within(try period(ofComponent: s.definition.component, field: "year", ledger), year: m.year, field: "year")
             try percentage(m.value, s.definition, field: "value", rule: .targets)
         case .fundingAllocated(let a):
-            let (_, programme) = try self.programme(ofComponent: a.component, field: "component", ledger)
-            try within(programme, year: a.fiscalYear, field: "fiscalYear")
+            try within(try period(ofComponent: a.component, field: "component", ledger), year: a.fiscalYear, field: "fiscalYear")
             try organisation(a.funder, field: "funder", role: .funder, ledger)
             try exists(a.decision, field: "decision", ledger)
         case .fundingRevised(let r):
@@ -230,9 +231,9 @@ struct RuleContext {
             guard case .allocation(let s) = current else { return }
             try allocationOpen(s, currency: e.money.currency)
         case .milestoneScheduled(let m):
-            let (_, programme) = try self.programme(ofComponent: m.component, field: "component", ledger)
+            let period = try self.period(ofComponent: m.component, field: "component", ledger)
             try exists(m.decision, field: "decision", ledger)
-            try plannedWithin(programme, m.plannedDate, field: "plannedDate")
+            try plannedWithin(period, m.plannedDate, field: "plannedDate")
         case .milestoneRescheduled(let r):
             guard case .milestone(let s) = current else { return }
             try milestoneOpen(s)
@@ -241,7 +242,7 @@ struct RuleContext {
                 throw RuleViolation(.milestoneLifecycle, field: "payload.previousDate", "the milestone is planned for \(s.plannedDate), not \(r.previousDate)")
             }
             guard r.plannedDate != s.plannedDate else { throw RuleViolation(.milestoneLifecycle, field: "payload.plannedDate", "the milestone is already planned for \(s.plannedDate)") }
-            try plannedWithin(try programme(ofComponent: s.definition.component, field: "plannedDate", ledger).1, r.plannedDate, field: "plannedDate")
+            try plannedWithin(try period(ofComponent: s.definition.component, field: "plannedDate", ledger), r.plannedDate, field: "plannedDate")
         case .milestoneAchieved(let a):
             guard case .milestone(let s) = current else { return }
             try milestoneOpen(s)
@@ -286,7 +287,7 @@ struct RuleContext {
         }
     }
 
-    func plannedWithin(_ p: ProgrammeDefined, _ date: CalendarDate, field: String) throws {
+    func plannedWithin(_ p: ProgrammePeriod, _ date: CalendarDate, field: String) throws {
         guard date >= p.start, date <= p.end else {
             throw RuleViolation(.programmePeriod, field: "payload." + field, "\(date) is outside the programme's period \(p.start) to \(p.end)")
         }
