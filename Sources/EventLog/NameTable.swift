@@ -67,6 +67,16 @@ public struct NameTable<Name: FingerprintedName, Value> {
         return try body(storage.values[slot])
     }
 
+    /// `body` given the value kept for `name` to change in place; nil, and `body` not called, when there
+    /// is none. (A storage shared with another table is copied first, slot for slot.)
+    @inlinable
+    public mutating func withMutableValue<R>(forKey name: Name, _ body: (inout Value) throws -> R) rethrows -> R? {
+        let (slot, found) = storage.find(name)
+        guard found else { return nil }
+        makeUnique()
+        return try body(&storage.values[slot])
+    }
+
     /// Keeps `value` for `name`, replacing what was kept.
     @inlinable
     public mutating func updateValue(_ value: consuming Value, forKey name: Name) {

@@ -67,17 +67,27 @@ public enum EntityState: Sendable, Equatable {
     /// indicator, an allocation or a milestone take the effects of their kind and pass over the others;
     /// the other kinds take none. Every event after a definition applies through here.
     public static func apply(_ effect: EntityEffect, effective: CalendarDate, sequence: UInt64, to state: EntityState) throws -> EntityState {
-        switch state {
+        var changed = state
+        try apply(effect, effective: effective, sequence: sequence, to: &changed)
+        return changed
+    }
+
+    /// ``apply(_:effective:sequence:to:)`` changing `state` where it is: its parts are moved out of the
+    /// enumeration and back, so storage that only `state` holds is changed without a copy. A state that
+    /// takes no effect is left as it was.
+    static func apply(_ effect: EntityEffect, effective: CalendarDate, sequence: UInt64, to state: inout EntityState) throws {
+        switch consume state {
         case .indicator(var s):
             s.apply(effect)
-            return .indicator(s)
+            state = .indicator(s)
         case .allocation(var s):
             s.apply(effect)
-            return .allocation(s)
+            state = .allocation(s)
         case .milestone(var s):
             s.apply(effect, effective: effective)
-            return .milestone(s)
-        case .programme, .component, .organisation, .decision:
+            state = .milestone(s)
+        case let other:   // a programme, a component, an organisation, a decision: no effect of their own
+            state = other
             throw cannotFollow("\(effect)", sequence: sequence)
         }
     }

@@ -45,6 +45,12 @@ final class GenerationalCache<Value: Sendable>: Sendable {
         generations.withLock { g in g.recent.withValue(forKey: key, body) }
     }
 
+    /// `body` given the value kept for `key` in the newer generation to change where it is kept, under
+    /// the lock; nil, and `body` not called, when that generation does not hold `key`.
+    func withRecentValueMutating<R: Sendable>(for key: StreamName, _ body: (inout Value) throws -> R) throws -> R? {
+        try generations.withLock { g in try g.recent.withMutableValue(forKey: key, body) }
+    }
+
     /// Keeps `value` for `key` in the newer generation, moved there rather than copied.
     func set(_ value: consuming Value, for key: StreamName) {
         var pending = Optional(value)

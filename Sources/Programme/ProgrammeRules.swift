@@ -92,12 +92,21 @@ public struct ProgrammeRules: AppendRules {
         }
 
         let context = RuleContext(stream: event.stream, effective: event.effective, now: event.stamp?.recorded ?? now(), cache: cache, programmes: programmes)
-        let current = version == 0 ? nil : try cache.state(of: event.stream, version: version, in: ledger)
+        var current = version == 0 ? nil : try cache.state(of: event.stream, version: version, in: ledger)
         try context.check(typed, current: current, ledger: ledger)
         // Remember where the event leads, so the stream's next event starts from it. A correction can
         // change any earlier event, so after one the stream is refolded when next needed.
-        if payloadType != EventCorrected.self,
-           let after = try EntityState.apply(typed, effective: event.effective, sequence: ledger.sequence, to: current) {
+        guard payloadType != EventCorrected.self else { return }
+        if current != nil, let effect = EntityEffect(copy typed) {
+            // Most events: their effect applied to the state where the cache keeps it, this copy let go
+            // first (``EntityStateCache/advance(_:from:sequence:id:in:_:)``); else as below.
+            current = nil
+            if try cache.advance(event.stream, from: version, sequence: ledger.sequence, id: event.id, in: ledger, {
+                try EntityState.apply(effect, effective: event.effective, sequence: ledger.sequence, to: &$0)
+            }) { return }
+            current = try cache.state(of: event.stream, version: version, in: ledger)
+        }
+        if let after = try EntityState.apply(typed, effective: event.effective, sequence: ledger.sequence, to: current) {
             cache.record(after, of: event.stream, version: version + 1, sequence: ledger.sequence, id: event.id, in: ledger)
         }
     }

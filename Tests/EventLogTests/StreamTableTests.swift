@@ -7,7 +7,8 @@ import Testing
 /// crowded into a few slots.
 @Suite struct StreamTableTests {
     /// One step of a random history: set (0), remove (1), read (2), change (3: through the subscript
-    /// for an odd value, in place through `modifyValue` for an even one), clear (4).
+    /// for an odd value, in place through `withMutableValue` for one that is 2 modulo 4, which changes
+    /// only a name held, and through `modifyValue` for a multiple of 4), clear (4).
     static func run(_ steps: [(op: Int, name: Int, value: Int)], names: [StreamName]) {
         var table = StreamTable<[Int]>()
         var reference: [StreamName: [Int]] = [:]
@@ -24,10 +25,15 @@ import Testing
             case 3:
                 if step.value % 2 == 1 {
                     table[name] = (table[name] ?? []) + [step.value]
+                    reference[name, default: []].append(step.value)
+                } else if step.value % 4 == 2 {
+                    let changed = table.withMutableValue(forKey: name) { $0.append(step.value); return $0.count }
+                    reference[name]?.append(step.value)
+                    #expect(changed == reference[name]?.count, "step \(n)")
                 } else {
                     table.modifyValue(forKey: name, default: []) { $0.append(step.value) }
+                    reference[name, default: []].append(step.value)
                 }
-                reference[name, default: []].append(step.value)
             default:
                 table.removeAll(keepingCapacity: step.value % 2 == 0)
                 reference.removeAll()
@@ -107,6 +113,11 @@ import Testing
         e.modifyValue(forKey: name(70), default: [70]) { $0.append(71) }
         #expect(e[name(0)] == [10, 11] && e[name(70)] == [70, 71] && e.count == 44)
         #expect(b[name(0)] == [10] && b[name(70)] == nil && b.count == 43)
+        var f = b
+        #expect(f.withMutableValue(forKey: name(0)) { $0.append(12) } != nil)
+        #expect(f.withMutableValue(forKey: name(70)) { $0.append(70) } == nil)
+        #expect(f[name(0)] == [10, 12] && f[name(70)] == nil && f.count == 43)
+        #expect(b[name(0)] == [10])
     }
 
     /// A table made for a capacity holds it in the slots it started with, and grows at the next name.
