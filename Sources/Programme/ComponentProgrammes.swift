@@ -11,8 +11,8 @@ import Synchronization
 /// and any event of either stream (a correction included) raises its version: an entry whose versions
 /// the ledger still shows is what reading both states again would give. Entries never outlive their
 /// transaction. Only the period is kept: it is all the rules read of a programme, and the whole
-/// definition (a title, a description, an owner) was copied out and freed at each lookup, about 500
-/// instructions an event (callgrind, Round 24 in docs/BENCHMARKS.md).
+/// definition (a title, a description, an owner) was copied out and freed at each lookup, about 400
+/// instructions a lookup (callgrind, Round 24 in docs/BENCHMARKS.md).
 final class ComponentProgrammes: Sendable {
     private struct Entry {
         var componentVersion: UInt64
