@@ -32,11 +32,16 @@ final class ComponentProgrammes: Sendable {
     /// neither stream has changed since.
     func period(of component: EntityReference, in ledger: borrowing LedgerSnapshot) throws -> ProgrammePeriod? {
         let transaction = ledger.transaction
-        guard let entry = kept.withLock({ $0.transaction == transaction ? $0.entries[component.stream] : nil }),
-              try ledger.version(of: component.stream) == entry.componentVersion,
-              try ledger.version(of: entry.programme.stream) == entry.programmeVersion
-        else { return nil }
-        return entry.period
+        // Checked where the entry is kept, under the lock: copied out, an entry's programme reference
+        // was retained and released at each lookup.
+        return try kept.withLock { k throws -> ProgrammePeriod? in
+            guard k.transaction == transaction else { return nil }
+            return try k.entries.withValue(forKey: component.stream) { entry throws -> ProgrammePeriod? in
+                guard try ledger.version(of: component.stream) == entry.componentVersion,
+                      try ledger.version(of: entry.programme.stream) == entry.programmeVersion else { return nil }
+                return entry.period
+            } ?? nil
+        }
     }
 
     /// Keeps the `period` of `programme` as `component`'s, both read just now from the ledger.
@@ -54,7 +59,7 @@ final class ComponentProgrammes: Sendable {
 
 /// A programme's period, first day to last (``ProgrammeDefined/start`` and ``ProgrammeDefined/end``):
 /// what the rules check years and dates against.
-struct ProgrammePeriod {
+struct ProgrammePeriod: Sendable {
     var start: CalendarDate
     var end: CalendarDate
 
