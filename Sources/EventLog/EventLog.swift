@@ -27,13 +27,14 @@ public final class EventLog: @unchecked Sendable {
         /// indexes' writes over more events; a restarted writer, and a reader's first lookup, read up
         /// to about this many events back. Values below 1 count as 1.
         ///
-        /// Why 65,536 (32,768 until Round 24 in docs/BENCHMARKS.md): a range's waiting ids land on nearly
-        /// every leaf of its sixteenth of `ids`, so the pages a bulk write dirties grow with the log, not
-        /// with the entries, and twice the entries a write halves the pages each costs. At 1,000,000
-        /// events the commits took 1.9 s of 6.2 against 3.1 of 7.2 (timed), for 3.4 to 4.9 MiB more held
-        /// by a writer and about twice the events a new process reads back (a stream read by a new
-        /// process on a 1,000,000-event ledger: 0.06 s against 0.04).
-        public var bulkIndexLimit: Int = 65_536
+        /// Why 32,768: a range's waiting ids land on nearly every leaf of its sixteenth of `ids`, so the
+        /// pages a bulk write dirties grow with the log, not with the entries, and twice the entries a
+        /// write halves the pages each costs; but a larger limit made single-event commits slower. With
+        /// 65,536 (Round 24 in docs/BENCHMARKS.md, alternated runs of one build): 1,000-event appends at
+        /// 1,000,000 events +15 %, single commits −7 to −8 % (their pages more often apart), a writer
+        /// holding 3.4 to 4.9 MiB more, and a new process reading about twice the events back. A process
+        /// that appends in large batches only (an import) may raise it.
+        public var bulkIndexLimit: Int = 32_768
         public init() {}
     }
 
