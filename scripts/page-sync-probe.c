@@ -5,7 +5,12 @@
  * 100 MiB file, then fdatasync, then a 128-byte meta-page write through an O_DSYNC descriptor (what
  * liblmdb 0.9 does per mdb_txn_commit). Prints microseconds per commit and commits per second.
  *
- *   cc -O2 scripts/page-sync-probe.c -o /tmp/page-sync-probe && /tmp/page-sync-probe DIR
+ * With `adjacency` after DIR: whether a commit costs more when its pages lie apart. Three rounds of
+ * 1,000 commits of five pages in one pwrite at a random place (the pages adjacent), then 1,000 of five
+ * pages a pwrite each at random places (apart, as LMDB writes pages it reuses from its free list), each
+ * commit synced as above.
+ *
+ *   cc -O2 scripts/page-sync-probe.c -o /tmp/page-sync-probe && /tmp/page-sync-probe DIR [adjacency]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -22,18 +27,46 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: page-sync-probe DIR\n"); return 2; }
+    if (argc < 2 || (argc > 2 && strcmp(argv[2], "adjacency") != 0)) {
+        fprintf(stderr, "usage: page-sync-probe DIR [adjacency]\n");
+        return 2;
+    }
     char path[4096];
     snprintf(path, sizeof path, "%s/page-sync-probe.dat", argv[1]);
     enum { PAGES = 25600, COMMITS = 2000 };
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     int meta = open(path, O_RDWR | O_DSYNC);
     if (fd < 0 || meta < 0) { perror(path); return 1; }
-    char page[4096];
+    enum { K = 5 };   /* pages a commit in the adjacency probe */
+    static char page[4096 * K];
     memset(page, 1, sizeof page);
     for (int i = 0; i < PAGES; i++)
-        if (pwrite(fd, page, sizeof page, (off_t)i * 4096) != sizeof page) { perror("pwrite"); return 1; }
+        if (pwrite(fd, page, 4096, (off_t)i * 4096) != 4096) { perror("pwrite"); return 1; }
     if (fsync(fd) != 0) { perror("fsync"); return 1; }
+    if (argc > 2) {
+        srand(1);
+        for (int round = 0; round < 3; round++) {
+            for (int apart = 0; apart < 2; apart++) {
+                double t0 = now();
+                for (int i = 0; i < COMMITS / 2; i++) {
+                    if (!apart) {
+                        if (pwrite(fd, page, 4096 * K, (off_t)(1 + rand() % (PAGES - K)) * 4096) != 4096 * K) { perror("pwrite"); return 1; }
+                    } else {
+                        for (int p = 0; p < K; p++)
+                            if (pwrite(fd, page, 4096, (off_t)(1 + rand() % (PAGES - 1)) * 4096) != 4096) { perror("pwrite"); return 1; }
+                    }
+                    if (fdatasync(fd) != 0) { perror("fdatasync"); return 1; }
+                    if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return 1; }
+                }
+                double t = now() - t0;
+                printf("RESULT {\"pages\": %d, \"apart\": %s, \"us_per_commit\": %.1f}\n", K, apart ? "true" : "false", t / (COMMITS / 2) * 1e6);
+            }
+        }
+        close(fd);
+        close(meta);
+        unlink(path);
+        return 0;
+    }
     srand(42);
     int ks[] = {1, 2, 4, 8, 12, 16, 24, 32};
     for (size_t j = 0; j < sizeof ks / sizeof ks[0]; j++) {
@@ -41,7 +74,7 @@ int main(int argc, char **argv) {
         double t0 = now();
         for (int i = 0; i < COMMITS; i++) {
             for (int p = 0; p < k; p++)
-                if (pwrite(fd, page, sizeof page, (off_t)(rand() % PAGES) * 4096) != sizeof page) { perror("pwrite"); return 1; }
+                if (pwrite(fd, page, 4096, (off_t)(rand() % PAGES) * 4096) != 4096) { perror("pwrite"); return 1; }
             if (fdatasync(fd) != 0) { perror("fdatasync"); return 1; }
             if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return 1; }
         }
