@@ -45,6 +45,18 @@ def main():
     def fmt(x):
         return f"{x:,.0f}" if x is not None else "—"
 
+    cores = os.cpu_count() or 1
+
+    def cpu_row(label, what, cpu, thread, peer_rate, of):
+        """The CPU an event costs, and the rate that CPU allows with no waiting at all: every core busy
+        (all threads' CPU ÷ cores) and the calling thread never idle (its CPU alone), whichever is lower."""
+        if not cpu:
+            return
+        every, calling = float(cpu["allThreads"]), float(cpu["callingThread"])
+        bound = min(cores / every, 1 / calling) * 1e6 if every > 0 and calling > 0 else None
+        print(f"| {label} | CPU an event, {what} | {every:.3f} µs (all threads), {calling:.3f} µs ({thread}) | — "
+              f"| the most that CPU allows on {cores} cores, waiting for nothing: {fmt(bound)} /s, {pct(bound, peer_rate)} {of} | — | — |")
+
     print("| N | measurement | pledger | peer (median of the run) | ratio | target | met |")
     print("|---:|---|---:|---:|---:|---|---|")
     by_n = {r["events"]: r for r in ours}
@@ -58,12 +70,14 @@ def main():
         print(f"| {label} | append, 1,000 per commit | {fmt(a)} /s | raw LMDB C {fmt(lm)} /s; eventsourcing {fmt(es)} /s "
               f"| {pct(a, lm)} of LMDB; {a / es:.2f} × eventsourcing | ≥ 50 % of LMDB, ≥ 10 × eventsourcing | {'yes' if ok else 'no'} |"
               if es else f"| {label} | append | {fmt(a)} /s | — | — | — | — |")
+        cpu_row(label, "appends", r.get("appendCpuMicrosecondsPerEvent"), "the appending thread", lm, "of LMDB")
         s1 = single_peer("lmdb-c", n)
         s = r["singleCommitsPerSecond"]
         print(f"| {label} | single durable commit | {fmt(s)} /s | raw LMDB C {fmt(s1)} /s | {pct(s, s1)} | ≥ 90 % | {'yes' if s1 and s >= 0.9 * s1 else 'no'} |")
         fold = peer("lmdb-c-simdjson", "scan-parse-fold", n, "warm")
         rp = r["replayEventsPerSecond"]
         print(f"| {label} | replay + fold of all projections | {fmt(rp)} /s | C++ simdjson fold {fmt(fold)} /s (warm) | {pct(rp, fold)} | ≥ 50 % | {'yes' if fold and rp >= 0.5 * fold else 'no'} |")
+        cpu_row(label, "replay", r.get("replayCpuMicrosecondsPerEvent"), "the applying thread", fold, "of the simdjson fold")
         now = r["stateAsOfKnownNowMs"]
         print(f"| {label} | state as of a date, known now (the entities a report shows) | p50 {now['p50']} ms, p99 {now['p99']} ms; first query {now.get('first', '—')} ms | — | — | p50 ≤ 1 ms, p99 ≤ 10 ms at 1M "
               f"| {'yes' if float(now['p50']) <= 1 and float(now['p99']) <= 10 else 'no'} |")

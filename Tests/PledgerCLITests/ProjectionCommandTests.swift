@@ -141,6 +141,12 @@ extension CLIFixture {
             #expect(first[key] != nil, "missing \(key)")
         }
         #expect(first["events"] == JSONValue.integer(20000))
+        // CPU an event: the process's (every thread's) never less than the calling thread's, which is not 0.
+        for key in ["appendCpuMicrosecondsPerEvent", "replayCpuMicrosecondsPerEvent"] {
+            guard case .string(let all)? = first[key]?["allThreads"], case .string(let calling)? = first[key]?["callingThread"],
+                  let every = Double(all), let one = Double(calling) else { Issue.record("missing or malformed \(key)"); continue }
+            #expect(one > 0 && every >= one, "\(key): \(all) all threads, \(calling) calling thread")
+        }
         let verified = try run(executable("pledger"), ["verify", "--ledger", kept])
         #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: 20200 events;"), "\(verified.stdout)\(verified.stderr)")
         let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])

@@ -74,7 +74,7 @@ struct Bench: ParsableCommand {
         // the rules' caches). LMDB's environment is closed when its log is: one that stayed open would
         // be opened twice in one process, which LMDB forbids, so that is checked.
         weak var appendingLog: EventLog?
-        let (appendTime, singleTime) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
+        let (appendTime, appendCPU, singleTime) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
         guard appendingLog == nil else { throw CLIError.invalid("the appending ledger was not closed before the replay: not measured") }
         let ledger = try Ledger(path: dir + "/ledger")
         let total = UInt64(n + single)
@@ -87,11 +87,14 @@ struct Bench: ParsableCommand {
         let store = try ProjectionStore(path: dir + "/ledger/projections")
         let sampler = PeakMemorySampler(startingAt: anonBeforeReplay)
         let replayTime: Duration
+        let replayCPU: CPUTime
         do {
             defer { _ = sampler.stop() }
+            let start = CPUTime.atStart()
             replayTime = try clock.measure {
                 try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).rebuild(log: ledger.log, store: store)
             }
+            replayCPU = CPUTime.atEnd() - start
         }
         let peakAnon = sampler.stop()
 
@@ -104,8 +107,10 @@ struct Bench: ParsableCommand {
         let built: [String: JSONValue] = [
             "events": .integer(Int64(n)),
             "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
+            "appendCpuMicrosecondsPerEvent": Self.cpuPerEvent(appendCPU, n),
             "singleCommitsPerSecond": Self.rate(single, singleTime),
             "replayEventsPerSecond": Self.rate(Int(total), replayTime),
+            "replayCpuMicrosecondsPerEvent": Self.cpuPerEvent(replayCPU, Int(total)),
             "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
             "rssAnonBeforeReplayKiB": .integer(Int64(anonBeforeReplay)),
             "logBytesOnDisk": .integer(Int64(bytes)),
@@ -117,18 +122,22 @@ struct Bench: ParsableCommand {
     }
 
     /// Appends `n` events of `workload` to a new ledger at `path`, 1,000 events per durable commit, then
-    /// ``single`` more, one commit each: the time each part took. `log` is the ledger's log, held
-    /// weakly: nil once the ledger is let go.
-    private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String,
-                               log: inout EventLog?) throws -> (batched: Duration, single: Duration) {
+    /// ``single`` more, one commit each: the time each part took, and the CPU time the batched appends
+    /// took (the process's and the appending thread's), counted over the same calls as their wall-clock
+    /// time. `log` is the ledger's log, held weakly: nil once the ledger is let go.
+    private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String, log: inout EventLog?)
+        throws -> (batched: Duration, batchedCPU: CPUTime, single: Duration) {
         let ledger = try Ledger.create(at: path)
         log = ledger.log
         let clock = ContinuousClock()
         var batched = Duration.zero
+        var cpu = CPUTime.zero
         var i = 0
         while i < n {
             let batch = workload.take(min(1_000, n - i))
+            let start = CPUTime.atStart()
             batched += try clock.measure { try ledger.append(batch) }
+            cpu += CPUTime.atEnd() - start
             i += batch.count
         }
         // Single-event durable commits on top of the N-event ledger.
@@ -136,7 +145,7 @@ struct Bench: ParsableCommand {
         let singleTime = try clock.measure {
             for e in singles { try ledger.append(e) }
         }
-        return (batched, singleTime)
+        return (batched, cpu, singleTime)
     }
 
     /// The read side on a ledger of `total` events with its projections caught up: state at a date as
@@ -187,6 +196,12 @@ struct Bench: ParsableCommand {
     }
 
     static func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / seconds(d)).rounded())) }
+
+    /// CPU microseconds an event: every thread's of the process, and the calling thread's alone.
+    static func cpuPerEvent(_ cpu: CPUTime, _ count: Int) -> JSONValue {
+        func us(_ d: Duration) -> JSONValue { .string(String(format: "%.3f", seconds(d) * 1e6 / Double(max(count, 1)))) }
+        return ["allThreads": us(cpu.process), "callingThread": us(cpu.thread)]
+    }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
