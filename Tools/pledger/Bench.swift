@@ -74,7 +74,7 @@ struct Bench: ParsableCommand {
         // the rules' caches). LMDB's environment is closed when its log is: one that stayed open would
         // be opened twice in one process, which LMDB forbids, so that is checked.
         weak var appendingLog: EventLog?
-        let (appendTime, appendCPU, singleTime) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
+        let (appendTime, appendCPU, singleTime, singleCPU) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
         guard appendingLog == nil else { throw CLIError.invalid("the appending ledger was not closed before the replay: not measured") }
         let ledger = try Ledger(path: dir + "/ledger")
         let total = UInt64(n + single)
@@ -109,6 +109,7 @@ struct Bench: ParsableCommand {
             "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
             "appendCpuMicrosecondsPerEvent": Self.cpuPerEvent(appendCPU, n),
             "singleCommitsPerSecond": Self.rate(single, singleTime),
+            "singleCommitCpuMicroseconds": Self.cpuPerEvent(singleCPU, single),
             "replayEventsPerSecond": Self.rate(Int(total), replayTime),
             "replayCpuMicrosecondsPerEvent": Self.cpuPerEvent(replayCPU, Int(total)),
             "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
@@ -122,11 +123,10 @@ struct Bench: ParsableCommand {
     }
 
     /// Appends `n` events of `workload` to a new ledger at `path`, 1,000 events per durable commit, then
-    /// ``single`` more, one commit each: the time each part took, and the CPU time the batched appends
-    /// took (the process's and the appending thread's), counted over the same calls as their wall-clock
-    /// time. `log` is the ledger's log, held weakly: nil once the ledger is let go.
+    /// ``single`` more, one commit each: the time each part took, and the CPU time each took (the
+    /// process's and the appending thread's), counted over the same calls as their wall-clock time. `log` is the ledger's log, held weakly: nil once the ledger is let go.
     private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String, log: inout EventLog?)
-        throws -> (batched: Duration, batchedCPU: CPUTime, single: Duration) {
+        throws -> (batched: Duration, batchedCPU: CPUTime, single: Duration, singleCPU: CPUTime) {
         let ledger = try Ledger.create(at: path)
         log = ledger.log
         let clock = ContinuousClock()
@@ -142,10 +142,11 @@ struct Bench: ParsableCommand {
         }
         // Single-event durable commits on top of the N-event ledger.
         let singles = workload.take(single)
+        let singleStart = CPUTime.atStart()
         let singleTime = try clock.measure {
             for e in singles { try ledger.append(e) }
         }
-        return (batched, cpu, singleTime)
+        return (batched, cpu, singleTime, CPUTime.atEnd() - singleStart)
     }
 
     /// The read side on a ledger of `total` events with its projections caught up: state at a date as
