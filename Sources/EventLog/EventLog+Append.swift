@@ -32,10 +32,19 @@ extension EventLog {
             let lastCommitted = lastCommittedTransaction
             let versions = StreamVersions(expecting: batch.count)
             var frontier = TreeFrontier()
-            var head = try self.head(in: txn)
-            // The head just read, not read again for the index state.
-            let state = try indexState(in: txn, head: head.sequence)
-            let tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
+            // The head and waiting entries this process's last append left, when nothing has been
+            // committed since; else the head and the index state read, and the kept entries trusted
+            // only if they match them.
+            var head: LogHead
+            let tail: LogTail
+            if let kept = writerTail.takeUnchanged(lastCommitted: lastCommitted, environmentTransaction: txn.id) {
+                (tail, head) = kept
+            } else {
+                head = try self.head(in: txn)
+                // The head just read, not read again for the index state.
+                let state = try indexState(in: txn, head: head.sequence)
+                tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
+            }
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
             // A large batch is encoded on another thread while the rules are checked here, each chunk
@@ -68,7 +77,7 @@ extension EventLog {
                 }
             }
             try indexIfDue(tail, in: txn)
-            writerTail.put(tail, transaction: transaction)
+            writerTail.put(tail, head: head, transaction: transaction, environmentTransaction: txn.id)
             committed = transaction
             return positions
         }

@@ -170,9 +170,13 @@ extension EventLog {
     /// that indexed every entry as it was appended (`pledger-log/1` all four, `/2` all but the ids).
     private func watermarks(_ key: [UInt8], of index: String, head: UInt64,
                             in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexWatermarks {
-        guard let bytes = try txn.value(in: meta, forKey: key) else { return IndexWatermarks(allThrough: head) }
-        guard let watermarks = IndexWatermarks(bytes: bytes) else {
-            throw EventLogError.damaged(sequence: 0, reason: "the \(index) watermarks are \(bytes.count) bytes, not \(8 * IndexWatermarks.rangeCount)")
+        // Decoded where LMDB keeps them, not copied out first.
+        let read = try key.withUnsafeBytes { k in
+            try txn.withValue(in: meta, forKey: k) { bytes in bytes.map { (IndexWatermarks(bytes: $0), $0.count) } }
+        }
+        guard let (decoded, count) = read else { return IndexWatermarks(allThrough: head) }
+        guard let watermarks = decoded else {
+            throw EventLogError.damaged(sequence: 0, reason: "the \(index) watermarks are \(count) bytes, not \(8 * IndexWatermarks.rangeCount)")
         }
         guard watermarks.through.allSatisfy({ $0 <= head }) else {
             throw EventLogError.damaged(sequence: head, reason: "the \(index) watermarks \(watermarks.through) pass the head")

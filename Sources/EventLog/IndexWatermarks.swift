@@ -21,6 +21,8 @@ public struct IndexWatermarks: Sendable, Equatable {
         through = Array(repeating: sequence, count: Self.rangeCount)
     }
 
+    private init(through: [UInt64]) { self.through = through }
+
     /// The range of `id`: its first hexadecimal digit.
     public static func range(of id: UUID) -> Int { Int(id.uuid.0 >> 4) }
 
@@ -82,18 +84,21 @@ public struct IndexWatermarks: Sendable, Equatable {
     /// Sixteen big-endian 8-byte sequence numbers, in range order.
     var bytes: [UInt8] { through.flatMap { Key.sequence($0) } }
 
-    /// Reads ``bytes``; 8 bytes (one number) are every range at that number.
-    init?(bytes: [UInt8]) {
+    /// Reads ``bytes``, where they are stored; 8 bytes (one number) are every range at that number.
+    ///
+    /// Read four times at every append: into one array, made once (reading into an array and replacing
+    /// another made all at 0 was about 700 instructions a read: callgrind, Round 25 in docs/BENCHMARKS.md).
+    init?(bytes: UnsafeRawBufferPointer) {
         switch bytes.count {
         case 8:
-            self.init(allThrough: bytes.withUnsafeBytes { Key.decodeSequence($0) })
+            self.init(allThrough: Key.decodeSequence(bytes))
         case 8 * Self.rangeCount:
-            // Read on every append and every stream read: one pass, no slices.
-            let read = bytes.withUnsafeBytes { raw in
-                (0..<IndexWatermarks.rangeCount).map { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
+            let n = IndexWatermarks.rangeCount
+            let read = [UInt64](unsafeUninitializedCapacity: n) { out, count in
+                for i in 0..<n { out[i] = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+                count = n
             }
-            self.init(allThrough: 0)
-            through = read
+            self.init(through: read)
         default:
             return nil
         }

@@ -117,6 +117,12 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
     public let unsafeHandle: OpaquePointer
     init(_ handle: OpaquePointer) { self.unsafeHandle = handle }
 
+    /// This transaction's id (`mdb_txn_id`): one more than the last committed write transaction's, in
+    /// any process, when it began. The ids of committed write transactions that changed anything run
+    /// on one by one, so a writer that began with the id after its own last commit's knows that nothing
+    /// else has been committed since.
+    public var id: Int { Int(mdb_txn_id(unsafeHandle)) }
+
     /// How ``put(_:forKey:in:flags:)`` treats existing keys.
     public struct PutFlags: OptionSet, Sendable {
         public let rawValue: UInt32

@@ -23,6 +23,35 @@ import Testing
         #expect(v2 == nil)
     }
 
+    /// A write transaction's id is one more than the last committed change's: a commit that changed
+    /// something moves it on by one, a write that threw or changed nothing does not (what a writer relies
+    /// on to know that nothing was committed since its own last commit).
+    @Test func writeTransactionIDsMoveOnByOneACommittedChange() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path, databases: [.init("kv")])
+        let kv = try env.database("kv")
+        let first = try env.write { txn in
+            try txn.put(Array("v1".utf8), forKey: Array("k1".utf8), in: kv)
+            return txn.id
+        }
+        #expect(try env.write { $0.id } == first + 1, "after a committed change")
+        #expect(try env.write { $0.id } == first + 1, "a write that changed nothing committed nothing")
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try env.write { txn in
+                try txn.put(Array("v2".utf8), forKey: Array("k2".utf8), in: kv)
+                throw Boom()
+            }
+        }
+        let next = try env.write { txn in
+            try txn.put(Array("v3".utf8), forKey: Array("k3".utf8), in: kv)
+            return txn.id
+        }
+        #expect(next == first + 1, "a write that threw committed nothing")
+        #expect(try env.write { $0.id } == first + 2)
+        #expect(try env.read { $0.snapshotID } == first + 1, "a reader sees the last committed id")
+    }
+
     /// A helper thread of a writer reads, without waiting, the state the write started from: not the
     /// write's own puts, which it sees once they are committed.
     @Test func aReadThatDoesNotWaitSeesTheStateAWriteStartedFrom() throws {

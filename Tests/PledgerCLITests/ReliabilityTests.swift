@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Programme
 import TestSupport
 import Testing
 
@@ -15,6 +16,29 @@ import Testing
         let kills = killed.reduce(Int64(0)) { if case .integer(let n) = $1.1 { $0 + n } else { $0 } }
         #expect(kills >= 15, "most kills should land while the victim works: \(r.stdout)")
         #expect(try run(executable("pledger"), ["verify", "--ledger", dir.file("ledger")]).status == 0)
+    }
+
+    /// A writer trusts the head and the waiting index entries its last append left only while nothing
+    /// else has been committed since: another process's append between two of its own is seen, and its
+    /// next append goes after it, at the stream version it left.
+    @Test func anotherProcesssAppendBetweenTwoOfThisProcesssIsSeen() throws {
+        let f = try CLIFixture()
+        try f.initWithPrelude()
+        let ledger = try Ledger(path: f.ledger)
+        func measured(expecting version: Int) throws -> ProposedEvent {
+            try EventCodec.decodeLine(Array(newLine(extra: #","expect":\#(version)"#).utf8))
+        }
+        let own = try ledger.append(measured(expecting: 1))
+        #expect(own.sequence == 6 && own.version == 2)
+        let other = try f.pledger("append", "--json", newLine(extra: #","expect":2"#))
+        #expect(other.status == 0 && other.stdout.hasPrefix("Appended seq 7: indicator/IND-01 v3,"), "\(other.stdout)\(other.stderr)")
+        let next = try ledger.append(measured(expecting: 3))
+        #expect(next.sequence == 8 && next.version == 4)
+        // Nothing between this one and the one before: the kept head and entries serve.
+        let last = try ledger.append(measured(expecting: 4))
+        #expect(last.sequence == 9 && last.version == 5)
+        #expect(try ledger.log.verify().size == 9)
+        #expect(try ledger.log.events(in: "indicator/IND-01").map(\.sequence) == [4, 6, 7, 8, 9])
     }
 
     @Test(.timeLimit(.minutes(5)))
