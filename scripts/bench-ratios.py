@@ -74,6 +74,10 @@ def main():
         s1 = single_peer("lmdb-c", n)
         s = r["singleCommitsPerSecond"]
         print(f"| {label} | single durable commit | {fmt(s)} /s | raw LMDB C {fmt(s1)} /s | {pct(s, s1)} | ≥ 90 % | {'yes' if s1 and s >= 0.9 * s1 else 'no'} |")
+        sc = r.get("singleCommitCpuMicroseconds")
+        if sc and s:
+            print(f"| {label} | CPU a single commit | {float(sc['callingThread']):.1f} µs (the appending thread, the kernel's work for it included) "
+                  f"of {1e6 / s:.1f} µs a commit | — | — | — | — |")
         fold = peer("lmdb-c-simdjson", "scan-parse-fold", n, "warm")
         rp = r["replayEventsPerSecond"]
         print(f"| {label} | replay + fold of all projections | {fmt(rp)} /s | C++ simdjson fold {fmt(fold)} /s (warm) | {pct(rp, fold)} | ≥ 50 % | {'yes' if fold and rp >= 0.5 * fold else 'no'} |")

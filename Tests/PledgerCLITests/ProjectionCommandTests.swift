@@ -142,7 +142,7 @@ extension CLIFixture {
         }
         #expect(first["events"] == JSONValue.integer(20000))
         // CPU an event: the process's (every thread's) never less than the calling thread's, which is not 0.
-        for key in ["appendCpuMicrosecondsPerEvent", "replayCpuMicrosecondsPerEvent"] {
+        for key in ["appendCpuMicrosecondsPerEvent", "singleCommitCpuMicroseconds", "replayCpuMicrosecondsPerEvent"] {
             guard case .string(let all)? = first[key]?["allThreads"], case .string(let calling)? = first[key]?["callingThread"],
                   let every = Double(all), let one = Double(calling) else { Issue.record("missing or malformed \(key)"); continue }
             #expect(one > 0 && every >= one, "\(key): \(all) all threads, \(calling) calling thread")
