@@ -107,11 +107,11 @@ struct Bench: ParsableCommand {
         let built: [String: JSONValue] = [
             "events": .integer(Int64(n)),
             "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
-            "appendCpuMicrosecondsPerEvent": Self.cpuPerEvent(appendCPU, n),
+            "appendCpuMicrosecondsPerEvent": Self.cpuMicroseconds(appendCPU, per: n),
             "singleCommitsPerSecond": Self.rate(single, singleTime),
-            "singleCommitCpuMicroseconds": Self.cpuPerEvent(singleCPU, single),
+            "singleCommitCpuMicroseconds": Self.cpuMicroseconds(singleCPU, per: single),
             "replayEventsPerSecond": Self.rate(Int(total), replayTime),
-            "replayCpuMicrosecondsPerEvent": Self.cpuPerEvent(replayCPU, Int(total)),
+            "replayCpuMicrosecondsPerEvent": Self.cpuMicroseconds(replayCPU, per: Int(total)),
             "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
             "rssAnonBeforeReplayKiB": .integer(Int64(anonBeforeReplay)),
             "logBytesOnDisk": .integer(Int64(bytes)),
@@ -124,7 +124,8 @@ struct Bench: ParsableCommand {
 
     /// Appends `n` events of `workload` to a new ledger at `path`, 1,000 events per durable commit, then
     /// ``single`` more, one commit each: the time each part took, and the CPU time each took (the
-    /// process's and the appending thread's), counted over the same calls as their wall-clock time. `log` is the ledger's log, held weakly: nil once the ledger is let go.
+    /// process's and the appending thread's), counted over the same calls as their wall-clock time.
+    /// `log` is the ledger's log, held weakly: nil once the ledger is let go.
     private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String, log: inout EventLog?)
         throws -> (batched: Duration, batchedCPU: CPUTime, single: Duration, singleCPU: CPUTime) {
         let ledger = try Ledger.create(at: path)
@@ -198,8 +199,9 @@ struct Bench: ParsableCommand {
 
     static func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / seconds(d)).rounded())) }
 
-    /// CPU microseconds an event: every thread's of the process, and the calling thread's alone.
-    static func cpuPerEvent(_ cpu: CPUTime, _ count: Int) -> JSONValue {
+    /// CPU microseconds a unit of `count` (an event; a commit, for the single commits): every thread's
+    /// of the process, and the calling thread's alone.
+    static func cpuMicroseconds(_ cpu: CPUTime, per count: Int) -> JSONValue {
         func us(_ d: Duration) -> JSONValue { .string(String(format: "%.3f", seconds(d) * 1e6 / Double(max(count, 1)))) }
         return ["allThreads": us(cpu.process), "callingThread": us(cpu.thread)]
     }
