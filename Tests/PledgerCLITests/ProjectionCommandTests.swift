@@ -147,6 +147,15 @@ extension CLIFixture {
                   let every = Double(all), let one = Double(calling) else { Issue.record("missing or malformed \(key)"); continue }
             #expect(one > 0 && every >= one, "\(key): \(all) all threads, \(calling) calling thread")
         }
+        // Each single commit's time: p50 ≤ p99 ≤ the slowest, none 0.
+        func commitTimes(_ figures: JSONValue?) -> [Double] {
+            ["p50", "p99", "max"].compactMap { key in
+                guard case .string(let ms)? = figures?["singleCommitMs"]?[key] else { return nil }
+                return Double(ms)
+            }
+        }
+        let times = commitTimes(first)
+        #expect(times.count == 3 && times[0] > 0 && times[0] <= times[1] && times[1] <= times[2], "singleCommitMs: \(times)")
         let verified = try run(executable("pledger"), ["verify", "--ledger", kept])
         #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: 20200 events;"), "\(verified.stdout)\(verified.stderr)")
         let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])
@@ -162,6 +171,19 @@ extension CLIFixture {
             #expect(only[key] != nil, "missing \(key) from --reuse")
         }
         #expect(try run(executable("pledger"), ["verify", "--ledger", kept]).stdout.hasPrefix("OK: 20200 events;"))
+        // Single commits timed on the kept ledger, after one measurement of each of its 400 indicators:
+        // the ledger keeps them all, and verifies.
+        let singles = try run(executable("pledger"), ["bench", "--reuse", kept, "--append-singles", "--single", "30", "--queries", "2"])
+        #expect(singles.status == 0, "\(singles.stderr)")
+        guard case .array(let singleRuns) = try JSONParser.parse(Array(singles.stdout.utf8.dropLast())), let timed = singleRuns.first else {
+            Issue.record("no figures from --append-singles"); return
+        }
+        guard case .integer(let rate)? = timed["singleCommitsPerSecond"] else { Issue.record("no single commits timed"); return }
+        #expect(rate > 0 && commitTimes(timed).count == 3 && timed["singleCommitCpuMicroseconds"] != nil)
+        let grown = try run(executable("pledger"), ["verify", "--ledger", kept])
+        #expect(grown.status == 0 && grown.stdout.hasPrefix("OK: 20630 events;"), "\(grown.stdout)\(grown.stderr)")
+        let alone = try run(executable("pledger"), ["bench", "--events", "1000", "--append-singles"])
+        #expect(alone.status != 0 && alone.stderr.contains("--append-singles"), "\(alone.stderr)")
         let both = try run(executable("pledger"), ["bench", "--reuse", kept, "--events", "1000"])
         #expect(both.status != 0 && both.stderr.contains("--reuse"), "\(both.stderr)")
         let missing = try run(executable("pledger"), ["bench", "--reuse", dir.path + "/none"])

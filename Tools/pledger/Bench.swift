@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Measure only the reads (state queries, verify, proofs) on a ledger kept by --keep, not a new one.",
                                discussion: "For profiling and comparing builds: the history is not made again.", valueName: "ledger"))
     var reuse: String?
+    @Flag(help: ArgumentHelp("With --reuse: first time --single single-event durable commits appended to the kept ledger.",
+                             discussion: "Measurements of the history's indicators, new to the ledger, which keeps them (after one of each indicator, not timed): for comparing single commits on two copies of one ledger."))
+    var appendSingles = false
 
     func validate() throws {
         for (name, value) in [("--single", single), ("--queries", queries), ("--pairs", pairs ?? 0)] where value < 0 {
@@ -42,15 +45,27 @@ struct Bench: ParsableCommand {
             if let reuse {
                 guard sizes.isEmpty, keep == nil else { throw FieldError(field: "--reuse", "measures a kept ledger: give no --events or --keep") }
                 let ledger = try Ledger(path: reuse)
-                let head = try ledger.log.head().sequence
+                var head = try ledger.log.head().sequence
                 guard head > 0 else { throw FieldError(field: "--reuse", "\(reuse) holds no events to read") }
+                var figures: [String: JSONValue] = [:]
+                if appendSingles {
+                    // One measurement of each indicator first, in one batch, not timed: the rules' cache of
+                    // entity states starts empty in this process, and a state missing from it is folded
+                    // from the log (a stream of about 1,300 events at 1,000,000), which the bench's own
+                    // single commits, made by the process that appended the history, never do.
+                    try ledger.append(BenchWorkload.measurements(BenchWorkload.indicators, seed: seed, after: head, eachIndicatorOnce: true))
+                    let singles = BenchWorkload.measurements(single, seed: seed, after: head + UInt64(BenchWorkload.indicators))
+                    figures.merge(try Self.commitEach(singles, to: ledger).figures) { _, timed in timed }
+                    head = try ledger.log.head().sequence
+                }
                 let store = try ProjectionStore(path: reuse + "/projections")
                 try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).catchUp(log: ledger.log, store: store)
-                var figures = try measureReads(ledger.log, store, total: head)
+                figures.merge(try measureReads(ledger.log, store, total: head)) { _, read in read }
                 figures["ledger"] = .string(reuse)
                 print(String(decoding: CanonicalJSON.encode(.array([.object(figures.map { ($0.key, $0.value) })])), as: UTF8.self))
                 return
             }
+            guard !appendSingles else { throw FieldError(field: "--append-singles", "times single commits on a kept ledger: give --reuse") }
             var results: [JSONValue] = []
             let all = sizes.isEmpty ? [100_000, 1_000_000] : sizes
             for (i, n) in all.enumerated() {
@@ -74,7 +89,7 @@ struct Bench: ParsableCommand {
         // the rules' caches). LMDB's environment is closed when its log is: one that stayed open would
         // be opened twice in one process, which LMDB forbids, so that is checked.
         weak var appendingLog: EventLog?
-        let (appendTime, appendCPU, singleTime, singleCPU) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
+        let (appendTime, appendCPU, singles) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
         guard appendingLog == nil else { throw CLIError.invalid("the appending ledger was not closed before the replay: not measured") }
         let ledger = try Ledger(path: dir + "/ledger")
         let total = UInt64(n + single)
@@ -108,8 +123,6 @@ struct Bench: ParsableCommand {
             "events": .integer(Int64(n)),
             "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
             "appendCpuMicrosecondsPerEvent": Self.cpuMicroseconds(appendCPU, per: n),
-            "singleCommitsPerSecond": Self.rate(single, singleTime),
-            "singleCommitCpuMicroseconds": Self.cpuMicroseconds(singleCPU, per: single),
             "replayEventsPerSecond": Self.rate(Int(total), replayTime),
             "replayCpuMicrosecondsPerEvent": Self.cpuMicroseconds(replayCPU, per: Int(total)),
             "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
@@ -119,6 +132,7 @@ struct Bench: ParsableCommand {
             "canonicalBytesPerEvent": .integer(Int64(canonicalBytes / Int(total))),
         ]
         figures.merge(built) { _, new in new }
+        figures.merge(singles.figures) { _, new in new }
         return .object(figures.map { ($0.key, $0.value) })
     }
 
@@ -127,7 +141,7 @@ struct Bench: ParsableCommand {
     /// process's and the appending thread's), counted over the same calls as their wall-clock time.
     /// `log` is the ledger's log, held weakly: nil once the ledger is let go.
     private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String, log: inout EventLog?)
-        throws -> (batched: Duration, batchedCPU: CPUTime, single: Duration, singleCPU: CPUTime) {
+        throws -> (batched: Duration, batchedCPU: CPUTime, singles: SingleCommits) {
         let ledger = try Ledger.create(at: path)
         log = ledger.log
         let clock = ContinuousClock()
@@ -142,12 +156,39 @@ struct Bench: ParsableCommand {
             i += batch.count
         }
         // Single-event durable commits on top of the N-event ledger.
-        let singles = workload.take(single)
-        let singleStart = CPUTime.atStart()
-        let singleTime = try clock.measure {
-            for e in singles { try ledger.append(e) }
+        return (batched, cpu, try Self.commitEach(workload.take(single), to: ledger))
+    }
+
+    /// What ``commitEach(_:to:)`` measures: the single commits' time, CPU and each one's time.
+    struct SingleCommits {
+        var time = Duration.zero
+        var cpu = CPUTime.zero
+        var each: [Double] = []
+
+        /// The figures `pledger bench` prints of them: rate, CPU a commit, and each commit's time in
+        /// milliseconds (p50, p99, the slowest), which shows how much of the rate the rare slow
+        /// commits (those that write a range of a bulk-written index) take.
+        var figures: [String: JSONValue] {
+            func ms(_ q: Double) -> JSONValue { .string(String(format: "%.3f", Bench.percentile(each, q))) }
+            return ["singleCommitsPerSecond": Bench.rate(each.count, time),
+                    "singleCommitCpuMicroseconds": Bench.cpuMicroseconds(cpu, per: each.count),
+                    "singleCommitMs": ["p50": ms(0.5), "p99": ms(0.99), "max": ms(1)]]
         }
-        return (batched, cpu, singleTime, CPUTime.atEnd() - singleStart)
+    }
+
+    /// Appends each of `events` in a durable commit of its own, timing each.
+    static func commitEach(_ events: [ProposedEvent], to ledger: Ledger) throws -> SingleCommits {
+        let clock = ContinuousClock()
+        var result = SingleCommits()
+        result.each.reserveCapacity(events.count)
+        let start = CPUTime.atStart()
+        for e in events {
+            let d = try clock.measure { _ = try ledger.append(e) }
+            result.time += d
+            result.each.append(milliseconds(d))
+        }
+        result.cpu = CPUTime.atEnd() - start
+        return result
     }
 
     /// The read side on a ledger of `total` events with its projections caught up: state at a date as
@@ -197,7 +238,11 @@ struct Bench: ParsableCommand {
         ]
     }
 
-    static func rate(_ count: Int, _ d: Duration) -> JSONValue { .integer(Int64((Double(count) / seconds(d)).rounded())) }
+    /// `count` a second over `d`; 0 for none (no time measured: `--single 0`).
+    static func rate(_ count: Int, _ d: Duration) -> JSONValue {
+        guard count > 0, seconds(d) > 0 else { return .integer(0) }
+        return .integer(Int64((Double(count) / seconds(d)).rounded()))
+    }
 
     /// CPU microseconds a unit of `count` (an event; a commit, for the single commits): every thread's
     /// of the process, and the calling thread's alone.

@@ -46,6 +46,23 @@ struct BenchWorkload {
         produced += 1
     }
 
+    /// `count` measurements of the history's indicators (`indicator/I0` to `I399`, which every history of
+    /// at least a few hundred events defines), for single commits on a kept ledger whose head is `head`:
+    /// their ids are derived from the seed and the head, so they are new to that ledger. Each of a random
+    /// indicator, or, with `eachIndicatorOnce`, of indicator `I0`, `I1` and so on.
+    static func measurements(_ count: Int, seed: UInt64, after head: UInt64, eachIndicatorOnce: Bool = false) -> [ProposedEvent] {
+        var rng = SeededRandom(seed: seed &+ head)
+        return (0..<count).map { i in
+            ProposedEvent(
+                id: UUID(derivedFrom: "pledger-bench/\(seed)/after-\(head)/\(i)"),
+                stream: StreamName(stringLiteral: "indicator/I\(eachIndicatorOnce ? i % indicators : rng.below(indicators))"), type: "IndicatorMeasured",
+                schema: ProgrammeEvent.payloadType(named: "IndicatorMeasured")?.currentSchema ?? 1,
+                effective: CalendarDate(daysSinceEpoch: 20_454 + Int64(rng.below(1_826))), actor: "benchmark: programme office",
+                rationale: "programme ledger benchmark: a single commit", source: "pledger bench (synthetic)",
+                payload: ["value": .string("\(rng.below(100)).5"), "year": .integer(Int64(2026 + rng.below(5)))])
+        }
+    }
+
     /// The next `count` events of the history, made as they are asked for: the whole history is never
     /// held in memory.
     mutating func take(_ count: Int) -> [ProposedEvent] {
