@@ -78,6 +78,11 @@ def main():
         if sc and s:
             print(f"| {label} | CPU a single commit | {float(sc['callingThread']):.1f} µs (the appending thread, the kernel's work for it included) "
                   f"of {1e6 / s:.1f} µs a commit | — | — | — | — |")
+        each = r.get("singleCommitMs")
+        if each and s and s1:
+            p50 = float(each["p50"])
+            print(f"| {label} | each single commit's time | p50 {p50:.3f} ms, p99 {float(each['p99']):.3f} ms, slowest {float(each['max']):.3f} ms; "
+                  f"the mean {1e3 / s:.3f} ms | raw LMDB C's mean {1e3 / s1:.3f} ms | 1 ÷ p50: {pct(1e3 / p50, s1)} of LMDB's rate | — | — |")
         fold = peer("lmdb-c-simdjson", "scan-parse-fold", n, "warm")
         rp = r["replayEventsPerSecond"]
         print(f"| {label} | replay + fold of all projections | {fmt(rp)} /s | C++ simdjson fold {fmt(fold)} /s (warm) | {pct(rp, fold)} | ≥ 50 % | {'yes' if fold and rp >= 0.5 * fold else 'no'} |")
