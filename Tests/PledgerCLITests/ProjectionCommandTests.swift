@@ -156,6 +156,7 @@ extension CLIFixture {
         }
         let times = commitTimes(first)
         #expect(times.count == 3 && times[0] > 0 && times[0] <= times[1] && times[1] <= times[2], "singleCommitMs: \(times)")
+        #expect(first["singleCommitMs"]?["commits"] == JSONValue.integer(200), "every single commit timed")
         let verified = try run(executable("pledger"), ["verify", "--ledger", kept])
         #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: 20200 events;"), "\(verified.stdout)\(verified.stderr)")
         let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])
@@ -180,6 +181,7 @@ extension CLIFixture {
         }
         guard case .integer(let rate)? = timed["singleCommitsPerSecond"] else { Issue.record("no single commits timed"); return }
         #expect(rate > 0 && commitTimes(timed).count == 3 && timed["singleCommitCpuMicroseconds"] != nil)
+        #expect(timed["singleCommitMs"]?["commits"] == JSONValue.integer(30))
         let grown = try run(executable("pledger"), ["verify", "--ledger", kept])
         #expect(grown.status == 0 && grown.stdout.hasPrefix("OK: 20630 events;"), "\(grown.stdout)\(grown.stderr)")
         let alone = try run(executable("pledger"), ["bench", "--events", "1000", "--append-singles"])

@@ -172,7 +172,7 @@ struct Bench: ParsableCommand {
             func ms(_ q: Double) -> JSONValue { .string(String(format: "%.3f", Bench.percentile(each, q))) }
             return ["singleCommitsPerSecond": Bench.rate(each.count, time),
                     "singleCommitCpuMicroseconds": Bench.cpuMicroseconds(cpu, per: each.count),
-                    "singleCommitMs": ["p50": ms(0.5), "p99": ms(0.99), "max": ms(1)]]
+                    "singleCommitMs": ["p50": ms(0.5), "p99": ms(0.99), "max": ms(1), "commits": .integer(Int64(each.count))]]
         }
     }
 
