@@ -184,6 +184,15 @@ extension CLIFixture {
         #expect(timed["singleCommitMs"]?["commits"] == JSONValue.integer(30))
         let grown = try run(executable("pledger"), ["verify", "--ledger", kept])
         #expect(grown.status == 0 && grown.stdout.hasPrefix("OK: 20630 events;"), "\(grown.stdout)\(grown.stderr)")
+        // A ledger that is not a bench's: refused, with what it needs, and nothing appended.
+        let other = dir.path + "/other"
+        #expect(try run(executable("pledger"), ["init", "--ledger", other]).status == 0)
+        #expect(try run(executable("pledger"), ["append", "--ledger", other, "--stream", "organisation/GOV", "--type", "OrganisationDefined",
+                                                "--effective", "2026-01-01", "--actor", "a", "--rationale", "r", "--source", "s",
+                                                "--payload", #"{"name":"Gov","roles":["funder"]}"#]).status == 0)
+        let refused = try run(executable("pledger"), ["bench", "--reuse", other, "--append-singles", "--single", "3"])
+        #expect(refused.status != 0 && refused.stderr.contains("field '--append-singles'") && refused.stderr.contains("indicator/I0"), "\(refused.stderr)")
+        #expect(try run(executable("pledger"), ["verify", "--ledger", other]).stdout.hasPrefix("OK: 1 events;"))
         let alone = try run(executable("pledger"), ["bench", "--events", "1000", "--append-singles"])
         #expect(alone.status != 0 && alone.stderr.contains("--append-singles"), "\(alone.stderr)")
         let both = try run(executable("pledger"), ["bench", "--reuse", kept, "--events", "1000"])

@@ -53,7 +53,11 @@ struct Bench: ParsableCommand {
                     // entity states starts empty in this process, and a state missing from it is folded
                     // from the log (a stream of about 1,300 events at 1,000,000), which the bench's own
                     // single commits, made by the process that appended the history, never do.
-                    try ledger.append(BenchWorkload.measurements(BenchWorkload.indicators, seed: seed, after: head, eachIndicatorOnce: true))
+                    do {
+                        try ledger.append(BenchWorkload.measurements(BenchWorkload.indicators, seed: seed, after: head, eachIndicatorOnce: true))
+                    } catch let error as AppendError {
+                        throw FieldError(field: "--append-singles", "appends measurements of indicator/I0 to I\(BenchWorkload.indicators - 1), which a ledger kept by `pledger bench --keep` defines; \(reuse) refused them, nothing appended: \(error.underlying)")
+                    }
                     let singles = BenchWorkload.measurements(single, seed: seed, after: head + UInt64(BenchWorkload.indicators))
                     figures.merge(try Self.commitEach(singles, to: ledger).figures) { _, timed in timed }
                     head = try ledger.log.head().sequence
