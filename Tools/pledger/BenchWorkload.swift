@@ -38,12 +38,20 @@ struct BenchWorkload {
     }
 
     mutating func add(_ type: String, _ stream: String, _ payload: JSONValue, effective: Int64? = nil) {
-        events.append(ProposedEvent(
-            id: UUID(derivedFrom: "pledger-bench/\(rng.seed)/\(produced)"), stream: StreamName(stringLiteral: stream), type: type,
-            schema: ProgrammeEvent.payloadType(named: type)?.currentSchema ?? 1,
-            effective: CalendarDate(daysSinceEpoch: effective ?? day), actor: "benchmark: programme office",
-            rationale: filler(), source: "pledger bench (synthetic)", payload: payload))
+        events.append(Self.event(id: "pledger-bench/\(rng.seed)/\(produced)", type, stream, payload,
+                                 effective: effective ?? day, rationale: filler()))
         produced += 1
+    }
+
+    /// A bench event: its id derived from `id`, the schema its type's current one, the bench's actor
+    /// and source.
+    static func event(id: String, _ type: String, _ stream: String, _ payload: JSONValue, effective: Int64,
+                      rationale: String) -> ProposedEvent {
+        ProposedEvent(
+            id: UUID(derivedFrom: id), stream: StreamName(stringLiteral: stream), type: type,
+            schema: ProgrammeEvent.payloadType(named: type)?.currentSchema ?? 1,
+            effective: CalendarDate(daysSinceEpoch: effective), actor: "benchmark: programme office",
+            rationale: rationale, source: "pledger bench (synthetic)", payload: payload)
     }
 
     /// `count` measurements of the history's indicators (`indicator/I0` to `I399`, which every history of
@@ -53,13 +61,12 @@ struct BenchWorkload {
     static func measurements(_ count: Int, seed: UInt64, after head: UInt64, eachIndicatorOnce: Bool = false) -> [ProposedEvent] {
         var rng = SeededRandom(seed: seed &+ head)
         return (0..<count).map { i in
-            ProposedEvent(
-                id: UUID(derivedFrom: "pledger-bench/\(seed)/after-\(head)/\(i)"),
-                stream: StreamName(stringLiteral: "indicator/I\(eachIndicatorOnce ? i % indicators : rng.below(indicators))"), type: "IndicatorMeasured",
-                schema: ProgrammeEvent.payloadType(named: "IndicatorMeasured")?.currentSchema ?? 1,
-                effective: CalendarDate(daysSinceEpoch: 20_454 + Int64(rng.below(1_826))), actor: "benchmark: programme office",
-                rationale: "programme ledger benchmark: a single commit", source: "pledger bench (synthetic)",
-                payload: ["value": .string("\(rng.below(100)).5"), "year": .integer(Int64(2026 + rng.below(5)))])
+            // In this order (stream, date, payload), so the events are the ones this made before.
+            let stream = "indicator/I\(eachIndicatorOnce ? i % indicators : rng.below(indicators))"
+            let effective = 20_454 + Int64(rng.below(1_826))
+            let payload: JSONValue = ["value": .string("\(rng.below(100)).5"), "year": .integer(Int64(2026 + rng.below(5)))]
+            return event(id: "pledger-bench/\(seed)/after-\(head)/\(i)", "IndicatorMeasured", stream, payload,
+                         effective: effective, rationale: "programme ledger benchmark: a single commit")
         }
     }
 
