@@ -172,7 +172,7 @@ extension EventLog {
     /// wait.
     private var indexedIDs: EncodedAhead.IndexedIDs {
         { [self] batch in
-            (try? environment.readWithoutWaiting { txn in try batch.map { try indexedSequence(ofEvent: $0, in: txn) } }) ?? nil
+            (try? environment.readWithoutWaiting { txn in try indexedSequences(ofEvents: batch, in: txn) }) ?? nil
         }
     }
 
@@ -191,11 +191,24 @@ extension EventLog {
             let behind = tail.through - watermarks.through[range]
             return behind >= limit && (!moved || behind >= 2 * limit) ? range : nil
         }
-        // Each index: its watermarks, how to take a range's entries, where they go, and whether its
-        // values are the sequence numbers (ids, streams) or empty (types, effective: in the key).
+        // The ids: each due range's waiting ids as a run of their own, then runs merged (IDRuns).
+        if due(tail.idWatermarks, afterOne: false) != nil {
+            guard var catalogue = try idRuns(in: txn) else {
+                throw EventLogError.damaged(sequence: tail.through, reason: "the log has no ids-runs catalogue in meta")
+            }
+            var moved = false
+            while let range = due(tail.idWatermarks, afterOne: moved) {
+                try writeRun(tail.removeIDRange(range), level: 0, into: &catalogue, in: txn)
+                moved = true
+            }
+            try mergeRuns(&catalogue, in: txn)
+            try txn.put(catalogue.bytes, forKey: IDRuns.key, in: meta)
+            try txn.put(tail.idWatermarks.bytes, forKey: Key.idsThrough, in: meta)
+        }
+        // Each other index: its watermarks, how to take a range's entries, where they go, and whether its
+        // values are the sequence numbers (streams) or empty (types, effective: in the key).
         let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> IndexEntries,
                        database: Database, name: String, watermarkKey: [UInt8], valued: Bool)] = [
-            ({ tail.idWatermarks }, tail.removeIDRange, ids, "ids", Key.idsThrough, true),
             ({ tail.streams.watermarks }, tail.removeStreamRange, streams, "streams", Key.streamsThrough, true),
             ({ tail.types.watermarks }, tail.removeTypeRange, types, "types", Key.typesThrough, false),
             ({ tail.effective.watermarks }, tail.removeEffectiveRange, effective, "effective", Key.effectiveThrough, false),

@@ -32,7 +32,8 @@ extension EventLog {
             }
             return try [("ids", ids, covered.ids), ("streams", streams, covered.streams), ("types", types, covered.types),
                         ("effective", effective, covered.effective)].map { name, database, count in
-                IndexEntryCount(index: name, covered: count, stored: try txn.statistics(database).entries)
+                IndexEntryCount(index: name, covered: count,
+                                stored: database == ids ? try idEntryCount(in: txn) : try txn.statistics(database).entries)
             }
         }
     }

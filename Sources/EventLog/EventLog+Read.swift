@@ -121,10 +121,9 @@ extension EventLog {
 
     /// The sequence number the `ids` index holds for `id`, if any (not the waiting ids).
     ///
-    /// The key read in place from the id's bytes, the value decoded where it lies: no array for either
-    /// (about 450 instructions an appended event: callgrind, Round 20 in docs/BENCHMARKS.md).
+    /// In the runs whose filters may hold it (``IDRuns``), or in the tree of a `/4` or earlier log.
     func indexedSequence(ofEvent id: UUID, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
-        try withUnsafeBytes(of: id.uuid) { key in try txn.withValue(in: ids, forKey: key) { $0.map(Key.decodeSequence) } }
+        try indexedSequences(ofEvents: [id], in: txn)[0]
     }
 
     /// `read`'s answer from the entries the indexes written in bulk do not hold as `txn` sees them:

@@ -139,19 +139,12 @@ final class LogTail {
 
     /// Removes the waiting ids of `range` and moves its watermark to ``through``; returns them in key
     /// order, for writing into the `ids` index.
-    func removeIDRange(_ range: Int) -> IndexEntries {
+    func removeIDRange(_ range: Int) -> [IDEntry] {
         // Sorted as two big-endian halves: the bytes' order, without comparing arrays byte by byte.
         let entries = idRanges[range].entries.sorted { ($0.high, $0.low) < ($1.high, $1.low) }
         idRanges[range].removeAll(keepingCapacity: true)   // refilled to about the same size: not regrown
         idWatermarks.move(range, to: through)
-        var out = IndexEntries(reservingCapacity: entries.count, keyBytes: 16 * entries.count)
-        for entry in entries {
-            out.append(sequence: entry.sequence) { key in
-                withUnsafeBytes(of: entry.high.bigEndian) { key.append(contentsOf: $0) }
-                withUnsafeBytes(of: entry.low.bigEndian) { key.append(contentsOf: $0) }
-            }
-        }
-        return out
+        return entries
     }
 
     /// Removes the waiting `streams` entries of `range`, moving its watermark to ``through``; in key

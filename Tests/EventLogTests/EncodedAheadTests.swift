@@ -96,14 +96,10 @@ import Testing
         let first = events(100, seed: 1)
         try append(first, to: large, inBatchesOf: 10)
         try append(first, to: small, inBatchesOf: 10)
-        let indexedIDs = try large.lmdb.read { try $0.statistics(try large.lmdb.database("ids")).entries }
-        #expect(indexedIDs > 0 && indexedIDs < 100)   // some ids indexed, some waiting
-        let indexed = try #require(first.first { id in
-            try large.lmdb.read { txn in try withUnsafeBytes(of: id.id.uuid) { try txn.value(in: try large.lmdb.database("ids"), forKey: Array($0)) } } != nil
-        })
-        let waiting = try #require(first.last { id in
-            try large.lmdb.read { txn in try withUnsafeBytes(of: id.id.uuid) { try txn.value(in: try large.lmdb.database("ids"), forKey: Array($0)) } } == nil
-        })
+        let indexedIDs = try StoredIDs.entries(large)
+        #expect(indexedIDs.count > 0 && indexedIDs.count < 100)   // some ids indexed, some waiting
+        let indexed = try #require(first.first { indexedIDs[$0.id] != nil })
+        let waiting = try #require(first.last { indexedIDs[$0.id] == nil })
         var second = events(200, seed: 2)
         second.insert(indexed, at: 40)
         second.insert(waiting, at: 90)

@@ -2,8 +2,7 @@ import EventLog
 import LMDB
 import Testing
 
-/// Where a test log keeps its hashes: after each event in `events` (``EventLog/formatVersion``,
-/// `pledger-log/4`), or in `leaves` and `tree`, as logs before `/4` did and upgraded ones still do for
+/// Where a test log keeps its hashes: after each event in `events` (from `pledger-log/4` on), or in `leaves` and `tree`, as logs before `/4` did and upgraded ones still do for
 /// their earlier events.
 enum HashLayout: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case entries, legacy
@@ -65,8 +64,9 @@ struct StoredHashes {
 
     /// Moves every event's hashes from `events` into `leaves` and `tree`, sets `tree-size` and `head`
     /// (the last seq and its recorded time) in `meta`, and, when given, writes `format`: the log as a
-    /// pledger before `/4` would have written it.
+    /// pledger before `/4` would have written it (its `ids` a tree: ``StoredIDs/moveToTree(_:)``).
     static func moveToLegacy(_ log: EventLog, format: String? = nil) throws {
+        try StoredIDs.moveToTree(log)
         let head = try log.head()
         let env = log.lmdb
         let events = try env.database("events"), leaves = try env.database("leaves"), tree = try env.database("tree")

@@ -80,7 +80,12 @@ import Testing
         #expect(Set(taken(tail.removeStreamRange)).count == 400)
         #expect(Set(taken(tail.removeTypeRange)).count == 400)
         #expect(Set(taken(tail.removeEffectiveRange)).count == 400)
-        #expect(Set(taken(tail.removeIDRange)) == Set(ids.map { withUnsafeBytes(of: $0.uuid, Array.init) }))
+        let idKeys = (0..<IndexWatermarks.rangeCount).flatMap { range -> [[UInt8]] in
+            let entries = tail.removeIDRange(range)
+            #expect(zip(entries, entries.dropFirst()).allSatisfy { ($0.high, $0.low) < ($1.high, $1.low) }, "range \(range) out of key order")
+            return entries.map { e in withUnsafeBytes(of: e.high.bigEndian, Array.init) + withUnsafeBytes(of: e.low.bigEndian, Array.init) }
+        }
+        #expect(Set(idKeys) == Set(ids.map { withUnsafeBytes(of: $0.uuid, Array.init) }))
     }
 
     /// What a rule reads of a stream — a version's sequence number, the events after a version — is

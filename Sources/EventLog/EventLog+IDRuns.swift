@@ -1,0 +1,199 @@
+import Foundation
+import LMDB
+
+// The `ids` index as runs (``IDRuns``): reading, writing, merging, and converting a `/4` log's tree.
+extension EventLog {
+    /// The catalogue of runs `txn` sees; nil for a log whose `ids` is a tree keyed by id (`/4` and
+    /// earlier, opened read-only).
+    func idRuns(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IDRuns? {
+        try IDRuns.key.withUnsafeBytes { k in
+            try txn.withValue(in: meta, forKey: k) { bytes in
+                try bytes.map { b in
+                    guard let runs = IDRuns(bytes: b) else {
+                        throw EventLogError.damaged(sequence: 0, reason: "the ids-runs catalogue is \(b.count) bytes, not whole runs of \(IDRuns.recordSize) in ascending order")
+                    }
+                    return runs
+                }
+            }
+        }
+    }
+
+    /// The sequence numbers the `ids` index holds for `batch`'s ids (nil where none), as `txn` sees it:
+    /// the catalogue and the filters read once for the batch.
+    func indexedSequences(ofEvents batch: [UUID], in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [UInt64?] {
+        guard let catalogue = try idRuns(in: txn) else {
+            return try batch.map { id in
+                try withUnsafeBytes(of: id.uuid) { key in try txn.withValue(in: ids, forKey: key) { $0.map(Key.decodeSequence) } }
+            }
+        }
+        let runs = Array(catalogue.runs.reversed())   // the newest first
+        let filters = try runFilters.filters(of: runs) { try loadFilter(of: $0, in: txn) }
+        return try batch.map { id in
+            let (high, low) = IDTable.halves(of: id)
+            for (run, filter) in zip(runs, filters) where filter.mayContain(high, low) {
+                if let found = try sequence(of: high, low, in: run, in: txn) { return found }
+            }
+            return nil
+        }
+    }
+
+    /// Run `run`'s filter, read from `ids`.
+    private func loadFilter(of run: IDRuns.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
+        try IDRuns.filterKey(run.number).withUnsafeBytes { k in
+            try txn.withValue(in: ids, forKey: k) { bytes in
+                guard let bytes, let filter = RunFilter(bytes: bytes, seed: run.seed) else {
+                    throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter, or one of \(bytes?.count ?? 0) bytes")
+                }
+                return filter
+            }
+        }
+    }
+
+    /// The sequence number run `run` holds for the id with halves `high` and `low`: in the chunk whose
+    /// first id is the last at or before it.
+    private func sequence(of high: UInt64, _ low: UInt64, in run: IDRuns.Run,
+                          in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
+        let key = IDRuns.chunkKey(run.number, high, low)
+        return try txn.withCursor(ids) { c in
+            var found = try c.seek(atLeast: key)
+            if found.map({ !$0.key.elementsEqual(key) }) ?? true {
+                found = found == nil ? try c.last() : try c.previous()
+            }
+            guard let chunk = found, chunk.key.count == 24, IDRuns.runNumber(ofKey: chunk.key) == run.number else { return nil }
+            return IDRuns.sequence(of: high, low, inChunk: chunk.value)
+        }
+    }
+
+    /// Every entry of run `run`, in id order, checked as read: chunks of whole entries, ascending, as
+    /// many as the catalogue says.
+    func entries(of run: IDRuns.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [IDEntry] {
+        var out: [IDEntry] = []
+        out.reserveCapacity(Int(clamping: run.count))
+        try txn.withCursor(ids) { c in
+            var entry = try c.seek(atLeast: IDRuns.filterKey(run.number))
+            guard let first = entry, first.key.count == 8, IDRuns.runNumber(ofKey: first.key) == run.number else {
+                throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter")
+            }
+            entry = try c.next()
+            while let e = entry, e.key.count == 24, IDRuns.runNumber(ofKey: e.key) == run.number {
+                guard !e.value.isEmpty, e.value.count % IDRuns.entrySize == 0 else {
+                    throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the ids index is \(e.value.count) bytes")
+                }
+                for i in 0 ..< e.value.count / IDRuns.entrySize {
+                    let next = IDRuns.entry(i, of: e.value)
+                    if let last = out.last, (last.high, last.low) >= (next.high, next.low) {
+                        throw EventLogError.damaged(sequence: next.sequence, reason: "run \(run.number) of the ids index is not in id order")
+                    }
+                    out.append(next)
+                }
+                entry = try c.next()
+            }
+        }
+        guard UInt64(out.count) == run.count else {
+            throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index holds \(out.count) entries, its catalogue says \(run.count)")
+        }
+        return out
+    }
+
+    /// Writes `entries` (ascending by id, none already in the index) as a new run of `level` at the end
+    /// of `ids`, and lists it last in `catalogue`.
+    func writeRun(_ entries: [IDEntry], level: UInt8, into catalogue: inout IDRuns, in txn: borrowing WriteTransaction) throws {
+        guard !entries.isEmpty else { return }
+        // After every key in `ids`, listed or not, so that each put appends.
+        let lastKeyRun = try txn.withCursor(ids) { c in try c.last().flatMap { IDRuns.runNumber(ofKey: $0.key) } } ?? 0
+        let number = max(lastKeyRun, catalogue.runs.last?.number ?? 0) + 1
+        let seed = UInt64.random(in: .min ... .max)
+        var filter = RunFilter(capacity: entries.count, seed: seed)
+        for e in entries { filter.insert(e.high, e.low) }
+        try txn.withWriteCursor(ids) { c in
+            try c.put(filter.bytes, forKey: IDRuns.filterKey(number), flags: .append)
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(IDRuns.entriesPerChunk * IDRuns.entrySize)
+            for start in stride(from: 0, to: entries.count, by: IDRuns.entriesPerChunk) {
+                chunk.removeAll(keepingCapacity: true)
+                for e in entries[start ..< min(start + IDRuns.entriesPerChunk, entries.count)] {
+                    withUnsafeBytes(of: e.high.bigEndian) { chunk.append(contentsOf: $0) }
+                    withUnsafeBytes(of: e.low.bigEndian) { chunk.append(contentsOf: $0) }
+                    withUnsafeBytes(of: e.sequence.bigEndian) { chunk.append(contentsOf: $0) }
+                }
+                try c.put(chunk, forKey: IDRuns.chunkKey(number, entries[start].high, entries[start].low), flags: .append)
+            }
+        }
+        catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
+    }
+
+    /// While a level holds ``IDRuns/fanIn`` runs, merges its oldest ones into one run of the next
+    /// level: written first (after them), then they are deleted. An id found in two runs is damage.
+    func mergeRuns(_ catalogue: inout IDRuns, in txn: borrowing WriteTransaction) throws {
+        while let level = catalogue.levelToMerge {
+            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(IDRuns.fanIn))
+            var merged: [IDEntry] = []
+            for run in inputs { merged = try Self.merge(merged, try entries(of: run, in: txn)) }
+            try writeRun(merged, level: level + 1, into: &catalogue, in: txn)
+            for run in inputs { try deleteRun(run, in: txn) }
+            let gone = Set(inputs.map(\.number))
+            catalogue.runs.removeAll { gone.contains($0.number) }
+        }
+    }
+
+    /// Two ascending lists of entries as one; an id in both is damage.
+    static func merge(_ a: [IDEntry], _ b: [IDEntry]) throws -> [IDEntry] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        var out: [IDEntry] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            let x = a[i], y = b[j]
+            if (x.high, x.low) < (y.high, y.low) { out.append(x); i += 1 }
+            else if (y.high, y.low) < (x.high, x.low) { out.append(y); j += 1 }
+            else {
+                throw EventLogError.damaged(sequence: max(x.sequence, y.sequence), reason: "its id is in two runs of the ids index (also at seq \(min(x.sequence, y.sequence)))")
+            }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
+    }
+
+    /// Deletes run `run`'s filter and chunks from `ids`.
+    private func deleteRun(_ run: IDRuns.Run, in txn: borrowing WriteTransaction) throws {
+        var keys: [[UInt8]] = []
+        try txn.withCursor(ids) { c in
+            var entry = try c.seek(atLeast: IDRuns.filterKey(run.number))
+            while let e = entry, IDRuns.runNumber(ofKey: e.key) == run.number {
+                keys.append(Array(e.key))
+                entry = try c.next()
+            }
+        }
+        for key in keys { try txn.delete(key, in: ids) }
+    }
+
+    /// Makes the `ids` tree of a `/4` or earlier log (16-byte ids → 8-byte sequence numbers, in id
+    /// order) one run, and writes the catalogue.
+    func convertIDTreeToRuns(in txn: borrowing WriteTransaction) throws {
+        var entries: [IDEntry] = []
+        try txn.withCursor(ids) { c in
+            var entry = try c.first()
+            while let e = entry {
+                guard e.key.count == 16, e.value.count == 8 else {
+                    throw EventLogError.damaged(sequence: 0, reason: "an entry of the ids index has a key of \(e.key.count) bytes and a value of \(e.value.count)")
+                }
+                entries.append((UInt64(bigEndian: e.key.loadUnaligned(as: UInt64.self)),
+                                UInt64(bigEndian: e.key.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                                Key.decodeSequence(e.value)))
+                entry = try c.next()
+            }
+        }
+        try txn.removeAll(in: ids)
+        var catalogue = IDRuns()
+        try writeRun(entries, level: IDRuns.level(ofSize: UInt64(entries.count)), into: &catalogue, in: txn)
+        try txn.put(catalogue.bytes, forKey: IDRuns.key, in: meta)
+    }
+
+    /// The entries the `ids` index holds: its runs' (read through), or its tree's in a `/4` log.
+    func idEntryCount(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Int {
+        guard let catalogue = try idRuns(in: txn) else { return try txn.statistics(ids).entries }
+        return try catalogue.runs.reduce(0) { $0 + (try entries(of: $1, in: txn)).count }
+    }
+}
