@@ -191,9 +191,24 @@ extension EventLog {
         try txn.put(catalogue.bytes, forKey: IDRuns.key, in: meta)
     }
 
-    /// The entries the `ids` index holds: its runs' (read through), or its tree's in a `/4` log.
+    /// The entries the `ids` index holds: every chunk's in the database, each run listed in the
+    /// catalogue read through and checked (``entries(of:in:)``), and no key of a run the catalogue does
+    /// not list; or its tree's in a `/4` log.
     func idEntryCount(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Int {
         guard let catalogue = try idRuns(in: txn) else { return try txn.statistics(ids).entries }
-        return try catalogue.runs.reduce(0) { $0 + (try entries(of: $1, in: txn)).count }
+        for run in catalogue.runs { _ = try entries(of: run, in: txn) }
+        let listed = Set(catalogue.runs.map(\.number))
+        var count = 0
+        try txn.withCursor(ids) { c in
+            var entry = try c.first()
+            while let e = entry {
+                guard let number = IDRuns.runNumber(ofKey: e.key), listed.contains(number) else {
+                    throw EventLogError.damaged(sequence: 0, reason: "the ids index holds a key of \(e.key.count) bytes of no run its catalogue lists")
+                }
+                if e.key.count == 24 { count += e.value.count / IDRuns.entrySize }
+                entry = try c.next()
+            }
+        }
+        return count
     }
 }

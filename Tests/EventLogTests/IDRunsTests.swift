@@ -76,6 +76,9 @@ import Testing
         #expect(runs.runs.count <= 3 * Set(runs.runs.map(\.level)).count)
         let held = try StoredIDs.entries(log)
         #expect(held.count == Int(runs.runs.reduce(0) { $0 + $1.count }))
+        // Nothing in `ids` but the listed runs: merged runs are gone.
+        let chunks = try StoredIDs.chunks(log)
+        #expect(chunks.entries == held.count && chunks.runs == Set(runs.runs.map(\.number)))
         #expect(held.count > 2_000)
         for reopened in [log, try open(dir.path, limit: limit), try open(dir.path, limit: limit, readOnly: true)] {
             for (id, sequence) in appended {

@@ -31,6 +31,25 @@ enum StoredIDs {
         }
     }
 
+    /// The entries of every chunk of runs (24-byte keys), duplicates counted, and the run numbers
+    /// the keys of `ids` begin with.
+    static func chunks(_ log: EventLog) throws -> (entries: Int, runs: Set<UInt64>) {
+        let ids = try log.lmdb.database("ids")
+        return try log.lmdb.read { txn in
+            var entries = 0
+            var runs: Set<UInt64> = []
+            try txn.withCursor(ids) { c in
+                var entry = try c.first()
+                while let e = entry {
+                    if e.key.count == 24 { entries += e.value.count / 24 }
+                    runs.insert(sequence(Array(e.key.prefix(8))))
+                    entry = try c.next()
+                }
+            }
+            return (entries, runs)
+        }
+    }
+
     /// The index as logs before `/5` kept it: a tree keyed by id, and no catalogue of runs.
     static func moveToTree(_ log: EventLog) throws {
         let held = try entries(log)
