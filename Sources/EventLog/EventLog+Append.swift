@@ -205,11 +205,24 @@ extension EventLog {
             try txn.put(catalogue.bytes, forKey: IDRuns.key, in: meta)
             try txn.put(tail.idWatermarks.bytes, forKey: Key.idsThrough, in: meta)
         }
-        // Each other index: its watermarks, how to take a range's entries, where they go, and whether its
-        // values are the sequence numbers (streams) or empty (types, effective: in the key).
+        // The streams: the same, each due range's waiting entries as a run (StreamRuns).
+        if due(tail.streams.watermarks, afterOne: false) != nil {
+            guard var catalogue = try streamRuns(in: txn) else {
+                throw EventLogError.damaged(sequence: tail.through, reason: "the log has no streams-runs catalogue in meta")
+            }
+            var moved = false
+            while let range = due(tail.streams.watermarks, afterOne: moved) {
+                try writeStreamRun(tail.removeStreamRange(range), level: 0, into: &catalogue, in: txn)
+                moved = true
+            }
+            try mergeStreamRuns(&catalogue, in: txn)
+            try txn.put(catalogue.bytes, forKey: StreamRuns.key, in: meta)
+            try txn.put(tail.streams.watermarks.bytes, forKey: Key.streamsThrough, in: meta)
+        }
+        // The types and dates: their watermarks, how to take a range's entries, where they go (their
+        // values empty: the sequence number is in the key).
         let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> IndexEntries,
                        database: Database, name: String, watermarkKey: [UInt8], valued: Bool)] = [
-            ({ tail.streams.watermarks }, tail.removeStreamRange, streams, "streams", Key.streamsThrough, true),
             ({ tail.types.watermarks }, tail.removeTypeRange, types, "types", Key.typesThrough, false),
             ({ tail.effective.watermarks }, tail.removeEffectiveRange, effective, "effective", Key.effectiveThrough, false),
         ]

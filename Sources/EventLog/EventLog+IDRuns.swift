@@ -3,19 +3,10 @@ import LMDB
 
 // The `ids` index as runs (``IDRuns``): reading, writing, merging, and converting a `/4` log's tree.
 extension EventLog {
-    /// The catalogue of runs `txn` sees; nil for a log whose `ids` is a tree keyed by id (`/4` and
-    /// earlier, opened read-only).
-    func idRuns(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IDRuns? {
-        try IDRuns.key.withUnsafeBytes { k in
-            try txn.withValue(in: meta, forKey: k) { bytes in
-                try bytes.map { b in
-                    guard let runs = IDRuns(bytes: b) else {
-                        throw EventLogError.damaged(sequence: 0, reason: "the ids-runs catalogue is \(b.count) bytes, not whole runs of \(IDRuns.recordSize) in ascending order")
-                    }
-                    return runs
-                }
-            }
-        }
+    /// The catalogue of the `ids` runs `txn` sees; nil for a log whose `ids` is a tree keyed by id
+    /// (`/4` and earlier, opened read-only).
+    func idRuns(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunCatalogue? {
+        try runCatalogue(IDRuns.key, of: "ids", in: txn)
     }
 
     /// The sequence numbers the `ids` index holds for `batch`'s ids (nil where none), as `txn` sees it:
@@ -27,7 +18,7 @@ extension EventLog {
             }
         }
         let runs = Array(catalogue.runs.reversed())   // the newest first
-        let filters = try runFilters.filters(of: runs) { try loadFilter(of: $0, in: txn) }
+        let filters = try idFilters.filters(of: runs) { try loadFilter(of: $0, in: txn) }
         return try batch.map { id in
             let (high, low) = IDTable.halves(of: id)
             for (run, filter) in zip(runs, filters) where filter.mayContain(high, low) {
@@ -38,20 +29,13 @@ extension EventLog {
     }
 
     /// Run `run`'s filter, read from `ids`.
-    private func loadFilter(of run: IDRuns.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
-        try IDRuns.filterKey(run.number).withUnsafeBytes { k in
-            try txn.withValue(in: ids, forKey: k) { bytes in
-                guard let bytes, let filter = RunFilter(bytes: bytes, seed: run.seed) else {
-                    throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter, or one of \(bytes?.count ?? 0) bytes")
-                }
-                return filter
-            }
-        }
+    private func loadFilter(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
+        try loadFilter(of: run, from: ids, in: txn)
     }
 
     /// The sequence number run `run` holds for the id with halves `high` and `low`: in the chunk whose
     /// first id is the last at or before it.
-    private func sequence(of high: UInt64, _ low: UInt64, in run: IDRuns.Run,
+    private func sequence(of high: UInt64, _ low: UInt64, in run: RunCatalogue.Run,
                           in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
         let key = IDRuns.chunkKey(run.number, high, low)
         return try txn.withCursor(ids) { c in
@@ -59,23 +43,23 @@ extension EventLog {
             if found.map({ !$0.key.elementsEqual(key) }) ?? true {
                 found = found == nil ? try c.last() : try c.previous()
             }
-            guard let chunk = found, chunk.key.count == 24, IDRuns.runNumber(ofKey: chunk.key) == run.number else { return nil }
+            guard let chunk = found, chunk.key.count == 24, RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return nil }
             return IDRuns.sequence(of: high, low, inChunk: chunk.value)
         }
     }
 
     /// Every entry of run `run`, in id order, checked as read: chunks of whole entries, ascending, as
     /// many as the catalogue says.
-    func entries(of run: IDRuns.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [IDEntry] {
+    func entries(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [IDEntry] {
         var out: [IDEntry] = []
         out.reserveCapacity(Int(clamping: run.count))
         try txn.withCursor(ids) { c in
-            var entry = try c.seek(atLeast: IDRuns.filterKey(run.number))
-            guard let first = entry, first.key.count == 8, IDRuns.runNumber(ofKey: first.key) == run.number else {
+            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
+            guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
                 throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter")
             }
             entry = try c.next()
-            while let e = entry, e.key.count == 24, IDRuns.runNumber(ofKey: e.key) == run.number {
+            while let e = entry, e.key.count == 24, RunCatalogue.runNumber(ofKey: e.key) == run.number {
                 guard !e.value.isEmpty, e.value.count % IDRuns.entrySize == 0 else {
                     throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the ids index is \(e.value.count) bytes")
                 }
@@ -97,16 +81,14 @@ extension EventLog {
 
     /// Writes `entries` (ascending by id, none already in the index) as a new run of `level` at the end
     /// of `ids`, and lists it last in `catalogue`.
-    func writeRun(_ entries: [IDEntry], level: UInt8, into catalogue: inout IDRuns, in txn: borrowing WriteTransaction) throws {
+    func writeRun(_ entries: [IDEntry], level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
         guard !entries.isEmpty else { return }
-        // After every key in `ids`, listed or not, so that each put appends.
-        let lastKeyRun = try txn.withCursor(ids) { c in try c.last().flatMap { IDRuns.runNumber(ofKey: $0.key) } } ?? 0
-        let number = max(lastKeyRun, catalogue.runs.last?.number ?? 0) + 1
+        let number = try nextRunNumber(in: ids, after: catalogue, in: txn)
         let seed = UInt64.random(in: .min ... .max)
         var filter = RunFilter(capacity: entries.count, seed: seed)
         for e in entries { filter.insert(e.high, e.low) }
         try txn.withWriteCursor(ids) { c in
-            try c.put(filter.bytes, forKey: IDRuns.filterKey(number), flags: .append)
+            try c.put(filter.bytes, forKey: RunCatalogue.filterKey(number), flags: .append)
             var chunk: [UInt8] = []
             chunk.reserveCapacity(IDRuns.entriesPerChunk * IDRuns.entrySize)
             for start in stride(from: 0, to: entries.count, by: IDRuns.entriesPerChunk) {
@@ -122,15 +104,15 @@ extension EventLog {
         catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
     }
 
-    /// While a level holds ``IDRuns/fanIn`` runs, merges its oldest ones into one run of the next
+    /// While a level holds ``RunCatalogue/fanIn`` runs, merges its oldest ones into one run of the next
     /// level: written first (after them), then they are deleted. An id found in two runs is damage.
-    func mergeRuns(_ catalogue: inout IDRuns, in txn: borrowing WriteTransaction) throws {
+    func mergeRuns(_ catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
         while let level = catalogue.levelToMerge {
-            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(IDRuns.fanIn))
+            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
             var merged: [IDEntry] = []
             for run in inputs { merged = try Self.merge(merged, try entries(of: run, in: txn)) }
             try writeRun(merged, level: level + 1, into: &catalogue, in: txn)
-            for run in inputs { try deleteRun(run, in: txn) }
+            for run in inputs { try deleteRun(run, from: ids, in: txn) }
             let gone = Set(inputs.map(\.number))
             catalogue.runs.removeAll { gone.contains($0.number) }
         }
@@ -156,19 +138,6 @@ extension EventLog {
         return out
     }
 
-    /// Deletes run `run`'s filter and chunks from `ids`.
-    private func deleteRun(_ run: IDRuns.Run, in txn: borrowing WriteTransaction) throws {
-        var keys: [[UInt8]] = []
-        try txn.withCursor(ids) { c in
-            var entry = try c.seek(atLeast: IDRuns.filterKey(run.number))
-            while let e = entry, IDRuns.runNumber(ofKey: e.key) == run.number {
-                keys.append(Array(e.key))
-                entry = try c.next()
-            }
-        }
-        for key in keys { try txn.delete(key, in: ids) }
-    }
-
     /// Makes the `ids` tree of a `/4` or earlier log (16-byte ids → 8-byte sequence numbers, in id
     /// order) one run, and writes the catalogue.
     func convertIDTreeToRuns(in txn: borrowing WriteTransaction) throws {
@@ -186,29 +155,15 @@ extension EventLog {
             }
         }
         try txn.removeAll(in: ids)
-        var catalogue = IDRuns()
-        try writeRun(entries, level: IDRuns.level(ofSize: UInt64(entries.count)), into: &catalogue, in: txn)
+        var catalogue = RunCatalogue()
+        try writeRun(entries, level: RunCatalogue.level(ofSize: UInt64(entries.count)), into: &catalogue, in: txn)
         try txn.put(catalogue.bytes, forKey: IDRuns.key, in: meta)
     }
 
-    /// The entries the `ids` index holds: every chunk's in the database, each run listed in the
-    /// catalogue read through and checked (``entries(of:in:)``), and no key of a run the catalogue does
-    /// not list; or its tree's in a `/4` log.
+    /// The entries the `ids` index holds (``runEntryCount(of:in:catalogue:entries:)``), or its tree's in a `/4` log.
     func idEntryCount(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Int {
         guard let catalogue = try idRuns(in: txn) else { return try txn.statistics(ids).entries }
         for run in catalogue.runs { _ = try entries(of: run, in: txn) }
-        let listed = Set(catalogue.runs.map(\.number))
-        var count = 0
-        try txn.withCursor(ids) { c in
-            var entry = try c.first()
-            while let e = entry {
-                guard let number = IDRuns.runNumber(ofKey: e.key), listed.contains(number) else {
-                    throw EventLogError.damaged(sequence: 0, reason: "the ids index holds a key of \(e.key.count) bytes of no run its catalogue lists")
-                }
-                if e.key.count == 24 { count += e.value.count / IDRuns.entrySize }
-                entry = try c.next()
-            }
-        }
-        return count
+        return try runEntryCount(of: ids, in: txn, catalogue: catalogue) { $0.count / IDRuns.entrySize }
     }
 }

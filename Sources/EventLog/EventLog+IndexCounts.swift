@@ -33,7 +33,8 @@ extension EventLog {
             return try [("ids", ids, covered.ids), ("streams", streams, covered.streams), ("types", types, covered.types),
                         ("effective", effective, covered.effective)].map { name, database, count in
                 IndexEntryCount(index: name, covered: count,
-                                stored: database == ids ? try idEntryCount(in: txn) : try txn.statistics(database).entries)
+                                stored: database == ids ? try idEntryCount(in: txn)
+                                    : database == streams ? try streamEntryCount(in: txn) : try txn.statistics(database).entries)
             }
         }
     }

@@ -40,21 +40,22 @@ public final class EventLog: @unchecked Sendable {
 
     /// The format written into a new log's `meta` database.
     ///
-    /// `pledger-log/5` keeps the `ids` index as sorted runs merged in tiers (``IDRuns``; their
-    /// catalogue under `ids-runs` in `meta`); `/4` and earlier kept it as a tree keyed by id. `/4`
-    /// stores each event's leaf hash and the tree nodes it completes in one entry of `events`, right
-    /// after the event, and reads the head from the last event; `/3` and earlier stored the hashes in
-    /// `leaves` and `tree` and the head in `meta`. `/3` and later index the ids, streams, types and
-    /// effective dates of their newest events in bulk (docs/FORMAT.md), up to the `ids-through`,
-    /// `streams-through`, `types-through` and `effective-through` watermarks in `meta`; `pledger-log/2`
-    /// indexed all but the ids as they were appended, `pledger-log/1` the ids as well.
-    /// An earlier log opened for writing becomes `/5`: its `ids` tree becomes one run; the watermarks of
-    /// what it indexed as it went are its head, and its hashes stay where they are, new ones going
-    /// beside their events; opened read-only, it is read as it is. Earlier pledgers refuse `/5` logs,
-    /// whose ids they would not find.
-    public static let formatVersion = "pledger-log/5"
+    /// `pledger-log/6` keeps the `ids` and `streams` indexes as sorted runs merged in tiers
+    /// (``RunCatalogue``: their catalogues under `ids-runs` and `streams-runs` in `meta`); `/5` kept
+    /// `ids` so and `streams` as a tree, `/4` and earlier both as trees. `/4` stores each event's leaf
+    /// hash and the tree nodes it completes in one entry of `events`, right after the event, and reads
+    /// the head from the last event; `/3` and earlier stored the hashes in `leaves` and `tree` and the
+    /// head in `meta`. `/3` and later index the ids, streams, types and effective dates of their newest
+    /// events in bulk (docs/FORMAT.md), up to the `ids-through`, `streams-through`, `types-through` and
+    /// `effective-through` watermarks in `meta`; `pledger-log/2` indexed all but the ids as they were
+    /// appended, `pledger-log/1` the ids as well.
+    /// An earlier log opened for writing becomes `/6`: each index kept as a tree becomes one run; the
+    /// watermarks of what it indexed as it went are its head, and its hashes stay where they are, new
+    /// ones going beside their events; opened read-only, it is read as it is. Earlier pledgers refuse
+    /// `/6` logs, whose ids and streams they would not find.
+    public static let formatVersion = "pledger-log/6"
     /// The formats before ``formatVersion``, oldest first.
-    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3", "pledger-log/4"]
+    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3", "pledger-log/4", "pledger-log/5"]
     /// The formats that keep their hashes in `leaves` and `tree` and their head in `meta`.
     static let legacyHashFormats = ["pledger-log/1", "pledger-log/2", "pledger-log/3"]
 
@@ -80,7 +81,9 @@ public final class EventLog: @unchecked Sendable {
     /// The newest events' waiting index entries as this process's readers last read them.
     let readerTail = LogTail.ReaderCache()
     /// The filters of the `ids` runs this process has read.
-    let runFilters = RunFilters()
+    let idFilters = RunFilters()
+    /// The filters of the `streams` runs this process has read.
+    let streamFilters = RunFilters()
     /// The directory of the LMDB environment.
     public let path: String
 
@@ -146,8 +149,9 @@ public final class EventLog: @unchecked Sendable {
                         try completeLegacyTree(in: txn)
                         for k in [Key.head, Key.treeSize] { _ = try txn.delete(k, in: meta) }
                     }
-                    // Its `ids` tree, in id order, becomes one run.
+                    // Its `ids` and `streams` trees, in key order, become one run each.
                     if try idRuns(in: txn) == nil { try convertIDTreeToRuns(in: txn) }
+                    if try streamRuns(in: txn) == nil { try convertStreamTreeToRuns(in: txn) }
                     try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
                 }
             }
@@ -156,7 +160,8 @@ public final class EventLog: @unchecked Sendable {
                 // Read again under the write lock: another process may have created it and appended.
                 guard try txn.value(in: meta, forKey: key) == nil else { return }
                 for k in Key.watermarkKeys { try txn.put(IndexWatermarks(allThrough: 0).bytes, forKey: k, in: meta) }
-                try txn.put(IDRuns().bytes, forKey: IDRuns.key, in: meta)
+                try txn.put(RunCatalogue().bytes, forKey: IDRuns.key, in: meta)
+                try txn.put(RunCatalogue().bytes, forKey: StreamRuns.key, in: meta)
                 try txn.put(Array(Self.formatVersion.utf8), forKey: key, in: meta)
             }
         } else {

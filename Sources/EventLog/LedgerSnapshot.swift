@@ -62,9 +62,7 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 
     /// The sequence number of the stream's event at `version`.
     public func sequence(of stream: StreamName, version: UInt64) throws -> UInt64? {
-        if let indexed = try value(in: log.streams, forKey: Key.named(stream.rawValue, version)) {
-            return indexed.withUnsafeBytes { Key.decodeSequence($0) }
-        }
+        if let indexed = try log.indexedSequence(of: stream, version: version, in: self) { return indexed }
         return tail.streams.entries(of: stream).first { $0.version == version }?.sequence
     }
 
@@ -75,15 +73,7 @@ public struct LedgerSnapshot: ~Copyable, ReadableTransaction {
 
     /// The stream's events after `version`, oldest first.
     public func events(in stream: StreamName, afterVersion version: UInt64) throws -> [RecordedEvent] {
-        let prefix = Array(stream.rawValue.utf8) + [0]
-        var seqs: [UInt64] = []
-        try withCursor(log.streams) { c in
-            var entry = try c.seek(atLeast: Key.named(stream.rawValue, version + 1))
-            while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
-                seqs.append(Key.decodeSequence(e.value))
-                entry = try c.next()
-            }
-        }
+        var seqs = try log.indexedEntries(of: stream, afterVersion: version, in: self).map(\.sequence)
         seqs += tail.streams.entries(of: stream).lazy.filter { $0.version > version }.map(\.sequence)
         return try seqs.compactMap { try log.event(at: $0, in: self) }
     }

@@ -1,15 +1,17 @@
-/// A Bloom filter over the ids of one run of the `ids` index (``IDRuns``): whether an id may be in the
-/// run, answered from memory, so that looking an id up reads only the runs that may hold it.
+/// A Bloom filter over one run of an index kept as runs (``RunCatalogue``): over its ids (`ids`), or
+/// the names of its streams (`streams`); whether an id or a name may be in the run, answered from
+/// memory, so that a lookup reads only the runs that may hold it.
 ///
-/// Why: a log of a million events holds about ten runs, and an id looked up in each would cost ten
-/// LMDB seeks; an appended event's id is looked up once (the duplicate check), and is nearly always
-/// in none. Blocked (Putze, Sanders and Singler, 2007): an id's probes all fall in one 512-bit block,
-/// one cache line, placed by the id's first hash; seven bits of that block, nine bits each of its
-/// second hash. Ten bits an id: about one lookup in a hundred reads a run in vain.
+/// Why: a log of a million events holds about ten runs an index, and an id looked up in each would
+/// cost ten LMDB seeks; an appended event's id is looked up once (the duplicate check), and is nearly
+/// always in none. Blocked (Putze, Sanders and Singler, 2007): a key's probes all fall in one 512-bit
+/// block, one cache line, placed by its first hash; seven bits of that block, nine bits each of its
+/// second hash. Ten bits a key: about one lookup in a hundred reads a run in vain.
 ///
-/// Stored as the value of the run's own key in `ids` (docs/FORMAT.md): little-endian 64-bit words,
-/// eight a block. The hashes mix the id with the run's seed (``IDRuns/Run/seed``), drawn at random
-/// when the run is written, so that which ids collide is not known in advance and differs by run.
+/// Stored as the value of the run's own key (docs/FORMAT.md): little-endian 64-bit words, eight a
+/// block. The hashes mix the key's two 64-bit halves (an id's; a name's fingerprint twice) with the
+/// run's seed (``RunCatalogue/Run/seed``), drawn at random when the run is written, so that which keys
+/// collide is not known in advance and differs by run.
 struct RunFilter: Equatable {
     /// Bits of filter an id: about 1 % false positives with seven probes in a block.
     static let bitsPerID = 10

@@ -1,18 +1,18 @@
 import Foundation
 
-/// The ``RunFilter``s of the `ids` index's runs that this process has read, by run number.
+/// The ``RunFilter``s of one index's runs (`ids` or `streams`) that this process has read, by run number.
 ///
-/// Why: a filter is read from `ids` once and kept; a run never changes once written, and a copy is
-/// used only for the run whose seed it was made with (``IDRuns/Run/seed``): a run of the same number
+/// Why: a filter is read from its index once and kept; a run never changes once written, and a copy is
+/// used only for the run whose seed it was made with (``RunCatalogue/Run/seed``): a run of the same number
 /// written again, after a transaction that wrote one did not commit, has another seed. Shared by the
 /// appending thread and the thread that reads an appended batch's ids ahead, under a lock taken once
-/// a lookup of a batch.
+/// a lookup (of a batch of ids, of a stream).
 final class RunFilters: @unchecked Sendable {
     private var filters: [UInt64: RunFilter] = [:]
     private let lock = NSLock()
 
     /// The filters of `runs`, in their order; `load` reads the ones not kept, or kept with another seed.
-    func filters(of runs: [IDRuns.Run], load: (IDRuns.Run) throws -> RunFilter) rethrows -> [RunFilter] {
+    func filters(of runs: [RunCatalogue.Run], load: (RunCatalogue.Run) throws -> RunFilter) rethrows -> [RunFilter] {
         lock.lock()
         defer { lock.unlock() }
         let found = try runs.map { run in

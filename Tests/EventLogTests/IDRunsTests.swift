@@ -16,7 +16,7 @@ import Testing
     }
 
     /// The catalogue as the log's `meta` holds it.
-    func catalogue(_ log: EventLog) throws -> IDRuns? { try log.lmdb.read { try log.idRuns(in: $0) } }
+    func catalogue(_ log: EventLog) throws -> RunCatalogue? { try log.lmdb.read { try log.idRuns(in: $0) } }
 
     @Test func aFilterFindsEveryIdAddedAndFewOthers() throws {
         var generator = SystemRandomNumberGenerator()
@@ -37,17 +37,17 @@ import Testing
     }
 
     @Test func theCatalogueReadsBackAndRefusesWhatIsNotWholeRunsInOrder() {
-        let runs = IDRuns(runs: [.init(number: 3, level: 1, count: 8_192, seed: 7), .init(number: 9, level: 0, count: 2_048, seed: .max)])
-        #expect(runs.bytes.count == 2 * IDRuns.recordSize)
-        #expect(runs.bytes.withUnsafeBytes { IDRuns(bytes: $0) } == runs)
-        #expect(Array(runs.bytes.dropLast()).withUnsafeBytes { IDRuns(bytes: $0) } == nil)
-        let backwards = IDRuns(runs: runs.runs.reversed())
-        #expect(backwards.bytes.withUnsafeBytes { IDRuns(bytes: $0) } == nil)
-        #expect(IDRuns.level(ofSize: 1) == 0 && IDRuns.level(ofSize: 8_191) == 0 && IDRuns.level(ofSize: 8_192) == 1)
-        #expect(IDRuns.level(ofSize: 524_287) == 3 && IDRuns.level(ofSize: 1_000_000) == 4)
-        let four = IDRuns(runs: (1...6).map { .init(number: UInt64($0), level: $0 <= 2 ? 1 : 0, count: 1, seed: 0) })
+        let runs = RunCatalogue(runs: [.init(number: 3, level: 1, count: 8_192, seed: 7), .init(number: 9, level: 0, count: 2_048, seed: .max)])
+        #expect(runs.bytes.count == 2 * RunCatalogue.recordSize)
+        #expect(runs.bytes.withUnsafeBytes { RunCatalogue(bytes: $0) } == runs)
+        #expect(Array(runs.bytes.dropLast()).withUnsafeBytes { RunCatalogue(bytes: $0) } == nil)
+        let backwards = RunCatalogue(runs: runs.runs.reversed())
+        #expect(backwards.bytes.withUnsafeBytes { RunCatalogue(bytes: $0) } == nil)
+        #expect(RunCatalogue.level(ofSize: 1) == 0 && RunCatalogue.level(ofSize: 8_191) == 0 && RunCatalogue.level(ofSize: 8_192) == 1)
+        #expect(RunCatalogue.level(ofSize: 524_287) == 3 && RunCatalogue.level(ofSize: 1_000_000) == 4)
+        let four = RunCatalogue(runs: (1...6).map { .init(number: UInt64($0), level: $0 <= 2 ? 1 : 0, count: 1, seed: 0) })
         #expect(four.levelToMerge == 0)
-        #expect(IDRuns(runs: Array(four.runs.prefix(5))).levelToMerge == nil)
+        #expect(RunCatalogue(runs: Array(four.runs.prefix(5))).levelToMerge == nil)
     }
 
     @Test func anIdInTwoRunsIsDamageWhenTheyMerge() throws {
@@ -100,8 +100,8 @@ import Testing
         #expect(try log.verify().size == UInt64(appended.count))
     }
 
-    /// A `/4` log, its ids in a tree: read as it is when opened read-only; opened for writing, its tree
-    /// becomes one run, every id is found in it, and appends go on as runs.
+    /// A `/4` log, its ids (and streams) in a tree: read as it is when opened read-only; opened for
+    /// writing, its tree becomes one run, every id is found in it, and appends go on as runs.
     @Test func aFourthFormatLogsTreeBecomesOneRun() throws {
         let dir = try TemporaryDirectory()
         var appended: [(UUID, UInt64)] = []
@@ -112,6 +112,7 @@ import Testing
                 for (e, p) in zip(batch, try log.append(batch)) { appended.append((e.id, p.sequence)) }
             }
             try StoredIDs.moveToTree(log)
+            try StoredStreams.moveToTree(log)
             try log.lmdb.write { txn in try txn.put(Array("pledger-log/4".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta")) }
         }
         let tree = try StoredIDs.entries(try open(dir.path, limit: 1, readOnly: true))
@@ -124,7 +125,7 @@ import Testing
         let writer = try open(dir.path, limit: 1)
         let runs = try #require(try catalogue(writer))
         #expect(runs.runs.map(\.count) == [UInt64(tree.count)])
-        #expect(runs.runs.map(\.level) == [IDRuns.level(ofSize: UInt64(tree.count))])
+        #expect(runs.runs.map(\.level) == [RunCatalogue.level(ofSize: UInt64(tree.count))])
         #expect(try StoredIDs.entries(writer) == tree)
         for (id, sequence) in appended { #expect(try writer.event(id: id)?.sequence == sequence) }
         let (first, firstSequence) = appended[0]
@@ -140,7 +141,7 @@ import Testing
         let filters = RunFilters()
         var loads = 0
         func filter(_ seed: UInt64) -> RunFilter { RunFilter(capacity: 1, seed: seed) }
-        let run = IDRuns.Run(number: 5, level: 0, count: 1, seed: 1)
+        let run = RunCatalogue.Run(number: 5, level: 0, count: 1, seed: 1)
         _ = filters.filters(of: [run]) { loads += 1; return filter($0.seed) }
         _ = filters.filters(of: [run]) { loads += 1; return filter($0.seed) }
         #expect(loads == 1)

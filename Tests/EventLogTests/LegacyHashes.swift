@@ -64,9 +64,10 @@ struct StoredHashes {
 
     /// Moves every event's hashes from `events` into `leaves` and `tree`, sets `tree-size` and `head`
     /// (the last seq and its recorded time) in `meta`, and, when given, writes `format`: the log as a
-    /// pledger before `/4` would have written it (its `ids` a tree: ``StoredIDs/moveToTree(_:)``).
+    /// pledger before `/4` would have written it (its `ids` and `streams` trees: ``StoredIDs/moveToTree(_:)``, ``StoredStreams/moveToTree(_:)``).
     static func moveToLegacy(_ log: EventLog, format: String? = nil) throws {
         try StoredIDs.moveToTree(log)
+        try StoredStreams.moveToTree(log)
         let head = try log.head()
         let env = log.lmdb
         let events = try env.database("events"), leaves = try env.database("leaves"), tree = try env.database("tree")

@@ -1,0 +1,332 @@
+import Foundation
+import LMDB
+
+// The `streams` index as runs (``StreamRuns``): reading a stream's entries, writing, merging, and
+// converting the tree of a log before `/6`.
+extension EventLog {
+    /// The catalogue of the `streams` runs `txn` sees; nil for a log whose `streams` is a tree (`/5`
+    /// and earlier, opened read-only).
+    func streamRuns(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunCatalogue? {
+        try runCatalogue(StreamRuns.key, of: "streams", in: txn)
+    }
+
+    /// The runs, with their filters, that may hold entries of the stream named `name`.
+    private func runs(mayHold name: UnsafeRawBufferPointer, of catalogue: RunCatalogue,
+                      in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [RunCatalogue.Run] {
+        let filters = try streamFilters.filters(of: catalogue.runs) { try loadFilter(of: $0, from: streams, in: txn) }
+        let (high, low) = StreamRuns.filterHalves(ofName: name)
+        return zip(catalogue.runs, filters).filter { $0.1.mayContain(high, low) }.map(\.0)
+    }
+
+    /// The (version, sequence number) entries the `streams` index holds for `stream` after version
+    /// `after`, ascending by version (not the waiting ones).
+    func indexedEntries(of stream: StreamName, afterVersion after: UInt64 = 0,
+                        in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [LogTail.StreamEntry] {
+        var name = stream.rawValue
+        return try name.withUTF8 { utf8 in
+            let name = UnsafeRawBufferPointer(utf8)
+            let prefix = Array(name) + [0]
+            let first = prefix + Key.sequence(after &+ 1)
+            guard let catalogue = try streamRuns(in: txn) else {
+                // A tree keyed by name, 0x00, version.
+                var out: [LogTail.StreamEntry] = []
+                guard after < .max else { return out }
+                try txn.withCursor(streams) { c in
+                    var entry = try c.seek(atLeast: first)
+                    while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
+                        out.append(.init(version: StreamRuns.version(ofKey: e.key), sequence: Key.decodeSequence(e.value)))
+                        entry = try c.next()
+                    }
+                }
+                return out
+            }
+            var out: [LogTail.StreamEntry] = []
+            var runsFound = 0
+            for run in try runs(mayHold: name, of: catalogue, in: txn) {
+                let before = out.count
+                guard after < .max else { break }
+                try entries(withPrefix: prefix, from: first, in: run, in: txn) { key, sequence in
+                    let version = StreamRuns.version(ofKey: key)
+                    if version > after { out.append(.init(version: version, sequence: sequence)) }
+                }
+                if out.count > before { runsFound += 1 }
+            }
+            // A stream's entries in one run are in version order; from several, put together.
+            if runsFound > 1 { out.sort { $0.version < $1.version } }
+            return out
+        }
+    }
+
+    /// Calls `body` with each entry of run `run` whose key is `prefix` (a name and its 0x00) and a
+    /// version, in key order, from the chunk that may hold the key `first` (the prefix and a version),
+    /// on while chunks begin with the prefix; `body` may be given some entries before `first`.
+    private func entries(withPrefix prefix: [UInt8], from first: [UInt8], in run: RunCatalogue.Run,
+                         in txn: borrowing some ReadableTransaction & ~Copyable,
+                         _ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
+        let probe = RunCatalogue.filterKey(run.number) + first
+        func inRun(_ key: UnsafeRawBufferPointer) -> Bool { key.count > 8 && RunCatalogue.runNumber(ofKey: key) == run.number }
+        try txn.withCursor(streams) { c in
+            var entry = try c.seek(atLeast: probe)
+            // The chunk before may begin before the stream and hold its first entries.
+            if let before = entry == nil ? try c.last() : try c.previous(), inRun(before.key) {
+                entry = before
+            } else {
+                entry = try c.seek(atLeast: probe)
+            }
+            var firstChunk = true
+            while let e = entry, inRun(e.key) {
+                let chunkFirst = UnsafeRawBufferPointer(rebasing: e.key[8...])
+                // Past the first chunk, one that does not begin with the stream holds none of it.
+                if !firstChunk, !chunkFirst.starts(with: prefix) { return }
+                firstChunk = false
+                var past = false
+                let whole = try StreamRuns.forEachEntry(of: e.value) { key, sequence in
+                    if key.count == prefix.count + 8, key.starts(with: prefix) {
+                        try body(key, sequence)
+                    } else if prefix.withUnsafeBytes({ StreamRuns.precedes($0, key) }) {
+                        past = true
+                        return false
+                    }
+                    return true
+                }
+                guard whole else { throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries") }
+                if past { return }
+                entry = try c.next()
+            }
+        }
+    }
+
+    /// The sequence number of `stream`'s event at `version` if the `streams` index holds it, as `txn`
+    /// sees it: in the one chunk of each run that may hold it (the last beginning at or before its key).
+    func indexedSequence(of stream: StreamName, version: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
+        let key = Key.named(stream.rawValue, version)
+        guard let catalogue = try streamRuns(in: txn) else {
+            return try key.withUnsafeBytes { k in try txn.withValue(in: streams, forKey: k) { $0.map(Key.decodeSequence) } }
+        }
+        var name = stream.rawValue
+        return try name.withUTF8 { utf8 in
+            for run in try runs(mayHold: UnsafeRawBufferPointer(utf8), of: catalogue, in: txn) {
+                let probe = RunCatalogue.filterKey(run.number) + key
+                let found: UInt64? = try txn.withCursor(streams) { c in
+                    guard let chunk = try c.seek(atMost: probe), chunk.key.count > 8,
+                          RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return nil }
+                    var found: UInt64?
+                    StreamRuns.forEachEntry(of: chunk.value) { entryKey, sequence in
+                        guard entryKey.elementsEqual(key) else { return true }
+                        found = sequence
+                        return false
+                    }
+                    return found
+                }
+                if let found { return found }
+            }
+            return nil
+        }
+    }
+
+    /// The last version the `streams` index holds for `stream` (0 when none), as `txn` sees it.
+    func indexedVersion(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
+        guard let catalogue = try streamRuns(in: txn) else { return nil }
+        var name = stream.rawValue
+        return try name.withUTF8 { utf8 in
+            let name = UnsafeRawBufferPointer(utf8)
+            let prefix = Array(name) + [0]
+            var last: UInt64 = 0
+            for run in try runs(mayHold: name, of: catalogue, in: txn) {
+                // The stream's last entry in the run is in the last chunk beginning at or before it.
+                let probe = RunCatalogue.filterKey(run.number) + prefix + [UInt8](repeating: 0xFF, count: 8)
+                try txn.withCursor(streams) { c in
+                    guard let chunk = try c.seek(atMost: probe), chunk.key.count > 8,
+                          RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return }
+                    StreamRuns.forEachEntry(of: chunk.value) { key, _ in
+                        if key.count == prefix.count + 8, key.starts(with: prefix) { last = max(last, StreamRuns.version(ofKey: key)) }
+                        return true
+                    }
+                }
+            }
+            return last
+        }
+    }
+
+    /// Every entry of run `run`, in key order, checked as read: chunks of whole entries, ascending, as
+    /// many as the catalogue says.
+    func streamEntries(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexEntries {
+        var out = IndexEntries(reservingCapacity: Int(clamping: run.count), keyBytes: 32 * Int(clamping: run.count))
+        try txn.withCursor(streams) { c in
+            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
+            guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
+                throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index has no filter")
+            }
+            entry = try c.next()
+            while let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
+                var inOrder = true
+                let whole = StreamRuns.forEachEntry(of: e.value) { key, sequence in
+                    if out.count > 0, !out.withKey(at: out.count - 1, { StreamRuns.precedes($0, key) }) { inOrder = false; return false }
+                    out.append(key: key, sequence: sequence)
+                    return true
+                }
+                guard whole, inOrder, !e.value.isEmpty else {
+                    throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries in key order")
+                }
+                entry = try c.next()
+            }
+        }
+        guard UInt64(out.count) == run.count else {
+            throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index holds \(out.count) entries, its catalogue says \(run.count)")
+        }
+        return out
+    }
+
+    /// Writes `entries` (ascending by key, none already in the index) as a new run of `level` at the
+    /// end of `streams`, and lists it last in `catalogue`.
+    func writeStreamRun(_ entries: IndexEntries, level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
+        guard entries.count > 0 else { return }
+        let number = try nextRunNumber(in: streams, after: catalogue, in: txn)
+        let seed = UInt64.random(in: .min ... .max)
+        var filter = RunFilter(capacity: entries.count, seed: seed)
+        entries.forEach { key, _ in
+            if let name = StreamRuns.name(ofKey: key) {
+                let (high, low) = StreamRuns.filterHalves(ofName: name)
+                filter.insert(high, low)
+            }
+        }
+        // The chunks made first, then put through one cursor.
+        let runKey = RunCatalogue.filterKey(number)
+        var chunks: [(key: [UInt8], value: [UInt8])] = []
+        var chunk: [UInt8] = []
+        var chunkKey: [UInt8] = []
+        try entries.forEach { key, sequence in
+            guard key.count > 9, key.count <= Int(UInt8.max) else {
+                throw EventLogError.damaged(sequence: sequence, reason: "its streams entry's key is \(key.count) bytes")
+            }
+            if !chunk.isEmpty, chunk.count + StreamRuns.entrySize(keyCount: key.count) > RunCatalogue.chunkBytes {
+                chunks.append((chunkKey, chunk))
+                chunk = []
+            }
+            if chunk.isEmpty {
+                chunkKey = runKey + Array(key)
+                chunk.reserveCapacity(RunCatalogue.chunkBytes)
+            }
+            chunk.append(UInt8(key.count))
+            chunk.append(contentsOf: key)
+            withUnsafeBytes(of: sequence.bigEndian) { chunk.append(contentsOf: $0) }
+        }
+        if !chunk.isEmpty { chunks.append((chunkKey, chunk)) }
+        try txn.withWriteCursor(streams) { c in
+            try c.put(filter.bytes, forKey: runKey, flags: .append)
+            for (key, value) in chunks { try c.put(value, forKey: key, flags: .append) }
+        }
+        catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
+    }
+
+    /// While a level holds ``RunCatalogue/fanIn`` runs, merges its oldest ones into one run of the next
+    /// level: written first (after them), then they are deleted. A key found in two runs is damage.
+    func mergeStreamRuns(_ catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
+        while let level = catalogue.levelToMerge {
+            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
+            var merged = IndexEntries()
+            for run in inputs { merged = try Self.merge(merged, try streamEntries(of: run, in: txn)) }
+            try writeStreamRun(merged, level: level + 1, into: &catalogue, in: txn)
+            for run in inputs { try deleteRun(run, from: streams, in: txn) }
+            let gone = Set(inputs.map(\.number))
+            catalogue.runs.removeAll { gone.contains($0.number) }
+        }
+    }
+
+    /// Two lists of entries ascending by key as one; a key in both is damage.
+    static func merge(_ a: IndexEntries, _ b: IndexEntries) throws -> IndexEntries {
+        if a.count == 0 { return b }
+        if b.count == 0 { return a }
+        var out = IndexEntries(reservingCapacity: a.count + b.count, keyBytes: 32 * (a.count + b.count))
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            let takeA: Bool
+            if i == a.count { takeA = false }
+            else if j == b.count { takeA = true }
+            else {
+                takeA = try a.withKey(at: i) { x in
+                    try b.withKey(at: j) { y in
+                        if StreamRuns.precedes(x, y) { return true }
+                        if StreamRuns.precedes(y, x) { return false }
+                        throw EventLogError.damaged(sequence: max(a.sequence(at: i), b.sequence(at: j)),
+                                                    reason: "its streams entry is in two runs of the index (also at seq \(min(a.sequence(at: i), b.sequence(at: j))))")
+                    }
+                }
+            }
+            if takeA {
+                a.withKey(at: i) { out.append(key: $0, sequence: a.sequence(at: i)) }
+                i += 1
+            } else {
+                b.withKey(at: j) { out.append(key: $0, sequence: b.sequence(at: j)) }
+                j += 1
+            }
+        }
+        return out
+    }
+
+    /// Makes the `streams` tree of a log before `/6` (name, 0x00, version → 8-byte sequence number, in
+    /// key order) one run, and writes the catalogue.
+    func convertStreamTreeToRuns(in txn: borrowing WriteTransaction) throws {
+        var entries = IndexEntries()
+        try txn.withCursor(streams) { c in
+            var entry = try c.first()
+            while let e = entry {
+                guard StreamRuns.name(ofKey: e.key) != nil, e.value.count == 8 else {
+                    throw EventLogError.damaged(sequence: 0, reason: "an entry of the streams index has a key of \(e.key.count) bytes and a value of \(e.value.count)")
+                }
+                entries.append(key: e.key, sequence: Key.decodeSequence(e.value))
+                entry = try c.next()
+            }
+        }
+        try txn.removeAll(in: streams)
+        var catalogue = RunCatalogue()
+        try writeStreamRun(entries, level: RunCatalogue.level(ofSize: UInt64(entries.count)), into: &catalogue, in: txn)
+        try txn.put(catalogue.bytes, forKey: StreamRuns.key, in: meta)
+    }
+
+    /// The entries the `streams` index holds (``runEntryCount(of:in:catalogue:entries:)``), or its tree's
+    /// in a log before `/6`.
+    func streamEntryCount(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Int {
+        guard let catalogue = try streamRuns(in: txn) else { return try txn.statistics(streams).entries }
+        for run in catalogue.runs { _ = try streamEntries(of: run, in: txn) }
+        return try runEntryCount(of: streams, in: txn, catalogue: catalogue) { chunk in
+            var n = 0
+            StreamRuns.forEachEntry(of: chunk) { _, _ in n += 1; return true }
+            return n
+        }
+    }
+
+    /// The names of the streams the `streams` index holds entries of, in name order.
+    func indexedStreamNames(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [StreamName] {
+        guard try streamRuns(in: txn) != nil else {
+            return try txn.withCursor(streams) { c in
+                var out: [StreamName] = []
+                var entry = try c.first()
+                while let e = entry, let zero = e.key.firstIndex(of: 0) {
+                    let name = String(decoding: e.key[..<zero], as: UTF8.self)
+                    if let stream = try? StreamName(validating: name) { out.append(stream) }
+                    entry = try c.seek(atLeast: Array(e.key[..<zero]) + [1])
+                }
+                return out
+            }
+        }
+        // Every chunk of every run, in one pass: a name's entries lie side by side within a run.
+        var names: Set<StreamName> = []
+        var last: [UInt8] = []
+        try txn.withCursor(streams) { c in
+            var entry = try c.first()
+            while let e = entry {
+                if e.key.count > 8 {
+                    StreamRuns.forEachEntry(of: e.value) { key, _ in
+                        guard let name = StreamRuns.name(ofKey: key), !name.elementsEqual(last) else { return true }
+                        last = Array(name)
+                        if let stream = try? StreamName(validating: String(decoding: name, as: UTF8.self)) { names.insert(stream) }
+                        return true
+                    }
+                }
+                entry = try c.next()
+            }
+        }
+        return names.sorted()
+    }
+}
