@@ -109,8 +109,7 @@ extension EventLog {
     func mergeRuns(_ catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
         while let level = catalogue.levelToMerge {
             let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
-            var merged: [IDEntry] = []
-            for run in inputs { merged = try Self.merge(merged, try entries(of: run, in: txn)) }
+            let merged = try Self.merge(try inputs.map { try entries(of: $0, in: txn) })
             try writeRun(merged, level: level + 1, into: &catalogue, in: txn)
             for run in inputs { try deleteRun(run, from: ids, in: txn) }
             let gone = Set(inputs.map(\.number))
@@ -118,24 +117,27 @@ extension EventLog {
         }
     }
 
-    /// Two ascending lists of entries as one; an id in both is damage.
-    static func merge(_ a: [IDEntry], _ b: [IDEntry]) throws -> [IDEntry] {
-        if a.isEmpty { return b }
-        if b.isEmpty { return a }
+    /// Lists of entries, each ascending by id, as one ascending list: all merged at once, each entry
+    /// copied once. An id in two lists is damage.
+    static func merge(_ inputs: [[IDEntry]]) throws -> [IDEntry] {
         var out: [IDEntry] = []
-        out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count, j < b.count {
-            let x = a[i], y = b[j]
-            if (x.high, x.low) < (y.high, y.low) { out.append(x); i += 1 }
-            else if (y.high, y.low) < (x.high, x.low) { out.append(y); j += 1 }
-            else {
-                throw EventLogError.damaged(sequence: max(x.sequence, y.sequence), reason: "its id is in two runs of the ids index (also at seq \(min(x.sequence, y.sequence)))")
+        out.reserveCapacity(inputs.reduce(0) { $0 + $1.count })
+        var heads = inputs.map { _ in 0 }
+        while true {
+            var best = -1
+            for i in inputs.indices where heads[i] < inputs[i].count {
+                guard best >= 0 else { best = i; continue }
+                let x = inputs[i][heads[i]], y = inputs[best][heads[best]]
+                if (x.high, x.low) < (y.high, y.low) {
+                    best = i
+                } else if (x.high, x.low) == (y.high, y.low) {
+                    throw EventLogError.damaged(sequence: max(x.sequence, y.sequence), reason: "its id is in two runs of the ids index (also at seq \(min(x.sequence, y.sequence)))")
+                }
             }
+            guard best >= 0 else { return out }
+            out.append(inputs[best][heads[best]])
+            heads[best] += 1
         }
-        out.append(contentsOf: a[i...])
-        out.append(contentsOf: b[j...])
-        return out
     }
 
     /// Makes the `ids` tree of a `/4` or earlier log (16-byte ids → 8-byte sequence numbers, in id

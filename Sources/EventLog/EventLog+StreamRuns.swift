@@ -148,10 +148,10 @@ extension EventLog {
         }
     }
 
-    /// Every entry of run `run`, in key order, checked as read: chunks of whole entries, ascending, as
-    /// many as the catalogue says.
-    func streamEntries(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> IndexEntries {
-        var out = IndexEntries(reservingCapacity: Int(clamping: run.count), keyBytes: 32 * Int(clamping: run.count))
+    /// Every entry of run `run` as stored (``StreamRuns/Entries``), its chunks end to end, checked as
+    /// read: whole entries, ascending, as many as the catalogue says.
+    func streamEntries(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> StreamRuns.Entries {
+        var out = StreamRuns.Entries()
         try txn.withCursor(streams) { c in
             var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
             guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
@@ -159,13 +159,7 @@ extension EventLog {
             }
             entry = try c.next()
             while let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
-                var inOrder = true
-                let whole = StreamRuns.forEachEntry(of: e.value) { key, sequence in
-                    if out.count > 0, !out.withKey(at: out.count - 1, { StreamRuns.precedes($0, key) }) { inOrder = false; return false }
-                    out.append(key: key, sequence: sequence)
-                    return true
-                }
-                guard whole, inOrder, !e.value.isEmpty else {
+                guard !e.value.isEmpty, out.appendChecked(chunk: e.value) else {
                     throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries in key order")
                 }
                 entry = try c.next()
@@ -180,52 +174,61 @@ extension EventLog {
     /// Writes `entries` (ascending by key, none already in the index) as a new run of `level` at the
     /// end of `streams`, and lists it last in `catalogue`.
     func writeStreamRun(_ entries: IndexEntries, level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
-        guard entries.count > 0 else { return }
-        let number = try nextRunNumber(in: streams, after: catalogue, in: txn)
-        let seed = UInt64.random(in: .min ... .max)
-        var filter = RunFilter(capacity: entries.count, seed: seed)
-        entries.forEach { key, _ in
-            if let name = StreamRuns.name(ofKey: key) {
-                let (high, low) = StreamRuns.filterHalves(ofName: name)
-                filter.insert(high, low)
-            }
-        }
-        // The chunks made first, then put through one cursor.
-        let runKey = RunCatalogue.filterKey(number)
-        var chunks: [(key: [UInt8], value: [UInt8])] = []
-        var chunk: [UInt8] = []
-        var chunkKey: [UInt8] = []
+        var stored = StreamRuns.Entries()
         try entries.forEach { key, sequence in
             guard key.count > 9, key.count <= Int(UInt8.max) else {
                 throw EventLogError.damaged(sequence: sequence, reason: "its streams entry's key is \(key.count) bytes")
             }
-            if !chunk.isEmpty, chunk.count + StreamRuns.entrySize(keyCount: key.count) > RunCatalogue.chunkBytes {
-                chunks.append((chunkKey, chunk))
-                chunk = []
-            }
-            if chunk.isEmpty {
-                chunkKey = runKey + Array(key)
-                chunk.reserveCapacity(RunCatalogue.chunkBytes)
-            }
-            chunk.append(UInt8(key.count))
-            chunk.append(contentsOf: key)
-            withUnsafeBytes(of: sequence.bigEndian) { chunk.append(contentsOf: $0) }
+            stored.append(key: key, sequence: sequence)
         }
-        if !chunk.isEmpty { chunks.append((chunkKey, chunk)) }
+        try writeStreamRun(stored, level: level, into: &catalogue, in: txn)
+    }
+
+    /// Writes `entries` (as stored, ascending by key) as a new run of `level` at the end of `streams`:
+    /// cut into chunks of at most ``RunCatalogue/chunkBytes``, its filter over the names, each name's
+    /// fingerprint made once (a name's entries are side by side).
+    func writeStreamRun(_ entries: StreamRuns.Entries, level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
+        guard entries.count > 0 else { return }
+        let number = try nextRunNumber(in: streams, after: catalogue, in: txn)
+        let seed = UInt64.random(in: .min ... .max)
+        let runKey = RunCatalogue.filterKey(number)
+        var filter = RunFilter(capacity: entries.count, seed: seed)
+        var chunks: [(key: [UInt8], value: ArraySlice<UInt8>)] = []
+        entries.bytes.withUnsafeBytes { all in
+            var chunkStart = 0, o = 0
+            var lastName: UnsafeRawBufferPointer?
+            while o < all.count {
+                let length = Int(all[o]), size = 1 + length + 8
+                if o + size - chunkStart > RunCatalogue.chunkBytes, o > chunkStart {
+                    chunks.append((runKey + Array(all[(chunkStart + 1) ..< (chunkStart + 1 + Int(all[chunkStart]))]), entries.bytes[chunkStart ..< o]))
+                    chunkStart = o
+                }
+                let name = UnsafeRawBufferPointer(rebasing: all[(o + 1) ..< (o + 1 + length - 9)])
+                if lastName.map({ !$0.elementsEqual(name) }) ?? true {
+                    let (high, low) = StreamRuns.filterHalves(ofName: name)
+                    filter.insert(high, low)
+                    lastName = name
+                }
+                o += size
+            }
+            chunks.append((runKey + Array(all[(chunkStart + 1) ..< (chunkStart + 1 + Int(all[chunkStart]))]), entries.bytes[chunkStart ..< o]))
+        }
         try txn.withWriteCursor(streams) { c in
             try c.put(filter.bytes, forKey: runKey, flags: .append)
-            for (key, value) in chunks { try c.put(value, forKey: key, flags: .append) }
+            for (key, value) in chunks {
+                try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try c.put(v, forKey: k, flags: .append) } }
+            }
         }
         catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
     }
 
     /// While a level holds ``RunCatalogue/fanIn`` runs, merges its oldest ones into one run of the next
-    /// level: written first (after them), then they are deleted. A key found in two runs is damage.
+    /// level (``StreamRuns/Entries/merged(_:)``): written first (after them), then they are deleted. A key
+    /// found in two runs is damage.
     func mergeStreamRuns(_ catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
         while let level = catalogue.levelToMerge {
             let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
-            var merged = IndexEntries()
-            for run in inputs { merged = try Self.merge(merged, try streamEntries(of: run, in: txn)) }
+            let merged = try StreamRuns.Entries.merged(try inputs.map { try streamEntries(of: $0, in: txn) })
             try writeStreamRun(merged, level: level + 1, into: &catalogue, in: txn)
             for run in inputs { try deleteRun(run, from: streams, in: txn) }
             let gone = Set(inputs.map(\.number))
@@ -233,41 +236,10 @@ extension EventLog {
         }
     }
 
-    /// Two lists of entries ascending by key as one; a key in both is damage.
-    static func merge(_ a: IndexEntries, _ b: IndexEntries) throws -> IndexEntries {
-        if a.count == 0 { return b }
-        if b.count == 0 { return a }
-        var out = IndexEntries(reservingCapacity: a.count + b.count, keyBytes: 32 * (a.count + b.count))
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            let takeA: Bool
-            if i == a.count { takeA = false }
-            else if j == b.count { takeA = true }
-            else {
-                takeA = try a.withKey(at: i) { x in
-                    try b.withKey(at: j) { y in
-                        if StreamRuns.precedes(x, y) { return true }
-                        if StreamRuns.precedes(y, x) { return false }
-                        throw EventLogError.damaged(sequence: max(a.sequence(at: i), b.sequence(at: j)),
-                                                    reason: "its streams entry is in two runs of the index (also at seq \(min(a.sequence(at: i), b.sequence(at: j))))")
-                    }
-                }
-            }
-            if takeA {
-                a.withKey(at: i) { out.append(key: $0, sequence: a.sequence(at: i)) }
-                i += 1
-            } else {
-                b.withKey(at: j) { out.append(key: $0, sequence: b.sequence(at: j)) }
-                j += 1
-            }
-        }
-        return out
-    }
-
     /// Makes the `streams` tree of a log before `/6` (name, 0x00, version → 8-byte sequence number, in
     /// key order) one run, and writes the catalogue.
     func convertStreamTreeToRuns(in txn: borrowing WriteTransaction) throws {
-        var entries = IndexEntries()
+        var entries = StreamRuns.Entries()
         try txn.withCursor(streams) { c in
             var entry = try c.first()
             while let e = entry {

@@ -26,24 +26,6 @@ struct IndexEntries {
         sequences.append(sequence)
     }
 
-    /// Appends an entry of event `sequence` whose key is `key`.
-    mutating func append(key: UnsafeRawBufferPointer, sequence: UInt64) {
-        keys.append(contentsOf: key)
-        ends.append(keys.count)
-        sequences.append(sequence)
-    }
-
-    /// The number of entries.
-    var count: Int { sequences.count }
-
-    /// The event of entry `i`.
-    func sequence(at i: Int) -> UInt64 { sequences[i] }
-
-    /// `body` given entry `i`'s key, read in place.
-    func withKey<R>(at i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try keys.withUnsafeBytes { all in try body(UnsafeRawBufferPointer(rebasing: all[(i == 0 ? 0 : ends[i - 1]) ..< ends[i]])) }
-    }
-
     /// `body` given each entry's key, read in place, and its event, in entry order.
     func forEach(_ body: (_ key: UnsafeRawBufferPointer, _ sequence: UInt64) throws -> Void) rethrows {
         try keys.withUnsafeBytes { all in

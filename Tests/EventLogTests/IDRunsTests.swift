@@ -51,8 +51,8 @@ import Testing
     }
 
     @Test func anIdInTwoRunsIsDamageWhenTheyMerge() throws {
-        #expect(try EventLog.merge([(1, 1, 5), (3, 0, 6)], [(2, 0, 7)]).map(\.sequence) == [5, 7, 6])
-        #expect(throws: EventLogError.self) { try EventLog.merge([(1, 1, 5), (3, 0, 6)], [(3, 0, 9)]) }
+        #expect(try EventLog.merge([[(1, 1, 5), (3, 0, 6)], [(2, 0, 7)], [], [(0, 9, 1), (4, 0, 8)]]).map(\.sequence) == [1, 5, 7, 6, 8])
+        #expect(throws: EventLogError.self) { try EventLog.merge([[(1, 1, 5), (3, 0, 6)], [(2, 0, 1)], [(3, 0, 9)]]) }
     }
 
     /// Appends in batches of varied sizes with a small bulk limit, so that runs are written and merged

@@ -137,14 +137,25 @@ import Testing
     }
 
     @Test func mergedEntriesKeepKeyOrderAndARepeatedKeyIsDamage() throws {
-        func entries(_ keys: [(String, UInt64, UInt64)]) -> IndexEntries {
-            var out = IndexEntries()
+        func entries(_ keys: [(String, UInt64, UInt64)]) -> StreamRuns.Entries {
+            var out = StreamRuns.Entries()
             for (name, version, seq) in keys { Key.named(name, version).withUnsafeBytes { out.append(key: $0, sequence: seq) } }
             return out
         }
-        let merged = try EventLog.merge(entries([("a", 1, 1), ("a/b", 1, 3), ("b", 2, 9)]), entries([("a", 2, 5), ("a.b", 1, 4)]))
-        #expect(merged.keyArrays == [Key.named("a", 1), Key.named("a", 2), Key.named("a.b", 1), Key.named("a/b", 1), Key.named("b", 2)])
-        #expect(throws: EventLogError.self) { try EventLog.merge(entries([("a", 1, 1)]), entries([("a", 1, 2)])) }
+        let merged = try StreamRuns.Entries.merged([entries([("a", 1, 1), ("a/b", 1, 3), ("b", 2, 9)]), entries([("a", 2, 5), ("a.b", 1, 4)]),
+                                                    entries([]), entries([("a", 3, 6), ("c", 1, 10)])])
+        #expect(merged.keysAndSequences.map(\.0) == [Key.named("a", 1), Key.named("a", 2), Key.named("a", 3), Key.named("a.b", 1),
+                                                     Key.named("a/b", 1), Key.named("b", 2), Key.named("c", 1)])
+        #expect(merged.keysAndSequences.map(\.1) == [1, 5, 6, 4, 3, 9, 10])
+        #expect(merged.count == 7)
+        #expect(throws: EventLogError.self) { try StreamRuns.Entries.merged([entries([("a", 1, 1)]), entries([("b", 1, 3)]), entries([("a", 1, 2)])]) }
+        // Chunks read back are checked: whole entries, each key after the one before.
+        var checked = StreamRuns.Entries()
+        #expect(merged.bytes.withUnsafeBytes { checked.appendChecked(chunk: $0) } && checked.count == 7)
+        var backwards = StreamRuns.Entries()
+        #expect(!entries([("b", 1, 1), ("a", 1, 2)]).bytes.withUnsafeBytes { backwards.appendChecked(chunk: $0) })
+        var cut = StreamRuns.Entries()
+        #expect(!Array(merged.bytes.dropLast()).withUnsafeBytes { cut.appendChecked(chunk: $0) })
     }
 }
 
