@@ -12,13 +12,11 @@ extension EventLog {
     /// The sequence numbers the `ids` index holds for `batch`'s ids (nil where none), as `txn` sees it:
     /// the catalogue and the filters read once for the batch.
     func indexedSequences(ofEvents batch: [UUID], in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [UInt64?] {
-        guard let catalogue = try idRuns(in: txn) else {
+        guard let (runs, filters) = try runsAndFilters(IDRuns.key, of: ids, kept: idFilters, in: txn) else {
             return try batch.map { id in
                 try withUnsafeBytes(of: id.uuid) { key in try txn.withValue(in: ids, forKey: key) { $0.map(Key.decodeSequence) } }
             }
         }
-        let runs = Array(catalogue.runs.reversed())   // the newest first
-        let filters = try idFilters.filters(of: runs) { try loadFilter(of: $0, in: txn) }
         return try batch.map { id in
             let (high, low) = IDTable.halves(of: id)
             for (run, filter) in zip(runs, filters) where filter.mayContain(high, low) {
@@ -26,11 +24,6 @@ extension EventLog {
             }
             return nil
         }
-    }
-
-    /// Run `run`'s filter, read from `ids`.
-    private func loadFilter(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
-        try loadFilter(of: run, from: ids, in: txn)
     }
 
     /// The sequence number run `run` holds for the id with halves `high` and `low`: in the chunk whose
@@ -87,18 +80,27 @@ extension EventLog {
         let seed = UInt64.random(in: .min ... .max)
         var filter = RunFilter(capacity: entries.count, seed: seed)
         for e in entries { filter.insert(e.high, e.low) }
+        // Every entry's bytes stored into one buffer, then put a chunk's slice at a time: appending
+        // 8 bytes at a time to an array took about 100 instructions each (callgrind, Round 27).
+        let bytes = [UInt8](unsafeUninitializedCapacity: entries.count * IDRuns.entrySize) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            for (i, e) in entries.enumerated() {
+                raw.storeBytes(of: e.high.bigEndian, toByteOffset: i * IDRuns.entrySize, as: UInt64.self)
+                raw.storeBytes(of: e.low.bigEndian, toByteOffset: i * IDRuns.entrySize + 8, as: UInt64.self)
+                raw.storeBytes(of: e.sequence.bigEndian, toByteOffset: i * IDRuns.entrySize + 16, as: UInt64.self)
+            }
+            initialized = entries.count * IDRuns.entrySize
+        }
         try txn.withWriteCursor(ids) { c in
             try c.put(filter.bytes, forKey: RunCatalogue.filterKey(number), flags: .append)
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(IDRuns.entriesPerChunk * IDRuns.entrySize)
-            for start in stride(from: 0, to: entries.count, by: IDRuns.entriesPerChunk) {
-                chunk.removeAll(keepingCapacity: true)
-                for e in entries[start ..< min(start + IDRuns.entriesPerChunk, entries.count)] {
-                    withUnsafeBytes(of: e.high.bigEndian) { chunk.append(contentsOf: $0) }
-                    withUnsafeBytes(of: e.low.bigEndian) { chunk.append(contentsOf: $0) }
-                    withUnsafeBytes(of: e.sequence.bigEndian) { chunk.append(contentsOf: $0) }
+            try bytes.withUnsafeBytes { all in
+                for start in stride(from: 0, to: entries.count, by: IDRuns.entriesPerChunk) {
+                    let end = min(start + IDRuns.entriesPerChunk, entries.count)
+                    let key = IDRuns.chunkKey(number, entries[start].high, entries[start].low)
+                    try key.withUnsafeBytes { k in
+                        try c.put(UnsafeRawBufferPointer(rebasing: all[(start * IDRuns.entrySize) ..< (end * IDRuns.entrySize)]), forKey: k, flags: .append)
+                    }
                 }
-                try c.put(chunk, forKey: IDRuns.chunkKey(number, entries[start].high, entries[start].low), flags: .append)
             }
         }
         catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))

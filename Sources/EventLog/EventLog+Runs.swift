@@ -18,6 +18,22 @@ extension EventLog {
         }
     }
 
+    /// The runs (newest first) of the catalogue stored in `meta` under `key`, with their filters, as
+    /// `txn` sees it (``RunFilters/newestFirst(catalogue:load:)``); nil when there is none.
+    func runsAndFilters(_ key: [UInt8], of database: Database, kept: RunFilters,
+                        in txn: borrowing some ReadableTransaction & ~Copyable) throws -> (runs: [RunCatalogue.Run], filters: [RunFilter])? {
+        try key.withUnsafeBytes { k in
+            try txn.withValue(in: meta, forKey: k) { bytes in
+                try bytes.map { b in
+                    guard let found = try kept.newestFirst(catalogue: b, load: { try loadFilter(of: $0, from: database, in: txn) }) else {
+                        throw EventLogError.damaged(sequence: 0, reason: "the \(database.name) runs catalogue is \(b.count) bytes, not whole runs of \(RunCatalogue.recordSize) in ascending order")
+                    }
+                    return found
+                }
+            }
+        }
+    }
+
     /// Run `run`'s filter, read from `database`.
     func loadFilter(of run: RunCatalogue.Run, from database: Database, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
         try RunCatalogue.filterKey(run.number).withUnsafeBytes { k in

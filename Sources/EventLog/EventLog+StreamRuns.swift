@@ -10,12 +10,17 @@ extension EventLog {
         try runCatalogue(StreamRuns.key, of: "streams", in: txn)
     }
 
-    /// The runs, with their filters, that may hold entries of the stream named `name`.
-    private func runs(mayHold name: UnsafeRawBufferPointer, of catalogue: RunCatalogue,
-                      in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [RunCatalogue.Run] {
-        let filters = try streamFilters.filters(of: catalogue.runs) { try loadFilter(of: $0, from: streams, in: txn) }
+    /// The runs of the catalogue that may hold entries of the stream named `name`, newest first.
+    private func runs(mayHold name: UnsafeRawBufferPointer, of runs: [RunCatalogue.Run], filters: [RunFilter]) -> [RunCatalogue.Run] {
         let (high, low) = StreamRuns.filterHalves(ofName: name)
-        return zip(catalogue.runs, filters).filter { $0.1.mayContain(high, low) }.map(\.0)
+        var out: [RunCatalogue.Run] = []
+        for (run, filter) in zip(runs, filters) where filter.mayContain(high, low) { out.append(run) }
+        return out
+    }
+
+    /// The runs of `streams` and their filters as `txn` sees them; nil for a tree.
+    private func streamRunsAndFilters(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> (runs: [RunCatalogue.Run], filters: [RunFilter])? {
+        try runsAndFilters(StreamRuns.key, of: streams, kept: streamFilters, in: txn)
     }
 
     /// The (version, sequence number) entries the `streams` index holds for `stream` after version
@@ -27,7 +32,7 @@ extension EventLog {
             let name = UnsafeRawBufferPointer(utf8)
             let prefix = Array(name) + [0]
             let first = prefix + Key.sequence(after &+ 1)
-            guard let catalogue = try streamRuns(in: txn) else {
+            guard let catalogue = try streamRunsAndFilters(in: txn) else {
                 // A tree keyed by name, 0x00, version.
                 var out: [LogTail.StreamEntry] = []
                 guard after < .max else { return out }
@@ -42,7 +47,7 @@ extension EventLog {
             }
             var out: [LogTail.StreamEntry] = []
             var runsFound = 0
-            for run in try runs(mayHold: name, of: catalogue, in: txn) {
+            for run in runs(mayHold: name, of: catalogue.runs, filters: catalogue.filters) {
                 let before = out.count
                 guard after < .max else { break }
                 try entries(withPrefix: prefix, from: first, in: run, in: txn) { key, sequence in
@@ -100,12 +105,12 @@ extension EventLog {
     /// sees it: in the one chunk of each run that may hold it (the last beginning at or before its key).
     func indexedSequence(of stream: StreamName, version: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
         let key = Key.named(stream.rawValue, version)
-        guard let catalogue = try streamRuns(in: txn) else {
+        guard let catalogue = try streamRunsAndFilters(in: txn) else {
             return try key.withUnsafeBytes { k in try txn.withValue(in: streams, forKey: k) { $0.map(Key.decodeSequence) } }
         }
         var name = stream.rawValue
         return try name.withUTF8 { utf8 in
-            for run in try runs(mayHold: UnsafeRawBufferPointer(utf8), of: catalogue, in: txn) {
+            for run in runs(mayHold: UnsafeRawBufferPointer(utf8), of: catalogue.runs, filters: catalogue.filters) {
                 let probe = RunCatalogue.filterKey(run.number) + key
                 let found: UInt64? = try txn.withCursor(streams) { c in
                     guard let chunk = try c.seek(atMost: probe), chunk.key.count > 8,
@@ -126,13 +131,13 @@ extension EventLog {
 
     /// The last version the `streams` index holds for `stream` (0 when none), as `txn` sees it.
     func indexedVersion(of stream: StreamName, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
-        guard let catalogue = try streamRuns(in: txn) else { return nil }
+        guard let catalogue = try streamRunsAndFilters(in: txn) else { return nil }
         var name = stream.rawValue
         return try name.withUTF8 { utf8 in
             let name = UnsafeRawBufferPointer(utf8)
             let prefix = Array(name) + [0]
             var last: UInt64 = 0
-            for run in try runs(mayHold: name, of: catalogue, in: txn) {
+            for run in runs(mayHold: name, of: catalogue.runs, filters: catalogue.filters) {
                 // The stream's last entry in the run is in the last chunk beginning at or before it.
                 let probe = RunCatalogue.filterKey(run.number) + prefix + [UInt8](repeating: 0xFF, count: 8)
                 try txn.withCursor(streams) { c in
@@ -204,7 +209,7 @@ extension EventLog {
                     chunkStart = o
                 }
                 let name = UnsafeRawBufferPointer(rebasing: all[(o + 1) ..< (o + 1 + length - 9)])
-                if lastName.map({ !$0.elementsEqual(name) }) ?? true {
+                if lastName.map({ !StreamRuns.equal($0, name) }) ?? true {
                     let (high, low) = StreamRuns.filterHalves(ofName: name)
                     filter.insert(high, low)
                     lastName = name

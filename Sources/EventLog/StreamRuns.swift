@@ -47,6 +47,13 @@ enum StreamRuns {
         return true
     }
 
+    /// Whether `a` and `b` hold the same bytes.
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        return memcmp(pa, pb, a.count) == 0
+    }
+
     /// Whether `a` sorts before `b` as LMDB compares keys: bytewise, a key before the longer keys it begins.
     static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         let n = min(a.count, b.count)

@@ -149,5 +149,16 @@ import Testing
         again.seed = 2
         let found = filters.filters(of: [again]) { loads += 1; return filter($0.seed) }
         #expect(loads == 2 && found.map(\.seed) == [2])
+        // A catalogue read again as the same bytes is not parsed again; one whose run has another seed is.
+        let catalogue = RunCatalogue(runs: [.init(number: 3, level: 1, count: 1, seed: 9), again])
+        let first = catalogue.bytes.withUnsafeBytes { filters.newestFirst(catalogue: $0) { loads += 1; return filter($0.seed) } }
+        #expect(first?.runs.map(\.number) == [5, 3] && first?.filters.map(\.seed) == [2, 9] && loads == 3)
+        _ = catalogue.bytes.withUnsafeBytes { filters.newestFirst(catalogue: $0) { loads += 1; return filter($0.seed) } }
+        #expect(loads == 3)
+        var reseeded = catalogue
+        reseeded.runs[1].seed = 4
+        let second = reseeded.bytes.withUnsafeBytes { filters.newestFirst(catalogue: $0) { loads += 1; return filter($0.seed) } }
+        #expect(second?.filters.map(\.seed) == [4, 9] && loads == 4)
+        #expect([UInt8](repeating: 1, count: 7).withUnsafeBytes { filters.newestFirst(catalogue: $0) { filter($0.seed) } } == nil)
     }
 }
