@@ -38,7 +38,7 @@ extension EventLog {
                 guard after < .max else { return out }
                 try txn.withCursor(streams) { c in
                     var entry = try c.seek(atLeast: first)
-                    while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
+                    while let e = entry, prefix.withUnsafeBytes({ StreamRuns.isEntry(e.key, of: $0) }) {
                         out.append(.init(version: StreamRuns.version(ofKey: e.key), sequence: Key.decodeSequence(e.value)))
                         entry = try c.next()
                     }
@@ -82,17 +82,19 @@ extension EventLog {
             while let e = entry, inRun(e.key) {
                 let chunkFirst = UnsafeRawBufferPointer(rebasing: e.key[8...])
                 // Past the first chunk, one that does not begin with the stream holds none of it.
-                if !firstChunk, !chunkFirst.starts(with: prefix) { return }
+                if !firstChunk, !prefix.withUnsafeBytes({ StreamRuns.starts(chunkFirst, with: $0) }) { return }
                 firstChunk = false
                 var past = false
-                let whole = try StreamRuns.forEachEntry(of: e.value) { key, sequence in
-                    if key.count == prefix.count + 8, key.starts(with: prefix) {
-                        try body(key, sequence)
-                    } else if prefix.withUnsafeBytes({ StreamRuns.precedes($0, key) }) {
-                        past = true
-                        return false
+                let whole = try prefix.withUnsafeBytes { p in
+                    try StreamRuns.forEachEntry(of: e.value) { key, sequence in
+                        if StreamRuns.isEntry(key, of: p) {
+                            try body(key, sequence)
+                        } else if StreamRuns.precedes(p, key) {
+                            past = true
+                            return false
+                        }
+                        return true
                     }
-                    return true
                 }
                 guard whole else { throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries") }
                 if past { return }
@@ -117,7 +119,7 @@ extension EventLog {
                           RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return nil }
                     var found: UInt64?
                     StreamRuns.forEachEntry(of: chunk.value) { entryKey, sequence in
-                        guard entryKey.elementsEqual(key) else { return true }
+                        guard key.withUnsafeBytes({ StreamRuns.equal(entryKey, $0) }) else { return true }
                         found = sequence
                         return false
                     }
@@ -144,7 +146,7 @@ extension EventLog {
                     guard let chunk = try c.seek(atMost: probe), chunk.key.count > 8,
                           RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return }
                     StreamRuns.forEachEntry(of: chunk.value) { key, _ in
-                        if key.count == prefix.count + 8, key.starts(with: prefix) { last = max(last, StreamRuns.version(ofKey: key)) }
+                        if prefix.withUnsafeBytes({ StreamRuns.isEntry(key, of: $0) }) { last = max(last, StreamRuns.version(ofKey: key)) }
                         return true
                     }
                 }
@@ -295,7 +297,7 @@ extension EventLog {
             while let e = entry {
                 if e.key.count > 8 {
                     StreamRuns.forEachEntry(of: e.value) { key, _ in
-                        guard let name = StreamRuns.name(ofKey: key), !name.elementsEqual(last) else { return true }
+                        guard let name = StreamRuns.name(ofKey: key), !last.withUnsafeBytes({ StreamRuns.equal(name, $0) }) else { return true }
                         last = Array(name)
                         if let stream = try? StreamName(validating: String(decoding: name, as: UTF8.self)) { names.insert(stream) }
                         return true

@@ -47,6 +47,17 @@ enum StreamRuns {
         return true
     }
 
+    /// Whether `key` is `prefix` (a name and its 0x00) and a version: compared with `memcmp` (a
+    /// sequence's `starts(with:)` went byte by byte through iterators, about ten instructions a byte).
+    static func isEntry(_ key: UnsafeRawBufferPointer, of prefix: UnsafeRawBufferPointer) -> Bool {
+        key.count == prefix.count + 8 && equal(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), prefix)
+    }
+
+    /// Whether `key` begins with `prefix`.
+    static func starts(_ key: UnsafeRawBufferPointer, with prefix: UnsafeRawBufferPointer) -> Bool {
+        key.count >= prefix.count && equal(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), prefix)
+    }
+
     /// Whether `a` and `b` hold the same bytes.
     static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         guard a.count == b.count else { return false }
