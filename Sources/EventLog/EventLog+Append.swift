@@ -201,7 +201,8 @@ extension EventLog {
                 try writeRun(tail.removeIDRange(range), level: 0, into: &catalogue, in: txn)
                 moved = true
             }
-            try mergeRuns(&catalogue, in: txn)
+            try mergeRuns(&catalogue, of: ids, in: txn, read: { try entries(of: $0, in: $1) }, merge: Self.merge,
+                          write: { try writeRun($0, level: $1, into: &$2, in: $3) })
             try txn.put(catalogue.bytes, forKey: IDRuns.key, in: meta)
             try txn.put(tail.idWatermarks.bytes, forKey: Key.idsThrough, in: meta)
         }
@@ -215,7 +216,8 @@ extension EventLog {
                 try writeStreamRun(tail.removeStreamRange(range), level: 0, into: &catalogue, in: txn)
                 moved = true
             }
-            try mergeStreamRuns(&catalogue, in: txn)
+            try mergeRuns(&catalogue, of: streams, in: txn, read: { try streamEntries(of: $0, in: $1) }, merge: StreamRuns.Entries.merged,
+                          write: { try writeStreamRun($0, level: $1, into: &$2, in: $3) })
             try txn.put(catalogue.bytes, forKey: StreamRuns.key, in: meta)
             try txn.put(tail.streams.watermarks.bytes, forKey: Key.streamsThrough, in: meta)
         }

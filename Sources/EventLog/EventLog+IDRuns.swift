@@ -106,19 +106,6 @@ extension EventLog {
         catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
     }
 
-    /// While a level holds ``RunCatalogue/fanIn`` runs, merges its oldest ones into one run of the next
-    /// level: written first (after them), then they are deleted. An id found in two runs is damage.
-    func mergeRuns(_ catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
-        while let level = catalogue.levelToMerge {
-            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
-            let merged = try Self.merge(try inputs.map { try entries(of: $0, in: txn) })
-            try writeRun(merged, level: level + 1, into: &catalogue, in: txn)
-            for run in inputs { try deleteRun(run, from: ids, in: txn) }
-            let gone = Set(inputs.map(\.number))
-            catalogue.runs.removeAll { gone.contains($0.number) }
-        }
-    }
-
     /// Lists of entries, each ascending by id, as one ascending list: all merged at once, each entry
     /// copied once. An id in two lists is damage.
     static func merge(_ inputs: [[IDEntry]]) throws -> [IDEntry] {

@@ -53,6 +53,25 @@ extension EventLog {
         return max(lastKeyRun, catalogue.runs.last?.number ?? 0) + 1
     }
 
+    /// While a level of `catalogue` holds ``RunCatalogue/fanIn`` runs, merges its oldest ones into one
+    /// run of the next level: their entries read (`read`), merged (`merge`: a key in two runs is damage)
+    /// and written as a new run (`write`, after them), then the runs deleted from `database` and the
+    /// catalogue. The same for every index kept as runs; `Entries` is how each holds a run's entries.
+    func mergeRuns<Entries>(_ catalogue: inout RunCatalogue, of database: Database, in txn: borrowing WriteTransaction,
+                            read: (RunCatalogue.Run, borrowing WriteTransaction) throws -> Entries,
+                            merge: ([Entries]) throws -> Entries,
+                            write: (Entries, UInt8, inout RunCatalogue, borrowing WriteTransaction) throws -> Void) throws {
+        while let level = catalogue.levelToMerge {
+            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
+            var entries: [Entries] = []
+            for run in inputs { entries.append(try read(run, txn)) }
+            try write(try merge(entries), level + 1, &catalogue, txn)
+            for run in inputs { try deleteRun(run, from: database, in: txn) }
+            let gone = Set(inputs.map(\.number))
+            catalogue.runs.removeAll { gone.contains($0.number) }
+        }
+    }
+
     /// Deletes run `run`'s filter and chunks from `database`.
     func deleteRun(_ run: RunCatalogue.Run, from database: Database, in txn: borrowing WriteTransaction) throws {
         var keys: [[UInt8]] = []

@@ -55,20 +55,6 @@ extension EventLog {
         catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
     }
 
-    /// While a level holds ``RunCatalogue/fanIn`` runs, merges its oldest ones into one run of the next
-    /// level (``StreamRuns/Entries/merged(_:)``): written first (after them), then they are deleted. A key
-    /// found in two runs is damage.
-    func mergeStreamRuns(_ catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
-        while let level = catalogue.levelToMerge {
-            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
-            let merged = try StreamRuns.Entries.merged(try inputs.map { try streamEntries(of: $0, in: txn) })
-            try writeStreamRun(merged, level: level + 1, into: &catalogue, in: txn)
-            for run in inputs { try deleteRun(run, from: streams, in: txn) }
-            let gone = Set(inputs.map(\.number))
-            catalogue.runs.removeAll { gone.contains($0.number) }
-        }
-    }
-
     /// Makes the `streams` tree of a log before `/6` (name, 0x00, version → 8-byte sequence number, in
     /// key order) one run, and writes the catalogue.
     func convertStreamTreeToRuns(in txn: borrowing WriteTransaction) throws {
