@@ -31,7 +31,7 @@ extension EventLog {
             var chunkStart = 0, o = 0
             var lastName: UnsafeRawBufferPointer?
             while o < all.count {
-                let length = Int(all[o]), size = 1 + length + 8
+                let length = Int(all[o]), size = StreamRuns.entrySize(keyCount: length)
                 if o + size - chunkStart > RunCatalogue.chunkBytes, o > chunkStart {
                     chunks.append((runKey + Array(all[(chunkStart + 1) ..< (chunkStart + 1 + Int(all[chunkStart]))]), entries.bytes[chunkStart ..< o]))
                     chunkStart = o

@@ -38,7 +38,7 @@ extension StreamRuns {
             let before = last.map { last in bytes.withUnsafeBytes { Array($0[(last + 1) ..< (last + 1 + Int($0[last]))]) } }
             while o < chunk.count {
                 let length = Int(chunk[o])
-                guard length > 9, o + 1 + length + 8 <= chunk.count else { return false }
+                guard length > 9, o + StreamRuns.entrySize(keyCount: length) <= chunk.count else { return false }
                 let key = UnsafeRawBufferPointer(rebasing: chunk[(o + 1) ..< (o + 1 + length)])
                 if let previous {
                     guard StreamRuns.precedes(previous, key) else { return false }
@@ -48,7 +48,7 @@ extension StreamRuns {
                 previous = key
                 lastInChunk = o
                 added += 1
-                o += 1 + length + 8
+                o += StreamRuns.entrySize(keyCount: length)
             }
             if added > 0 { last = bytes.count + lastInChunk }
             Self.append(chunk, to: &bytes)
@@ -92,7 +92,7 @@ extension StreamRuns {
                             }
                         }
                         guard best >= 0, let source = p.baseAddress else { break }
-                        let o = heads[best], size = 1 + Int(p[o]) + 8
+                        let o = heads[best], size = StreamRuns.entrySize(keyCount: Int(p[o]))
                         (target + written).update(from: source.assumingMemoryBound(to: UInt8.self) + o, count: size)
                         lastStart = written
                         written += size

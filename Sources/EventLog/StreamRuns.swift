@@ -38,11 +38,11 @@ enum StreamRuns {
         var o = 0
         while o < chunk.count {
             let length = Int(chunk[o])
-            guard o + 1 + length + 8 <= chunk.count, length > 9 else { return false }
+            guard o + entrySize(keyCount: length) <= chunk.count, length > 9 else { return false }
             let key = UnsafeRawBufferPointer(rebasing: chunk[(o + 1) ..< (o + 1 + length)])
             let sequence = UInt64(bigEndian: chunk.loadUnaligned(fromByteOffset: o + 1 + length, as: UInt64.self))
             guard try body(key, sequence) else { return true }
-            o += 1 + length + 8
+            o += entrySize(keyCount: length)
         }
         return true
     }
