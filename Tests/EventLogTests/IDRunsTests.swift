@@ -7,14 +7,6 @@ import Testing
 /// The `ids` index as sorted runs merged in tiers (`pledger-log/5`): filters, the catalogue, lookups
 /// through merges and restarts, and a `/4` log's tree made a run.
 @Suite struct IDRunsTests {
-    func open(_ path: String, limit: Int, readOnly: Bool = false) throws -> EventLog {
-        var configuration = EventLog.Configuration()
-        configuration.mapSize = 1 << 26
-        configuration.bulkIndexLimit = limit
-        configuration.readOnly = readOnly
-        return readOnly ? try EventLog(path: path, configuration: configuration) : try EventLog.create(at: path, configuration: configuration)
-    }
-
     /// The catalogue as the log's `meta` holds it.
     func catalogue(_ log: EventLog) throws -> RunCatalogue? { try log.lmdb.read { try log.idRuns(in: $0) } }
 
@@ -61,14 +53,14 @@ import Testing
     @Test(arguments: [16, 64])
     func everyIdIsFoundThroughMergesAndRestarts(limit: Int) throws {
         let dir = try TemporaryDirectory()
-        var log = try open(dir.path, limit: limit)
+        var log = try openLog(dir.path, limit: limit)
         var appended: [(UUID, UInt64)] = []
         var size = 1
         while appended.count < 3_000 {
             let batch = (0..<size).map { event("s/\(appended.count % 37 + $0)") }
             for (e, p) in zip(batch, try log.append(batch)) { appended.append((e.id, p.sequence)) }
             size = size % 97 + 13
-            if appended.count % 5 == 0 { log = try open(dir.path, limit: limit) }   // a restart now and then
+            if appended.count % 5 == 0 { log = try openLog(dir.path, limit: limit) }   // a restart now and then
         }
         let runs = try #require(try catalogue(log))
         #expect(runs.levelToMerge == nil)
@@ -80,7 +72,7 @@ import Testing
         let chunks = try StoredIDs.chunks(log)
         #expect(chunks.entries == held.count && chunks.runs == Set(runs.runs.map(\.number)))
         #expect(held.count > 2_000)
-        for reopened in [log, try open(dir.path, limit: limit), try open(dir.path, limit: limit, readOnly: true)] {
+        for reopened in [log, try openLog(dir.path, limit: limit), try openLog(dir.path, limit: limit, readOnly: true)] {
             for (id, sequence) in appended {
                 #expect(try reopened.event(id: id)?.sequence == sequence)
                 if let indexed = held[id] { #expect(indexed == sequence) }
@@ -106,7 +98,7 @@ import Testing
         let dir = try TemporaryDirectory()
         var appended: [(UUID, UInt64)] = []
         do {
-            let log = try open(dir.path, limit: 1)
+            let log = try openLog(dir.path, limit: 1)
             for n in 0..<50 {
                 let batch = (0..<10).map { event("s/\(n % 7 + $0)") }
                 for (e, p) in zip(batch, try log.append(batch)) { appended.append((e.id, p.sequence)) }
@@ -115,14 +107,14 @@ import Testing
             try StoredStreams.moveToTree(log)
             try log.lmdb.write { txn in try txn.put(Array("pledger-log/4".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta")) }
         }
-        let tree = try StoredIDs.entries(try open(dir.path, limit: 1, readOnly: true))
+        let tree = try StoredIDs.entries(try openLog(dir.path, limit: 1, readOnly: true))
         #expect(tree.count > 450)
         do {
-            let reader = try open(dir.path, limit: 1, readOnly: true)
+            let reader = try openLog(dir.path, limit: 1, readOnly: true)
             #expect(try catalogue(reader) == nil)
             for (id, sequence) in appended { #expect(try reader.event(id: id)?.sequence == sequence) }
         }
-        let writer = try open(dir.path, limit: 1)
+        let writer = try openLog(dir.path, limit: 1)
         let runs = try #require(try catalogue(writer))
         #expect(runs.runs.map(\.count) == [UInt64(tree.count)])
         #expect(runs.runs.map(\.level) == [RunCatalogue.level(ofSize: UInt64(tree.count))])

@@ -77,7 +77,7 @@ struct StoredHashes {
             try txn.withCursor(events) { c in
                 var e = try c.first()
                 while let entry = e {
-                    if entry.key.count == 9 { entries.append((entry.key.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }, Array(entry.value))) }
+                    if entry.key.count == 9 { entries.append((fromBigEndian(entry.key.prefix(8)), Array(entry.value))) }
                     e = try c.next()
                 }
             }

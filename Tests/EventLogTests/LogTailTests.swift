@@ -20,13 +20,7 @@ import Testing
             self.limit = limit
         }
 
-        func open(readOnly: Bool = false) throws -> EventLog {
-            var configuration = EventLog.Configuration()
-            configuration.mapSize = 1 << 26
-            configuration.bulkIndexLimit = limit
-            configuration.readOnly = readOnly
-            return readOnly ? try EventLog(path: path, configuration: configuration) : try EventLog.create(at: path, configuration: configuration)
-        }
+        func open(readOnly: Bool = false) throws -> EventLog { try openLog(path, limit: limit, readOnly: readOnly) }
     }
 
     /// Entries in the `ids` index.

@@ -17,11 +17,11 @@ enum StoredIDs {
                 while let e = entry {
                     // Keys of 16 bytes are a tree's, of 24 a run's chunks, of 8 a run's filter.
                     if e.key.count == 16 {
-                        out[uuid(Array(e.key))] = sequence(Array(e.value))
+                        out[uuid(Array(e.key))] = fromBigEndian(e.value)
                     } else if e.key.count == 24 {
                         let chunk = Array(e.value)
                         for o in stride(from: 0, to: chunk.count, by: 24) {
-                            out[uuid(Array(chunk[o ..< o + 16]))] = sequence(Array(chunk[o + 16 ..< o + 24]))
+                            out[uuid(Array(chunk[o ..< o + 16]))] = fromBigEndian(chunk[o + 16 ..< o + 24])
                         }
                     }
                     entry = try c.next()
@@ -42,7 +42,7 @@ enum StoredIDs {
                 var entry = try c.first()
                 while let e = entry {
                     if e.key.count == 24 { entries += e.value.count / 24 }
-                    runs.insert(sequence(Array(e.key.prefix(8))))
+                    runs.insert(fromBigEndian(e.key.prefix(8)))
                     entry = try c.next()
                 }
             }
@@ -64,6 +64,4 @@ enum StoredIDs {
     private static func uuid(_ b: [UInt8]) -> UUID {
         UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
     }
-
-    private static func sequence(_ b: [UInt8]) -> UInt64 { b.reduce(0) { $0 << 8 | UInt64($1) } }
 }

@@ -16,13 +16,13 @@ enum StoredStreams {
                 var entry = try c.first()
                 while let e = entry {
                     if e.key.first != 0 {
-                        out[Array(e.key)] = sequence(Array(e.value))
+                        out[Array(e.key)] = fromBigEndian(e.value)
                     } else if e.key.count > 8 {
                         let chunk = Array(e.value)
                         var o = 0
                         while o < chunk.count {
                             let length = Int(chunk[o])
-                            out[Array(chunk[o + 1 ..< o + 1 + length])] = sequence(Array(chunk[o + 1 + length ..< o + 9 + length]))
+                            out[Array(chunk[o + 1 ..< o + 1 + length])] = fromBigEndian(chunk[o + 1 + length ..< o + 9 + length])
                             o += 9 + length
                         }
                     }
@@ -43,6 +43,4 @@ enum StoredStreams {
             _ = try txn.delete(Array("streams-runs".utf8), in: meta)
         }
     }
-
-    private static func sequence(_ b: [UInt8]) -> UInt64 { b.reduce(0) { $0 << 8 | UInt64($1) } }
 }

@@ -7,14 +7,6 @@ import Testing
 /// The `streams` index as sorted runs merged in tiers (`pledger-log/6`): a stream's events, version and
 /// name found through merges, restarts and chunks that split a stream, and a `/5` log's tree made a run.
 @Suite struct StreamRunsTests {
-    func open(_ path: String, limit: Int, readOnly: Bool = false) throws -> EventLog {
-        var configuration = EventLog.Configuration()
-        configuration.mapSize = 1 << 26
-        configuration.bulkIndexLimit = limit
-        configuration.readOnly = readOnly
-        return readOnly ? try EventLog(path: path, configuration: configuration) : try EventLog.create(at: path, configuration: configuration)
-    }
-
     func catalogue(_ log: EventLog) throws -> RunCatalogue? { try log.lmdb.read { try log.streamRuns(in: $0) } }
 
     /// A stream name of `n`: a few long-lived streams, whose entries span chunks, names that begin
@@ -33,7 +25,7 @@ import Testing
     @Test(arguments: [16, 64])
     func everyStreamReadsAsAppendedThroughMergesAndRestarts(limit: Int) throws {
         let dir = try TemporaryDirectory()
-        var log = try open(dir.path, limit: limit)
+        var log = try openLog(dir.path, limit: limit)
         var model: [StreamName: [UInt64]] = [:]
         var size = 1
         var n = 0
@@ -42,14 +34,14 @@ import Testing
             for (e, p) in zip(batch, try log.append(batch)) { model[e.stream, default: []].append(p.sequence) }
             n += size
             size = size % 89 + 11
-            if n % 7 == 0 { log = try open(dir.path, limit: limit) }
+            if n % 7 == 0 { log = try openLog(dir.path, limit: limit) }
         }
         let runs = try #require(try catalogue(log))
         #expect(runs.levelToMerge == nil)
         #expect(Set(runs.runs.map(\.level)).count >= 3, "levels \(runs.runs.map(\.level))")
         let held = try StoredStreams.entries(log)
         #expect(held.count == Int(runs.runs.reduce(0) { $0 + $1.count }) && held.count > 2_000)
-        for reader in [log, try open(dir.path, limit: limit), try open(dir.path, limit: limit, readOnly: true)] {
+        for reader in [log, try openLog(dir.path, limit: limit), try openLog(dir.path, limit: limit, readOnly: true)] {
             #expect(try reader.streamNames() == model.keys.sorted())
             for (stream, seqs) in model {
                 #expect(try reader.version(of: stream) == UInt64(seqs.count))
@@ -62,7 +54,7 @@ import Testing
             var indexed: [StreamName: [(UInt64, UInt64)]] = [:]
             for (key, seq) in held {
                 let name = String(decoding: key.dropLast(9), as: UTF8.self)
-                indexed[StreamName(stringLiteral: name), default: []].append((key.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }, seq))
+                indexed[StreamName(stringLiteral: name), default: []].append((fromBigEndian(key.suffix(8)), seq))
             }
             for (stream, entries) in indexed {
                 let sorted = entries.sorted { $0.0 < $1.0 }
@@ -89,7 +81,7 @@ import Testing
     /// Rules read a stream's events at a version and after one from the runs (``LedgerSnapshot``).
     @Test func aLedgerSnapshotReadsAStreamsVersionsFromTheRuns() throws {
         let dir = try TemporaryDirectory()
-        let log = try open(dir.path, limit: 16)
+        let log = try openLog(dir.path, limit: 16)
         var seqs: [UInt64] = []
         for _ in 0..<40 {
             let batch = (0..<20).map { i in event(i == 0 ? "watched" : "other/\(i)") }
@@ -108,7 +100,7 @@ import Testing
         let dir = try TemporaryDirectory()
         var model: [StreamName: [UInt64]] = [:]
         do {
-            let log = try open(dir.path, limit: 1)
+            let log = try openLog(dir.path, limit: 1)
             for n in 0..<50 {
                 let batch = (0..<10).map { i in event(Self.stream(10 * n + i)) }
                 for (e, p) in zip(batch, try log.append(batch)) { model[e.stream, default: []].append(p.sequence) }
@@ -116,16 +108,16 @@ import Testing
             try StoredStreams.moveToTree(log)
             try log.lmdb.write { txn in try txn.put(Array("pledger-log/5".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta")) }
         }
-        let tree = try StoredStreams.entries(try open(dir.path, limit: 1, readOnly: true))
+        let tree = try StoredStreams.entries(try openLog(dir.path, limit: 1, readOnly: true))
         #expect(tree.count > 450)
-        for log in [try open(dir.path, limit: 1, readOnly: true), try open(dir.path, limit: 1)] {
+        for log in [try openLog(dir.path, limit: 1, readOnly: true), try openLog(dir.path, limit: 1)] {
             #expect(try log.streamNames() == model.keys.sorted())
             for (stream, seqs) in model {
                 #expect(try log.version(of: stream) == UInt64(seqs.count))
                 #expect(try log.events(in: stream).map(\.sequence) == seqs)
             }
         }
-        let writer = try open(dir.path, limit: 1)
+        let writer = try openLog(dir.path, limit: 1)
         let runs = try #require(try catalogue(writer))
         #expect(runs.runs.map(\.count) == [UInt64(tree.count)])
         #expect(try StoredStreams.entries(writer) == tree)
