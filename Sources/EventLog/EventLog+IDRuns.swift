@@ -32,11 +32,7 @@ extension EventLog {
                           in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64? {
         let key = IDRuns.chunkKey(run.number, high, low)
         return try txn.withCursor(ids) { c in
-            var found = try c.seek(atLeast: key)
-            if found.map({ !$0.key.elementsEqual(key) }) ?? true {
-                found = found == nil ? try c.last() : try c.previous()
-            }
-            guard let chunk = found, chunk.key.count == 24, RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return nil }
+            guard let chunk = try c.seek(atMost: key), chunk.key.count == 24, RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return nil }
             return IDRuns.sequence(of: high, low, inChunk: chunk.value)
         }
     }

@@ -71,13 +71,10 @@ extension EventLog {
         let probe = RunCatalogue.filterKey(run.number) + first
         func inRun(_ key: UnsafeRawBufferPointer) -> Bool { key.count > 8 && RunCatalogue.runNumber(ofKey: key) == run.number }
         try txn.withCursor(streams) { c in
-            var entry = try c.seek(atLeast: probe)
-            // The chunk before may begin before the stream and hold its first entries.
-            if let before = entry == nil ? try c.last() : try c.previous(), inRun(before.key) {
-                entry = before
-            } else {
-                entry = try c.seek(atLeast: probe)
-            }
+            // The last chunk beginning at or before `first` may hold it (and the stream's first entries);
+            // when that is not a chunk of this run, the run's first chunk after it.
+            var entry = try c.seek(atMost: probe)
+            if !(entry.map { inRun($0.key) } ?? false) { entry = try c.seek(atLeast: probe) }
             var firstChunk = true
             while let e = entry, inRun(e.key) {
                 let chunkFirst = UnsafeRawBufferPointer(rebasing: e.key[8...])
