@@ -157,6 +157,13 @@ extension CLIFixture {
         let times = commitTimes(first)
         #expect(times.count == 3 && times[0] > 0 && times[0] <= times[1] && times[1] <= times[2], "singleCommitMs: \(times)")
         #expect(first["singleCommitMs"]?["commits"] == JSONValue.integer(200), "every single commit timed")
+        // Each batch of 1,000 timed too: 20 of them.
+        let batches = ["p50", "p99", "max"].compactMap { key -> Double? in
+            guard case .string(let ms)? = first["appendBatchMs"]?[key] else { return nil }
+            return Double(ms)
+        }
+        #expect(batches.count == 3 && batches[0] > 0 && batches[0] <= batches[1] && batches[1] <= batches[2], "appendBatchMs: \(batches)")
+        #expect(first["appendBatchMs"]?["batches"] == JSONValue.integer(20), "every batch timed")
         let verified = try run(executable("pledger"), ["verify", "--ledger", kept])
         #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: 20200 events;"), "\(verified.stdout)\(verified.stderr)")
         let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])

@@ -93,7 +93,7 @@ struct Bench: ParsableCommand {
         // the rules' caches). LMDB's environment is closed when its log is: one that stayed open would
         // be opened twice in one process, which LMDB forbids, so that is checked.
         weak var appendingLog: EventLog?
-        let (appendTime, appendCPU, singles) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
+        let (appendTime, appendCPU, batches, singles) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
         guard appendingLog == nil else { throw CLIError.invalid("the appending ledger was not closed before the replay: not measured") }
         let ledger = try Ledger(path: dir + "/ledger")
         let total = UInt64(n + single)
@@ -127,6 +127,7 @@ struct Bench: ParsableCommand {
             "events": .integer(Int64(n)),
             "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
             "appendCpuMicrosecondsPerEvent": Self.cpuMicroseconds(appendCPU, per: n),
+            "appendBatchMs": Self.batchFigures(batches),
             "replayEventsPerSecond": Self.rate(Int(total), replayTime),
             "replayCpuMicrosecondsPerEvent": Self.cpuMicroseconds(replayCPU, per: Int(total)),
             "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
@@ -145,22 +146,33 @@ struct Bench: ParsableCommand {
     /// process's and the appending thread's), counted over the same calls as their wall-clock time.
     /// `log` is the ledger's log, held weakly: nil once the ledger is let go.
     private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String, log: inout EventLog?)
-        throws -> (batched: Duration, batchedCPU: CPUTime, singles: SingleCommits) {
+        throws -> (batched: Duration, batchedCPU: CPUTime, batches: [Double], singles: SingleCommits) {
         let ledger = try Ledger.create(at: path)
         log = ledger.log
         let clock = ContinuousClock()
         var batched = Duration.zero
         var cpu = CPUTime.zero
+        var batches: [Double] = []
+        batches.reserveCapacity(n / 1_000 + 1)
         var i = 0
         while i < n {
             let batch = workload.take(min(1_000, n - i))
             let start = CPUTime.atStart()
-            batched += try clock.measure { try ledger.append(batch) }
+            let d = try clock.measure { try ledger.append(batch) }
             cpu += CPUTime.atEnd() - start
+            batched += d
+            batches.append(Self.milliseconds(d))
             i += batch.count
         }
         // Single-event durable commits on top of the N-event ledger.
-        return (batched, cpu, try Self.commitEach(workload.take(single), to: ledger))
+        return (batched, cpu, batches, try Self.commitEach(workload.take(single), to: ledger))
+    }
+
+    /// Each batch's time in milliseconds as `pledger bench` prints it (p50, p99, the slowest, and how
+    /// many): the slowest are those whose transaction merged the largest runs of an index.
+    static func batchFigures(_ each: [Double]) -> JSONValue {
+        func ms(_ q: Double) -> JSONValue { .string(String(format: "%.3f", percentile(each, q))) }
+        return ["p50": ms(0.5), "p99": ms(0.99), "max": ms(1), "batches": .integer(Int64(each.count))]
     }
 
     /// What ``commitEach(_:to:)`` measures: the single commits' time, CPU and each one's time.
