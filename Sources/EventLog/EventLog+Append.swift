@@ -196,13 +196,14 @@ extension EventLog {
             guard var catalogue = try idRuns(in: txn) else {
                 throw EventLogError.damaged(sequence: tail.through, reason: "the log has no ids-runs catalogue in meta")
             }
-            var moved = false
+            var moved = false, written = 0
             while let range = due(tail.idWatermarks, afterOne: moved) {
-                try writeRun(tail.removeIDRange(range), level: 0, into: &catalogue, in: txn)
+                let entries = tail.removeIDRange(range)
+                try writeRun(entries, level: 0, into: &catalogue, in: txn)
+                written += entries.count
                 moved = true
             }
-            try mergeRuns(&catalogue, of: ids, in: txn, read: { try entries(of: $0, in: $1) }, merge: Self.merge,
-                          write: { try writeRun($0, level: $1, into: &$2, in: $3) })
+            try mergeRuns(&catalogue, of: IDRunIndex(log: self), after: written, in: txn)
             try txn.put(catalogue.bytes, forKey: IDRuns.key, in: meta)
             try txn.put(tail.idWatermarks.bytes, forKey: Key.idsThrough, in: meta)
         }
@@ -211,13 +212,14 @@ extension EventLog {
             guard var catalogue = try streamRuns(in: txn) else {
                 throw EventLogError.damaged(sequence: tail.through, reason: "the log has no streams-runs catalogue in meta")
             }
-            var moved = false
+            var moved = false, written = 0
             while let range = due(tail.streams.watermarks, afterOne: moved) {
-                try writeStreamRun(tail.removeStreamRange(range), level: 0, into: &catalogue, in: txn)
+                let entries = tail.removeStreamRange(range)
+                try writeStreamRun(entries, level: 0, into: &catalogue, in: txn)
+                written += entries.count
                 moved = true
             }
-            try mergeRuns(&catalogue, of: streams, in: txn, read: { try streamEntries(of: $0, in: $1) }, merge: StreamRuns.Entries.merged,
-                          write: { try writeStreamRun($0, level: $1, into: &$2, in: $3) })
+            try mergeRuns(&catalogue, of: StreamRunIndex(log: self), after: written, in: txn)
             try txn.put(catalogue.bytes, forKey: StreamRuns.key, in: meta)
             try txn.put(tail.streams.watermarks.bytes, forKey: Key.streamsThrough, in: meta)
         }

@@ -39,15 +39,18 @@ extension EventLog {
 
     /// Every entry of run `run`, in id order, checked as read: chunks of whole entries, ascending, as
     /// many as the catalogue says.
-    func entries(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [IDEntry] {
+    /// `filtered`: false for the output of a merge under way, which has no filter yet.
+    func entries(of run: RunCatalogue.Run, filtered: Bool = true, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [IDEntry] {
         var out: [IDEntry] = []
         out.reserveCapacity(Int(clamping: run.count))
         try txn.withCursor(ids) { c in
             var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
-            guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
-                throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter")
+            if filtered {
+                guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
+                    throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter")
+                }
+                entry = try c.next()
             }
-            entry = try c.next()
             while let e = entry, e.key.count == 24, RunCatalogue.runNumber(ofKey: e.key) == run.number {
                 guard !e.value.isEmpty, e.value.count % IDRuns.entrySize == 0 else {
                     throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the ids index is \(e.value.count) bytes")
@@ -74,8 +77,16 @@ extension EventLog {
         guard !entries.isEmpty else { return }
         let number = try nextRunNumber(in: ids, after: catalogue, in: txn)
         let seed = UInt64.random(in: .min ... .max)
-        var filter = RunFilter(capacity: entries.count, seed: seed)
-        for e in entries { filter.insert(e.high, e.low) }
+        try txn.withWriteCursor(ids) { c in
+            try c.put(IDRuns.filter(of: entries, seed: seed).bytes, forKey: RunCatalogue.filterKey(number), flags: .append)
+            try putChunks(of: entries[...], run: number, flags: .append, into: c)
+        }
+        catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
+    }
+
+    /// Puts `entries` as chunks of run `number` through `c`.
+    private func putChunks(of entries: ArraySlice<IDEntry>, run number: UInt64, flags: WriteTransaction.PutFlags,
+                           into c: borrowing WriteCursor) throws {
         // Every entry's bytes stored into one buffer, then put a chunk's slice at a time: appending
         // 8 bytes at a time to an array took about 100 instructions each (callgrind, Round 27).
         let bytes = [UInt8](unsafeUninitializedCapacity: entries.count * IDRuns.entrySize) { buffer, initialized in
@@ -87,19 +98,100 @@ extension EventLog {
             }
             initialized = entries.count * IDRuns.entrySize
         }
-        try txn.withWriteCursor(ids) { c in
-            try c.put(filter.bytes, forKey: RunCatalogue.filterKey(number), flags: .append)
-            try bytes.withUnsafeBytes { all in
-                for start in stride(from: 0, to: entries.count, by: IDRuns.entriesPerChunk) {
-                    let end = min(start + IDRuns.entriesPerChunk, entries.count)
-                    let key = IDRuns.chunkKey(number, entries[start].high, entries[start].low)
-                    try key.withUnsafeBytes { k in
-                        try c.put(UnsafeRawBufferPointer(rebasing: all[(start * IDRuns.entrySize) ..< (end * IDRuns.entrySize)]), forKey: k, flags: .append)
-                    }
+        try bytes.withUnsafeBytes { all in
+            for start in stride(from: 0, to: entries.count, by: IDRuns.entriesPerChunk) {
+                let end = min(start + IDRuns.entriesPerChunk, entries.count)
+                let first = entries[entries.startIndex + start]
+                try IDRuns.chunkKey(number, first.high, first.low).withUnsafeBytes { k in
+                    try c.put(UnsafeRawBufferPointer(rebasing: all[(start * IDRuns.entrySize) ..< (end * IDRuns.entrySize)]), forKey: k, flags: flags)
                 }
             }
         }
-        catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
+    }
+
+    /// At most `limit` entries of run `run` with ids after `key` (the id's 16 bytes; from the first when
+    /// empty), and the last one's id when the run has more (``RunIndex``).
+    func entries(of run: RunCatalogue.Run, after key: [UInt8], limit: Int,
+                 in txn: borrowing some ReadableTransaction & ~Copyable) throws -> (entries: [IDEntry], lastIfMore: [UInt8]?) {
+        let after = key.isEmpty ? nil : try IDRuns.halves(ofKey: key)
+        var out: [IDEntry] = []
+        out.reserveCapacity(limit)
+        var more = false
+        try txn.withCursor(ids) { c in
+            // The chunk that may hold `key`, or the run's filter when none begins at or before it.
+            var entry = try c.seek(atMost: RunCatalogue.filterKey(run.number) + key)
+            guard let found = entry, RunCatalogue.runNumber(ofKey: found.key) == run.number else {
+                throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter")
+            }
+            if found.key.count == 8 { entry = try c.next() }
+            chunks: while let e = entry, e.key.count == 24, RunCatalogue.runNumber(ofKey: e.key) == run.number {
+                guard !e.value.isEmpty, e.value.count % IDRuns.entrySize == 0 else {
+                    throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the ids index is \(e.value.count) bytes")
+                }
+                for i in 0 ..< e.value.count / IDRuns.entrySize {
+                    let next = IDRuns.entry(i, of: e.value)
+                    if let after, (next.high, next.low) <= after { continue }
+                    if out.count == limit {
+                        more = true
+                        break chunks
+                    }
+                    out.append(next)
+                }
+                entry = try c.next()
+            }
+        }
+        return (out, more ? out.last.map(IDRuns.idKey) : nil)
+    }
+
+    /// Writes the entries with ids at most `through` (all when nil) as chunks of run `number`, after its
+    /// chunks so far (``RunIndex``).
+    func writeChunks(of entries: [IDEntry], through: [UInt8]?, run number: UInt64,
+                     in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?) {
+        let end = try through.map { t in
+            let last = try IDRuns.halves(ofKey: t)
+            return entries.firstIndex { ($0.high, $0.low) > last } ?? entries.count
+        } ?? entries.count
+        guard end > 0 else { return (0, nil) }
+        try txn.withWriteCursor(ids) { c in try putChunks(of: entries[..<end], run: number, flags: .noOverwrite, into: c) }
+        return (end, IDRuns.idKey(entries[end - 1]))
+    }
+
+    /// Writes run `run`'s filter, made from its chunks (``RunIndex``).
+    /// The chunks are read where they lie (as for `streams`).
+    func writeFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws {
+        var filter = RunFilter(capacity: Int(clamping: run.count), seed: run.seed)
+        try txn.withCursor(ids) { c in
+            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
+            while let e = entry, e.key.count == 24, RunCatalogue.runNumber(ofKey: e.key) == run.number {
+                for i in 0 ..< e.value.count / IDRuns.entrySize {
+                    let next = IDRuns.entry(i, of: e.value)
+                    filter.insert(next.high, next.low)
+                }
+                entry = try c.next()
+            }
+        }
+        try txn.put(filter.bytes, forKey: RunCatalogue.filterKey(run.number), in: ids, flags: .noOverwrite)
+    }
+
+    /// The `ids` index as ``RunIndex``.
+    struct IDRunIndex: RunIndex {
+        let log: EventLog
+        var database: Database { log.ids }
+        var mergeKey: [UInt8] { IDRuns.mergeKey }
+        func entries(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws -> [IDEntry] { try log.entries(of: run, in: txn) }
+        func entries(of run: RunCatalogue.Run, after key: [UInt8], limit: Int,
+                     in txn: borrowing WriteTransaction) throws -> (entries: [IDEntry], lastIfMore: [UInt8]?) {
+            try log.entries(of: run, after: key, limit: limit, in: txn)
+        }
+        func merged(_ inputs: [[IDEntry]]) throws -> [IDEntry] { try EventLog.merge(inputs) }
+        func writeRun(_ entries: [IDEntry], level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
+            try log.writeRun(entries, level: level, into: &catalogue, in: txn)
+        }
+        func writeChunks(of entries: [IDEntry], through: [UInt8]?, run: UInt64,
+                         in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?) {
+            try log.writeChunks(of: entries, through: through, run: run, in: txn)
+        }
+        func writeFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws { try log.writeFilter(of: run, in: txn) }
     }
 
     /// Lists of entries, each ascending by id, as one ascending list: all merged at once, each entry
@@ -148,9 +240,12 @@ extension EventLog {
     }
 
     /// The entries the `ids` index holds (``runEntryCount(of:in:catalogue:entries:)``), or its tree's in a `/4` log.
+    /// The output of a merge under way is read too, and must hold as many entries as the merge says.
     func idEntryCount(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Int {
         guard let catalogue = try idRuns(in: txn) else { return try txn.statistics(ids).entries }
         for run in catalogue.runs { _ = try entries(of: run, in: txn) }
-        return try runEntryCount(of: ids, in: txn, catalogue: catalogue) { $0.count / IDRuns.entrySize }
+        let merge = try runMerge(IDRuns.mergeKey, in: txn)
+        if let merge { _ = try entries(of: merge.output, filtered: false, in: txn) }
+        return try runEntryCount(of: ids, in: txn, catalogue: catalogue, merging: merge) { $0.count / IDRuns.entrySize }
     }
 }

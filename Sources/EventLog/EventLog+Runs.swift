@@ -53,23 +53,110 @@ extension EventLog {
         return max(lastKeyRun, catalogue.runs.last?.number ?? 0) + 1
     }
 
-    /// While a level of `catalogue` holds ``RunCatalogue/fanIn`` runs, merges its oldest ones into one
-    /// run of the next level: their entries read (`read`), merged (`merge`: a key in two runs is damage)
-    /// and written as a new run (`write`, after them), then the runs deleted from `database` and the
-    /// catalogue. The same for every index kept as runs; `Entries` is how each holds a run's entries.
-    func mergeRuns<Entries>(_ catalogue: inout RunCatalogue, of database: Database, in txn: borrowing WriteTransaction,
-                            read: (RunCatalogue.Run, borrowing WriteTransaction) throws -> Entries,
-                            merge: ([Entries]) throws -> Entries,
-                            write: (Entries, UInt8, inout RunCatalogue, borrowing WriteTransaction) throws -> Void) throws {
-        while let level = catalogue.levelToMerge {
-            let inputs = Array(catalogue.runs.filter { $0.level == level }.prefix(RunCatalogue.fanIn))
-            var entries: [Entries] = []
-            for run in inputs { entries.append(try read(run, txn)) }
-            try write(try merge(entries), level + 1, &catalogue, txn)
-            for run in inputs { try deleteRun(run, from: database, in: txn) }
+    /// The merge under way of the index kept as runs whose merge is stored in `meta` under `key`, if any.
+    func runMerge(_ key: [UInt8], in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunMerge? {
+        try key.withUnsafeBytes { k in
+            try txn.withValue(in: meta, forKey: k) { bytes in
+                try bytes.map { b in
+                    guard let merge = RunMerge(bytes: b) else {
+                        throw EventLogError.damaged(sequence: 0, reason: "the merge under way stored as \(String(decoding: key, as: UTF8.self)) is \(b.count) bytes, not a merge")
+                    }
+                    return merge
+                }
+            }
+        }
+    }
+
+    /// Merges runs of `index` while a level of `catalogue` holds ``RunCatalogue/fanIn`` runs, after a
+    /// transaction wrote `written` entries into it as runs of level 0: the oldest runs of the lowest such
+    /// level whole when they hold at most ``Configuration/mergeStepEntries`` entries together; a larger
+    /// merge goes on over transactions (``RunMerge``), one at a time, each transaction writing steps of
+    /// it until it has written that many entries, or `written` times the levels if more (what keeps the
+    /// merges up with the runs written, however large the batches).
+    func mergeRuns<Index: RunIndex>(_ catalogue: inout RunCatalogue, of index: Index, after written: Int,
+                                    in txn: borrowing WriteTransaction) throws {
+        let step = UInt64(max(1, configuration.mergeStepEntries))
+        let levels = UInt64(catalogue.runs.map(\.level).max() ?? 0) + 1
+        var budget = max(step, levels * UInt64(written))
+        let stored = try runMerge(index.mergeKey, in: txn)
+        var merge = stored
+        /// The oldest runs of the lowest level to merge, besides a merge under way's.
+        func nextInputs() -> [RunCatalogue.Run]? {
+            let busy = merge?.inputs ?? []
+            guard let level = catalogue.levelToMerge(excluding: busy) else { return nil }
+            return Array(catalogue.runs.filter { $0.level == level && !busy.contains($0.number) }.prefix(RunCatalogue.fanIn))
+        }
+        func mergeWhole(_ inputs: [RunCatalogue.Run]) throws {
+            var entries: [Index.Entries] = []
+            for run in inputs { entries.append(try index.entries(of: run, in: txn)) }
+            try index.writeRun(try index.merged(entries), level: inputs[0].level + 1, into: &catalogue, in: txn)
+            for run in inputs { try deleteRun(run, from: index.database, in: txn) }
             let gone = Set(inputs.map(\.number))
             catalogue.runs.removeAll { gone.contains($0.number) }
         }
+        // Small merges whole, lowest level first, beside a merge under way.
+        while let inputs = nextInputs(), inputs.reduce(0, { $0 + $1.count }) <= step { try mergeWhole(inputs) }
+        // Steps of the merge under way, then of the next large one, while the budget lasts.
+        while budget > 0 {
+            if merge == nil {
+                guard let inputs = nextInputs() else { break }
+                if inputs.reduce(0, { $0 + $1.count }) <= step {
+                    try mergeWhole(inputs)
+                    continue
+                }
+                let number = try nextRunNumber(in: index.database, after: catalogue, in: txn)
+                merge = RunMerge(output: .init(number: number, level: inputs[0].level + 1, count: 0, seed: .random(in: .min ... .max)),
+                                 inputs: inputs.map(\.number))
+            }
+            guard var m = merge else { break }
+            let before = m.output.count
+            let finished = try mergeStep(&m, of: &catalogue, index, step: step, in: txn)
+            budget -= min(budget, m.output.count - before)
+            merge = finished ? nil : m
+        }
+        if let merge {
+            try txn.put(merge.bytes, forKey: index.mergeKey, in: meta)
+        } else if stored != nil {
+            _ = try txn.delete(index.mergeKey, in: meta)
+        }
+    }
+
+    /// One step of `merge`: from each input, the entries after the last written, at most
+    /// `step` ÷ inputs; merged, and those up to the least last key of an input with more entries
+    /// written as the output's next chunks (the last of them perhaps short). True when that was every
+    /// entry left: then the output's filter is written, the output listed in `catalogue` in place of
+    /// the inputs, and the inputs deleted.
+    private func mergeStep<Index: RunIndex>(_ merge: inout RunMerge, of catalogue: inout RunCatalogue, _ index: Index,
+                                            step: UInt64, in txn: borrowing WriteTransaction) throws -> Bool {
+        let inputs = try merge.inputs.map { number in
+            guard let run = catalogue.runs.first(where: { $0.number == number }) else {
+                throw EventLogError.damaged(sequence: 0, reason: "run \(number) of the \(index.database.name) index, merged under way, is not listed")
+            }
+            return run
+        }
+        let limit = Int(clamping: max(1, step / UInt64(inputs.count)))
+        var windows: [Index.Entries] = []
+        var through: [UInt8]?
+        for run in inputs {
+            let window = try index.entries(of: run, after: merge.lastKey, limit: limit, in: txn)
+            windows.append(window.entries)
+            if let last = window.lastIfMore, through.map({ last.lexicographicallyPrecedes($0) }) ?? true { through = last }
+        }
+        let written = try index.writeChunks(of: try index.merged(windows), through: through, run: merge.output.number, in: txn)
+        merge.output.count += UInt64(written.count)
+        if let last = written.lastKey { merge.lastKey = last }
+        guard through == nil else { return false }
+        let expected = inputs.reduce(0) { $0 + $1.count }
+        guard merge.output.count == expected else {
+            throw EventLogError.damaged(sequence: 0, reason: "a merge of runs of the \(index.database.name) index wrote \(merge.output.count) entries of \(expected)")
+        }
+        try index.writeFilter(of: merge.output, in: txn)
+        for run in inputs { try deleteRun(run, from: index.database, in: txn) }
+        let gone = Set(merge.inputs)
+        catalogue.runs.removeAll { gone.contains($0.number) }
+        catalogue.runs.append(merge.output)
+        catalogue.runs.sort { $0.number < $1.number }
+        return true
     }
 
     /// Deletes run `run`'s filter and chunks from `database`.
@@ -87,17 +174,18 @@ extension EventLog {
 
     /// The entries of every chunk in `database` (`entries` counts a chunk's), refusing a key of a run the
     /// catalogue does not list: for checks after a crash.
+    /// The output of a merge under way (`merging`) is not counted: its entries are its inputs'.
     func runEntryCount(of database: Database, in txn: borrowing some ReadableTransaction & ~Copyable, catalogue: RunCatalogue,
-                       entries: (UnsafeRawBufferPointer) throws -> Int) throws -> Int {
+                       merging: RunMerge?, entries: (UnsafeRawBufferPointer) throws -> Int) throws -> Int {
         let listed = Set(catalogue.runs.map(\.number))
         var count = 0
         try txn.withCursor(database) { c in
             var entry = try c.first()
             while let e = entry {
-                guard let number = RunCatalogue.runNumber(ofKey: e.key), listed.contains(number) else {
+                guard let number = RunCatalogue.runNumber(ofKey: e.key), listed.contains(number) || number == merging?.output.number else {
                     throw EventLogError.damaged(sequence: 0, reason: "the \(database.name) index holds a key of \(e.key.count) bytes of no run its catalogue lists")
                 }
-                if e.key.count > 8 { count += try entries(e.value) }
+                if e.key.count > 8, listed.contains(number) { count += try entries(e.value) }
                 entry = try c.next()
             }
         }

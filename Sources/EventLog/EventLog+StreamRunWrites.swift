@@ -18,41 +18,139 @@ extension EventLog {
     }
 
     /// Writes `entries` (as stored, ascending by key) as a new run of `level` at the end of `streams`:
-    /// cut into chunks of at most ``RunCatalogue/chunkBytes``, its filter over the names, each name's
-    /// fingerprint made once (a name's entries are side by side).
+    /// cut into chunks of at most ``RunCatalogue/chunkBytes``, its filter over the names.
     func writeStreamRun(_ entries: StreamRuns.Entries, level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
         guard entries.count > 0 else { return }
         let number = try nextRunNumber(in: streams, after: catalogue, in: txn)
         let seed = UInt64.random(in: .min ... .max)
+        try txn.withWriteCursor(streams) { c in
+            try c.put(StreamRuns.filter(of: entries.bytes, count: entries.count, seed: seed).bytes, forKey: RunCatalogue.filterKey(number), flags: .append)
+            try putChunks(of: entries.bytes[...], run: number, flags: .append, into: c)
+        }
+        catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
+    }
+
+    /// Puts `bytes` (whole entries as stored, ascending by key) as chunks of run `number` through `c`,
+    /// each of at most ``RunCatalogue/chunkBytes``.
+    private func putChunks(of bytes: ArraySlice<UInt8>, run number: UInt64, flags: WriteTransaction.PutFlags,
+                           into c: borrowing WriteCursor) throws {
         let runKey = RunCatalogue.filterKey(number)
-        var filter = RunFilter(capacity: entries.count, seed: seed)
-        var chunks: [(key: [UInt8], value: ArraySlice<UInt8>)] = []
-        entries.bytes.withUnsafeBytes { all in
+        try bytes.withUnsafeBytes { all in
+            func put(_ range: Range<Int>) throws {
+                let key = runKey + all[(range.lowerBound + 1) ..< (range.lowerBound + 1 + Int(all[range.lowerBound]))]
+                try key.withUnsafeBytes { k in try c.put(UnsafeRawBufferPointer(rebasing: all[range]), forKey: k, flags: flags) }
+            }
             var chunkStart = 0, o = 0
-            var lastName: UnsafeRawBufferPointer?
             while o < all.count {
-                let length = Int(all[o]), size = StreamRuns.entrySize(keyCount: length)
+                let size = StreamRuns.entrySize(keyCount: Int(all[o]))
                 if o + size - chunkStart > RunCatalogue.chunkBytes, o > chunkStart {
-                    chunks.append((runKey + Array(all[(chunkStart + 1) ..< (chunkStart + 1 + Int(all[chunkStart]))]), entries.bytes[chunkStart ..< o]))
+                    try put(chunkStart ..< o)
                     chunkStart = o
-                }
-                let name = UnsafeRawBufferPointer(rebasing: all[(o + 1) ..< (o + 1 + length - 9)])
-                if lastName.map({ !StreamRuns.equal($0, name) }) ?? true {
-                    let (high, low) = StreamRuns.filterHalves(ofName: name)
-                    filter.insert(high, low)
-                    lastName = name
                 }
                 o += size
             }
-            chunks.append((runKey + Array(all[(chunkStart + 1) ..< (chunkStart + 1 + Int(all[chunkStart]))]), entries.bytes[chunkStart ..< o]))
+            if o > chunkStart { try put(chunkStart ..< o) }
         }
-        try txn.withWriteCursor(streams) { c in
-            try c.put(filter.bytes, forKey: runKey, flags: .append)
-            for (key, value) in chunks {
-                try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try c.put(v, forKey: k, flags: .append) } }
+    }
+
+    /// At most `limit` entries of run `run` with keys after `key` (from the first when empty), and the
+    /// last one's key when the run has more (``RunIndex``).
+    func streamEntries(of run: RunCatalogue.Run, after key: [UInt8], limit: Int,
+                       in txn: borrowing some ReadableTransaction & ~Copyable) throws -> (entries: StreamRuns.Entries, lastIfMore: [UInt8]?) {
+        var out = StreamRuns.Entries()
+        var more = false
+        var lastKey: [UInt8] = []
+        try txn.withCursor(streams) { c in
+            // The chunk that may hold `key`, or the run's filter when none begins at or before it.
+            var entry = try c.seek(atMost: RunCatalogue.filterKey(run.number) + key)
+            guard let found = entry, RunCatalogue.runNumber(ofKey: found.key) == run.number else {
+                throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index has no filter")
+            }
+            if found.key.count == 8 { entry = try c.next() }
+            while !more, let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
+                let whole = key.withUnsafeBytes { after in
+                    StreamRuns.forEachEntry(of: e.value) { entryKey, sequence in
+                        if !key.isEmpty, !StreamRuns.precedes(after, entryKey) { return true }
+                        if out.count == limit {
+                            more = true
+                            return false
+                        }
+                        out.append(key: entryKey, sequence: sequence)
+                        if out.count == limit { lastKey = Array(entryKey) }
+                        return true
+                    }
+                }
+                guard whole else { throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries") }
+                entry = try c.next()
             }
         }
-        catalogue.runs.append(.init(number: number, level: level, count: UInt64(entries.count), seed: seed))
+        return (out, more ? lastKey : nil)
+    }
+
+    /// Writes the entries with keys at most `through` (all when nil) as chunks of run `number`, after its
+    /// chunks so far (``RunIndex``).
+    func writeStreamChunks(of entries: StreamRuns.Entries, through: [UInt8]?, run number: UInt64,
+                           in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?) {
+        var end = 0, count = 0
+        var last: [UInt8]?
+        _ = entries.bytes.withUnsafeBytes { all in
+            StreamRuns.forEachEntry(of: all) { key, _ in
+                if let through, through.withUnsafeBytes({ StreamRuns.precedes($0, key) }) { return false }
+                end += StreamRuns.entrySize(keyCount: key.count)
+                count += 1
+                last = Array(key)
+                return true
+            }
+        }
+        guard count > 0 else { return (0, nil) }
+        try txn.withWriteCursor(streams) { c in try putChunks(of: entries.bytes[..<end], run: number, flags: .noOverwrite, into: c) }
+        return (count, last)
+    }
+
+    /// Writes run `run`'s filter, made from its chunks (``RunIndex``).
+    /// The chunks are read where they lie: copied and checked as a merge reads a run, a run of 535,000
+    /// entries took 33 ms (Round 28 in docs/BENCHMARKS.md).
+    func writeStreamFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws {
+        var filter = RunFilter(capacity: Int(clamping: run.count), seed: run.seed)
+        var lastName: [UInt8] = []
+        try txn.withCursor(streams) { c in
+            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
+            while let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
+                let whole = StreamRuns.forEachEntry(of: e.value) { key, _ in
+                    guard let name = StreamRuns.name(ofKey: key), !lastName.withUnsafeBytes({ StreamRuns.equal($0, name) }) else { return true }
+                    let (high, low) = StreamRuns.filterHalves(ofName: name)
+                    filter.insert(high, low)
+                    lastName = Array(name)
+                    return true
+                }
+                guard whole else { throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries") }
+                entry = try c.next()
+            }
+        }
+        try txn.put(filter.bytes, forKey: RunCatalogue.filterKey(run.number), in: streams, flags: .noOverwrite)
+    }
+
+    /// The `streams` index as ``RunIndex``.
+    struct StreamRunIndex: RunIndex {
+        let log: EventLog
+        var database: Database { log.streams }
+        var mergeKey: [UInt8] { StreamRuns.mergeKey }
+        func entries(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws -> StreamRuns.Entries {
+            try log.streamEntries(of: run, in: txn)
+        }
+        func entries(of run: RunCatalogue.Run, after key: [UInt8], limit: Int,
+                     in txn: borrowing WriteTransaction) throws -> (entries: StreamRuns.Entries, lastIfMore: [UInt8]?) {
+            try log.streamEntries(of: run, after: key, limit: limit, in: txn)
+        }
+        func merged(_ inputs: [StreamRuns.Entries]) throws -> StreamRuns.Entries { try StreamRuns.Entries.merged(inputs) }
+        func writeRun(_ entries: StreamRuns.Entries, level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
+            try log.writeStreamRun(entries, level: level, into: &catalogue, in: txn)
+        }
+        func writeChunks(of entries: StreamRuns.Entries, through: [UInt8]?, run: UInt64,
+                         in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?) {
+            try log.writeStreamChunks(of: entries, through: through, run: run, in: txn)
+        }
+        func writeFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws { try log.writeStreamFilter(of: run, in: txn) }
     }
 
     /// Makes the `streams` tree of a log before `/6` (name, 0x00, version → 8-byte sequence number, in

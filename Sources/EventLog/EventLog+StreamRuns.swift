@@ -154,14 +154,17 @@ extension EventLog {
 
     /// Every entry of run `run` as stored (``StreamRuns/Entries``), its chunks end to end, checked as
     /// read: whole entries, ascending, as many as the catalogue says.
-    func streamEntries(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> StreamRuns.Entries {
+    /// `filtered`: false for the output of a merge under way, which has no filter yet.
+    func streamEntries(of run: RunCatalogue.Run, filtered: Bool = true, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> StreamRuns.Entries {
         var out = StreamRuns.Entries()
         try txn.withCursor(streams) { c in
             var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
-            guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
-                throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index has no filter")
+            if filtered {
+                guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
+                    throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index has no filter")
+                }
+                entry = try c.next()
             }
-            entry = try c.next()
             while let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
                 guard !e.value.isEmpty, out.appendChecked(chunk: e.value) else {
                     throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries in key order")
@@ -180,7 +183,9 @@ extension EventLog {
     func streamEntryCount(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Int {
         guard let catalogue = try streamRuns(in: txn) else { return try txn.statistics(streams).entries }
         for run in catalogue.runs { _ = try streamEntries(of: run, in: txn) }
-        return try runEntryCount(of: streams, in: txn, catalogue: catalogue) { chunk in
+        let merge = try runMerge(StreamRuns.mergeKey, in: txn)
+        if let merge { _ = try streamEntries(of: merge.output, filtered: false, in: txn) }
+        return try runEntryCount(of: streams, in: txn, catalogue: catalogue, merging: merge) { chunk in
             var n = 0
             StreamRuns.forEachEntry(of: chunk) { _, _ in n += 1; return true }
             return n

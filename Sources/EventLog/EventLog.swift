@@ -35,12 +35,25 @@ public final class EventLog: @unchecked Sendable {
         /// holding 3.4 to 4.9 MiB more, and a new process reading about twice the events back. A process
         /// that appends in large batches only (an import) may raise it.
         public var bulkIndexLimit: Int = 32_768
+        /// The most entries of an index kept as runs that one transaction merges whole; a larger merge
+        /// goes on over several transactions, about this many entries a step (``RunMerge``). Values
+        /// below 1 count as 1.
+        ///
+        /// Why 8,192: four runs of level 0 (the default bulk limit's range, 2,048 entries) are merged
+        /// whole, larger merges in steps of about 200 KB of `ids` entries, a fifth of what a batch of
+        /// 1,000 events writes to `events`. At 1,000,000 events the slowest batch of 1,000 took 42–47 ms
+        /// against 150–312 ms with every merge whole, and 65–69 ms with steps of 32,768 (Round 28 in
+        /// docs/BENCHMARKS.md).
+        public var mergeStepEntries: Int = 8_192
         public init() {}
     }
 
     /// The format written into a new log's `meta` database.
     ///
-    /// `pledger-log/6` keeps the `ids` and `streams` indexes as sorted runs merged in tiers
+    /// `pledger-log/7` merges large runs of the `ids` and `streams` indexes over several transactions
+    /// (``RunMerge``: under `ids-merge` and `streams-merge` in `meta` while one is under way, its output's
+    /// chunks in the index under a number the catalogue does not list yet); `/6` merged every run whole.
+    /// `/6` keeps the `ids` and `streams` indexes as sorted runs merged in tiers
     /// (``RunCatalogue``: their catalogues under `ids-runs` and `streams-runs` in `meta`); `/5` kept
     /// `ids` so and `streams` as a tree, `/4` and earlier both as trees. `/4` stores each event's leaf
     /// hash and the tree nodes it completes in one entry of `events`, right after the event, and reads
@@ -49,13 +62,13 @@ public final class EventLog: @unchecked Sendable {
     /// events in bulk (docs/FORMAT.md), up to the `ids-through`, `streams-through`, `types-through` and
     /// `effective-through` watermarks in `meta`; `pledger-log/2` indexed all but the ids as they were
     /// appended, `pledger-log/1` the ids as well.
-    /// An earlier log opened for writing becomes `/6`: each index kept as a tree becomes one run; the
+    /// An earlier log opened for writing becomes `/7`: each index kept as a tree becomes one run; the
     /// watermarks of what it indexed as it went are its head, and its hashes stay where they are, new
     /// ones going beside their events; opened read-only, it is read as it is. Earlier pledgers refuse
-    /// `/6` logs, whose ids and streams they would not find.
-    public static let formatVersion = "pledger-log/6"
+    /// `/7` logs, whose merges under way they would not go on with.
+    public static let formatVersion = "pledger-log/7"
     /// The formats before ``formatVersion``, oldest first.
-    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3", "pledger-log/4", "pledger-log/5"]
+    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3", "pledger-log/4", "pledger-log/5", "pledger-log/6"]
     /// The formats that keep their hashes in `leaves` and `tree` and their head in `meta`.
     static let legacyHashFormats = ["pledger-log/1", "pledger-log/2", "pledger-log/3"]
 

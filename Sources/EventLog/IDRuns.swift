@@ -18,6 +18,24 @@ enum IDRuns {
 
     /// The catalogue's key in `meta`.
     static let key = Array("ids-runs".utf8)
+    /// The key in `meta` of the merge under way (``RunMerge``), while there is one.
+    static let mergeKey = Array("ids-merge".utf8)
+
+    /// An entry's id as a chunk's key holds it after the run number: 16 bytes.
+    static func idKey(_ entry: IDEntry) -> [UInt8] { Array(chunkKey(0, entry.high, entry.low).dropFirst(8)) }
+
+    /// The halves of an id as a merge under way records it (``RunMerge/lastKey``): 16 bytes.
+    static func halves(ofKey key: [UInt8]) throws -> (UInt64, UInt64) {
+        guard key.count == 16 else { throw EventLogError.damaged(sequence: 0, reason: "a merge of the ids index records an id of \(key.count) bytes") }
+        return key.withUnsafeBytes { (UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))) }
+    }
+
+    /// The filter of a run holding `entries`.
+    static func filter(of entries: [IDEntry], seed: UInt64) -> RunFilter {
+        var filter = RunFilter(capacity: entries.count, seed: seed)
+        for e in entries { filter.insert(e.high, e.low) }
+        return filter
+    }
 
     /// The key of the chunk of run `number` whose first id has the halves `high` and `low`.
     static func chunkKey(_ number: UInt64, _ high: UInt64, _ low: UInt64) -> [UInt8] {

@@ -19,6 +19,9 @@ struct IndexEntries {
         sequences.reserveCapacity(count)
     }
 
+    /// How many entries.
+    var count: Int { sequences.count }
+
     /// Appends an entry of event `sequence` whose key `writeKey` appends to the buffer.
     mutating func append(sequence: UInt64, key writeKey: (inout [UInt8]) -> Void) {
         writeKey(&keys)

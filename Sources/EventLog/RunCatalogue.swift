@@ -77,9 +77,13 @@ struct RunCatalogue: Equatable {
     }
 
     /// The lowest level holding ``fanIn`` runs or more, if any: the next to merge.
-    var levelToMerge: UInt8? {
+    var levelToMerge: UInt8? { levelToMerge(excluding: []) }
+
+    /// The lowest level holding ``fanIn`` runs or more besides those numbered in `busy` (the inputs of a
+    /// merge under way, ``RunMerge``), if any.
+    func levelToMerge(excluding busy: [UInt64]) -> UInt8? {
         var counts: [UInt8: Int] = [:]
-        for run in runs { counts[run.level, default: 0] += 1 }
+        for run in runs where !busy.contains(run.number) { counts[run.level, default: 0] += 1 }
         return counts.filter { $0.value >= Self.fanIn }.keys.min()
     }
 

@@ -10,6 +10,27 @@ import Foundation
 enum StreamRuns {
     /// The catalogue's key in `meta`.
     static let key = Array("streams-runs".utf8)
+    /// The key in `meta` of the merge under way (``RunMerge``), while there is one.
+    static let mergeKey = Array("streams-merge".utf8)
+
+    /// The filter of a run holding `count` entries, `bytes` (whole entries as stored, ascending by key):
+    /// over the names, each name's fingerprint made once (a name's entries are side by side).
+    static func filter(of bytes: [UInt8], count: Int, seed: UInt64) -> RunFilter {
+        var filter = RunFilter(capacity: count, seed: seed)
+        bytes.withUnsafeBytes { all in
+            var lastName: UnsafeRawBufferPointer?
+            forEachEntry(of: all) { key, _ in
+                guard let name = self.name(ofKey: key) else { return true }
+                if lastName.map({ !equal($0, name) }) ?? true {
+                    let (high, low) = filterHalves(ofName: name)
+                    filter.insert(high, low)
+                    lastName = name
+                }
+                return true
+            }
+        }
+        return filter
+    }
 
     /// The bytes an entry takes in a chunk.
     static func entrySize(keyCount: Int) -> Int { 1 + keyCount + 8 }

@@ -59,10 +59,11 @@ func bigEndianBytes(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, A
 func fromBigEndian(_ bytes: some Sequence<UInt8>) -> UInt64 { bytes.reduce(0) { $0 << 8 | UInt64($1) } }
 
 /// The log at `path` (created when missing, unless read-only), its map 64 MiB and its bulk-index limit `limit`.
-func openLog(_ path: String, limit: Int, readOnly: Bool = false) throws -> EventLog {
+func openLog(_ path: String, limit: Int, step: Int = EventLog.Configuration().mergeStepEntries, readOnly: Bool = false) throws -> EventLog {
     var configuration = EventLog.Configuration()
     configuration.mapSize = 1 << 26
     configuration.bulkIndexLimit = limit
+    configuration.mergeStepEntries = step
     configuration.readOnly = readOnly
     return readOnly ? try EventLog(path: path, configuration: configuration) : try EventLog.create(at: path, configuration: configuration)
 }

@@ -286,9 +286,9 @@ import Testing
         do {
             let log = try place.open()
             try log.lmdb.write { txn in
-                try txn.put(Array("pledger-log/7".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta"))
+                try txn.put(Array("pledger-log/8".utf8), forKey: Array("format".utf8), in: try log.lmdb.database("meta"))
             }
         }
-        #expect(throws: EventLogError.unsupportedFormat(found: "pledger-log/7")) { _ = try place.open() }
+        #expect(throws: EventLogError.unsupportedFormat(found: "pledger-log/8")) { _ = try place.open() }
     }
 }

@@ -23,8 +23,9 @@ import Testing
             let child = Process()
             child.executableURL = URL(fileURLWithPath: executable("pledger-stress"))
             // A small bulk-index limit: kills also land in the transactions that write the indexes in
-            // bulk, and a new child reads back few waiting entries before it writes.
-            child.arguments = ["append-loop", logPath, String(Self.batchSize), "42", "--bulk-index-limit", "1000"]
+            // bulk, and a new child reads back few waiting entries before it writes; small merge steps:
+            // in the middle of merges that go on over transactions, which a new child takes up.
+            child.arguments = ["append-loop", logPath, String(Self.batchSize), "42", "--bulk-index-limit", "1000", "--merge-step", "300"]
             let out = Pipe()
             child.standardOutput = out
             child.standardError = FileHandle.nullDevice
