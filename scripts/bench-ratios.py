@@ -71,6 +71,10 @@ def main():
               f"| {pct(a, lm)} of LMDB; {a / es:.2f} × eventsourcing | ≥ 50 % of LMDB, ≥ 10 × eventsourcing | {'yes' if ok else 'no'} |"
               if es else f"| {label} | append | {fmt(a)} /s | — | — | — | — |")
         cpu_row(label, "appends", r.get("appendCpuMicrosecondsPerEvent"), "the appending thread", lm, "of LMDB")
+        batches = r.get("appendBatchMs")
+        if batches and lm:
+            print(f"| {label} | each batch's time (1,000 events) | p50 {float(batches['p50']):.3f} ms, p99 {float(batches['p99']):.3f} ms, "
+                  f"slowest {float(batches['max']):.3f} ms | raw LMDB C's mean {1e6 / lm:.3f} ms | — | — | — |")
         s1 = single_peer("lmdb-c", n)
         s = r["singleCommitsPerSecond"]
         print(f"| {label} | single durable commit | {fmt(s)} /s | raw LMDB C {fmt(s1)} /s | {pct(s, s1)} | ≥ 90 % | {'yes' if s1 and s >= 0.9 * s1 else 'no'} |")
