@@ -111,6 +111,10 @@ extension EventLog {
             guard var m = merge else { break }
             let before = m.output.count
             let finished = try mergeStep(&m, of: &catalogue, index, step: step, in: txn)
+            // A step that is not the last writes at least the entries of one input's window.
+            guard finished || m.output.count > before else {
+                throw EventLogError.damaged(sequence: 0, reason: "a merge of runs of the \(index.database.name) index made no progress after \(before) entries")
+            }
             budget -= min(budget, m.output.count - before)
             merge = finished ? nil : m
         }
