@@ -41,9 +41,9 @@ public final class EventLog: @unchecked Sendable {
         ///
         /// Why 8,192: four runs of level 0 (the default bulk limit's range, 2,048 entries) are merged
         /// whole, larger merges in steps of about 200 KB of `ids` entries, a fifth of what a batch of
-        /// 1,000 events writes to `events`. At 1,000,000 events the slowest batch of 1,000 took 42–47 ms
-        /// against 150–312 ms with every merge whole, and 65–69 ms with steps of 32,768 (Round 28 in
-        /// docs/BENCHMARKS.md).
+        /// 1,000 events writes to `events`. At 1,000,000 events the slowest batch of 1,000 took 16.5–32.8
+        /// ms against 150–156 ms with every merge whole (three alternated pairs); steps of 32,768 (the
+        /// filter then read as a merge reads a run) left it at 65–69 ms (Round 28 in docs/BENCHMARKS.md).
         public var mergeStepEntries: Int = 8_192
         public init() {}
     }
