@@ -10,7 +10,9 @@ import Foundation
 /// sorted, at the end of its database (`MDB_APPEND`), its pages side by side; runs are merged four at a
 /// time into one of the next level, so an entry is written about log₄(N ÷ 2,048) + 1 times, each time
 /// in sequential pages, and a log of a million events holds about ten runs an index. Run numbers only
-/// grow: a new run, and a merge's output, take the next one, so that every write appends.
+/// grow: a new run, and a merge's output, take the next one, so that every write appends (but the steps
+/// of a merge that goes on over transactions, ``RunMerge``, once runs written after it began follow
+/// its output).
 struct RunCatalogue: Equatable {
     /// One run as the catalogue lists it.
     struct Run: Equatable {
