@@ -156,10 +156,9 @@ extension EventLog {
         return (end, IDRuns.idKey(entries[end - 1]))
     }
 
-    /// Writes run `run`'s filter, made from its chunks (``RunIndex``).
-    /// The chunks are read where they lie (as for `streams`).
-    func writeFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws {
-        var filter = RunFilter(capacity: Int(clamping: run.count), seed: run.seed)
+    /// A filter for run `run` holding the ids of its chunks so far (``RunIndex``): read where they lie.
+    func filter(ofChunksOf run: RunCatalogue.Run, capacity: Int, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
+        var filter = RunFilter(capacity: capacity, seed: run.seed)
         try txn.withCursor(ids) { c in
             var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
             while let e = entry, e.key.count == 24, RunCatalogue.runNumber(ofKey: e.key) == run.number {
@@ -170,7 +169,7 @@ extension EventLog {
                 entry = try c.next()
             }
         }
-        try txn.put(filter.bytes, forKey: RunCatalogue.filterKey(run.number), in: ids, flags: .noOverwrite)
+        return filter
     }
 
     /// The `ids` index as ``RunIndex``.
@@ -191,7 +190,13 @@ extension EventLog {
                          in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?) {
             try log.writeChunks(of: entries, through: through, run: run, in: txn)
         }
-        func writeFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws { try log.writeFilter(of: run, in: txn) }
+        func filter(ofChunksOf run: RunCatalogue.Run, capacity: Int, in txn: borrowing WriteTransaction) throws -> RunFilter {
+            try log.filter(ofChunksOf: run, capacity: capacity, in: txn)
+        }
+        func add(_ entries: [IDEntry], first count: Int, to filter: inout RunFilter) {
+            for e in entries.prefix(count) { filter.insert(e.high, e.low) }
+        }
+        var mergeFilter: MergeFilter { log.idMergeFilter }
     }
 
     /// Lists of entries, each ascending by id, as one ascending list: all merged at once, each entry

@@ -127,9 +127,10 @@ extension EventLog {
 
     /// One step of `merge`: from each input, the entries after the last written, at most
     /// `step` ÷ inputs; merged, and those up to the least last key of an input with more entries
-    /// written as the output's next chunks (the last of them perhaps short). True when that was every
-    /// entry left: then the output's filter is written, the output listed in `catalogue` in place of
-    /// the inputs, and the inputs deleted.
+    /// written as the output's next chunks (the last of them perhaps short), their keys added to the
+    /// output's filter (kept between steps: ``MergeFilter``). True when that was every entry left: then
+    /// the filter is written, the output listed in `catalogue` in place of the inputs, and the inputs
+    /// deleted.
     private func mergeStep<Index: RunIndex>(_ merge: inout RunMerge, of catalogue: inout RunCatalogue, _ index: Index,
                                             step: UInt64, in txn: borrowing WriteTransaction) throws -> Bool {
         let inputs = try merge.inputs.map { number in
@@ -138,6 +139,9 @@ extension EventLog {
             }
             return run
         }
+        let expected = inputs.reduce(0) { $0 + $1.count }
+        var filter = try index.mergeFilter.take(for: merge.output, holdingThrough: merge.lastKey)
+            ?? index.filter(ofChunksOf: merge.output, capacity: Int(clamping: expected), in: txn)
         let limit = Int(clamping: max(1, step / UInt64(inputs.count)))
         var windows: [Index.Entries] = []
         var through: [UInt8]?
@@ -146,15 +150,20 @@ extension EventLog {
             windows.append(window.entries)
             if let last = window.lastIfMore, through.map({ last.lexicographicallyPrecedes($0) }) ?? true { through = last }
         }
-        let written = try index.writeChunks(of: try index.merged(windows), through: through, run: merge.output.number, in: txn)
+        let merged = try index.merged(windows)
+        let written = try index.writeChunks(of: merged, through: through, run: merge.output.number, in: txn)
+        index.add(merged, first: written.count, to: &filter)
         merge.output.count += UInt64(written.count)
         if let last = written.lastKey { merge.lastKey = last }
-        guard through == nil else { return false }
-        let expected = inputs.reduce(0) { $0 + $1.count }
+        guard through == nil else {
+            index.mergeFilter.keep(filter, for: merge.output, through: merge.lastKey)
+            return false
+        }
         guard merge.output.count == expected else {
             throw EventLogError.damaged(sequence: 0, reason: "a merge of runs of the \(index.database.name) index wrote \(merge.output.count) entries of \(expected)")
         }
-        try index.writeFilter(of: merge.output, in: txn)
+        index.mergeFilter.forget()
+        try txn.put(filter.bytes, forKey: RunCatalogue.filterKey(merge.output.number), in: index.database, flags: .noOverwrite)
         for run in inputs { try deleteRun(run, from: index.database, in: txn) }
         let gone = Set(merge.inputs)
         catalogue.runs.removeAll { gone.contains($0.number) }

@@ -107,27 +107,19 @@ extension EventLog {
         return (count, last)
     }
 
-    /// Writes run `run`'s filter, made from its chunks (``RunIndex``).
-    /// The chunks are read where they lie: copied and checked as a merge reads a run, a run of 535,000
-    /// entries took 33 ms (Round 28 in docs/BENCHMARKS.md).
-    func writeStreamFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws {
-        var filter = RunFilter(capacity: Int(clamping: run.count), seed: run.seed)
-        var lastName: [UInt8] = []
+    /// A filter for run `run` holding the names of its chunks so far (``RunIndex``): read where they lie.
+    func streamFilter(ofChunksOf run: RunCatalogue.Run, capacity: Int, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
+        var filter = RunFilter(capacity: capacity, seed: run.seed)
         try txn.withCursor(streams) { c in
             var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
             while let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
-                let whole = StreamRuns.forEachEntry(of: e.value) { key, _ in
-                    guard let name = StreamRuns.name(ofKey: key), !lastName.withUnsafeBytes({ StreamRuns.equal($0, name) }) else { return true }
-                    let (high, low) = StreamRuns.filterHalves(ofName: name)
-                    filter.insert(high, low)
-                    lastName = Array(name)
-                    return true
+                guard StreamRuns.addNames(of: e.value, to: &filter) else {
+                    throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries")
                 }
-                guard whole else { throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries") }
                 entry = try c.next()
             }
         }
-        try txn.put(filter.bytes, forKey: RunCatalogue.filterKey(run.number), in: streams, flags: .noOverwrite)
+        return filter
     }
 
     /// The `streams` index as ``RunIndex``.
@@ -150,7 +142,17 @@ extension EventLog {
                          in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?) {
             try log.writeStreamChunks(of: entries, through: through, run: run, in: txn)
         }
-        func writeFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws { try log.writeStreamFilter(of: run, in: txn) }
+        func filter(ofChunksOf run: RunCatalogue.Run, capacity: Int, in txn: borrowing WriteTransaction) throws -> RunFilter {
+            try log.streamFilter(ofChunksOf: run, capacity: capacity, in: txn)
+        }
+        func add(_ entries: StreamRuns.Entries, first count: Int, to filter: inout RunFilter) {
+            entries.bytes.withUnsafeBytes { all in
+                var end = 0
+                for _ in 0 ..< count { end += StreamRuns.entrySize(keyCount: Int(all[end])) }
+                StreamRuns.addNames(of: UnsafeRawBufferPointer(rebasing: all[..<end]), to: &filter)
+            }
+        }
+        var mergeFilter: MergeFilter { log.streamMergeFilter }
     }
 
     /// Makes the `streams` tree of a log before `/6` (name, 0x00, version → 8-byte sequence number, in

@@ -97,6 +97,9 @@ public final class EventLog: @unchecked Sendable {
     let idFilters = RunFilters()
     /// The filters of the `streams` runs this process has read.
     let streamFilters = RunFilters()
+    /// The filters of the `ids` and `streams` merges under way, as this process's steps made them.
+    let idMergeFilter = MergeFilter()
+    let streamMergeFilter = MergeFilter()
     /// The directory of the LMDB environment.
     public let path: String
 

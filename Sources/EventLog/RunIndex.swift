@@ -23,6 +23,11 @@ protocol RunIndex {
     /// after those it has: how many, and the key of the last.
     func writeChunks(of entries: Entries, through: [UInt8]?, run: UInt64,
                      in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?)
-    /// Writes run `run`'s filter, made from its chunks (the last step of a merge).
-    func writeFilter(of run: RunCatalogue.Run, in txn: borrowing WriteTransaction) throws
+    /// A filter for run `run` (its seed, room for `capacity` entries) holding the keys of its chunks
+    /// so far: a merge's output, when its steps' filter was not kept (``MergeFilter``).
+    func filter(ofChunksOf run: RunCatalogue.Run, capacity: Int, in txn: borrowing WriteTransaction) throws -> RunFilter
+    /// Adds the keys of the first `count` of `entries` to `filter`.
+    func add(_ entries: Entries, first count: Int, to filter: inout RunFilter)
+    /// The filter of its merge under way that this process keeps between steps.
+    var mergeFilter: MergeFilter { get }
 }

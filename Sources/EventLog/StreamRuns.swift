@@ -13,23 +13,28 @@ enum StreamRuns {
     /// The key in `meta` of the merge under way (``RunMerge``), while there is one.
     static let mergeKey = Array("streams-merge".utf8)
 
-    /// The filter of a run holding `count` entries, `bytes` (whole entries as stored, ascending by key):
-    /// over the names, each name's fingerprint made once (a name's entries are side by side).
+    /// The filter of a run holding `count` entries, `bytes` (whole entries as stored, ascending by key).
     static func filter(of bytes: [UInt8], count: Int, seed: UInt64) -> RunFilter {
         var filter = RunFilter(capacity: count, seed: seed)
-        bytes.withUnsafeBytes { all in
-            var lastName: UnsafeRawBufferPointer?
-            forEachEntry(of: all) { key, _ in
-                guard let name = self.name(ofKey: key) else { return true }
-                if lastName.map({ !equal($0, name) }) ?? true {
-                    let (high, low) = filterHalves(ofName: name)
-                    filter.insert(high, low)
-                    lastName = name
-                }
-                return true
-            }
-        }
+        bytes.withUnsafeBytes { all in _ = addNames(of: all, to: &filter) }
         return filter
+    }
+
+    /// Adds the names of the entries in `bytes` (whole entries as stored, ascending by key) to `filter`,
+    /// each name's fingerprint made once where its entries are side by side; false when the bytes are
+    /// not whole entries.
+    @discardableResult
+    static func addNames(of bytes: UnsafeRawBufferPointer, to filter: inout RunFilter) -> Bool {
+        var lastName: UnsafeRawBufferPointer?
+        return forEachEntry(of: bytes) { key, _ in
+            guard let name = self.name(ofKey: key) else { return true }
+            if lastName.map({ !equal($0, name) }) ?? true {
+                let (high, low) = filterHalves(ofName: name)
+                filter.insert(high, low)
+                lastName = name
+            }
+            return true
+        }
     }
 
     /// The bytes an entry takes in a chunk.

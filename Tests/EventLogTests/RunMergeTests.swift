@@ -45,6 +45,27 @@ import Testing
         }
     }
 
+    /// A kept filter of a merge's output is given back only for that output (number and seed) and only
+    /// when it holds every key up to the last written (kept through it or past it), once.
+    @Test func aKeptFilterIsUsedOnlyWhenItHoldsEveryKeyWritten() throws {
+        let kept = MergeFilter()
+        let output = RunCatalogue.Run(number: 9, level: 2, count: 0, seed: 5)
+        var filter = RunFilter(capacity: 100, seed: 5)
+        filter.insert(1, 2)
+        kept.keep(filter, for: output, through: [0, 0, 7])
+        #expect(kept.take(for: output, holdingThrough: [0, 0, 8]) == nil, "another process wrote past what it holds")
+        #expect(kept.take(for: .init(number: 9, level: 2, count: 0, seed: 6), holdingThrough: []) == nil, "another merge's output")
+        #expect(kept.take(for: .init(number: 10, level: 2, count: 0, seed: 5), holdingThrough: []) == nil, "another merge's output")
+        let taken = try #require(kept.take(for: output, holdingThrough: [0, 0, 6]), "a step that did not commit had gone past the last written")
+        #expect(taken.mayContain(1, 2))
+        #expect(kept.take(for: output, holdingThrough: [0, 0, 6]) == nil, "taken once")
+        kept.keep(taken, for: output, through: [0, 0, 7])
+        #expect(kept.take(for: output, holdingThrough: [0, 0, 7]) != nil)
+        kept.keep(taken, for: output, through: [0, 0, 7])
+        kept.forget()
+        #expect(kept.take(for: output, holdingThrough: []) == nil)
+    }
+
     /// A `/6` log (every merge whole) is read as it is when opened read-only, and becomes `/7` when
     /// opened for writing, with nothing else changed; its runs then merge in steps.
     @Test func aSixthFormatLogBecomesSeventhAndMergesInSteps() throws {

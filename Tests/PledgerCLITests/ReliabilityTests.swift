@@ -50,8 +50,10 @@ import Testing
             let p = Process(), out = Pipe()
             p.executableURL = URL(fileURLWithPath: executable("pledger-stress"))
             // A small recent-id limit: the writers index ids in bulk, a range at a time once 7 events behind,
-            // each finding the others' newest ids (the probes) in the events after the watermarks.
-            p.arguments = ["contend", logPath, String(w), "40", "--bulk-index-limit", "7"]
+            // each finding the others' newest ids (the probes) in the events after the watermarks; small
+            // merge steps: each writer takes up merges the others left under way (its own kept filter
+            // of a merge's output then out of date).
+            p.arguments = ["contend", logPath, String(w), "40", "--bulk-index-limit", "7", "--merge-step", "4"]
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
             return (p, out)
