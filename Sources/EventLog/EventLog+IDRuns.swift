@@ -43,26 +43,16 @@ extension EventLog {
     func entries(of run: RunCatalogue.Run, filtered: Bool = true, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [IDEntry] {
         var out: [IDEntry] = []
         out.reserveCapacity(Int(clamping: run.count))
-        try txn.withCursor(ids) { c in
-            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
-            if filtered {
-                guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
-                    throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the ids index has no filter")
-                }
-                entry = try c.next()
+        try forEachChunk(of: run, in: ids, keyCount: 24, filtered: filtered, in: txn) { chunk in
+            guard !chunk.isEmpty, chunk.count % IDRuns.entrySize == 0 else {
+                throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the ids index is \(chunk.count) bytes")
             }
-            while let e = entry, e.key.count == 24, RunCatalogue.runNumber(ofKey: e.key) == run.number {
-                guard !e.value.isEmpty, e.value.count % IDRuns.entrySize == 0 else {
-                    throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the ids index is \(e.value.count) bytes")
+            for i in 0 ..< chunk.count / IDRuns.entrySize {
+                let next = IDRuns.entry(i, of: chunk)
+                if let last = out.last, (last.high, last.low) >= (next.high, next.low) {
+                    throw EventLogError.damaged(sequence: next.sequence, reason: "run \(run.number) of the ids index is not in id order")
                 }
-                for i in 0 ..< e.value.count / IDRuns.entrySize {
-                    let next = IDRuns.entry(i, of: e.value)
-                    if let last = out.last, (last.high, last.low) >= (next.high, next.low) {
-                        throw EventLogError.damaged(sequence: next.sequence, reason: "run \(run.number) of the ids index is not in id order")
-                    }
-                    out.append(next)
-                }
-                entry = try c.next()
+                out.append(next)
             }
         }
         guard UInt64(out.count) == run.count else {
@@ -159,14 +149,10 @@ extension EventLog {
     /// A filter for run `run` holding the ids of its chunks so far (``RunIndex``): read where they lie.
     func filter(ofChunksOf run: RunCatalogue.Run, capacity: Int, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
         var filter = RunFilter(capacity: capacity, seed: run.seed)
-        try txn.withCursor(ids) { c in
-            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
-            while let e = entry, e.key.count == 24, RunCatalogue.runNumber(ofKey: e.key) == run.number {
-                for i in 0 ..< e.value.count / IDRuns.entrySize {
-                    let next = IDRuns.entry(i, of: e.value)
-                    filter.insert(next.high, next.low)
-                }
-                entry = try c.next()
+        try forEachChunk(of: run, in: ids, keyCount: 24, in: txn) { chunk in
+            for i in 0 ..< chunk.count / IDRuns.entrySize {
+                let next = IDRuns.entry(i, of: chunk)
+                filter.insert(next.high, next.low)
             }
         }
         return filter

@@ -3,18 +3,25 @@ import LMDB
 
 // What the indexes kept as sorted runs (`ids`, `streams`: ``RunCatalogue``) share.
 extension EventLog {
-    /// The catalogue stored in `meta` under `key` as `txn` sees it; nil when there is none (the index is
-    /// a tree, in a log of an earlier format opened read-only).
-    func runCatalogue(_ key: [UInt8], of index: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunCatalogue? {
+    /// The value stored in `meta` under `key` as `parse` reads it, nil when there is none; damage, named
+    /// by `damage` (given the value's size), when `parse` refuses it.
+    private func parsedMeta<Value>(_ key: [UInt8], in txn: borrowing some ReadableTransaction & ~Copyable, damage: (Int) -> String,
+                                   _ parse: (UnsafeRawBufferPointer) throws -> Value?) throws -> Value? {
         try key.withUnsafeBytes { k in
             try txn.withValue(in: meta, forKey: k) { bytes in
                 try bytes.map { b in
-                    guard let runs = RunCatalogue(bytes: b) else {
-                        throw EventLogError.damaged(sequence: 0, reason: "the \(index) runs catalogue is \(b.count) bytes, not whole runs of \(RunCatalogue.recordSize) in ascending order")
-                    }
-                    return runs
+                    guard let value = try parse(b) else { throw EventLogError.damaged(sequence: 0, reason: damage(b.count)) }
+                    return value
                 }
             }
+        }
+    }
+
+    /// The catalogue stored in `meta` under `key` as `txn` sees it; nil when there is none (the index is
+    /// a tree, in a log of an earlier format opened read-only).
+    func runCatalogue(_ key: [UInt8], of index: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunCatalogue? {
+        try parsedMeta(key, in: txn, damage: { "the \(index) runs catalogue is \($0) bytes, not whole runs of \(RunCatalogue.recordSize) in ascending order" }) {
+            RunCatalogue(bytes: $0)
         }
     }
 
@@ -22,15 +29,8 @@ extension EventLog {
     /// `txn` sees it (``RunFilters/newestFirst(catalogue:load:)``); nil when there is none.
     func runsAndFilters(_ key: [UInt8], of database: Database, kept: RunFilters,
                         in txn: borrowing some ReadableTransaction & ~Copyable) throws -> (runs: [RunCatalogue.Run], filters: [RunFilter])? {
-        try key.withUnsafeBytes { k in
-            try txn.withValue(in: meta, forKey: k) { bytes in
-                try bytes.map { b in
-                    guard let found = try kept.newestFirst(catalogue: b, load: { try loadFilter(of: $0, from: database, in: txn) }) else {
-                        throw EventLogError.damaged(sequence: 0, reason: "the \(database.name) runs catalogue is \(b.count) bytes, not whole runs of \(RunCatalogue.recordSize) in ascending order")
-                    }
-                    return found
-                }
-            }
+        try parsedMeta(key, in: txn, damage: { "the \(database.name) runs catalogue is \($0) bytes, not whole runs of \(RunCatalogue.recordSize) in ascending order" }) { b in
+            try kept.newestFirst(catalogue: b, load: { try loadFilter(of: $0, from: database, in: txn) })
         }
     }
 
@@ -55,14 +55,27 @@ extension EventLog {
 
     /// The merge under way of the index kept as runs whose merge is stored in `meta` under `key`, if any.
     func runMerge(_ key: [UInt8], in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunMerge? {
-        try key.withUnsafeBytes { k in
-            try txn.withValue(in: meta, forKey: k) { bytes in
-                try bytes.map { b in
-                    guard let merge = RunMerge(bytes: b) else {
-                        throw EventLogError.damaged(sequence: 0, reason: "the merge under way stored as \(String(decoding: key, as: UTF8.self)) is \(b.count) bytes, not a merge")
-                    }
-                    return merge
+        try parsedMeta(key, in: txn, damage: { "the merge under way stored as \(String(decoding: key, as: UTF8.self)) is \($0) bytes, not a merge" }) {
+            RunMerge(bytes: $0)
+        }
+    }
+
+    /// Calls `body` with the value of each chunk of run `run` in `database`, in key order: the keys after
+    /// the run's filter that begin with its number (of `keyCount` bytes, or of any length past the
+    /// number). `filtered`: the filter must be there (not for the output of a merge under way).
+    func forEachChunk(of run: RunCatalogue.Run, in database: Database, keyCount: Int? = nil, filtered: Bool = false,
+                      in txn: borrowing some ReadableTransaction & ~Copyable, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try txn.withCursor(database) { c in
+            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
+            if filtered {
+                guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
+                    throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the \(database.name) index has no filter")
                 }
+                entry = try c.next()
+            }
+            while let e = entry, keyCount.map({ e.key.count == $0 }) ?? (e.key.count > 8), RunCatalogue.runNumber(ofKey: e.key) == run.number {
+                try body(e.value)
+                entry = try c.next()
             }
         }
     }

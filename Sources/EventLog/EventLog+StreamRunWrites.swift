@@ -110,13 +110,9 @@ extension EventLog {
     /// A filter for run `run` holding the names of its chunks so far (``RunIndex``): read where they lie.
     func streamFilter(ofChunksOf run: RunCatalogue.Run, capacity: Int, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> RunFilter {
         var filter = RunFilter(capacity: capacity, seed: run.seed)
-        try txn.withCursor(streams) { c in
-            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
-            while let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
-                guard StreamRuns.addNames(of: e.value, to: &filter) else {
-                    throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries")
-                }
-                entry = try c.next()
+        try forEachChunk(of: run, in: streams, in: txn) { chunk in
+            guard StreamRuns.addNames(of: chunk, to: &filter) else {
+                throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries")
             }
         }
         return filter

@@ -157,19 +157,9 @@ extension EventLog {
     /// `filtered`: false for the output of a merge under way, which has no filter yet.
     func streamEntries(of run: RunCatalogue.Run, filtered: Bool = true, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> StreamRuns.Entries {
         var out = StreamRuns.Entries()
-        try txn.withCursor(streams) { c in
-            var entry = try c.seek(atLeast: RunCatalogue.filterKey(run.number))
-            if filtered {
-                guard let first = entry, first.key.count == 8, RunCatalogue.runNumber(ofKey: first.key) == run.number else {
-                    throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index has no filter")
-                }
-                entry = try c.next()
-            }
-            while let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
-                guard !e.value.isEmpty, out.appendChecked(chunk: e.value) else {
-                    throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries in key order")
-                }
-                entry = try c.next()
+        try forEachChunk(of: run, in: streams, filtered: filtered, in: txn) { chunk in
+            guard !chunk.isEmpty, out.appendChecked(chunk: chunk) else {
+                throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries in key order")
             }
         }
         guard UInt64(out.count) == run.count else {
