@@ -47,6 +47,12 @@ def main():
 
     cores = os.cpu_count() or 1
 
+    def spread(r, key):
+        """With `pledger bench --repeat K`, the figure is the median of K runs: say so, with their range."""
+        runs = [x[key] for x in r.get("runs", []) if key in x]
+        which = "median" if len(runs) % 2 else "lower middle"
+        return f" ({which} of {len(runs)} runs: {fmt(min(runs))}–{fmt(max(runs))})" if len(runs) > 1 else ""
+
     def cpu_row(label, what, cpu, thread, peer_rate, of):
         """The CPU an event costs, and the rate that CPU allows with no waiting at all: every core busy
         (all threads' CPU ÷ cores) and the calling thread never idle (its CPU alone), whichever is lower."""
@@ -67,7 +73,7 @@ def main():
         es = peer("eventsourcing-events", "append-batch", n)
         a = r["appendBatchedEventsPerSecond"]
         ok = lm and es and a >= 0.5 * lm and a >= 10 * es
-        print(f"| {label} | append, 1,000 per commit | {fmt(a)} /s | raw LMDB C {fmt(lm)} /s; eventsourcing {fmt(es)} /s "
+        print(f"| {label} | append, 1,000 per commit | {fmt(a)} /s{spread(r, 'appendBatchedEventsPerSecond')} | raw LMDB C {fmt(lm)} /s; eventsourcing {fmt(es)} /s "
               f"| {pct(a, lm)} of LMDB; {a / es:.2f} × eventsourcing | ≥ 50 % of LMDB, ≥ 10 × eventsourcing | {'yes' if ok else 'no'} |"
               if es else f"| {label} | append | {fmt(a)} /s | — | — | — | — |")
         cpu_row(label, "appends", r.get("appendCpuMicrosecondsPerEvent"), "the appending thread", lm, "of LMDB")
@@ -77,7 +83,7 @@ def main():
                   f"slowest {float(batches['max']):.3f} ms | raw LMDB C's mean {1e6 / lm:.3f} ms | — | — | — |")
         s1 = single_peer("lmdb-c", n)
         s = r["singleCommitsPerSecond"]
-        print(f"| {label} | single durable commit | {fmt(s)} /s | raw LMDB C {fmt(s1)} /s | {pct(s, s1)} | ≥ 90 % | {'yes' if s1 and s >= 0.9 * s1 else 'no'} |")
+        print(f"| {label} | single durable commit | {fmt(s)} /s{spread(r, 'singleCommitsPerSecond')} | raw LMDB C {fmt(s1)} /s | {pct(s, s1)} | ≥ 90 % | {'yes' if s1 and s >= 0.9 * s1 else 'no'} |")
         sc = r.get("singleCommitCpuMicroseconds")
         if sc and s:
             print(f"| {label} | CPU a single commit | {float(sc['callingThread']):.1f} µs (the appending thread, the kernel's work for it included) "
@@ -89,7 +95,7 @@ def main():
                   f"the mean {1e3 / s:.3f} ms | raw LMDB C's mean {1e3 / s1:.3f} ms | 1 ÷ p50: {pct(1e3 / p50, s1)} of LMDB's rate | — | — |")
         fold = peer("lmdb-c-simdjson", "scan-parse-fold", n, "warm")
         rp = r["replayEventsPerSecond"]
-        print(f"| {label} | replay + fold of all projections | {fmt(rp)} /s | C++ simdjson fold {fmt(fold)} /s (warm) | {pct(rp, fold)} | ≥ 50 % | {'yes' if fold and rp >= 0.5 * fold else 'no'} |")
+        print(f"| {label} | replay + fold of all projections | {fmt(rp)} /s{spread(r, 'replayEventsPerSecond')} | C++ simdjson fold {fmt(fold)} /s (warm) | {pct(rp, fold)} | ≥ 50 % | {'yes' if fold and rp >= 0.5 * fold else 'no'} |")
         cpu_row(label, "replay", r.get("replayCpuMicrosecondsPerEvent"), "the applying thread", fold, "of the simdjson fold")
         now = r["stateAsOfKnownNowMs"]
         print(f"| {label} | state as of a date, known now (the entities a report shows) | p50 {now['p50']} ms, p99 {now['p99']} ms; first query {now.get('first', '—')} ms | — | — | p50 ≤ 1 ms, p99 ≤ 10 ms at 1M "
@@ -106,12 +112,12 @@ def main():
             blocks = -(-(r["canonicalBytesPerEvent"] + 1 + 9) // 64) + 2
             ceiling = sha256_bytes_per_s / (blocks * 64)
             cap = f"; SHA-256 ceiling on this machine ≈ {fmt(ceiling)} /s ({100 * v / ceiling:.0f} % of it)"
-        print(f"| {label} | verify | {fmt(v)} /s{cap} | — | — | ≥ 1,000,000 /s | {'yes' if v >= 1_000_000 else 'no'} |")
+        print(f"| {label} | verify | {fmt(v)} /s{spread(r, 'verifyEventsPerSecond')}{cap} | — | — | ≥ 1,000,000 /s | {'yes' if v >= 1_000_000 else 'no'} |")
         inc, con = r["inclusionProofMs"], r["consistencyProofMs"]
         print(f"| {label} | proofs | inclusion p50 {inc['p50']} ms, consistency p50 {con['p50']} ms | — | — | O(log n) | see the two sizes |")
         mem = r["replayPeakRssAnonKiB"]
         before = r.get("rssAnonBeforeReplayKiB")
-        print(f"| {label} | peak private memory in replay | {fmt(mem)} KiB RssAnon (process, {fmt(before)} KiB before the replay) | — | — | ≤ 64 MiB, flat in N | {'yes' if mem <= 65536 else 'no'} |")
+        print(f"| {label} | peak private memory in replay | {fmt(mem)} KiB RssAnon (process, {fmt(before)} KiB before the replay{'; the highest of the runs' if len(r.get('runs', [])) > 1 else ''}) | — | — | ≤ 64 MiB, flat in N | {'yes' if mem <= 65536 else 'no'} |")
         print(f"| {label} | ledger on disk | {r['logBytesOnDisk'] / 1048576:,.1f} MiB, {r['bytesPerEvent']} B/event ({r.get('canonicalBytesPerEvent', '—')} canonical) | — | — | — | — |")
     if sha256_bytes_per_s:
         print(f"\nSHA-256 on all {os.cpu_count()} cores (`openssl speed -multi {os.cpu_count()} -bytes 1024 sha256`): {sha256_bytes_per_s / 1e6:,.0f} MB/s.")

@@ -212,4 +212,46 @@ extension CLIFixture {
         let negative = try run(executable("pledger"), ["bench", "--events", "1000", "--queries=-1"])
         #expect(negative.status != 0 && negative.stderr.contains("--queries must be at least 0"), "\(negative.stderr)")
     }
+
+    /// With `--repeat`, each figure is the median of the runs printed under "runs" (the lower middle one
+    /// for an even count), members of an object figure each their own; the memory figures are the run's
+    /// whose replay peaked highest.
+    @Test(.timeLimit(.minutes(10)))
+    func repeatedRunsGiveTheirMedians() throws {
+        func number(_ value: JSONValue?) -> Double? {
+            switch value {
+            case .integer(let i)?: return Double(i)
+            case .string(let s)?: return Double(s)
+            default: return nil
+            }
+        }
+        for count in [3, 2] {
+            let r = try run(executable("pledger"), ["bench", "--events", "1000", "--repeat", "\(count)", "--single", "10", "--queries", "3", "--pairs", "1"])
+            #expect(r.status == 0, "\(r.stderr)")
+            guard case .array(let sizes) = try JSONParser.parse(Array(r.stdout.utf8.dropLast())), sizes.count == 1,
+                  let figures = sizes.first, case .array(let runs)? = figures["runs"] else {
+                Issue.record("no figures with runs: \(r.stdout)"); return
+            }
+            #expect(figures["repeats"] == JSONValue.integer(Int64(count)) && runs.count == count)
+            #expect(runs.allSatisfy { $0["events"] == JSONValue.integer(1000) && $0["runs"] == nil })
+            let paths: [[String]] = [["appendBatchedEventsPerSecond"], ["singleCommitsPerSecond"], ["replayEventsPerSecond"],
+                                     ["verifyEventsPerSecond"], ["logBytesOnDisk"], ["stateAsOfKnownNowMs", "p50"],
+                                     ["singleCommitMs", "p50"], ["singleCommitMs", "max"], ["appendCpuMicrosecondsPerEvent", "callingThread"]]
+            for path in paths {
+                func at(_ value: JSONValue) -> JSONValue? { path.reduce(Optional(value)) { $0?[$1] } }
+                let values = runs.compactMap { number(at($0)) }.sorted()
+                #expect(values.count == count && number(at(figures)) == values[(count - 1) / 2], "\(path): \(String(describing: at(figures))) of \(values)")
+            }
+            let peaks = runs.compactMap { number($0["replayPeakRssAnonKiB"]) }
+            let highest = runs.first { number($0["replayPeakRssAnonKiB"]) == peaks.max() }
+            #expect(figures["replayPeakRssAnonKiB"] == highest?["replayPeakRssAnonKiB"]
+                    && figures["rssAnonBeforeReplayKiB"] == highest?["rssAnonBeforeReplayKiB"])
+        }
+        let none = try run(executable("pledger"), ["bench", "--events", "1000", "--repeat", "0"])
+        #expect(none.status != 0 && none.stderr.contains("--repeat must be at least 1"), "\(none.stderr)")
+        let small = try run(executable("pledger"), ["bench", "--events", "100000", "--events", "10", "--repeat", "2"])
+        #expect(small.status != 0 && small.stderr.contains("at least 1000, not 10") && small.stdout.isEmpty, "\(small.stderr)")
+        let reuse = try run(executable("pledger"), ["bench", "--reuse", "/nonexistent", "--repeat", "2"])
+        #expect(reuse.status != 0 && reuse.stderr.contains("--repeat"), "\(reuse.stderr)")
+    }
 }

@@ -18,6 +18,9 @@ struct Bench: ParsableCommand {
 
     @Option(name: .customLong("events"), help: "History sizes to measure (repeatable; default 100000 and 1000000).") var sizes: [Int] = []
     @Option(help: "Seed of the synthetic history.") var seed: UInt64 = 42
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Runs of each size, each on a new ledger; each figure printed is their median.",
+                               discussion: "As the peers beside which docs/BENCHMARKS.md sets pledger report theirs. The memory figures are those of the run whose replay peaked highest; each run's own figures follow under \"runs\"."))
+    var repeats: Int = 1
     @Option(help: "Single-event durable commits to time.") var single: Int = 1_000
     @Option(help: "State-at-a-date queries to time, as known now.") var queries: Int = 200
     @Option(help: "State queries at random (as-of, known-at) pairs to time (default: a twentieth of --queries, at least 5).")
@@ -35,6 +38,7 @@ struct Bench: ParsableCommand {
         for (name, value) in [("--single", single), ("--queries", queries), ("--pairs", pairs ?? 0)] where value < 0 {
             throw ValidationError("\(name) must be at least 0, not \(value)")
         }
+        guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1, not \(repeats)") }
     }
 
     func run() throws {
@@ -43,7 +47,9 @@ struct Bench: ParsableCommand {
                 throw FieldError(field: "--keep", "\(keep) already exists; give a path that does not")
             }
             if let reuse {
-                guard sizes.isEmpty, keep == nil else { throw FieldError(field: "--reuse", "measures a kept ledger: give no --events or --keep") }
+                guard sizes.isEmpty, keep == nil, repeats == 1 else {
+                    throw FieldError(field: "--reuse", "measures a kept ledger once: give no --events, --keep or --repeat")
+                }
                 let ledger = try Ledger(path: reuse)
                 var head = try ledger.log.head().sequence
                 guard head > 0 else { throw FieldError(field: "--reuse", "\(reuse) holds no events to read") }
@@ -72,9 +78,13 @@ struct Bench: ParsableCommand {
             guard !appendSingles else { throw FieldError(field: "--append-singles", "times single commits on a kept ledger: give --reuse") }
             var results: [JSONValue] = []
             let all = sizes.isEmpty ? [100_000, 1_000_000] : sizes
+            for n in all where n < 1_000 { throw FieldError(field: "--events", "at least 1000, not \(n)") }
             for (i, n) in all.enumerated() {
-                guard n >= 1_000 else { throw FieldError(field: "--events", "at least 1000") }
-                results.append(try measure(n, keepingLedgerIn: i == all.count - 1 ? keep : nil))
+                // Each run of a size on a ledger of its own; --keep keeps the last size's last run's.
+                let runs = try (1 ... repeats).map { r in
+                    try measure(n, keepingLedgerIn: i == all.count - 1 && r == repeats ? keep : nil)
+                }
+                results.append(BenchRepeats.combined(runs))
             }
             print(String(decoding: CanonicalJSON.encode(.array(results)), as: UTF8.self))
         }
