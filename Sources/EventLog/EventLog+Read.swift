@@ -429,15 +429,16 @@ extension EventLog {
 }
 
 extension EventLog {
-    /// Every stream name in the log, in name order. Jumps from stream to stream in the index: cost grows
-    /// with the number of streams, not of events; then adds the streams whose events all wait outside it.
+    /// Every stream name in the log, in name order: the index's (``indexedStreamNames(in:)``: each run's
+    /// names, a stream's entries passed over where they fill chunks), then the streams whose events all
+    /// wait outside it.
     public func streamNames() throws -> [StreamName] {
         try environment.read { txn in
             let indexed = try indexedStreamNames(in: txn)
             let state = try indexState(in: txn)
             guard state.head > state.streams.lowest else { return indexed }
             let waiting = try readerTail.withTail(state, log: self, in: txn) { $0.streams.waiting(through: state.head, after: state.streams).map(\.name) }
-            return Set(indexed).union(waiting).sorted()
+            return Self.union(indexed, Set(waiting).sorted())
         }
     }
 }

@@ -184,7 +184,7 @@ extension EventLog {
 
     /// The names of the streams the `streams` index holds entries of, in name order.
     func indexedStreamNames(in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [StreamName] {
-        guard try streamRuns(in: txn) != nil else {
+        guard let catalogue = try streamRuns(in: txn) else {
             return try txn.withCursor(streams) { c in
                 var out: [StreamName] = []
                 var entry = try c.first()
@@ -196,23 +196,73 @@ extension EventLog {
                 return out
             }
         }
-        // Every chunk of every run, in one pass: a name's entries lie side by side within a run.
-        var names: Set<StreamName> = []
+        // Each run's names, in name order, merged: two lists at a time, each name once.
+        var lists = try catalogue.runs.map { try streamNames(of: $0, in: txn) }
+        while lists.count > 1 {
+            lists = stride(from: 0, to: lists.count, by: 2).map { i in
+                i + 1 < lists.count ? Self.union(lists[i], lists[i + 1]) : lists[i]
+            }
+        }
+        return lists.first ?? []
+    }
+
+    /// The names of the streams `run` holds entries of, in name order.
+    ///
+    /// A run's entries are in key order (name, 0x00, version), a name's side by side: its names come out
+    /// in name order, and a name whose entries go on into the next chunk is passed over with one seek,
+    /// to the last chunk that begins with it, instead of reading every chunk of it. Why: the state at an
+    /// (as-of, known-at) pair lists every stream, and at 1,000,000 events reading every chunk of every
+    /// run and sorting the names was a fifth of that query's instructions (callgrind, Round 29).
+    private func streamNames(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [StreamName] {
+        let runKey = RunCatalogue.filterKey(run.number)
+        func inRun(_ key: UnsafeRawBufferPointer) -> Bool { key.count > 8 && RunCatalogue.runNumber(ofKey: key) == run.number }
+        var names: [StreamName] = []
         var last: [UInt8] = []
         try txn.withCursor(streams) { c in
-            var entry = try c.first()
-            while let e = entry {
-                if e.key.count > 8 {
-                    StreamRuns.forEachEntry(of: e.value) { key, _ in
-                        guard let name = StreamRuns.name(ofKey: key), !last.withUnsafeBytes({ StreamRuns.equal(name, $0) }) else { return true }
-                        last = Array(name)
-                        if let stream = try? StreamName(validating: String(decoding: name, as: UTF8.self)) { names.insert(stream) }
-                        return true
+            // The run's filter (keyed by its number alone), then its chunks.
+            var entry = try c.seek(atLeast: runKey)
+            if let e = entry, e.key.count == 8 { entry = try c.next() }
+            while var e = entry, inRun(e.key) {
+                // A chunk that begins with the last name read holds more of its entries, as does every
+                // chunk up to the last one beginning at or before the name's end (name, 0x01): that one
+                // may hold the next names.
+                if !last.isEmpty, let first = StreamRuns.name(ofKey: UnsafeRawBufferPointer(rebasing: e.key[8...])),
+                   last.withUnsafeBytes({ StreamRuns.equal(first, $0) }) {
+                    guard let found = try c.seek(atMost: runKey + last + [1]), inRun(found.key) else {
+                        throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index lost a chunk while it was read")
                     }
+                    e = found
                 }
+                let whole = StreamRuns.forEachEntry(of: e.value) { key, _ in
+                    guard let name = StreamRuns.name(ofKey: key) else { return true }
+                    guard !last.withUnsafeBytes({ StreamRuns.equal(name, $0) }) else { return true }
+                    last = Array(name)
+                    if let stream = try? StreamName(validatingUTF8: name) { names.append(stream) }
+                    return true
+                }
+                guard whole else { throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries") }
                 entry = try c.next()
             }
         }
-        return names.sorted()
+        return names
+    }
+
+    /// The names in `a` or `b` (each in name order, each name once), in name order, each name once.
+    static func union(_ a: [StreamName], _ b: [StreamName]) -> [StreamName] {
+        var out: [StreamName] = []
+        out.reserveCapacity(max(a.count, b.count))
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] == b[j] {
+                out.append(a[i]); i += 1; j += 1
+            } else if a[i] < b[j] {
+                out.append(a[i]); i += 1
+            } else {
+                out.append(b[j]); j += 1
+            }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 }

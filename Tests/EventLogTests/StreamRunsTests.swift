@@ -78,6 +78,30 @@ import Testing
         #expect(try log.append(event(longest.key, expected: .exactly(UInt64(longest.value.count)))).version == UInt64(longest.value.count + 1))
     }
 
+    /// The stream names: each run's read past the chunks one stream's entries fill, and no name missed
+    /// among the names that begin with that stream's and sort between it and the next long one
+    /// (`…/1`, `…/1-a`, `…/1.c`, `…/10`), whichever runs the names fell in, through merges.
+    @Test func streamNamesPassOverFilledChunksAndMissNone() throws {
+        let dir = try TemporaryDirectory()
+        let log = try openLog(dir.path, limit: 16)
+        let p = "p/" + String(repeating: "x", count: 150)   // about 23 entries a chunk
+        let long = [p + "/1", p + "/10", p + "/100", "q"].map { StreamName(stringLiteral: $0) }
+        let short = [p + "/1-a", p + "/1-b", p + "/1.c", p + "/10-a", p + "/100-a", p + "/2", "q-", "q/1", "r"].map { StreamName(stringLiteral: $0) }
+        var model: Set<StreamName> = []
+        for round in 0..<60 {
+            var batch = (0..<80).map { i in event(long[i % long.count]) }
+            if round % 5 == 2 { batch += short.map { event(StreamName(stringLiteral: $0.rawValue + "-\(round)")) } + short.map { event($0) } }
+            _ = try log.append(batch)
+            model.formUnion(batch.map(\.stream))
+            if round % 10 == 9 { #expect(try log.streamNames() == model.sorted(), "round \(round)") }
+        }
+        let runs = try #require(try catalogue(log))
+        #expect(runs.runs.contains { $0.level >= 2 }, "levels \(runs.runs.map(\.level))")
+        let reader = try openLog(dir.path, limit: 16, readOnly: true)
+        #expect(try reader.streamNames() == model.sorted())
+        #expect(try reader.lmdb.read { try reader.indexedStreamNames(in: $0) }.count > model.count * 3 / 4)
+    }
+
     /// Rules read a stream's events at a version and after one from the runs (``LedgerSnapshot``).
     @Test func aLedgerSnapshotReadsAStreamsVersionsFromTheRuns() throws {
         let dir = try TemporaryDirectory()
