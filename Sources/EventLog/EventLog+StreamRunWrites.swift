@@ -91,20 +91,21 @@ extension EventLog {
     /// chunks so far (``RunIndex``).
     func writeStreamChunks(of entries: StreamRuns.Entries, through: [UInt8]?, run number: UInt64,
                            in txn: borrowing WriteTransaction) throws -> (count: Int, lastKey: [UInt8]?) {
-        var end = 0, count = 0
-        var last: [UInt8]?
+        var end = 0, count = 0, lastStart = 0
         _ = entries.bytes.withUnsafeBytes { all in
             StreamRuns.forEachEntry(of: all) { key, _ in
                 if let through, through.withUnsafeBytes({ StreamRuns.precedes($0, key) }) { return false }
+                lastStart = end
                 end += StreamRuns.entrySize(keyCount: key.count)
                 count += 1
-                last = Array(key)
                 return true
             }
         }
         guard count > 0 else { return (0, nil) }
         try txn.withWriteCursor(streams) { c in try putChunks(of: entries.bytes[..<end], run: number, flags: .noOverwrite, into: c) }
-        return (count, last)
+        // The last entry's key, made once: its length byte, then the key.
+        let keyCount = Int(entries.bytes[lastStart])
+        return (count, Array(entries.bytes[(lastStart + 1) ..< (lastStart + 1 + keyCount)]))
     }
 
     /// A filter for run `run` holding the names of its chunks so far (``RunIndex``): read where they lie.
