@@ -73,7 +73,7 @@ extension EventLog {
                 }
                 entry = try c.next()
             }
-            while let e = entry, keyCount.map({ e.key.count == $0 }) ?? (e.key.count > 8), RunCatalogue.runNumber(ofKey: e.key) == run.number {
+            while let e = entry, RunCatalogue.isChunkKey(e.key, ofRun: run.number), keyCount.map({ e.key.count == $0 }) ?? true {
                 try body(e.value)
                 entry = try c.next()
             }

@@ -67,7 +67,7 @@ extension EventLog {
                 throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index has no filter")
             }
             if found.key.count == 8 { entry = try c.next() }
-            while !more, let e = entry, e.key.count > 8, RunCatalogue.runNumber(ofKey: e.key) == run.number {
+            while !more, let e = entry, RunCatalogue.isChunkKey(e.key, ofRun: run.number) {
                 let whole = key.withUnsafeBytes { after in
                     StreamRuns.forEachEntry(of: e.value) { entryKey, sequence in
                         if !key.isEmpty, !StreamRuns.precedes(after, entryKey) { return true }

@@ -69,14 +69,13 @@ extension EventLog {
                          in txn: borrowing some ReadableTransaction & ~Copyable,
                          _ body: (UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         let probe = RunCatalogue.filterKey(run.number) + first
-        func inRun(_ key: UnsafeRawBufferPointer) -> Bool { key.count > 8 && RunCatalogue.runNumber(ofKey: key) == run.number }
         try txn.withCursor(streams) { c in
             // The last chunk beginning at or before `first` may hold it (and the stream's first entries);
             // when that is not a chunk of this run, the run's first chunk after it.
             var entry = try c.seek(atMost: probe)
-            if !(entry.map { inRun($0.key) } ?? false) { entry = try c.seek(atLeast: probe) }
+            if !(entry.map { RunCatalogue.isChunkKey($0.key, ofRun: run.number) } ?? false) { entry = try c.seek(atLeast: probe) }
             var firstChunk = true
-            while let e = entry, inRun(e.key) {
+            while let e = entry, RunCatalogue.isChunkKey(e.key, ofRun: run.number) {
                 let chunkFirst = UnsafeRawBufferPointer(rebasing: e.key[8...])
                 // Past the first chunk, one that does not begin with the stream holds none of it.
                 if !firstChunk, !prefix.withUnsafeBytes({ StreamRuns.starts(chunkFirst, with: $0) }) { return }
@@ -215,20 +214,19 @@ extension EventLog {
     /// run and sorting the names was a fifth of that query's instructions (callgrind, Round 29).
     private func streamNames(of run: RunCatalogue.Run, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> [StreamName] {
         let runKey = RunCatalogue.filterKey(run.number)
-        func inRun(_ key: UnsafeRawBufferPointer) -> Bool { key.count > 8 && RunCatalogue.runNumber(ofKey: key) == run.number }
         var names: [StreamName] = []
         var last: [UInt8] = []
         try txn.withCursor(streams) { c in
             // The run's filter (keyed by its number alone), then its chunks.
             var entry = try c.seek(atLeast: runKey)
             if let e = entry, e.key.count == 8 { entry = try c.next() }
-            while var e = entry, inRun(e.key) {
+            while var e = entry, RunCatalogue.isChunkKey(e.key, ofRun: run.number) {
                 // A chunk that begins with the last name read holds more of its entries, as does every
                 // chunk up to the last one beginning at or before the name's end (name, 0x01): that one
                 // may hold the next names.
                 if !last.isEmpty, let first = StreamRuns.name(ofKey: UnsafeRawBufferPointer(rebasing: e.key[8...])),
                    last.withUnsafeBytes({ StreamRuns.equal(first, $0) }) {
-                    guard let found = try c.seek(atMost: runKey + last + [1]), inRun(found.key) else {
+                    guard let found = try c.seek(atMost: runKey + last + [1]), RunCatalogue.isChunkKey(found.key, ofRun: run.number) else {
                         throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index lost a chunk while it was read")
                     }
                     e = found

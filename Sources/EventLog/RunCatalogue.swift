@@ -92,6 +92,12 @@ struct RunCatalogue: Equatable {
     /// The run number's key: where its filter is stored, and the prefix of its chunks' keys.
     static func filterKey(_ number: UInt64) -> [UInt8] { withUnsafeBytes(of: number.bigEndian, Array.init) }
 
+    /// Whether `key` is the key of one of run `number`'s chunks: the run's number, then more (not the
+    /// run's filter, keyed by the number alone, nor another run's key).
+    static func isChunkKey(_ key: UnsafeRawBufferPointer, ofRun number: UInt64) -> Bool {
+        key.count > 8 && runNumber(ofKey: key) == number
+    }
+
     /// The run number a key belongs to (its first 8 bytes), nil for a key too short.
     static func runNumber(ofKey key: UnsafeRawBufferPointer) -> UInt64? {
         key.count >= 8 ? UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) : nil
