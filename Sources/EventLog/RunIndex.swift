@@ -1,6 +1,6 @@
 import LMDB
 
-/// An index kept as sorted runs (`ids`, `streams`) as ``EventLog/mergeRuns(_:of:in:)`` reads, merges
+/// An index kept as sorted runs (`ids`, `streams`) as ``EventLog/mergeRuns(_:of:after:in:)`` reads, merges
 /// and writes it: what differs between the two is how a run's entries are held and compared.
 protocol RunIndex {
     /// Entries of a run, or some of them, in key order, as this index holds them in memory.
