@@ -137,7 +137,7 @@ struct Bench: ParsableCommand {
             "events": .integer(Int64(n)),
             "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
             "appendCpuMicrosecondsPerEvent": Self.cpuMicroseconds(appendCPU, per: n),
-            "appendBatchMs": Self.batchFigures(batches),
+            "appendBatchMs": Self.timeFigures(batches, counted: "batches"),
             "replayEventsPerSecond": Self.rate(Int(total), replayTime),
             "replayCpuMicrosecondsPerEvent": Self.cpuMicroseconds(replayCPU, per: Int(total)),
             "replayPeakRssAnonKiB": .integer(Int64(peakAnon)),
@@ -178,11 +178,13 @@ struct Bench: ParsableCommand {
         return (batched, cpu, batches, try Self.commitEach(workload.take(single), to: ledger))
     }
 
-    /// Each batch's time in milliseconds as `pledger bench` prints it (p50, p99, the slowest, and how
-    /// many): the slowest are those whose transaction merged the largest runs of an index.
-    static func batchFigures(_ each: [Double]) -> JSONValue {
-        func ms(_ q: Double) -> JSONValue { .string(String(format: "%.3f", percentile(each, q))) }
-        return ["p50": ms(0.5), "p99": ms(0.99), "max": ms(1), "batches": .integer(Int64(each.count))]
+    /// The `q` percentile of `values`, times in milliseconds, as `pledger bench` prints a time.
+    static func ms(_ values: [Double], _ q: Double) -> JSONValue { .string(String(format: "%.3f", percentile(values, q))) }
+
+    /// Times in milliseconds as `pledger bench` prints each batch's or each single commit's: p50, p99,
+    /// the slowest, and how many, under `counted`.
+    static func timeFigures(_ each: [Double], counted: String) -> JSONValue {
+        ["p50": ms(each, 0.5), "p99": ms(each, 0.99), "max": ms(each, 1), counted: .integer(Int64(each.count))]
     }
 
     /// What ``commitEach(_:to:)`` measures: the single commits' time, CPU and each one's time.
@@ -195,10 +197,9 @@ struct Bench: ParsableCommand {
         /// milliseconds (p50, p99, the slowest), which shows how much of the rate the rare slow
         /// commits (those that write a range of a bulk-written index) take.
         var figures: [String: JSONValue] {
-            func ms(_ q: Double) -> JSONValue { .string(String(format: "%.3f", Bench.percentile(each, q))) }
-            return ["singleCommitsPerSecond": Bench.rate(each.count, time),
-                    "singleCommitCpuMicroseconds": Bench.cpuMicroseconds(cpu, per: each.count),
-                    "singleCommitMs": ["p50": ms(0.5), "p99": ms(0.99), "max": ms(1), "commits": .integer(Int64(each.count))]]
+            ["singleCommitsPerSecond": Bench.rate(each.count, time),
+             "singleCommitCpuMicroseconds": Bench.cpuMicroseconds(cpu, per: each.count),
+             "singleCommitMs": Bench.timeFigures(each, counted: "commits")]
         }
     }
 
@@ -252,15 +253,14 @@ struct Bench: ParsableCommand {
             let first = 1 + UInt64(rng.below(Int(size)))
             consistency.append(try Self.milliseconds(clock.measure { _ = try log.consistencyProof(first: first, second: size) }))
         }
-        func ms(_ values: [Double], _ q: Double) -> JSONValue { .string(String(format: "%.3f", Self.percentile(values, q))) }
         return [
-            "stateAsOfKnownNowMs": ["p50": ms(now, 0.5), "p99": ms(now, 0.99), "queries": .integer(Int64(now.count)),
+            "stateAsOfKnownNowMs": ["p50": Self.ms(now, 0.5), "p99": Self.ms(now, 0.99), "queries": .integer(Int64(now.count)),
                                     "first": .string(String(format: "%.3f", now.first ?? 0))],
-            "stateReportBuildMs": ["p50": ms(reports, 0.5), "p99": ms(reports, 0.99)],
-            "stateAsOfKnownAtMs": ["p50": ms(pairs, 0.5), "p99": ms(pairs, 0.99), "queries": .integer(Int64(pairs.count))],
+            "stateReportBuildMs": ["p50": Self.ms(reports, 0.5), "p99": Self.ms(reports, 0.99)],
+            "stateAsOfKnownAtMs": ["p50": Self.ms(pairs, 0.5), "p99": Self.ms(pairs, 0.99), "queries": .integer(Int64(pairs.count))],
             "verifyEventsPerSecond": Self.rate(Int(total), verifyTime),
-            "inclusionProofMs": ["p50": ms(inclusion, 0.5), "p99": ms(inclusion, 0.99)],
-            "consistencyProofMs": ["p50": ms(consistency, 0.5), "p99": ms(consistency, 0.99)],
+            "inclusionProofMs": ["p50": Self.ms(inclusion, 0.5), "p99": Self.ms(inclusion, 0.99)],
+            "consistencyProofMs": ["p50": Self.ms(consistency, 0.5), "p99": Self.ms(consistency, 0.99)],
         ]
     }
 
