@@ -23,7 +23,7 @@ extension CurrentStateProjection {
         return try store.environment.read { txn in
             if let middle = start.middleKey(minimum: threshold) {
                 let id = txn.snapshotID
-                let halves = Halves()
+                let halves = Halves<EntityStates>()
                 try txn.concurrently(workers: 2) { w, worker in
                     guard worker.snapshotID == id else { return }   // a write came between: read on one thread below
                     var pass = start
@@ -35,8 +35,8 @@ extension CurrentStateProjection {
                 }
                 if let (first, second) = halves.take() {
                     decoder.keep(first.pass, second.pass)
-                    var out = first.states
-                    out.append(contentsOf: second.states)
+                    var out = first.value
+                    out.append(contentsOf: second.value)
                     return out
                 }
             }
@@ -68,47 +68,37 @@ extension CurrentStateProjection {
                      pass: inout EntitySnapshotDecoder.Pass, _ found: (consuming StreamName, consuming EntityState) -> Void) throws {
         try txn.withCursor(range.entities) { names in
             try txn.withCursor(range.snapshots) { c in
-                var entry = try from.map { try names.seek(atLeast: $0) } ?? names.first()
-                var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
-                while let e = entry {
-                    let name = e.key
-                    if let upTo, !name.lexicographicallyPrecedes(upTo) { break }
-                    if let kinds = range.kinds, wantedKind.isEmpty || !(name.count > wantedKind.count && name.starts(with: wantedKind)),
-                       let slash = name.firstIndex(of: UInt8(ascii: "/")) {
-                        if let kind = EntityKind(rawValue: String(decoding: name[..<slash], as: UTF8.self)), !kinds.contains(kind) {
-                            entry = try names.seek(atLeast: Array(name[..<slash]) + [UInt8(ascii: "/") + 1])
-                            continue
-                        }
-                        wantedKind = Array(name[...slash])
-                    }
-                    let listed = try EntityEntry(e.value)
+                try forEachEntity(names, kinds: range.kinds, from: from, upTo: upTo) { name, listed in
                     if let s = try SnapshotKey.inForce(at: SnapshotKey(listed.number, countdown: range.countdown), in: c) {
                         let (stream, state) = try pass.decode(s.value, definitions: listed.definitions, key: name)
                         found(stream, state)   // the last use: moved
                     }
-                    entry = try names.next()
                 }
             }
         }
     }
 
-    /// The results of the two halves of a split read, set from their threads and taken once both are in.
-    private final class Halves: @unchecked Sendable {
-        typealias Half = (states: EntityStates, pass: EntitySnapshotDecoder.Pass)
-        private let lock = NSLock()
-        private var first: Half?
-        private var second: Half?
-        /// The result of half `w` (0: the first).
-        func set(_ w: Int, _ states: consuming EntityStates, _ pass: EntitySnapshotDecoder.Pass) {
-            lock.lock()
-            if w == 0 { first = (states, pass) } else { second = (states, pass) }
-            lock.unlock()
-        }
-        /// Both results, moved out (so the first half's array is not shared and grows in place).
-        func take() -> (Half, Half)? {
-            lock.lock(); defer { lock.unlock() }
-            guard let a = first.take(), let b = second.take() else { return nil }
-            return (a, b)
+    /// Hands `visit` the key and entry of each entity listed in `state-entities` (read through `names`)
+    /// with a key from `from` (or the first) up to but not including `upTo` (or to the last), in key
+    /// order; when `kinds` are given, only entities of those kinds: a kind not wanted (the prefix of
+    /// its names, `decision/`) is passed over with one seek, however many entities it has.
+    static func forEachEntity(_ names: borrowing Cursor, kinds: Set<EntityKind>?, from: [UInt8]?, upTo: [UInt8]?,
+                              _ visit: (UnsafeRawBufferPointer, EntityEntry) throws -> Void) throws {
+        var entry = try from.map { try names.seek(atLeast: $0) } ?? names.first()
+        var wantedKind: [UInt8] = []   // the kind prefix (`indicator/`) last found wanted
+        while let e = entry {
+            let name = e.key
+            if let upTo, !name.lexicographicallyPrecedes(upTo) { break }
+            if let kinds, wantedKind.isEmpty || !(name.count > wantedKind.count && name.starts(with: wantedKind)),
+               let slash = name.firstIndex(of: UInt8(ascii: "/")) {
+                if let kind = EntityKind(rawValue: String(decoding: name[..<slash], as: UTF8.self)), !kinds.contains(kind) {
+                    entry = try names.seek(atLeast: Array(name[..<slash]) + [UInt8(ascii: "/") + 1])
+                    continue
+                }
+                wantedKind = Array(name[...slash])
+            }
+            try visit(name, try EntityEntry(e.value))
+            entry = try names.next()
         }
     }
 }
