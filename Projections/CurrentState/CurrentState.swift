@@ -5,7 +5,9 @@ import Projection
 /// Answers "what did the programme look like" for any time slice.
 public enum CurrentState {
     /// The report for `slice`. "As of any date, as known now" reads the projection's snapshots (after
-    /// catching them up when `store` is writable); any other slice folds each entity's stream from the log.
+    /// catching them up when `store` is writable); any other slice folds each entity's effects kept in
+    /// the store (``CurrentStateProjection/states(in:store:kinds:splittingFrom:)``), or its stream from
+    /// the log for an entity with a correction, or without a store that has applied the slice.
     @available(*, noasync, message: "reads the ledger")
     public static func report(log: EventLog, store: ProjectionStore?, slice: TimeSlice, withReceipt: Bool = false,
                               today: CalendarDate = Timestamp.now().date) throws -> StateReport {
@@ -20,6 +22,14 @@ public enum CurrentState {
         let head = try log.head().sequence
         if let store, slice.sequence == head, try store.checkpoint(of: CurrentStateProjection().name) == head {
             return try CurrentStateProjection.states(asOf: slice.asOf, store: store, kinds: kinds)
+        }
+        if let store, let folded = try CurrentStateProjection.states(in: slice, store: store, kinds: kinds) {
+            var out = folded.states
+            let states = try log.histories(of: folded.fromLog, through: slice.sequence) { _, events in try EntityState.fold(stream: events, in: slice) }
+            for (stream, state) in zip(folded.fromLog, states) {
+                if let state { out.append(stream, state) }   // put in its place among the others
+            }
+            return out
         }
         // Each entity's events known by the slice (not its later ones), folded on two threads.
         let streams = try log.streamNames().filter { stream in   // ascending

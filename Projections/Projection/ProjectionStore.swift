@@ -92,7 +92,9 @@ public final class ProjectionStore: @unchecked Sendable {
         try environment.read { txn in try checkpoint(of: name, in: txn) }
     }
 
-    func checkpoint(of name: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
+    /// The last sequence number projection `name` has applied, as of `txn`: a reader of the store
+    /// checks it in the transaction it reads in, so what it reads is what that checkpoint covers.
+    public func checkpoint(of name: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> UInt64 {
         guard current, let v = try txn.value(in: checkpoints, forKey: Array(name.utf8)), v.count == 8 else { return 0 }
         return v.reduce(0) { $0 << 8 | UInt64($1) }
     }

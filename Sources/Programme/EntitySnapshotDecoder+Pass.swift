@@ -29,15 +29,25 @@ extension EntitySnapshotDecoder {
         /// a definition list.
         public mutating func decode(_ snapshot: UnsafeRawBufferPointer, definitions list: UnsafeRawBufferPointer,
                                     key name: UnsafeRawBufferPointer) throws -> (StreamName, EntityState) {
+            let (stream, definitions) = try self.definitions(list, key: name)
             var r = SnapshotReader(bytes: snapshot)
+            return (stream, try EntitySnapshotDecoder.state(referringTo: definitions, rest: &r))
+        }
+
+        /// The stream name for entity key `name` and the states its definition `list` stands for
+        /// (``EntitySnapshot/encodeDefinitions(_:)``), in order: found among what earlier passes read,
+        /// else decoded and learnt; throws ``FieldError`` when the key is not a stream name or the bytes
+        /// are not a definition list.
+        ///
+        /// Why: a state as it was known at a past point starts from the entity's definition and folds
+        /// the effects of its events known then (`CurrentStateProjection`), with no snapshot to decode.
+        public mutating func definitions(_ list: UnsafeRawBufferPointer, key name: UnsafeRawBufferPointer) throws -> (StreamName, [EntityState]) {
             let found = find(name)
-            if let found, found.decodedFrom(list) {
-                return (found.stream, try EntitySnapshotDecoder.state(referringTo: found.states, rest: &r))
-            }
+            if let found, found.decodedFrom(list) { return (found.stream, found.states) }
             let stream = try found?.stream ?? StreamName(validatingUTF8: name, field: "(entity key)")
             let definitions = try EntitySnapshotDecoder.definitions(list)
             learned.append(Kept(name: Array(name), stream: stream, bytes: Array(list), states: definitions))
-            return (stream, try EntitySnapshotDecoder.state(referringTo: definitions, rest: &r))
+            return (stream, definitions)
         }
 
         /// The known entry for key `name`: first at the position after the last one found, else by

@@ -75,7 +75,7 @@ public enum EntityState: Sendable, Equatable {
     /// ``apply(_:effective:sequence:to:)`` changing `state` where it is: its parts are moved out of the
     /// enumeration and back, so storage that only `state` holds is changed without a copy. A state that
     /// takes no effect is left as it was.
-    static func apply(_ effect: EntityEffect, effective: CalendarDate, sequence: UInt64, to state: inout EntityState) throws {
+    public static func apply(_ effect: EntityEffect, effective: CalendarDate, sequence: UInt64, to state: inout EntityState) throws {
         switch consume state {
         case .indicator(var s):
             s.apply(effect)

@@ -39,6 +39,21 @@ import Testing
         #expect(bad.status == 1 && bad.stderr == "pledger: error: field '--as-of': expected a date YYYY-MM-DD, got \"2026-02-30\"\n")
     }
 
+    /// A slice known at a past point is folded from the store's effects (and from the log for an entity
+    /// with a correction); with `--read-only` no store is read and every entity is folded from the log:
+    /// the answers are the same, byte for byte.
+    @Test func aPastSliceFromTheStoreEqualsTheLogsFold() throws {
+        let f = try demo()
+        for (asOf, knownAt) in [("2026-06-16", "2026-06-17"), ("2026-12-31", "2026-06-18"), ("2028-01-01", "100"),
+                                ("2026-03-01", "2027-01-01"), ("2030-12-31", "149"), ("2025-12-31", "2026-12-31")] {
+            let fromStore = try f.pledger("state", "--json", "--as-of", asOf, "--known-at", knownAt)
+            let fromLog = try f.pledger("state", "--json", "--read-only", "--as-of", asOf, "--known-at", knownAt)
+            #expect(fromStore.status == 0 && fromLog.status == 0, "\(fromStore.stderr)\(fromLog.stderr)")
+            #expect(fromStore.stdout == fromLog.stdout, "as of \(asOf), known at \(knownAt)")
+            #expect(fromStore.stdout.contains("\"knownThroughSequence\""))
+        }
+    }
+
     @Test func timelineWritesEveryFormatAndRefusesUnknownOnes() throws {
         let f = try demo()
         for format in ["table", "json", "csv", "md", "ics", "mermaid", "svg", "html"] {

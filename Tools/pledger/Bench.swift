@@ -219,10 +219,11 @@ struct Bench: ParsableCommand {
     }
 
     /// The read side on a ledger of `total` events with its projections caught up: state at a date as
-    /// known now (snapshots) and at (as-of, known-at) pairs (log folds), verify, and proofs.
+    /// known now (snapshots) and at (as-of, known-at) pairs (the effects kept in the store folded, the
+    /// log's events for entities with a correction), verify, and proofs.
     func measureReads(_ log: EventLog, _ store: ProjectionStore, total: UInt64) throws -> [String: JSONValue] {
         let clock = ContinuousClock()
-        // State at a date, as known now (snapshots), and at (as-of, known-at) pairs (log folds).
+        // State at a date, as known now (snapshots), and at (as-of, known-at) pairs (effect folds).
         var rng = SeededRandom(seed: seed &+ 1)
         func randomDate() -> CalendarDate { CalendarDate(daysSinceEpoch: 20_454 + Int64(rng.below(1_826))) }
         var now: [Double] = [], reports: [Double] = []
