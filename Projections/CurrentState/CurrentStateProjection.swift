@@ -10,9 +10,10 @@ import Projection
 /// values the entity's state in the form of ``EntitySnapshot`` that refers to its definition by number
 /// (then what changed since, in binary).
 /// `state-events` indexes the events applied, by entity number, effective day and sequence number
-/// (``EventIndexKey`` → nothing; the number alone marks an entity with a correction), so that a
-/// back-dated event is applied from the snapshot before its date with only the events after it, not the
-/// whole stream.
+/// (``EventIndexKey`` → the event's effect; the number alone marks an entity with a correction), so
+/// that a back-dated event is applied from the snapshot before its date with only the events after it,
+/// not the whole stream, and a state known at a past point is folded from the effects, not from the
+/// events decoded from the log (``states(in:store:kinds:splittingFrom:)``).
 /// `state-entities` lists every stream with events (`stream` → the entity's number and definitions,
 /// ``EntityEntry``: one definition, unless a correction replaced it), so that a query visits each entity
 /// with one seek into its snapshots, never walks past them, and finds its definition beside its name.
