@@ -75,11 +75,13 @@ extension CurrentStateProjection {
         try txn.withCursor(entities) { names in
             try txn.withCursor(index) { c in
                 try forEachEntity(names, kinds: kinds, from: from, upTo: upTo) { key, listed in
-                    let (stream, definitions) = try pass.definitions(listed.definitions, key: key)
-                    switch try fold(listed.number, definitions, stream, in: slice, c, &steps) {
-                    case .state(let state): out.states.append(stream, state)
+                    let found = try entityFold(listed.number, key: key, in: slice, c, &steps) {
+                        try pass.definitions(listed.definitions, key: key)
+                    }
+                    switch found {
+                    case .state(let stream, let state): out.states.append(stream, state)
                     case .none: break
-                    case .fromLog: out.fromLog.append(stream)
+                    case .fromLog(let stream): out.fromLog.append(stream)
                     }
                 }
             }
@@ -91,26 +93,29 @@ extension CurrentStateProjection {
     /// what it does.
     typealias KnownStep = (day: CalendarDate, sequence: UInt64, effect: EntityEffect)
 
-    /// What the fold of one entity found.
+    /// What the fold of one entity found (``entityFold(_:key:in:_:_:definitions:)``).
     enum EntityFold {
         /// The entity's state in the slice.
-        case state(EntityState)
+        case state(StreamName, EntityState)
         /// No state: its definition was not known by the slice's sequence number, or not effective by
         /// its date.
         case none
         /// Its state must be folded from the log (see ``EffectFold/fromLog``).
-        case fromLog
+        case fromLog(StreamName)
     }
 
-    /// The state in `slice` of entity `number`, whose definitions are `definitions`, from its entries in
+    /// The state in `slice` of entity `number` (key `key` in `state-entities`), from its entries in
     /// `state-events` (read through `c`), as `EntityState.fold(stream:in:)` folds its events from the
-    /// log: the definition first, then the other events known and effective by then, in valid-time order.
-    static func fold(_ number: UInt32, _ definitions: [EntityState], _ stream: StreamName, in slice: ResolvedSlice,
-                     _ c: borrowing Cursor, _ steps: inout [KnownStep]) throws -> EntityFold {
+    /// log: the definition first, then the other events known and effective by then, in valid-time
+    /// order. `definitions` gives its stream name and definitions, asked for only when the entity has a
+    /// state or goes to the log: a slice early in the log passes over most entities without decoding a
+    /// definition.
+    static func entityFold(_ number: UInt32, key: UnsafeRawBufferPointer, in slice: ResolvedSlice, _ c: borrowing Cursor,
+                           _ steps: inout [KnownStep], definitions: () throws -> (StreamName, [EntityState])) throws -> EntityFold {
         // The number alone sorts before the entity's events: there, it marks a correction.
         let marker = EventIndexKey.corrected(number)
         var entry = try c.seek(atLeast: marker)
-        if let e = entry, e.key.elementsEqual(marker) { return .fromLog }
+        if let e = entry, e.key.elementsEqual(marker) { return .fromLog(try definitions().0) }
         steps.removeAll(keepingCapacity: true)
         // The definition is the entry without an effect: the stream's first event, so every other
         // entry has a later sequence number. Events dated before it (in key order, before it) still
@@ -119,24 +124,25 @@ extension CurrentStateProjection {
         while let e = entry, let (n, day, sequence) = EventIndexKey.parse(e.key), n == number, day <= slice.asOf {
             if sequence <= slice.sequence {
                 if e.value.isEmpty {
-                    guard definition == nil else { return .fromLog }
+                    guard definition == nil else { return .fromLog(try definitions().0) }
                     definition = sequence
                 } else {
                     do throws(FieldError) {
                         steps.append((day, sequence, try EntityEffect(stored: e.value)))
                     } catch {
-                        throw FieldError(field: "(state-events)", "\(stream), event \(sequence): \(error.message); rebuild the store with `pledger replay`")
+                        throw FieldError(field: "(state-events)", "\(String(decoding: key, as: UTF8.self)), event \(sequence): \(error.message); rebuild the store with `pledger replay`")
                     }
                 }
             }
             entry = try c.next()
         }
         guard let definition else { return .none }
-        guard definitions.count == 1, var state = definitions.first else { return .fromLog }
+        let (stream, list) = try definitions()
+        guard list.count == 1, var state = list.first else { return .fromLog(stream) }
         for step in steps {
-            guard step.sequence > definition else { return .fromLog }
+            guard step.sequence > definition else { return .fromLog(stream) }
             try EntityState.apply(step.effect, effective: step.day, sequence: step.sequence, to: &state)
         }
-        return .state(state)
+        return .state(stream, state)
     }
 }
