@@ -13,6 +13,50 @@ struct ActivityBuilder {
     let today: CalendarDate
     let countries: [String]
     let lastUpdated: Timestamp
+    /// The programme's components, in stream-name order.
+    let components: [(StreamName, ComponentDefined)]
+    /// The allocations to those components, in stream-name order.
+    let allocations: [(StreamName, AllocationState)]
+    /// The indicators of each of those components, in stream-name order.
+    let indicators: [StreamName: [(StreamName, IndicatorState)]]
+
+    /// The builder of `programme`'s activity; its components, allocations and indicators are found in
+    /// `states` here, once.
+    ///
+    /// Why: they were computed properties, each a walk over every state, and the allocations' walked
+    /// every state again for each allocation (to list the components): at 1,000,000 events, 100,904
+    /// states, an export took 4.3 s, most of it copying states.
+    init(stream: StreamName, programme: ProgrammeDefined, states: EntityStates, log: EventLog, slice: ResolvedSlice,
+         today: CalendarDate, countries: [String], lastUpdated: Timestamp) {
+        self.stream = stream
+        self.programme = programme
+        self.states = states
+        self.log = log
+        self.slice = slice
+        self.today = today
+        self.countries = countries
+        self.lastUpdated = lastUpdated
+        var components: [(StreamName, ComponentDefined)] = []
+        for (s, state) in states {
+            if case .component(let c) = state, c.programme.stream == stream { components.append((s, c)) }
+        }
+        let componentStreams = Set(components.map(\.0))
+        var allocations: [(StreamName, AllocationState)] = []
+        var indicators: [StreamName: [(StreamName, IndicatorState)]] = [:]
+        for (s, state) in states {
+            switch state {
+            case .allocation(let a) where componentStreams.contains(a.definition.component.stream):
+                allocations.append((s, a))
+            case .indicator(let i) where componentStreams.contains(i.definition.component.stream):
+                indicators[i.definition.component.stream, default: []].append((s, i))
+            default:
+                break
+            }
+        }
+        self.components = components
+        self.allocations = allocations
+        self.indicators = indicators
+    }
 
     var code: String { EntityReference(stream: stream)?.code ?? stream.rawValue }
 
@@ -29,23 +73,6 @@ struct ActivityBuilder {
 
     func iatiType(_ ref: EntityReference) -> String { organisation(ref)?.iatiType ?? "10" }
 
-    /// The programme's components, allocations and indicators.
-    var components: [(StreamName, ComponentDefined)] {
-        states.compactMap { s, state in
-            if case .component(let c) = state, c.programme.stream == stream { return (s, c) }
-            return nil
-        }
-    }
-
-    var componentStreams: Set<StreamName> { Set(components.map(\.0)) }
-
-    var allocations: [(StreamName, AllocationState)] {
-        states.compactMap { s, state in
-            if case .allocation(let a) = state, componentStreams.contains(a.definition.component.stream) { return (s, a) }
-            return nil
-        }
-    }
-
     func xml() throws -> String {
         let reporting = programme.owner
         let identifier = iatiRef(reporting) + "-" + code
@@ -54,7 +81,8 @@ struct ActivityBuilder {
         x += "<reporting-org ref=\"\(XML.escape(iatiRef(reporting)))\" type=\"\(XML.escape(iatiType(reporting)))\">\(XML.narrative(organisation(reporting)?.name ?? reporting.code))</reporting-org>\n"
         x += "<title>\(XML.narrative(programme.title))</title>\n"
         x += "<description type=\"1\">\(XML.narrative(programme.description ?? programme.title))</description>\n"
-        x += participatingOrgs()
+        let funding = try fundingEvents()
+        x += participatingOrgs(recipients: funding.recipients)
         x += "<activity-status code=\"\(activityStatus)\"/>\n"
         x += "<activity-date type=\"1\" iso-date=\"\(programme.start)\"/>\n"
         if programme.start <= min(slice.asOf, today) { x += "<activity-date type=\"2\" iso-date=\"\(programme.start)\"/>\n" }
@@ -68,21 +96,11 @@ struct ActivityBuilder {
             x += "<recipient-country code=\"\(XML.escape(c))\"\(percentage)/>\n"
         }
         x += budgets()
-        x += try transactions()
+        x += funding.transactions
         x += documentLinks()
         x += results()
         x += "</iati-activity>\n"
         return x
-    }
-
-    func disbursementRecipients() throws -> [EntityReference] {
-        var out: [EntityReference] = []
-        for (allocation, _) in allocations {
-            for event in try log.events(in: allocation, through: slice.sequence) where slice.includes(event) && event.type == DisbursementRecorded.typeName {
-                if case .disbursementRecorded(let d) = try ProgrammeEvent.decode(event), let r = d.recipient, !out.contains(r) { out.append(r) }
-            }
-        }
-        return out
     }
 
     /// IATI ActivityStatus: 1 pipeline, 2 implementation, 4 closed.
@@ -93,7 +111,7 @@ struct ActivityBuilder {
     }
 
     /// IATI OrganisationRole: 1 funding, 2 accountable, 4 implementing.
-    func participatingOrgs() -> String {
+    func participatingOrgs(recipients: [EntityReference]) -> String {
         var rows: [(Int, EntityReference)] = []
         func add(_ role: Int, _ ref: EntityReference?) {
             guard let ref, !rows.contains(where: { $0.0 == role && $0.1 == ref }) else { return }
@@ -106,7 +124,7 @@ struct ActivityBuilder {
         for (_, c) in components {
             if let a = c.accountable, organisation(a)?.roles.contains(.implementing) == true { add(4, a) }
         }
-        for recipient in (try? disbursementRecipients()) ?? [] { add(4, recipient) }
+        for recipient in recipients { add(4, recipient) }
         return rows.sorted { ($0.0, $0.1.stream) < ($1.0, $1.1.stream) }.map { role, ref in
             "<participating-org ref=\"\(XML.escape(iatiRef(ref)))\" type=\"\(XML.escape(iatiType(ref)))\" role=\"\(role)\">\(XML.narrative(organisation(ref)?.name ?? ref.code))</participating-org>\n"
         }.joined()
@@ -141,13 +159,20 @@ struct ActivityBuilder {
         return x
     }
 
-    /// Transactions from the funding events in the slice, corrections applied, none dated after the export:
-    /// 2 (outgoing commitment) for an allocation, a revision's change and a withdrawal (negative);
-    /// 3 (disbursement); 4 (expenditure).
-    func transactions() throws -> String {
+    /// What the allocations' events in the slice give, each allocation's stream read once: the
+    /// recipients of their disbursements (in the order first recorded, allocation by allocation), and
+    /// the transactions, corrections applied, none dated after the export: 2 (outgoing commitment)
+    /// for an allocation, a revision's change and a withdrawal (negative); 3 (disbursement); 4
+    /// (expenditure).
+    func fundingEvents() throws -> (recipients: [EntityReference], transactions: String) {
+        var recipients: [EntityReference] = []
         var rows: [(CalendarDate, UInt64, String)] = []
         for (allocation, a) in allocations {
-            let included = try log.events(in: allocation, through: slice.sequence).filter(slice.includes).sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
+            let known = try log.events(in: allocation, through: slice.sequence).filter(slice.includes)
+            for event in known where event.type == DisbursementRecorded.typeName {
+                if case .disbursementRecorded(let d) = try ProgrammeEvent.decode(event), let r = d.recipient, !recipients.contains(r) { recipients.append(r) }
+            }
+            let included = known.sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
             var amount = ExactDecimal.zero
             for (event, typed) in try EntityState.effectiveEvents(included) where event.effective <= today {
                 let currency = a.currency
@@ -182,7 +207,7 @@ struct ActivityBuilder {
                 }
             }
         }
-        return rows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2).joined()
+        return (recipients, rows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2).joined())
     }
 
     /// Document links for decisions of this programme whose reference is a web address.
@@ -212,11 +237,7 @@ struct ActivityBuilder {
     func results() -> String {
         var x = ""
         for (componentStream, c) in components {
-            let indicators = states.compactMap { s, state -> (StreamName, IndicatorState)? in
-                if case .indicator(let i) = state, i.definition.component.stream == componentStream { return (s, i) }
-                return nil
-            }
-            guard !indicators.isEmpty else { continue }
+            guard let indicators = indicators[componentStream], !indicators.isEmpty else { continue }
             x += "<result type=\"\(c.level == .output ? 1 : 2)\"><title>\(XML.narrative(c.title))</title>\n"
             for (_, i) in indicators {
                 x += "<indicator measure=\"\(measureCode(i.definition.measure))\" ascending=\"\(i.definition.higherIsBetter ? 1 : 0)\"><title>\(XML.narrative(i.definition.name + " (" + i.definition.unit + ")"))</title>"
