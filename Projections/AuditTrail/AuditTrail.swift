@@ -4,53 +4,99 @@ import Projection
 
 /// The audit trail of one entity or the whole ledger in a time slice: every change in recording order,
 /// each with who, when, why, on whose authority, and the facts before and after.
+///
+/// Two ways in: ``build(log:store:entity:slice:withReceipt:today:)`` holds the entries, and
+/// ``heading(log:entity:slice:withReceipt:today:)`` with ``forEachEntry(log:store:_:)`` hands them out one
+/// at a time, for a trail of the whole ledger written as it is read (`pledger audit`); the text, CSV and
+/// JSON forms are made of the same pieces either way (``textHeading``, ``textBlock(_:)``, …).
 public struct AuditTrail: Sendable {
     public var slice: ResolvedSlice
     public var receipt: Receipt?
     public var entity: StreamName?
     public var entries: [AuditEntry]
+    /// The slice's as-of date when one was given: entries effective after it are left out. Unlike the
+    /// state, an audit trail without `--as-of` keeps changes that take effect in the future: an auditor
+    /// sees everything recorded.
+    var effectiveLimit: CalendarDate?
 
     /// The trail in `slice`: entries recorded by its known-at point and, when the slice names an as-of
-    /// date, effective by it. Unlike the state, an audit trail without `--as-of` keeps changes that take
-    /// effect in the future: an auditor sees everything recorded. Reads the projection when it is caught
-    /// up; otherwise builds the entries from the log.
+    /// date, effective by it. Reads the projection when it is caught up; otherwise builds the entries
+    /// from the log.
     @available(*, noasync, message: "reads the ledger")
     public static func build(log: EventLog, store: ProjectionStore?, entity: StreamName?, slice: TimeSlice,
                              withReceipt: Bool = false, today: CalendarDate = Timestamp.now().date) throws -> AuditTrail {
+        var trail = try heading(log: log, entity: entity, slice: slice, withReceipt: withReceipt, today: today)
+        var entries: [AuditEntry] = []
+        try trail.forEachEntry(log: log, store: store) { entries.append($0) }
+        trail.entries = entries
+        return trail
+    }
+
+    /// The trail in `slice` without its entries: the slice resolved in `log` (once: the entries
+    /// ``forEachEntry(log:store:_:)`` gives are those of this resolution), the receipt and the entity.
+    @available(*, noasync, message: "reads the ledger")
+    public static func heading(log: EventLog, entity: StreamName?, slice: TimeSlice, withReceipt: Bool = false,
+                               today: CalendarDate = Timestamp.now().date) throws -> AuditTrail {
         let resolved = try slice.resolve(in: log, today: today)
-        let head = try log.head().sequence
-        var entries: [AuditEntry]
-        if let store, try store.checkpoint(of: AuditTrailProjection().name) == head {
-            entries = try AuditTrailProjection.entries(store: store, log: log, entity: entity)
+        return AuditTrail(slice: resolved, receipt: withReceipt ? try Receipt(log: log, slice: resolved) : nil, entity: entity,
+                          entries: [], effectiveLimit: slice.asOf)
+    }
+
+    /// Hands `body` each entry of the trail's slice, in sequence order, one at a time: from the
+    /// projection when `store` is caught up with the log, else folded from the log (the entity's own
+    /// stream, or the whole log through the slice's sequence number).
+    ///
+    /// Folded from the log, an entry's later corrections (`correctedBy`) are found first, from the
+    /// log's corrections alone (``correctionLinks(in:entity:through:)``), so that no entry waits for the
+    /// events after it.
+    @available(*, noasync, message: "reads the ledger")
+    public func forEachEntry(log: EventLog, store: ProjectionStore?, _ body: (AuditEntry) throws -> Void) throws {
+        let last = slice.sequence, limit = effectiveLimit
+        func emit(_ entry: consuming AuditEntry) throws {
+            guard entry.sequence <= last, limit.map({ entry.effective <= $0 }) ?? true else { return }
+            if entry.correctedBy.contains(where: { $0 > last }) { entry.correctedBy = entry.correctedBy.filter { $0 <= last } }
+            try body(entry)
+        }
+        if let store, try store.checkpoint(of: AuditTrailProjection().name) == log.head().sequence {
+            try AuditTrailProjection.forEachEntry(store: store, log: log, entity: entity, through: last) { try emit($0) }
+            return
+        }
+        let links = try Self.correctionLinks(in: log, entity: entity, through: last)
+        var builder = AuditBuilder(log: log, loadState: { _ in nil })
+        func add(_ event: RecordedEvent) throws {
+            var entry = AuditEntry(event: event, row: try builder.row(for: DecodedEvent(event)))
+            entry.correctedBy = links[event.sequence] ?? []
+            try emit(entry)
+        }
+        // An entity's entries depend on its own stream only (a correction is recorded in the stream of
+        // the event it corrects): fold that stream, not the whole log. An entry depends only on the
+        // events before it, and those recorded after the slice are left out: none is read.
+        if let entity {
+            for event in try log.events(in: entity, through: last) { try add(event) }
         } else {
-            var builder = AuditBuilder(log: log, loadState: { _ in nil })
-            entries = []
-            var bySeq: [UInt64: Int] = [:]
-            func add(_ event: RecordedEvent) throws {
-                let entry = AuditEntry(event: event, row: try builder.row(for: DecodedEvent(event)))
-                if let c = entry.corrects, let i = bySeq[c] { entries[i].correctedBy.append(event.sequence) }
-                bySeq[event.sequence] = entries.count
-                entries.append(entry)
-            }
-            // An entity's entries depend on its own stream only (a correction is recorded in the stream of
-            // the event it corrects): fold that stream, not the whole log. An entry depends only on the
-            // events before it, and those recorded after the slice are left out below: none is read.
-            if let entity {
-                for event in try log.events(in: entity, through: resolved.sequence) { try add(event) }
-            } else {
-                try log.scan { event in
-                    guard event.sequence <= resolved.sequence else { return false }
-                    try add(event)
-                    return true
-                }
+            try log.scan { event in
+                guard event.sequence <= last else { return false }
+                try add(event)
+                return true
             }
         }
-        let effectiveLimit = slice.asOf
-        entries = entries.filter { entry in
-            entry.sequence <= resolved.sequence && (effectiveLimit.map { entry.effective <= $0 } ?? true)
+    }
+
+    /// For each event corrected by a correction with a sequence number up to `last` (of `entity`'s stream,
+    /// or of any), those corrections' sequence numbers in order: what ``AuditBuilder`` finds as each
+    /// correction's `corrects` (the event of the corrected id among the correction's stream's earlier
+    /// events; none for a correction whose payload does not decode), read from the corrections alone
+    /// (through the log's type index) and the events they name.
+    static func correctionLinks(in log: EventLog, entity: StreamName?, through last: UInt64) throws -> [UInt64: [UInt64]] {
+        var links: [UInt64: [UInt64]] = [:]
+        let corrections = try log.read(filter: .init(stream: entity, type: EventCorrected.typeName), limit: .max)
+        for correction in corrections where correction.sequence <= last {
+            guard case .success(.eventCorrected(let c)) = DecodedEvent(correction).typed,
+                  let target = try log.event(id: c.corrects), target.stream == correction.stream, target.sequence < correction.sequence
+            else { continue }
+            links[target.sequence, default: []].append(correction.sequence)
         }
-        for i in entries.indices { entries[i].correctedBy = entries[i].correctedBy.filter { $0 <= resolved.sequence } }
-        return AuditTrail(slice: resolved, receipt: withReceipt ? try Receipt(log: log, slice: resolved) : nil, entity: entity, entries: entries)
+        return links
     }
 
     public var json: JSONValue {
@@ -59,18 +105,39 @@ public struct AuditTrail: Sendable {
                   ("entries", .array(entries.map(\.json)))])
     }
 
+    /// The canonical JSON of ``json`` around its entries: the text before the first entry and after the
+    /// last, the entries (``jsonEntry(_:)``) joined by commas between them. Canonical JSON orders
+    /// members by name: `asOf`, `entity`, `entries`, `knownThroughSequence`, `receipt` (a test checks
+    /// the pieces against the whole).
+    public var jsonAround: (before: String, after: String) {
+        func encoded(_ value: JSONValue) -> String { String(decoding: CanonicalJSON.encode(value), as: UTF8.self) }
+        var before = "{\"asOf\":" + encoded(.string(slice.asOf.description))
+        if let entity { before += ",\"entity\":" + encoded(.string(entity.rawValue)) }
+        before += ",\"entries\":["
+        var after = "],\"knownThroughSequence\":" + encoded(.integer(Int64(slice.sequence)))
+        if let receipt { after += ",\"receipt\":" + encoded(receipt.json) }
+        return (before, after + "}")
+    }
+
+    /// One entry as it stands in ``json``'s canonical form.
+    public static func jsonEntry(_ entry: AuditEntry) -> String { String(decoding: CanonicalJSON.encode(entry.json), as: UTF8.self) }
+
     static let csvHeader = ["seq", "recorded", "effective", "stream", "type", "actor", "rationale", "source", "decision", "changes", "corrects", "corrected_by"]
 
     /// RFC 4180 CSV, one row per change, with formula-like cells neutralised.
     public var csv: String {
-        var lines = [Self.csvHeader.joined(separator: ",")]
-        for e in entries {
-            let cells = [String(e.sequence), e.recorded.description, e.effective.description, e.stream.rawValue, e.type, e.actor,
-                         e.rationale, e.source, e.decision ?? "", Self.changeText(e.changes), e.corrects.map(String.init) ?? "",
-                         e.correctedBy.map(String.init).joined(separator: " ")]
-            lines.append(cells.map(CSVField.encode).joined(separator: ","))
-        }
-        return lines.map { $0 + "\r\n" }.joined()
+        Self.csvHeading + entries.map(Self.csvRow).joined()
+    }
+
+    /// The CSV's first line: its column names.
+    public static var csvHeading: String { csvHeader.joined(separator: ",") + "\r\n" }
+
+    /// One entry's CSV line.
+    public static func csvRow(_ e: AuditEntry) -> String {
+        let cells = [String(e.sequence), e.recorded.description, e.effective.description, e.stream.rawValue, e.type, e.actor,
+                     e.rationale, e.source, e.decision ?? "", changeText(e.changes), e.corrects.map(String.init) ?? "",
+                     e.correctedBy.map(String.init).joined(separator: " ")]
+        return cells.map(CSVField.encode).joined(separator: ",") + "\r\n"
     }
 
     static func changeText(_ changes: [AuditEntry.Change]) -> String {
@@ -79,17 +146,29 @@ public struct AuditTrail: Sendable {
 
     /// A readable table: one block per change.
     public var text: String {
-        var out = "Audit trail" + (entity.map { " of \($0)" } ?? "") + " as of \(slice.asOf), as known through event \(slice.sequence)\n"
-        for e in entries {
-            out += "\n#\(e.sequence)  recorded \(e.recorded.description.prefix(19))Z  effective \(e.effective)  \(e.type)  \(e.stream)\n"
-            out += "    by \(e.actor); why: \(e.rationale); source: \(e.source)"
-            if let d = e.decision { out += "; authority: \(d)" }
-            out += "\n"
-            for c in e.changes { out += "    \(c.facet): \(c.before ?? "—") → \(c.after ?? "—")\n" }
-            if let c = e.corrects { out += "    corrects #\(c)\n" }
-            if !e.correctedBy.isEmpty { out += "    corrected by " + e.correctedBy.map { "#\($0)" }.joined(separator: ", ") + "\n" }
-        }
-        if entries.isEmpty { out += "(no changes)\n" }
+        textHeading + entries.map(Self.textBlock).joined() + textEnding(count: entries.count)
+    }
+
+    /// The table's first line: what the trail is of, and the slice.
+    public var textHeading: String {
+        "Audit trail" + (entity.map { " of \($0)" } ?? "") + " as of \(slice.asOf), as known through event \(slice.sequence)\n"
+    }
+
+    /// One entry's block of the table.
+    public static func textBlock(_ e: AuditEntry) -> String {
+        var out = "\n#\(e.sequence)  recorded \(e.recorded.description.prefix(19))Z  effective \(e.effective)  \(e.type)  \(e.stream)\n"
+        out += "    by \(e.actor); why: \(e.rationale); source: \(e.source)"
+        if let d = e.decision { out += "; authority: \(d)" }
+        out += "\n"
+        for c in e.changes { out += "    \(c.facet): \(c.before ?? "—") → \(c.after ?? "—")\n" }
+        if let c = e.corrects { out += "    corrects #\(c)\n" }
+        if !e.correctedBy.isEmpty { out += "    corrected by " + e.correctedBy.map { "#\($0)" }.joined(separator: ", ") + "\n" }
+        return out
+    }
+
+    /// The table's end, after `count` entries: a line saying there were none, and the receipt.
+    public func textEnding(count: Int) -> String {
+        var out = count == 0 ? "(no changes)\n" : ""
         if let receipt { out += "\n" + receipt.text + "\n" }
         return out
     }

@@ -54,6 +54,25 @@ import Testing
         }
     }
 
+    /// `pledger audit` writes the trail as it reads it, from the store (caught up first) or, with
+    /// `--read-only`, folded from the log: every form the same bytes both ways, the JSON one entry an
+    /// event, a correction linked both ways.
+    @Test func aStreamedAuditIsTheSameFromTheStoreAndFromTheLog() throws {
+        let f = try demo()
+        for args in [[], ["--json"], ["--csv"], ["--known-at", "120", "--receipt"], ["--json", "--as-of", "2026-06-30"],
+                     ["indicator/IND-02", "--json"], ["--as-of", "1900-01-01"], ["--json", "--as-of", "1900-01-01", "--receipt"]] {
+            let fromStore = try f.pledger(["audit"] + args)
+            let fromLog = try f.pledger(["audit", "--read-only"] + args)
+            #expect(fromStore.status == 0 && fromLog.status == 0, "\(args): \(fromStore.stderr)\(fromLog.stderr)")
+            #expect(fromStore.stdout == fromLog.stdout, "\(args)")
+        }
+        let json = try JSONParser.parse(Array(try f.pledger("audit", "--json").stdout.utf8.dropLast()))
+        guard case .array(let entries)? = json["entries"] else { Issue.record("no entries"); return }
+        #expect(entries.count == 150)
+        #expect(entries.contains { $0["corrects"] != nil } && entries.contains { if case .array(let by)? = $0["correctedBy"] { !by.isEmpty } else { false } })
+        #expect(try f.pledger("audit", "--as-of", "1900-01-01").stdout.hasSuffix("(no changes)\n"))
+    }
+
     @Test func timelineWritesEveryFormatAndRefusesUnknownOnes() throws {
         let f = try demo()
         for format in ["table", "json", "csv", "md", "ics", "mermaid", "svg", "html"] {

@@ -92,6 +92,30 @@ import Testing
         }
     }
 
+    /// `pledger audit` writes a trail as it is read, from pieces: the JSON before the entries, each
+    /// entry, the JSON after them; joined with commas they are the canonical JSON of the whole trail,
+    /// with and without an entity and a receipt, with no entry, one, or many.
+    @Test func theJSONPiecesOfAStreamedTrailJoinToTheWholeTrailsCanonicalJSON() throws {
+        let (dir, ledger) = try Scenario.ledger()
+        let store = try ProjectionStore(path: dir.path + "/projections")
+        try catchUpAll(ledger, store)
+        let stream = try #require(try ledger.log.streamNames().first)
+        var shapes = 0
+        for entity in [nil, stream] {
+            for receipt in [false, true] {
+                for slice in [TimeSlice(), TimeSlice(knownAt: .sequence(1)), TimeSlice(asOf: .d("2020-01-01"))] {
+                    let trail = try AuditTrail.build(log: ledger.log, store: store, entity: entity, slice: slice, withReceipt: receipt)
+                    let around = trail.jsonAround
+                    let streamed = around.before + trail.entries.map(AuditTrail.jsonEntry).joined(separator: ",") + around.after
+                    #expect(Array(streamed.utf8) == CanonicalJSON.encode(trail.json), "\(entity?.rawValue ?? "all"), receipt \(receipt), \(trail.entries.count) entries")
+                    if trail.entries.count > 1 { shapes += 1 }
+                    if trail.entries.isEmpty { shapes += 100 }
+                }
+            }
+        }
+        #expect(shapes % 100 > 0 && shapes >= 100, "trails with many entries and with none were checked")
+    }
+
     /// At every known-at sequence number, the trail folded from the log (which reads only the events
     /// known by then) equals the stored trail cut at that number, for the whole ledger and each entity.
     @Test func aTrailKnownAtASequenceFoldedFromTheLogEqualsTheStoredOneCut() throws {

@@ -109,11 +109,19 @@ struct Audit: ParsableCommand {
             let stream = try entity.map { try StreamName(validating: $0, field: "ENTITY") }
             let log = try ledger.open(readOnly: true).log
             let store = ledger.caughtUpStore([AuditTrailProjection()], log: log)
-            let trail = try AuditTrail.build(log: log, store: store, entity: stream, slice: try time.slice(), withReceipt: time.receipt)
+            // Written as it is read, an entry at a time: a trail of the whole ledger is never held whole.
+            let trail = try AuditTrail.heading(log: log, entity: stream, slice: try time.slice(), withReceipt: time.receipt)
             var out = Output()
-            if json { out.write(String(decoding: CanonicalJSON.encode(trail.json), as: UTF8.self) + "\n") }
-            else if csv { out.write(trail.csv) }
-            else { out.write(trail.text) }
+            var count = 0
+            let around = trail.jsonAround
+            if json { out.write(around.before) } else if csv { out.write(AuditTrail.csvHeading) } else { out.write(trail.textHeading) }
+            try trail.forEachEntry(log: log, store: store) { entry in
+                if json { out.write((count > 0 ? "," : "") + AuditTrail.jsonEntry(entry)) }
+                else if csv { out.write(AuditTrail.csvRow(entry)) }
+                else { out.write(AuditTrail.textBlock(entry)) }
+                count += 1
+            }
+            if json { out.write(around.after + "\n") } else if !csv { out.write(trail.textEnding(count: count)) }
             out.flush()
         }
     }
