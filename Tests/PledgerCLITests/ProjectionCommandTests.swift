@@ -73,6 +73,25 @@ import Testing
         #expect(try f.pledger("audit", "--as-of", "1900-01-01").stdout.hasSuffix("(no changes)\n"))
     }
 
+    /// Text fields may hold line breaks, commas and quotes: the audit's CSV keeps each event one row of
+    /// twelve cells, read back by Python's `csv`.
+    @Test func anAuditCSVKeepsLineBreaksInsideTheirCells() throws {
+        let f = try demo()
+        let appended = try f.pledger("append", "--stream", "indicator/IND-02", "--type", "IndicatorMeasured", "--effective", "2026-09-01",
+                                     "--actor", "A, \"B\"", "--rationale", "first line\nsecond line", "--source", "x\ry\r\nz",
+                                     "--payload", "{\"year\":2026,\"value\":\"7\"}")
+        #expect(appended.status == 0, "\(appended.stderr)")
+        let csv = try f.pledger("audit", "--csv").stdout
+        let r = try run("/usr/bin/env", ["python3", "-c", """
+            import csv, io, sys
+            rows = list(csv.reader(io.StringIO(sys.stdin.read(), newline='')))
+            print(len(rows), set(len(r) for r in rows))
+            print(repr(rows[-1][5:8]))
+            """], stdin: Array(csv.utf8))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "152 {12}\n['A, \"B\"', 'first line\\nsecond line', 'x\\ry\\r\\nz']\n")
+    }
+
     @Test func timelineWritesEveryFormatAndRefusesUnknownOnes() throws {
         let f = try demo()
         for format in ["table", "json", "csv", "md", "ics", "mermaid", "svg", "html"] {

@@ -58,6 +58,13 @@ import Testing
         for risky in ["+1", "-1", "@SUM(A1)", "\tx"] { #expect(CSVField.encode(risky).hasPrefix("'") || CSVField.encode(risky).hasPrefix("\"'")) }
         #expect(CSVField.encode("a,b") == "\"a,b\"")
         #expect(CSVField.encode("plain") == "plain")
+        // Line breaks, alone or together, are quoted; a cell starting with one is a formula's risk too.
+        #expect(CSVField.encode("a\nb") == "\"a\nb\"")
+        #expect(CSVField.encode("a\rb") == "\"a\rb\"")
+        #expect(CSVField.encode("a\r\nb") == "\"a\r\nb\"")
+        #expect(CSVField.encode("\r\nx") == "\"'\r\nx\"")
+        #expect(CSVField.encode("\u{301}\"é, ü") == "\"\u{301}\"\"é, ü\"")
+        #expect(CSVField.encode("") == "")
     }
 
     @Test func svgIsWellFormedWithOneRowPerMilestone() throws {
