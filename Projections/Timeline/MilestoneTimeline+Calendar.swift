@@ -42,20 +42,22 @@ extension MilestoneTimeline {
         return String(s.prefix(19)).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + "Z"
     }
 
-    /// RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newline escaped.
+    /// RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newline escaped, CR dropped. Scalar by
+    /// scalar: as a `Character`, CRLF matched neither case and went out raw, ending the content line
+    /// inside the text (until Round 30).
     static func icsText(_ s: String) -> String {
-        var out = ""
-        for c in s {
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
             switch c {
-            case "\\": out += "\\\\"
-            case ";": out += "\\;"
-            case ",": out += "\\,"
-            case "\n": out += "\\n"
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case ";": out.append(contentsOf: "\\;".unicodeScalars)
+            case ",": out.append(contentsOf: "\\,".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
             case "\r": break
             default: out.append(c)
             }
         }
-        return out
+        return String(out)
     }
 
     /// RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF and a space, never inside a UTF-8 character.

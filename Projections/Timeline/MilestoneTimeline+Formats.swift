@@ -81,16 +81,19 @@ extension MilestoneTimeline {
         return out
     }
 
+    /// `s` as one Markdown table cell: metacharacters escaped, line breaks as spaces. Scalar by scalar:
+    /// as `Character`s, CR and LF side by side are one, matching neither (until Round 30, a title with
+    /// CRLF broke the table's row).
     static func markdownCell(_ s: String) -> String {
-        var out = ""
-        for c in s {
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
             switch c {
-            case "|", "\\", "*", "_", "`", "[", "]", "<", ">": out += "\\" + String(c)
-            case "\n", "\r": out += " "
+            case "|", "\\", "*", "_", "`", "[", "]", "<", ">": out.append("\\"); out.append(c)
+            case "\n", "\r": out.append(" ")
             default: out.append(c)
             }
         }
-        return out
+        return String(out)
     }
 
     // MARK: Mermaid
@@ -116,8 +119,10 @@ extension MilestoneTimeline {
         return out
     }
 
+    /// `s` as Mermaid text: the characters that end a task's name or a line as spaces, scalar by scalar
+    /// (see ``markdownCell(_:)``).
     static func mermaidText(_ s: String) -> String {
-        String(s.map { ":;#\n\r".contains($0) ? " " : $0 })
+        String(String.UnicodeScalarView(s.unicodeScalars.map { ":;#\n\r".unicodeScalars.contains($0) ? " " : $0 }))
     }
 
     static func mermaidID(_ s: String) -> String {

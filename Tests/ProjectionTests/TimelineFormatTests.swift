@@ -67,6 +67,19 @@ import Testing
         #expect(CSVField.encode("") == "")
     }
 
+    /// Line breaks in a title, CRLF included (one `Character`), never end a line of the Markdown table,
+    /// the Mermaid chart or the calendar.
+    @Test func lineBreaksInTextNeverEndALine() {
+        for title in ["a\r\nb", "a\nb", "a\rb", "\r\n", "x\r\n\r\ny"] {
+            for text in [MilestoneTimeline.markdownCell(title), MilestoneTimeline.mermaidText(title), MilestoneTimeline.icsText(title)] {
+                #expect(!text.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }, "\(title.debugDescription) → \(text.debugDescription)")
+            }
+        }
+        #expect(MilestoneTimeline.markdownCell("a\r\nb|c_") == "a  b\\|c\\_")
+        #expect(MilestoneTimeline.mermaidText("a\r\nb: c") == "a  b  c")
+        #expect(MilestoneTimeline.icsText("a\r\nb; c, d\\") == "a\\nb\\; c\\, d\\\\")
+    }
+
     @Test func svgIsWellFormedWithOneRowPerMilestone() throws {
         let (_, timeline) = try Self.demoTimeline()
         let svg = timeline.render(.svg)
