@@ -219,6 +219,22 @@ extension CLIFixture {
         #expect(first["appendBatchMs"]?["batches"] == JSONValue.integer(20), "every batch timed")
         let verified = try run(executable("pledger"), ["verify", "--ledger", kept])
         #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: 20200 events;"), "\(verified.stdout)\(verified.stderr)")
+        // `log --json` reads a page of 4,096 events at a time: across pages, forward and backward, with a
+        // type filter, its lines are the export's.
+        let exported = try run(executable("pledger"), ["export", "--ledger", kept]).stdout.split(separator: "\n")
+        #expect(exported.count == 20200)
+        func logLines(_ args: String...) throws -> [Substring] {
+            let r = try run(executable("pledger"), ["log", "--json", "--ledger", kept] + args)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout.split(separator: "\n")
+        }
+        #expect(try logLines("--limit", "30000") == exported)
+        #expect(try logLines("--limit", "9000", "--from", "4000") == Array(exported[3_999..<12_999]))
+        #expect(try logLines("--limit", "8193", "--backward", "--from", "15000") == Array(exported[6_807..<15_000].reversed()))
+        let measured = exported.filter { $0.contains("\"type\":\"IndicatorMeasured\"") }
+        #expect(measured.count > 4_096, "the filtered read crosses a page")
+        #expect(try logLines("--limit", "30000", "--type", "IndicatorMeasured") == measured)
+        #expect(try logLines("--limit", "5000", "--type", "IndicatorMeasured", "--backward") == Array(measured.suffix(5_000).reversed()))
         let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])
         #expect(again.status != 0 && again.stderr.contains("--keep"), "an existing --keep directory is refused: \(again.stderr)")
         // The reads alone, on the kept ledger: its figures, and no history made again.
