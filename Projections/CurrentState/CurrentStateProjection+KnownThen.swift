@@ -36,41 +36,24 @@ extension CurrentStateProjection {
                               splittingFrom threshold: Int = parallelThreshold) throws -> EffectFold? {
         let entities = try store.database("state-entities"), index = try store.database("state-events")
         let name = CurrentStateProjection().name
-        let decoder = EntitySnapshotDecoder.shared
-        let start = decoder.pass()
         return try store.environment.read { txn -> EffectFold? in
             guard try store.checkpoint(of: name, in: txn) >= slice.sequence else { return nil }
-            if let middle = start.middleKey(minimum: threshold) {
-                let id = txn.snapshotID
-                let halves = Halves<EffectFold>()
-                try txn.concurrently(workers: 2) { w, worker in
-                    guard worker.snapshotID == id else { return }   // a write came between: read on one thread below
-                    var pass = start
-                    let fold = try fold(worker, entities, index, slice, kinds, from: w == 0 ? nil : middle, upTo: w == 0 ? middle : nil, pass: &pass)
-                    halves.set(w, fold, pass)
-                }
-                if let (first, second) = halves.take() {
-                    decoder.keep(first.pass, second.pass)
-                    var out = first.value
-                    out.states.append(contentsOf: second.value.states)
-                    out.fromLog += second.value.fromLog
-                    return out
-                }
-            }
-            var pass = start
-            let out = try fold(txn, entities, index, slice, kinds, from: nil, upTo: nil, pass: &pass)
-            decoder.keep(pass)
-            return out
+            return try splitRead(in: txn, splittingFrom: threshold, { txn, from, upTo, capacity, pass in
+                try fold(txn, entities, index, slice, kinds, from: from, upTo: upTo, capacity: capacity, pass: &pass)
+            }, join: { first, second in
+                first.states.append(contentsOf: second.states)
+                first.fromLog += second.fromLog
+            })
         }
     }
 
     /// The fold of the entities with a key from `from` (or the first) up to but not including `upTo`
-    /// (or to the last).
+    /// (or to the last), with room for `capacity` states.
     static func fold(_ txn: borrowing some ReadableTransaction & ~Copyable, _ entities: Database, _ index: Database,
-                     _ slice: ResolvedSlice, _ kinds: Set<EntityKind>?, from: [UInt8]?, upTo: [UInt8]?,
+                     _ slice: ResolvedSlice, _ kinds: Set<EntityKind>?, from: [UInt8]?, upTo: [UInt8]?, capacity: Int,
                      pass: inout EntitySnapshotDecoder.Pass) throws -> EffectFold {
         var out = EffectFold(states: EntityStates(), fromLog: [])
-        out.states.reserveCapacity(pass.knownCount)
+        out.states.reserveCapacity(capacity)
         var steps: [KnownStep] = []   // reused for every entity
         try txn.withCursor(entities) { names in
             try txn.withCursor(index) { c in

@@ -18,34 +18,13 @@ extension CurrentStateProjection {
                               splittingFrom threshold: Int = parallelThreshold) throws -> EntityStates {
         let range = SnapshotRead(snapshots: try store.database("state-snapshots"), entities: try store.database("state-entities"),
                           countdown: SnapshotKey.countdown(date), kinds: kinds)
-        let decoder = EntitySnapshotDecoder.shared
-        let start = decoder.pass()
         return try store.environment.read { txn in
-            if let middle = start.middleKey(minimum: threshold) {
-                let id = txn.snapshotID
-                let halves = Halves<EntityStates>()
-                try txn.concurrently(workers: 2) { w, worker in
-                    guard worker.snapshotID == id else { return }   // a write came between: read on one thread below
-                    var pass = start
-                    var out = EntityStates()
-                    // The first half's array takes the second's after: room for both.
-                    out.reserveCapacity(w == 0 ? start.knownCount + 16 : start.knownCount / 2 + 16)
-                    try scan(worker, range, from: w == 0 ? nil : middle, upTo: w == 0 ? middle : nil, pass: &pass) { out.append($0, $1) }
-                    halves.set(w, out, pass)
-                }
-                if let (first, second) = halves.take() {
-                    decoder.keep(first.pass, second.pass)
-                    var out = first.value
-                    out.append(contentsOf: second.value)
-                    return out
-                }
-            }
-            var pass = start
-            var out = EntityStates()
-            out.reserveCapacity(start.knownCount)
-            try scan(txn, range, from: nil, upTo: nil, pass: &pass) { out.append($0, $1) }
-            decoder.keep(pass)
-            return out
+            try splitRead(in: txn, splittingFrom: threshold, { txn, from, upTo, capacity, pass in
+                var out = EntityStates()
+                out.reserveCapacity(capacity)
+                try scan(txn, range, from: from, upTo: upTo, pass: &pass) { out.append($0, $1) }
+                return out
+            }, join: { $0.append(contentsOf: $1) })
         }
     }
 
