@@ -110,11 +110,7 @@ extension CurrentStateProjection {
                     guard definition == nil else { return .fromLog(try definitions().0) }
                     definition = sequence
                 } else {
-                    do throws(FieldError) {
-                        steps.append((day, sequence, try EntityEffect(stored: e.value)))
-                    } catch {
-                        throw FieldError(field: "(state-events)", "\(String(decoding: key, as: UTF8.self)), event \(sequence): \(error.message); rebuild the store with `pledger replay`")
-                    }
+                    steps.append((day, sequence, try EventIndexKey.effect(stored: e.value, of: String(decoding: key, as: UTF8.self), sequence: sequence)))
                 }
             }
             entry = try c.next()

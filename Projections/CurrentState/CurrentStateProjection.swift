@@ -117,11 +117,7 @@ public struct CurrentStateProjection: Projection {
             var entry = try c.seek(atLeast: EventIndexKey.from(number, from))
             while let e = entry, let (n, day, seq) = EventIndexKey.parse(e.key), n == number {
                 if !newSequences.contains(seq) {
-                    do throws(FieldError) {
-                        earlier.append(Step(sequence: seq, effective: day, change: .effect(try EntityEffect(stored: e.value))))
-                    } catch {
-                        throw FieldError(field: "(state-events)", "\(stream), event \(seq): \(error.message); rebuild the store with `pledger replay`")
-                    }
+                    earlier.append(Step(sequence: seq, effective: day, change: .effect(try EventIndexKey.effect(stored: e.value, of: stream.rawValue, sequence: seq))))
                 }
                 entry = try c.next()
             }

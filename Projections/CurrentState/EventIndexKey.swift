@@ -1,4 +1,5 @@
 import EventLog
+import Programme
 
 /// A key of `state-events`, the index of the events the current state has applied: the entity's number
 /// (as in ``SnapshotKey``), the event's effective day and its sequence number, 16 big-endian bytes, so an
@@ -30,6 +31,17 @@ struct EventIndexKey {
 
     /// The key marking that entity `number` has a correction.
     static func corrected(_ number: UInt32) -> [UInt8] { withUnsafeBytes(of: number.bigEndian, Array.init) }
+
+    /// The effect stored as the value of event `sequence` of `entity` (its stream's name); a value that
+    /// is not one whole effect is a damaged store, reported with the entity and event and what to do.
+    static func effect(stored value: UnsafeRawBufferPointer, of entity: @autoclosure () -> String,
+                       sequence: UInt64) throws(FieldError) -> EntityEffect {
+        do throws(FieldError) {
+            return try EntityEffect(stored: value)
+        } catch {
+            throw FieldError(field: "(state-events)", "\(entity()), event \(sequence): \(error.message); rebuild the store with `pledger replay`")
+        }
+    }
 
     /// The entity number, effective day and sequence number of an event key; `nil` for a key of
     /// another form.

@@ -1,6 +1,7 @@
 @testable import CurrentState
 import EventLog
 import Foundation
+import LMDB
 import Programme
 import PropertyBased
 import Projection
@@ -58,6 +59,39 @@ import Testing
         // The allocation is never corrected: at the head, as of the last day, it is folded from its effects.
         let last = try #require(try CurrentStateProjection.states(in: ResolvedSlice(asOf: .d("2030-12-31"), sequence: head), store: store))
         #expect(last.states["allocation/A"] != nil)
+    }
+
+    /// An effect in `state-events` that does not read as one is a damaged store: the fold of a past
+    /// slice says which entity and event, and what to do, as the redo of a back-dated event does.
+    @Test func aDamagedEffectNamesTheEntityTheEventAndTheRemedy() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        var model = Random.Model()
+        try ledger.append(Random.base() + (0..<40).map { Random.event($0 * 7_919 % 100_000, &model) })
+        let store = try ProjectionStore(path: dir.path + "/store")
+        try catchUpAll(ledger, store)
+        let head = try ledger.log.head().sequence
+        let entities = try store.database("state-entities"), index = try store.database("state-events")
+        let damaged: UInt64 = try store.environment.write { txn in
+            let entry = try #require(try txn.value(in: entities, forKey: Array("allocation/A".utf8)))
+            let number = try entry.withUnsafeBytes { try EntityEntry($0).number }
+            // The allocation's first event with an effect (not its definition): its value made an unknown effect.
+            let key = try txn.withCursor(index) { c -> [UInt8]? in
+                var e = try c.seek(atLeast: EventIndexKey.corrected(number))
+                while let entry = e, let (n, _, _) = EventIndexKey.parse(entry.key), n == number {
+                    if !entry.value.isEmpty { return Array(entry.key) }
+                    e = try c.next()
+                }
+                return nil
+            }
+            let found = try #require(key)
+            try txn.put([99], forKey: found, in: index)
+            return try #require(found.withUnsafeBytes { EventIndexKey.parse($0) }).sequence
+        }
+        let slice = ResolvedSlice(asOf: .d("2030-12-31"), sequence: head - 1)
+        #expect(throws: FieldError(field: "(state-events)", "allocation/A, event \(damaged): unknown effect 99; rebuild the store with `pledger replay`")) {
+            _ = try CurrentStateProjection.states(in: slice, store: store)
+        }
     }
 
     /// A store that has not applied every event a slice knows answers nothing from its effects; the
