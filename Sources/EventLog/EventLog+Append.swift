@@ -12,6 +12,29 @@ public struct AppendedPosition: Sendable, Equatable {
     public var alreadyPresent: Bool
 }
 
+/// What a streamed append (``EventLog/append(streaming:rules:)``) did.
+public struct AppendSummary: Sendable, Equatable {
+    /// Events written.
+    public var appended = 0
+    /// Events already in the log with the same content: nothing was written for them.
+    public var alreadyPresent = 0
+    /// The first and the last sequence number written; nil when nothing was.
+    public var firstSequence: UInt64?
+    public var lastSequence: UInt64?
+
+    public init() {}
+
+    mutating func add(_ position: AppendedPosition) {
+        if position.alreadyPresent {
+            alreadyPresent += 1
+        } else {
+            appended += 1
+            if firstSequence == nil { firstSequence = position.sequence }
+            lastSequence = position.sequence
+        }
+    }
+}
+
 extension EventLog {
     /// Appends `batch` in one durable write transaction: every event or none.
     ///
@@ -28,61 +51,137 @@ extension EventLog {
         // the closure again, with a new number.
         var committed: UInt64 = 0
         let positions = try environment.write { txn in
-            let transaction = AppendTransactionNumbers.shared.next()
-            let lastCommitted = lastCommittedTransaction
-            let versions = StreamVersions(expecting: batch.count)
-            var frontier = TreeFrontier()
-            // The head and waiting entries this process's last append left, when nothing has been
-            // committed since; else the head and the index state read, and the kept entries trusted
-            // only if they match them.
-            var head: LogHead
-            let tail: LogTail
-            if let kept = writerTail.takeUnchanged(lastCommitted: lastCommitted, environmentTransaction: txn.id) {
-                (tail, head) = kept
-            } else {
-                head = try self.head(in: txn)
-                // The head just read, not read again for the index state.
-                let state = try indexState(in: txn, head: head.sequence)
-                tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
-            }
+            var appending = try beginAppending(expecting: batch.count, now: now, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
-            // A large batch is encoded on another thread while the rules are checked here, each chunk
-            // once its stamps are predicted. A stamp that cannot be predicted (a version read failing)
-            // leaves the encoding of the rest to the loop, which meets the same failure in its place.
-            let ahead = batch.count < EncodedAhead.minimumBatch ? nil : EncodedAhead(batch, rules: rules, indexed: indexedIDs)
-            defer { ahead?.finish() }
-            ahead?.predictStamps(after: head, now: now) { stream in
-                try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
-            }
-            // The events and their hashes go through one cursor, which stays at the end of the log:
-            // each put appends there without searching the tree from its root again.
-            try txn.withWriteCursor(events) { log in
-                for (index, event) in batch.enumerated() {
-                    do {
-                        if let position = try existingPosition(of: event, tail: tail, indexed: ahead?.indexedSequence(at: index), in: txn) {
-                            positions.append(position)
-                            continue
-                        }
-                        positions.append(try write(event, after: &head, now: now, rules: rules, transaction: transaction,
-                                                   lastCommitted: lastCommitted, versions: versions, tail: tail, frontier: &frontier,
-                                                   ahead: ahead.map { (batch: $0, index: index) }, appendingTo: log, in: txn))
-                    } catch let error as LMDBError {
-                        // Storage errors belong to the transaction, not to one event; the environment
-                        // retries a full map itself.
-                        throw error
-                    } catch {
-                        throw AppendError(index: index, underlying: error as any Error & Sendable)
-                    }
-                }
-            }
-            try indexIfDue(tail, in: txn)
-            writerTail.put(tail, head: head, transaction: transaction, environmentTransaction: txn.id)
-            committed = transaction
+            try append(batch, from: 0, rules: rules, into: &appending, in: txn) { positions.append($0) }
+            try finishAppending(appending, in: txn)
+            committed = appending.transaction
             return positions
         }
         recordCommitted(committed)
         return positions
+    }
+
+    /// Appends the events `source` gives, a run at a time until it gives nil, in one durable write
+    /// transaction: every event or none, as ``append(_:rules:)`` appends a batch.
+    ///
+    /// Why: a batch held whole (a file of a million events, say) held its events, their encodings and
+    /// the indexes' waiting entries all at once. Here only one run of events is held at a time, and the
+    /// indexes are written in bulk within the transaction as they fall due, as between the commits of
+    /// smaller batches; what the transaction has written waits in LMDB's dirty pages (which LMDB spills
+    /// to the file when they exceed its limit) until the one commit.
+    ///
+    /// `makeSource` is called at the start of each attempt and must give the same events again: a
+    /// transaction that finds the map full is aborted and run again from the start once the map has
+    /// grown. An error thrown by the source aborts the transaction and is rethrown as it is; a refused
+    /// event throws ``AppendError``, its index counted from the source's first event.
+    @discardableResult
+    @available(*, noasync, message: "appending blocks on a durable commit")
+    public func append(streaming makeSource: () throws -> () throws -> [ProposedEvent]?,
+                       rules: (any AppendRules)? = nil) throws -> AppendSummary {
+        let now = configuration.clock()
+        var committed: UInt64 = 0
+        let summary = try environment.write { txn in
+            let next = try makeSource()
+            // Room for as many streams as StreamVersions ever makes.
+            var appending = try beginAppending(expecting: 4_096, now: now, in: txn)
+            var summary = AppendSummary()
+            var offset = 0
+            while let run = try next() {
+                try append(run, from: offset, rules: rules, into: &appending, in: txn) { summary.add($0) }
+                offset += run.count
+                // Written in bulk as they fall due, as between two commits: the waiting entries of a
+                // long source are not all held. The `ids` index read ahead on another thread no longer
+                // holds what this transaction wrote: from then on the ids are looked up in it here.
+                if try indexIfDue(appending.tail, in: txn) { appending.idsReadAhead = false }
+            }
+            try finishAppending(appending, in: txn)
+            committed = appending.transaction
+            return summary
+        }
+        recordCommitted(committed)
+        return summary
+    }
+
+    /// What one appending transaction carries from one run of events to the next.
+    private struct AppendingTransaction {
+        let transaction: UInt64
+        let lastCommitted: UInt64
+        let now: Timestamp
+        let versions: StreamVersions
+        var frontier = TreeFrontier()
+        var head: LogHead
+        let tail: LogTail
+        /// Whether each run's ids may be looked up in the `ids` index on the encoding thread, in a read
+        /// transaction of its own (``EncodedAhead/IndexedIDs``): only while this transaction has not
+        /// written the index.
+        var idsReadAhead = true
+    }
+
+    /// Starts an appending transaction: its number, and the head and waiting index entries this
+    /// process's last append left when nothing has been committed since; else the head and the index
+    /// state read, and the kept entries trusted only if they match them.
+    private func beginAppending(expecting events: Int, now: Timestamp,
+                                in txn: borrowing WriteTransaction) throws -> AppendingTransaction {
+        let transaction = AppendTransactionNumbers.shared.next()
+        let lastCommitted = lastCommittedTransaction
+        let head: LogHead
+        let tail: LogTail
+        if let kept = writerTail.takeUnchanged(lastCommitted: lastCommitted, environmentTransaction: txn.id) {
+            (tail, head) = kept
+        } else {
+            head = try self.head(in: txn)
+            // The head just read, not read again for the index state.
+            let state = try indexState(in: txn, head: head.sequence)
+            tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
+        }
+        return AppendingTransaction(transaction: transaction, lastCommitted: lastCommitted, now: now,
+                                    versions: StreamVersions(expecting: events), head: head, tail: tail)
+    }
+
+    /// Writes the indexes due and keeps the head and waiting entries for this process's next append.
+    private func finishAppending(_ appending: AppendingTransaction, in txn: borrowing WriteTransaction) throws {
+        try indexIfDue(appending.tail, in: txn)
+        writerTail.put(appending.tail, head: appending.head, transaction: appending.transaction, environmentTransaction: txn.id)
+    }
+
+    /// Appends `run` in the transaction `appending` belongs to, giving each event's position to `each`
+    /// in order; a refused event throws ``AppendError`` with its index in the run plus `offset`.
+    private func append(_ run: [ProposedEvent], from offset: Int, rules: (any AppendRules)?,
+                        into appending: inout AppendingTransaction, in txn: borrowing WriteTransaction,
+                        each: (AppendedPosition) -> Void) throws {
+        let (now, versions, tail) = (appending.now, appending.versions, appending.tail)
+        // A large run is encoded on another thread while the rules are checked here, each chunk
+        // once its stamps are predicted. A stamp that cannot be predicted (a version read failing)
+        // leaves the encoding of the rest to the loop, which meets the same failure in its place.
+        let ahead = run.count < EncodedAhead.minimumBatch
+            ? nil : EncodedAhead(run, rules: rules, indexed: appending.idsReadAhead ? indexedIDs : nil)
+        defer { ahead?.finish() }
+        ahead?.predictStamps(after: appending.head, now: now) { stream in
+            try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
+        }
+        // The events and their hashes go through one cursor, which stays at the end of the log:
+        // each put appends there without searching the tree from its root again.
+        try txn.withWriteCursor(events) { log in
+            for (index, event) in run.enumerated() {
+                do {
+                    if let position = try existingPosition(of: event, tail: tail, indexed: ahead?.indexedSequence(at: index), in: txn) {
+                        each(position)
+                        continue
+                    }
+                    each(try write(event, after: &appending.head, now: now, rules: rules, transaction: appending.transaction,
+                                   lastCommitted: appending.lastCommitted, versions: versions, tail: tail, frontier: &appending.frontier,
+                                   ahead: ahead.map { (batch: $0, index: index) }, appendingTo: log, in: txn))
+                } catch let error as LMDBError {
+                    // Storage errors belong to the transaction, not to one event; the environment
+                    // retries a full map itself.
+                    throw error
+                } catch {
+                    throw AppendError(index: offset + index, underlying: error as any Error & Sendable)
+                }
+            }
+        }
     }
 
     /// Appends one event. See ``append(_:rules:)``.
@@ -181,18 +280,22 @@ extension EventLog {
     /// head, and moves it to the head. A second range (and so on) only while the lowest is twice the
     /// limit behind: after a batch larger than the limit, say; otherwise the ranges take turns, one a
     /// transaction.
-    private func indexIfDue(_ tail: LogTail, in txn: borrowing WriteTransaction) throws {
+    ///
+    /// Returns whether it wrote the `ids` index.
+    @discardableResult
+    private func indexIfDue(_ tail: LogTail, in txn: borrowing WriteTransaction) throws -> Bool {
         let limit = UInt64(max(1, configuration.bulkIndexLimit))
         // Nearly every transaction has nothing due: say so before setting anything up.
         let lowest = min(tail.idWatermarks.lowest, tail.streams.watermarks.lowest, tail.types.watermarks.lowest, tail.effective.watermarks.lowest)
-        guard tail.through - lowest >= limit else { return }
+        guard tail.through - lowest >= limit else { return false }
         func due(_ watermarks: IndexWatermarks, afterOne moved: Bool) -> Int? {
             let range = watermarks.stalest
             let behind = tail.through - watermarks.through[range]
             return behind >= limit && (!moved || behind >= 2 * limit) ? range : nil
         }
         // The ids: each due range's waiting ids as a run of their own, then runs merged (IDRuns).
-        if due(tail.idWatermarks, afterOne: false) != nil {
+        let idsDue = due(tail.idWatermarks, afterOne: false) != nil
+        if idsDue {
             guard var catalogue = try idRuns(in: txn) else {
                 throw EventLogError.damaged(sequence: tail.through, reason: "the log has no ids-runs catalogue in meta")
             }
@@ -250,6 +353,7 @@ extension EventLog {
             }
             if moved { try txn.put(index.watermarks().bytes, forKey: index.watermarkKey, in: meta) }
         }
+        return idsDue
     }
 
     /// The number of this log's latest appending transaction known to have committed in this process;

@@ -32,16 +32,22 @@ public enum JSONLines {
             while end < input.count, input[end] != 0x0A { end += 1 }
             var lineEnd = end
             if lineEnd > start, input[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            let slice = input[start..<lineEnd]
-            if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                do {
-                    lines.append(Line(number: number, event: try EventCodec.decodeLine(slice)))
-                } catch {
-                    throw LineError(line: number, underlying: error as any Error & Sendable)
-                }
+            if let event = try event(in: input[start..<lineEnd], line: number) {
+                lines.append(Line(number: number, event: event))
             }
             start = end + 1
         }
         return lines
+    }
+
+    /// The event on line `line`, whose bytes (without its line break) are `slice`; nil for a line of
+    /// spaces and tabs only.
+    static func event(in slice: ArraySlice<UInt8>, line: Int) throws(LineError) -> ProposedEvent? {
+        guard !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return nil }
+        do {
+            return try EventCodec.decodeLine(slice)
+        } catch {
+            throw LineError(line: line, underlying: error as any Error & Sendable)
+        }
     }
 }

@@ -44,6 +44,14 @@ public final class Ledger: Sendable {
         try log.append(batch, rules: rules)
     }
 
+    /// Appends the events `makeSource`'s source gives, a run at a time, in one transaction, all or nothing,
+    /// after checking every event against the programme rules (``EventLog/append(streaming:rules:)``).
+    @discardableResult
+    @available(*, noasync, message: "appending blocks on a durable commit")
+    public func append(streaming makeSource: () throws -> () throws -> [ProposedEvent]?) throws -> AppendSummary {
+        try log.append(streaming: makeSource, rules: rules)
+    }
+
     /// Appends one event; a refusal throws the reason itself rather than an ``AppendError``.
     @discardableResult
     @available(*, noasync, message: "appending blocks on a durable commit")

@@ -10,7 +10,8 @@ struct Import: ParsableCommand {
             Each line is one event (docs/FORMAT.md). A line carrying seq, recorded and version (a line of \
             `pledger export`) is restored byte for byte, and only where it continues the log; any other \
             line is a new event that the ledger stamps. The whole file is one transaction: on any error \
-            nothing is appended, and the error names the line and the field.
+            nothing is appended, and the error names the line and the field. The file is read a run of \
+            events at a time, never held whole (standard input is first copied to a temporary file).
             """)
 
     @OptionGroup var ledger: LedgerOptions
@@ -20,26 +21,41 @@ struct Import: ParsableCommand {
 
     @Flag(name: .customLong("json"), help: "Print the outcome as JSON.") var jsonOutput = false
 
+    /// Events read from the file and appended at a time, in the one transaction.
+    static let runLength = 4_096
+
     func run() throws {
         try reportingErrors {
             try ledger.requireWritable("import")
-            let input = try readInput(file)
-            let lines = try JSONLines.decode(input)
+            // Read a run at a time and appended in one transaction (EventLog.append(streaming:)): the
+            // file is never held whole. The line numbers of the run being appended name a refused event.
+            let input = try InputFile(file)
             let ledger = try self.ledger.open()
-            let positions: [AppendedPosition]
+            var runLines: [Int] = []
+            var runStart = 0
+            let summary: AppendSummary
             do {
-                positions = try ledger.append(lines.map(\.event))
+                summary = try ledger.append(streaming: {
+                    var reader = JSONLines.Reader(descriptor: input.descriptor)
+                    (runLines, runStart) = ([], 0)
+                    return {
+                        guard let lines = try reader.next(Import.runLength) else { return nil }
+                        runStart += runLines.count
+                        runLines = lines.map(\.number)
+                        return lines.map(\.event)
+                    }
+                })
             } catch let error as AppendError {
-                throw JSONLines.LineError(line: lines[error.index].number, underlying: error.underlying)
+                guard runLines.indices.contains(error.index - runStart) else { throw error }
+                throw JSONLines.LineError(line: runLines[error.index - runStart], underlying: error.underlying)
             }
-            let added = positions.filter { !$0.alreadyPresent }
-            let present = positions.count - added.count
+            let present = summary.alreadyPresent
             if jsonOutput {
-                let first = added.first.map { "\($0.sequence)" } ?? "null"
-                let last = added.last.map { "\($0.sequence)" } ?? "null"
-                print(#"{"alreadyPresent":\#(present),"appended":\#(added.count),"firstSeq":\#(first),"lastSeq":\#(last)}"#)
-            } else if let first = added.first, let last = added.last {
-                print("Imported \(added.count) event\(added.count == 1 ? "" : "s") (seq \(first.sequence)–\(last.sequence))" + (present > 0 ? "; \(present) already present." : "."))
+                let first = summary.firstSequence.map { "\($0)" } ?? "null"
+                let last = summary.lastSequence.map { "\($0)" } ?? "null"
+                print(#"{"alreadyPresent":\#(present),"appended":\#(summary.appended),"firstSeq":\#(first),"lastSeq":\#(last)}"#)
+            } else if let first = summary.firstSequence, let last = summary.lastSequence {
+                print("Imported \(summary.appended) event\(summary.appended == 1 ? "" : "s") (seq \(first)–\(last))" + (present > 0 ? "; \(present) already present." : "."))
             } else {
                 print("Imported nothing: \(present) event\(present == 1 ? " was" : "s were") already present.")
             }
