@@ -235,6 +235,41 @@ extension CLIFixture {
         #expect(measured.count > 4_096, "the filtered read crosses a page")
         #expect(try logLines("--limit", "30000", "--type", "IndicatorMeasured") == measured)
         #expect(try logLines("--limit", "5000", "--type", "IndicatorMeasured", "--backward") == Array(measured.suffix(5_000).reversed()))
+        // The table reads the same pages twice, sizing its columns in the first pass: they fit the widest
+        // cell of every row, the decisions' streams, numbered as they come, widest in the last pages.
+        let header = ["SEQ", "RECORDED", "EFFECTIVE", "STREAM", "VER", "TYPE", "ACTOR"]
+        func cells(_ line: Substring) throws -> [String] {
+            let e = try JSONParser.parse(String(line))
+            func text(_ key: String) -> String {
+                switch e[key] {
+                case .string(let s)?: s
+                case .integer(let n)?: String(n)
+                default: "?"
+                }
+            }
+            return [text("seq"), String(text("recorded").prefix(19)) + "Z", text("effective"), text("stream"),
+                    text("version"), text("type"), text("actor")]
+        }
+        func table(_ rows: [[String]]) -> [String] {
+            var widths = header.map(\.count)
+            for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+            return ([header] + rows).map { row in
+                row.enumerated().map { i, cell in
+                    let pad = String(repeating: " ", count: widths[i] - cell.count)
+                    return i == 0 || i == 4 ? pad + cell : i == row.count - 1 ? cell : cell + pad
+                }.joined(separator: "  ")
+            }
+        }
+        let rows = try exported.map(cells)
+        #expect(rows.last?[3].count != rows.first?[3].count, "the widest stream is not in the first page")
+        func logTable(_ args: String...) throws -> [String] {
+            let r = try run(executable("pledger"), ["log", "--ledger", kept] + args)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout.split(separator: "\n").map(String.init)
+        }
+        #expect(try logTable("--limit", "30000") == table(rows))
+        #expect(try logTable("--limit", "5000", "--type", "IndicatorMeasured", "--backward")
+                == table(Array(rows.filter { $0[5] == "IndicatorMeasured" }.suffix(5_000).reversed())))
         let again = try run(executable("pledger"), ["bench", "--events", "1000", "--keep", kept])
         #expect(again.status != 0 && again.stderr.contains("--keep"), "an existing --keep directory is refused: \(again.stderr)")
         // The reads alone, on the kept ledger: its figures, and no history made again.

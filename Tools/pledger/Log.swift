@@ -27,29 +27,59 @@ struct Log: ParsableCommand {
             if json {
                 // A page at a time, each line written as it is read: `--limit 1000000` never holds its
                 // events whole (it held 1.5 GB at 1,000,000).
-                var next: UInt64? = start, left = max(limit, 0)
-                while let from = next, left > 0 {
-                    let wanted = min(left, Self.page)
-                    let page = try log.read(from: from, direction: direction, filter: filter, limit: wanted)
+                try forEachPage(of: log, from: start, direction: direction, filter: filter, limit: limit) { page in
                     for e in page { out.line(String(decoding: e.canonicalBytes, as: UTF8.self)) }
-                    left -= page.count
-                    guard page.count == wanted, let last = page.last?.sequence else { break }   // fewer: the end
-                    next = backward ? (last > 1 ? last - 1 : nil) : (last < UInt64.max ? last + 1 : nil)
                 }
             } else {
-                let events = try log.read(from: start, direction: direction, filter: filter, limit: max(limit, 0))
-                let rows = events.map { e in
-                    [String(e.sequence), String(e.recorded.description.prefix(19)) + "Z", e.effective.description,
-                     e.stream.rawValue, String(e.version), e.type, e.actor]
+                // Two passes over the same events, a page at a time: the first sizes the columns, the
+                // second writes the rows, so that the rows are never held whole (`--limit 1000000` held
+                // 2.1 GB at 1,000,000). The second reads from the first event the first pass read, as
+                // many events as it read: the log only grows at its end, so they are the same events.
+                let header = ["SEQ", "RECORDED", "EFFECTIVE", "STREAM", "VER", "TYPE", "ACTOR"]
+                let rightAligned: Set<Int> = [0, 4]
+                var widths = header.map(\.count)
+                var first: UInt64?
+                var count = 0
+                try forEachPage(of: log, from: start, direction: direction, filter: filter, limit: limit) { page in
+                    if first == nil { first = page.first?.sequence }
+                    count += page.count
+                    for e in page { TextTable.widen(&widths, toFit: Self.row(e)) }
                 }
-                out.write(TextTable(["SEQ", "RECORDED", "EFFECTIVE", "STREAM", "VER", "TYPE", "ACTOR"], rows, rightAligned: [0, 4]).rendered)
-                if events.isEmpty { out.line("(no events)") }
+                out.line(TextTable.line(header, widths: widths, rightAligned: rightAligned))
+                if let first {
+                    try forEachPage(of: log, from: first, direction: direction, filter: filter, limit: count) { page in
+                        for e in page { out.line(TextTable.line(Self.row(e), widths: widths, rightAligned: rightAligned)) }
+                    }
+                } else {
+                    out.line("(no events)")
+                }
             }
             out.flush()
         }
     }
 
-    /// How many events `--json` reads at a time.
+    /// How many events are read at a time.
     static let page = 4_096
+
+    /// A row of the table.
+    static func row(_ e: RecordedEvent) -> [String] {
+        [String(e.sequence), String(e.recorded.description.prefix(19)) + "Z", e.effective.description,
+         e.stream.rawValue, String(e.version), e.type, e.actor]
+    }
+
+    /// Reads up to `limit` events from `start` a page at a time, each page in a read of its own, and
+    /// gives each page to `body` as it is read.
+    private func forEachPage(of log: EventLog, from start: UInt64, direction: EventLog.Direction, filter: EventLog.Filter,
+                             limit: Int, _ body: ([RecordedEvent]) throws -> Void) throws {
+        var next: UInt64? = start, left = max(limit, 0)
+        while let from = next, left > 0 {
+            let wanted = min(left, Self.page)
+            let page = try log.read(from: from, direction: direction, filter: filter, limit: wanted)
+            try body(page)
+            left -= page.count
+            guard page.count == wanted, let last = page.last?.sequence else { break }   // fewer: the end
+            next = direction == .backward ? (last > 1 ? last - 1 : nil) : (last < UInt64.max ? last + 1 : nil)
+        }
+    }
 }
 
