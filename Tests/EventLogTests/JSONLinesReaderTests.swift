@@ -65,6 +65,42 @@ import Testing
         }
     }
 
+    @Test func readAheadGivesTheReadersRunsAndItsErrorsInOrder() throws {
+        var lines = (0..<3_000).map(Self.line)
+        let directory = try TemporaryDirectory()
+        let good = directory.file("good.jsonl"), bad = directory.file("bad.jsonl")
+        try lines.joined(separator: "\n").write(toFile: good, atomically: true, encoding: .utf8)
+        lines[2_321] = #"{"id": "x", "stream": }"#
+        try lines.joined(separator: "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        let fd = open(good, O_RDONLY), badFD = open(bad, O_RDONLY)
+        defer { close(fd); close(badFD) }
+
+        let ahead = JSONLines.ReadAhead(JSONLines.Reader(descriptor: fd), count: 700)
+        var runs: [[Int]] = []
+        var contents: [[UInt8]] = []
+        while let run = try ahead.next() {
+            runs.append(run.map(\.number))
+            contents += run.map { EventCodec.encodeContent($0.event) }
+        }
+        #expect(runs.map(\.count) == [700, 700, 700, 700, 200])
+        #expect(runs.joined().elementsEqual(1...3_000))
+        #expect(try contents == Self.readAll(descriptor: fd, 3_000).map(\.1))
+        #expect(try ahead.next() == nil)
+
+        // The runs before the bad line's are given; then its error.
+        let failing = JSONLines.ReadAhead(JSONLines.Reader(descriptor: badFD), count: 1_000)
+        #expect(try failing.next()?.first?.number == 1)
+        #expect(try failing.next()?.first?.number == 1_001)
+        #expect { try failing.next() } throws: { ($0 as? JSONLines.LineError)?.line == 2_322 }
+        #expect(try failing.next() == nil)
+
+        // Finished with a read going on: it is waited for, and nothing more is given.
+        let stopped = JSONLines.ReadAhead(JSONLines.Reader(descriptor: fd), count: 500)
+        #expect(try stopped.next()?.count == 500)
+        stopped.finish()
+        #expect(try stopped.next() == nil)
+    }
+
     @Test func aLineLongerThanTheLimitIsRefusedWithoutReadingItWhole() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("in.jsonl")

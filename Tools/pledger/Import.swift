@@ -33,13 +33,22 @@ struct Import: ParsableCommand {
             let ledger = try self.ledger.open()
             var runLines: [Int] = []
             var runStart = 0
+            // Each run decoded on another thread while the one before it is appended; a read still going
+            // on (after a refusal) is waited for before the file is closed.
+            var ahead: JSONLines.ReadAhead?
+            defer {
+                ahead?.finish()
+                withExtendedLifetime(input) {}
+            }
             let summary: AppendSummary
             do {
                 summary = try ledger.append(streaming: {
-                    var reader = JSONLines.Reader(descriptor: input.descriptor)
+                    ahead?.finish()
+                    let runs = JSONLines.ReadAhead(JSONLines.Reader(descriptor: input.descriptor), count: Import.runLength)
+                    ahead = runs
                     (runLines, runStart) = ([], 0)
                     return {
-                        guard let lines = try reader.next(Import.runLength) else { return nil }
+                        guard let lines = try runs.next() else { return nil }
                         runStart += runLines.count
                         runLines = lines.map(\.number)
                         return lines.map(\.event)
