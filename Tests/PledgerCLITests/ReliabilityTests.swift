@@ -46,8 +46,8 @@ import Testing
         let dir = try TemporaryDirectory()
         let logPath = dir.file("log")
         _ = try EventLog.create(at: logPath)
-        let writers = (0..<4).map { w -> (Process, Pipe) in
-            let p = Process(), out = Pipe()
+        let writers = (0..<4).map { w -> (Process, Pipe, Pipe) in
+            let p = Process(), out = Pipe(), err = Pipe()
             p.executableURL = URL(fileURLWithPath: executable("pledger-stress"))
             // A small recent-id limit: the writers index ids in bulk, a range at a time once 7 events behind,
             // each finding the others' newest ids (the probes) in the events after the watermarks; small
@@ -55,10 +55,10 @@ import Testing
             // of a merge's output then out of date).
             p.arguments = ["contend", logPath, String(w), "40", "--bulk-index-limit", "7", "--merge-step", "4"]
             p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            return (p, out)
+            p.standardError = err
+            return (p, out, err)
         }
-        for (p, _) in writers { try p.run() }
+        for (p, _, _) in writers { try p.run() }
         // A reader in this process: every snapshot holds whole batches (3 events per correlation id) only.
         let log = try EventLog(path: logPath)
         var snapshots = 0
@@ -72,9 +72,9 @@ import Testing
             snapshots += 1
         }
         var ok: [UUID: UInt64] = [:], conflicts: Set<UUID> = [], probes: [UUID: Set<UInt64>] = [:]
-        for (p, out) in writers {
+        for (p, out, err) in writers {
             p.waitUntilExit()
-            #expect(p.terminationStatus == 0)
+            #expect(p.terminationStatus == 0, "writer \(p.arguments?[2] ?? "?"): \(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
             for line in String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n") {
                 let parts = line.split(separator: " ")
                 guard parts.count >= 2, let id = UUID(uuidString: String(parts[1])) else { continue }
