@@ -290,7 +290,7 @@ import Testing
         }
         let head = LogHead(sequence: 40, recorded: Timestamp(microsecondsSinceEpoch: 5_000))
         let now = Timestamp(microsecondsSinceEpoch: 9_000)
-        let expected = try EncodedAhead.stamps(of: batch, after: head, now: now) { _ in 3 }
+        let expected = EncodedAhead.stamps(of: batch, after: head, now: now) { _ in 3 }
         let ahead = EncodedAhead(batch)
         defer { ahead.finish() }
         var reads = 0
