@@ -27,14 +27,22 @@ import Testing
         }
     }
 
-    static func check(codes: [Int]) throws {
-        let dir = try TemporaryDirectory()
+    /// A ledger in `dir` holding the base programme and the random events `codes` make, and a store
+    /// caught up with it.
+    static func caughtUp(_ codes: [Int], in dir: TemporaryDirectory, model: inout Random.Model) throws
+        -> (ledger: Ledger, store: ProjectionStore, events: [ProposedEvent]) {
         let ledger = try Ledger.create(at: dir.path + "/ledger")
-        var model = Random.Model()
         let events = Random.base() + codes.map { Random.event($0, &model) }
         try ledger.append(events)
         let store = try ProjectionStore(path: dir.path + "/store")
         try catchUpAll(ledger, store)
+        return (ledger, store, events)
+    }
+
+    static func check(codes: [Int]) throws {
+        let dir = try TemporaryDirectory()
+        var model = Random.Model()
+        let (ledger, store, events) = try caughtUp(codes, in: dir, model: &model)
         let head = try ledger.log.head().sequence
         let corrected = Set(events.filter { $0.type == "EventCorrected" }.map(\.stream)).sorted()
         let known = Set([1, 3, 7, 8, head / 3, head / 2, head - 1, head].filter { $0 >= 1 && $0 <= head })
@@ -65,11 +73,8 @@ import Testing
     /// slice says which entity and event, and what to do, as the redo of a back-dated event does.
     @Test func aDamagedEffectNamesTheEntityTheEventAndTheRemedy() throws {
         let dir = try TemporaryDirectory()
-        let ledger = try Ledger.create(at: dir.path + "/ledger")
         var model = Random.Model()
-        try ledger.append(Random.base() + (0..<40).map { Random.event($0 * 7_919 % 100_000, &model) })
-        let store = try ProjectionStore(path: dir.path + "/store")
-        try catchUpAll(ledger, store)
+        let (ledger, store, _) = try Self.caughtUp((0..<40).map { $0 * 7_919 % 100_000 }, in: dir, model: &model)
         let head = try ledger.log.head().sequence
         let entities = try store.database("state-entities"), index = try store.database("state-events")
         let damaged: UInt64 = try store.environment.write { txn in
@@ -98,11 +103,8 @@ import Testing
     /// query folds the log instead, and gives the same states.
     @Test func aStoreBehindTheSliceLeavesTheFoldToTheLog() throws {
         let dir = try TemporaryDirectory()
-        let ledger = try Ledger.create(at: dir.path + "/ledger")
         var model = Random.Model()
-        try ledger.append(Random.base() + (0..<40).map { Random.event($0 * 7_919 % 100_000, &model) })
-        let store = try ProjectionStore(path: dir.path + "/store")
-        try catchUpAll(ledger, store)
+        let (ledger, store, _) = try Self.caughtUp((0..<40).map { $0 * 7_919 % 100_000 }, in: dir, model: &model)
         let applied = try ledger.log.head().sequence
         try ledger.append((40..<50).map { Random.event($0 * 7_919 % 100_000, &model) })
         let head = try ledger.log.head().sequence
