@@ -47,24 +47,20 @@ extension JSONLines {
             return lines.isEmpty ? nil : lines
         }
 
-        /// The next line's bytes (CR before LF dropped) and number; nil at the end of the file.
+        /// The next line's bytes (without its LF) and number; nil at the end of the file.
         private mutating func nextLine() throws(LineError) -> (ArraySlice<UInt8>, Int)? {
             while true {
                 if let newline = firstNewline() {
                     number += 1
-                    var end = newline
-                    if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                     defer { start = newline + 1 }
-                    return (buffer[start..<end], number)
+                    return (buffer[start..<newline], number)
                 }
                 if atEnd {
                     // The last line, without a line break after it.
                     guard start < buffer.count else { return nil }
                     number += 1
-                    var end = buffer.count
-                    if buffer[end - 1] == 0x0D { end -= 1 }
                     defer { start = buffer.count }
-                    return (buffer[start..<end], number)
+                    return (buffer[start...], number)
                 }
                 guard buffer.count - start <= Self.longestLine else {
                     throw LineError(line: number + 1, underlying: LineTooLong(limit: Self.longestLine))

@@ -30,9 +30,7 @@ public enum JSONLines {
             number += 1
             var end = start
             while end < input.count, input[end] != 0x0A { end += 1 }
-            var lineEnd = end
-            if lineEnd > start, input[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            if let event = try event(in: input[start..<lineEnd], line: number) {
+            if let event = try event(in: input[start..<end], line: number) {
                 lines.append(Line(number: number, event: event))
             }
             start = end + 1
@@ -40,9 +38,11 @@ public enum JSONLines {
         return lines
     }
 
-    /// The event on line `line`, whose bytes (without its line break) are `slice`; nil for a line of
-    /// spaces and tabs only.
-    static func event(in slice: ArraySlice<UInt8>, line: Int) throws(LineError) -> ProposedEvent? {
+    /// The event on line `line`, whose bytes, without its LF, are `bytes` (a CR at their end dropped);
+    /// nil for a line of spaces and tabs only. Both readers of JSON Lines (``decode(_:)`` and
+    /// ``Reader``) split lines and leave the rest to this.
+    static func event(in bytes: ArraySlice<UInt8>, line: Int) throws(LineError) -> ProposedEvent? {
+        let slice = bytes.last == 0x0D ? bytes.dropLast() : bytes
         guard !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return nil }
         do {
             return try EventCodec.decodeLine(slice)
