@@ -37,6 +37,24 @@ extension EventCodec {
     /// (callgrind, Round 11 in docs/BENCHMARKS.md). The payload is still built as a value tree by the
     /// same parser, with the same nesting limit.
     static func decodeCanonical(_ buffer: UnsafeBufferPointer<UInt8>) -> RecordedEvent? {
+        guard let (e, stamp) = canonicalMembers(buffer), let stamp else { return nil }
+        return RecordedEvent(
+            sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version, id: e.id, stream: e.stream,
+            type: e.type, schema: e.schema, effective: e.effective, actor: e.actor, rationale: e.rationale,
+            source: e.source, correlation: e.correlation, causation: e.causation, payload: e.payload,
+            canonicalBytes: Array(buffer))
+    }
+
+    /// The event in `buffer` when its members come in canonical order, each name written as the envelope
+    /// writes it, with no white space between, and every value is one the general decoders accept:
+    /// with its stamp when it carries `recorded`, `seq` and `version`, without one when it carries none of
+    /// them; `nil` otherwise (one or two of them, any other member, any other order or spacing), and then
+    /// a general decoder reads the bytes and names what is wrong.
+    ///
+    /// Why: stored events (``decodeCanonical(_:)``) and the lines of an export (``decodeLine(_:)``) are
+    /// written in this form; read through the general parser, a restored line's members cost 27,000
+    /// instructions (parsing 16,671, the fields 10,423; callgrind, Round 31 in docs/BENCHMARKS.md).
+    static func canonicalMembers(_ buffer: UnsafeBufferPointer<UInt8>) -> (ProposedEvent, ProposedEvent.Stamp?)? {
         let k = EnvelopeKeys.shared
         var c = JSONParser.Cursor(bytes: buffer)
         guard c.consume(k.actor), let actor = c.quotedString(), !ProposedEvent.isBlank(actor) else { return nil }
@@ -53,21 +71,40 @@ extension EventCodec {
               c.consume(k.id), let id = c.quotedUUID(),
               c.consume(k.payload), c.index < buffer.count, buffer[c.index] == UInt8(ascii: "{"),
               let payload = try? c.value(depth: 1),
-              c.consume(k.rationale), let rationale = c.quotedString(), !ProposedEvent.isBlank(rationale),
-              c.consume(k.recorded), let recorded = c.quoted({ Timestamp(canonicalUTF8: $0) }),
-              c.consume(k.schema), let schema = c.integer(), schemaVersions.contains(Int(schema)),
-              c.consume(k.seq), let sequence = c.integer(), sequence >= 1,
-              c.consume(k.source), let source = c.quotedString(), !ProposedEvent.isBlank(source),
-              c.consume(k.stream), let streamText = c.quotedString(), let stream = try? StreamName(validating: streamText),
-              c.consume(k.type), let type = c.quotedString(), (try? EventTypeName.validate(type)) != nil,
-              c.consume(k.version), let version = c.integer(), version >= 1,
-              c.index == buffer.count - 1, buffer[c.index] == UInt8(ascii: "}")
+              c.consume(k.rationale), let rationale = c.quotedString(), !ProposedEvent.isBlank(rationale)
         else { return nil }
-        return RecordedEvent(
-            sequence: UInt64(sequence), recorded: recorded, version: UInt64(version), id: id, stream: stream,
-            type: type, schema: Int(schema), effective: effective, actor: actor, rationale: rationale,
-            source: source, correlation: correlation, causation: causation, payload: payload,
-            canonicalBytes: Array(buffer))
+        var recorded: Timestamp?
+        if c.consume(k.recorded) {
+            guard let time = c.quoted({ Timestamp(canonicalUTF8: $0) }) else { return nil }
+            recorded = time
+        }
+        guard c.consume(k.schema), let schema = c.integer(), schemaVersions.contains(Int(schema)) else { return nil }
+        var sequence: Int64?
+        if c.consume(k.seq) {
+            guard let n = c.integer(), n >= 1 else { return nil }
+            sequence = n
+        }
+        guard c.consume(k.source), let source = c.quotedString(), !ProposedEvent.isBlank(source),
+              c.consume(k.stream), let streamText = c.quotedString(), let stream = try? StreamName(validating: streamText),
+              c.consume(k.type), let type = c.quotedString(), (try? EventTypeName.validate(type)) != nil
+        else { return nil }
+        var version: Int64?
+        if c.consume(k.version) {
+            guard let n = c.integer(), n >= 1 else { return nil }
+            version = n
+        }
+        guard c.index == buffer.count - 1, buffer[c.index] == UInt8(ascii: "}") else { return nil }
+        let event = ProposedEvent(
+            id: id, stream: stream, type: type, schema: Int(schema), effective: effective, actor: actor,
+            rationale: rationale, source: source, correlation: correlation, causation: causation, payload: payload)
+        switch (recorded, sequence, version) {
+        case let (recorded?, sequence?, version?):
+            return (event, .init(sequence: UInt64(sequence), recorded: recorded, version: UInt64(version)))
+        case (nil, nil, nil):
+            return (event, nil)
+        default:
+            return nil
+        }
     }
 
     /// The id member's name as the envelope writes it (`,"id":`), then the string's opening quote.

@@ -95,7 +95,25 @@ public enum EventCodec {
     ///
     /// A line carrying `seq` is a restored event: it must also carry `recorded` and `version`, and its
     /// bytes must already be canonical, since the log keeps them byte for byte.
+    ///
+    /// A line in canonical member order, as `pledger export` writes them, is read in one pass
+    /// (``canonicalMembers(_:)``); any other line, and one that pass refuses, through the general parser,
+    /// which reads members in any order and names the member and rule a refused line breaks.
     public static func decodeLine(_ bytes: some Collection<UInt8>) throws -> ProposedEvent {
+        if let read = bytes.withContiguousStorageIfAvailable({ canonicalMembers($0) }), let (event, stamp) = read {
+            guard let stamp else { return event }
+            var restored = event
+            restored.stamp = stamp
+            guard bytes.withContiguousStorageIfAvailable({ isCanonical(restored, stamp, $0) }) == true else {
+                throw notCanonical
+            }
+            return restored
+        }
+        return try decodeAnyOrder(line: bytes)
+    }
+
+    /// ``decodeLine(_:)`` through the general parser: members in any order, spaces between tokens.
+    static func decodeAnyOrder(line bytes: some Collection<UInt8>) throws -> ProposedEvent {
         let value = try JSONParser.parse(bytes)
         var event = try decodeContent(value, allowing: inputFieldList)
         let fields = try JSONFields(value)
@@ -115,20 +133,28 @@ public enum EventCodec {
             }
             let stamp = try decodeStamp(fields)
             event.stamp = stamp
-            let canonical = encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version)
-            // Compared as two blocks of memory: `elementsEqual` went byte by byte through the generic
-            // collection, a fifth of a restored line's decoding (callgrind, docs/BENCHMARKS.md Round 31).
-            let same = bytes.withContiguousStorageIfAvailable { line in
-                line.count == canonical.count && canonical.withUnsafeBytes { c in
-                    guard let a = c.baseAddress, let b = line.baseAddress else { return c.isEmpty }
-                    return memcmp(a, b, c.count) == 0
-                }
-            } ?? canonical.elementsEqual(bytes)
-            guard same else {
-                throw FieldError(field: "(line)", "a line carrying seq is restored byte for byte and must be in canonical form (docs/FORMAT.md); it is not")
-            }
+            let same = bytes.withContiguousStorageIfAvailable { isCanonical(event, stamp, $0) }
+                ?? encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version).elementsEqual(bytes)
+            guard same else { throw notCanonical }
         }
         return event
+    }
+
+    /// Whether `line` is the canonical encoding of `event` with `stamp`, byte for byte.
+    ///
+    /// Compared as two blocks of memory: `elementsEqual` went byte by byte through the generic
+    /// collection, a fifth of a restored line's decoding (callgrind, docs/BENCHMARKS.md Round 31).
+    private static func isCanonical(_ event: ProposedEvent, _ stamp: ProposedEvent.Stamp, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let canonical = encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version)
+        return line.count == canonical.count && canonical.withUnsafeBytes { c in
+            guard let a = c.baseAddress, let b = line.baseAddress else { return c.isEmpty }
+            return memcmp(a, b, c.count) == 0
+        }
+    }
+
+    /// The error for a restored line not in canonical form.
+    private static var notCanonical: FieldError {
+        FieldError(field: "(line)", "a line carrying seq is restored byte for byte and must be in canonical form (docs/FORMAT.md); it is not")
     }
 
     /// The `seq` member: a position in the log, 1 or more.
