@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct AppendTests {
@@ -20,11 +21,8 @@ import Testing
     }
 
     @Test func recordedTimeStaysIncreasingWhenTheClockGoesBack() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var configuration = EventLog.Configuration()
-        configuration.clock = { Timestamp(microsecondsSinceEpoch: 1_000) }
-        let log = try EventLog.create(at: dir, configuration: configuration)
+        let dir = try TemporaryDirectory()
+        let log = try openLog(dir.path + "/log", clock: { Timestamp(microsecondsSinceEpoch: 1_000) })
         try log.append([event("a/1"), event("a/1")])
         try log.append(event("a/1"))
         #expect(try log.read(limit: 3).map(\.recorded.microsecondsSinceEpoch) == [1_000, 1_001, 1_002])
@@ -36,7 +34,7 @@ import Testing
         tricky.source = #","recorded":"2097-01-01T00:00:00.000000Z""#
         try log.append(tricky)
         #expect(try log.head() == LogHead(sequence: 4, recorded: Timestamp(microsecondsSinceEpoch: 1_003)))
-        let reopened = try EventLog(path: dir, configuration: configuration)
+        let reopened = try openLog(dir.path + "/log", clock: { Timestamp(microsecondsSinceEpoch: 1_000) })
         try reopened.append(event("a/1"))
         #expect(try reopened.head() == LogHead(sequence: 5, recorded: Timestamp(microsecondsSinceEpoch: 1_004)))
     }

@@ -10,10 +10,7 @@ import Testing
 @Suite struct EncodedAheadTests {
     /// A log whose clock always reads the same time: each event is recorded 1 µs after the one before.
     func log(in dir: TemporaryDirectory, _ name: String) throws -> EventLog {
-        var configuration = EventLog.Configuration()
-        configuration.mapSize = 1 << 26
-        configuration.clock = { Timestamp(microsecondsSinceEpoch: 1_769_472_000_000_000) }
-        return try EventLog.create(at: dir.path + "/" + name, configuration: configuration)
+        try openLog(dir.path + "/" + name, clock: { Timestamp(microsecondsSinceEpoch: 1_769_472_000_000_000) })
     }
 
     /// Events over a few streams, some with expectations, ids fixed by `seed` so two logs get the same.
@@ -86,11 +83,7 @@ import Testing
     @Test func eventsAlreadyIndexedWaitingOrRepeatedInALargeBatch() throws {
         let dir = try TemporaryDirectory()
         func indexedLog(_ name: String) throws -> EventLog {
-            var configuration = EventLog.Configuration()
-            configuration.mapSize = 1 << 26
-            configuration.bulkIndexLimit = 8
-            configuration.clock = { Timestamp(microsecondsSinceEpoch: 1_769_472_000_000_000) }
-            return try EventLog.create(at: dir.path + "/" + name, configuration: configuration)
+            try openLog(dir.path + "/" + name, limit: 8, clock: { Timestamp(microsecondsSinceEpoch: 1_769_472_000_000_000) })
         }
         let large = try indexedLog("large"), small = try indexedLog("small")
         let first = events(100, seed: 1)

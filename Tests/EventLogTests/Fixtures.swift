@@ -9,11 +9,7 @@ struct LogFixture {
 
     init(mapSize: Int = 1 << 26) throws {
         directory = try TemporaryDirectory()
-        var configuration = EventLog.Configuration()
-        configuration.mapSize = mapSize
-        let clock = TickingClock()
-        configuration.clock = { clock.tick() }
-        log = try EventLog.create(at: directory.path + "/log", configuration: configuration)
+        log = try openLog(directory.path + "/log", mapSize: mapSize, clock: TickingClock.ticking())
     }
 }
 
@@ -24,6 +20,12 @@ final class TickingClock: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         now += 1_000_000
         return Timestamp(microsecondsSinceEpoch: now)
+    }
+
+    /// A new clock's `tick`, as a log's configuration takes it.
+    static func ticking() -> @Sendable () -> Timestamp {
+        let clock = TickingClock()
+        return { clock.tick() }
     }
 }
 
@@ -58,12 +60,17 @@ func bigEndianBytes(_ n: UInt64) -> [UInt8] { withUnsafeBytes(of: n.bigEndian, A
 /// The number big-endian `bytes` write (``bigEndianBytes(_:)`` read back).
 func fromBigEndian(_ bytes: some Sequence<UInt8>) -> UInt64 { bytes.reduce(0) { $0 << 8 | UInt64($1) } }
 
-/// The log at `path` (created when missing, unless read-only), its map 64 MiB and its bulk-index limit `limit`.
-func openLog(_ path: String, limit: Int, step: Int = EventLog.Configuration().mergeStepEntries, readOnly: Bool = false) throws -> EventLog {
+/// The log at `path` (created when missing, unless read-only): its map `mapSize` (64 MiB), its bulk-index
+/// limit `limit` and merge step `step` (the configuration's own when nil), and its clock `clock` (the
+/// system's when nil; ``TickingClock/ticking()`` moves a second an append, so that each test run writes
+/// the same stamps).
+func openLog(_ path: String, limit: Int? = nil, step: Int? = nil, mapSize: Int = 1 << 26, clock: (@Sendable () -> Timestamp)? = nil,
+             readOnly: Bool = false) throws -> EventLog {
     var configuration = EventLog.Configuration()
-    configuration.mapSize = 1 << 26
-    configuration.bulkIndexLimit = limit
-    configuration.mergeStepEntries = step
+    configuration.mapSize = mapSize
+    if let limit { configuration.bulkIndexLimit = limit }
+    if let step { configuration.mergeStepEntries = step }
+    if let clock { configuration.clock = clock }
     configuration.readOnly = readOnly
     return readOnly ? try EventLog(path: path, configuration: configuration) : try EventLog.create(at: path, configuration: configuration)
 }

@@ -8,12 +8,7 @@ import Testing
 @Suite struct StreamedAppendTests {
     /// A log whose clock ticks a second an append, and whose indexes fall due every `limit` events.
     static func log(in directory: TemporaryDirectory, _ name: String, limit: Int = 64, mapSize: Int = 1 << 26) throws -> EventLog {
-        var configuration = EventLog.Configuration()
-        configuration.mapSize = mapSize
-        configuration.bulkIndexLimit = limit
-        let clock = TickingClock()
-        configuration.clock = { clock.tick() }
-        return try EventLog.create(at: directory.path + "/" + name, configuration: configuration)
+        try openLog(directory.path + "/" + name, limit: limit, mapSize: mapSize, clock: TickingClock.ticking())
     }
 
     /// A source giving `events` in runs of `run`.
