@@ -19,18 +19,45 @@ public struct TextTable: Sendable {
     /// Widens `widths` (one a column, in characters) to fit `row`'s cells: for sizing a table's columns
     /// row by row, when its rows are not held together (`pledger log`'s table).
     public static func widen(_ widths: inout [Int], toFit row: [String]) {
-        for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], width(of: cell)) }
+    }
+
+    /// How many characters `cell` holds, as `cell.count` counts them: its bytes when it is ASCII without
+    /// a CR (a CR before an LF is the one pair of ASCII characters that makes one character), its
+    /// characters counted one by one otherwise.
+    ///
+    /// Why: counting characters breaks text into grapheme clusters, and `pledger log`'s table counted
+    /// every cell twice (to size the columns, then to pad it) for each of a million rows.
+    public static func width(of cell: String) -> Int {
+        let ascii = cell.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+        }
+        return ascii == true ? cell.utf8.count : cell.count
     }
 
     /// One row of a table whose columns are `widths` wide, cells two spaces apart, without its line
     /// break: each cell padded to its column's width (on the left in `rightAligned` columns), but the
     /// last when it is aligned left.
     public static func line(_ cells: [String], widths: [Int], rightAligned: Set<Int> = []) -> String {
-        cells.enumerated().map { i, cell in
-            let pad = String(repeating: " ", count: max(0, (i < widths.count ? widths[i] : 0) - cell.count))
-            if i == cells.count - 1 && !rightAligned.contains(i) { return cell }
-            return rightAligned.contains(i) ? pad + cell : cell + pad
-        }.joined(separator: "  ")
+        var line = ""
+        line.reserveCapacity(widths.reduce(2 * cells.count, +))
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { line += "  " }
+            if i == cells.count - 1 && !rightAligned.contains(i) {
+                line += cell
+                break
+            }
+            let pad = max(0, (i < widths.count ? widths[i] : 0) - width(of: cell))
+            let spaces = pad == 0 ? "" : String(repeating: " ", count: pad)
+            if rightAligned.contains(i) {
+                line += spaces
+                line += cell
+            } else {
+                line += cell
+                line += spaces
+            }
+        }
+        return line
     }
 
     /// The table indented by two spaces.

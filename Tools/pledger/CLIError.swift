@@ -95,7 +95,11 @@ struct Output {
     private var buffer: [UInt8] = []
     mutating func write(_ s: String) { buffer.append(contentsOf: s.utf8); flushIfLarge() }
     mutating func write(bytes: UnsafeRawBufferPointer) { buffer.append(contentsOf: bytes); flushIfLarge() }
-    mutating func line(_ s: String = "") { write(s + "\n") }
+    mutating func line(_ s: String = "") {
+        buffer.append(contentsOf: s.utf8)
+        buffer.append(0x0A)
+        flushIfLarge()
+    }
     private mutating func flushIfLarge() { if buffer.count >= 1 << 16 { flush() } }
     mutating func flush() {
         guard !buffer.isEmpty else { return }
