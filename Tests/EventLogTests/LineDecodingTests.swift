@@ -93,4 +93,24 @@ import Testing
         default: Issue.record("\(change): the general reader gave \(general), JSONLines.decode \(read)")
         }
     }
+    /// Random changes of a few bytes each (removed, replaced or inserted, from an alphabet of the bytes
+    /// JSON and the envelope turn on) to exported lines, restored and new: the two readers never differ.
+    @Test func linesChangedAtRandomAreReadAsTheGeneralReaderReadsThem() async {
+        let alphabet = Array(#"{}[]",:\ 0123456789-.eE+tfnulsraZT\#u{1}é"#.utf8) + [0x0D, 0x0A, 0x09, 0x80, 0xC3, 0xFF]
+        // A change: its kind (n % 3), where (n / 3 % 1,000,000, over the line's length) and which letter.
+        let change = Gen.int(in: 0...(3_000_000 * alphabet.count - 1))
+        await propertyCheck(count: 2_000, input: Gen.int(in: 0...999), Gen.bool, change.array(of: 1...3)) { shape, stamped, changes in
+            let (event, restored) = StoredEventDecodingTests.event(["ministry", "quarterly figure", "decree", "note \(shape)"], shape: shape)
+            var bytes = stamped ? restored : EventCodec.encodeContent(event)
+            for n in changes {
+                let i = n / 3 % 1_000_000 % (bytes.count + 1), letter = n / 3_000_000
+                switch n % 3 {
+                case 0 where i < bytes.count: bytes.remove(at: i)
+                case 1 where i < bytes.count: bytes[i] = alphabet[letter]
+                default: bytes.insert(alphabet[letter], at: i)
+                }
+            }
+            Self.expectSameAnswer(bytes, String(decoding: bytes, as: UTF8.self))
+        }
+    }
 }
