@@ -71,12 +71,7 @@ import Testing
         ("without seq", #""seq":7,"#, ""),
     ])
     func linesNotAsExportWritesThemAreReadByTheGeneralReader(change: String, find: String, replacement: String) throws {
-        let event = ProposedEvent(
-            id: try #require(UUID(text: "0f8fad5b-d9cb-469f-a165-70867728950e")), stream: "indicator/IND-07", type: "IndicatorMeasured",
-            schema: 1, effective: try #require(CalendarDate("2027-03-01")), actor: "ministry", rationale: "quarterly figure",
-            source: "decree", correlation: UUID(), causation: nil, payload: .object([("value", .string("1"))]))
-        let recorded = try #require(Timestamp(canonical: "2027-03-02T10:00:00.000000Z"))
-        let restored = String(decoding: EventCodec.encode(event, sequence: 7, recorded: recorded, version: 1), as: UTF8.self)
+        let (event, restored) = try StoredEventDecodingTests.changeable()
         let new = String(decoding: EventCodec.encodeContent(event), as: UTF8.self)
         let changed = restored.replacingOccurrences(of: find, with: replacement)
         let changedNew = new.replacingOccurrences(of: find, with: replacement)

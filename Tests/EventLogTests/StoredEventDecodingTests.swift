@@ -62,6 +62,18 @@ import Testing
         }
     }
 
+    /// The event the tests of changed bytes change (these and `LineDecodingTests`' of changed lines), and
+    /// its canonical bytes at seq 7, version 1, recorded 2027-03-02T10:00:00Z: their changes are written
+    /// against these bytes.
+    static func changeable() throws -> (event: ProposedEvent, canonical: String) {
+        let event = ProposedEvent(
+            id: try #require(UUID(text: "0f8fad5b-d9cb-469f-a165-70867728950e")), stream: "indicator/IND-07", type: "IndicatorMeasured",
+            schema: 1, effective: try #require(CalendarDate("2027-03-01")), actor: "ministry", rationale: "quarterly figure",
+            source: "decree", correlation: UUID(), causation: nil, payload: .object([("value", .string("1"))]))
+        let recorded = try #require(Timestamp(canonical: "2027-03-02T10:00:00.000000Z"))
+        return (event, String(decoding: EventCodec.encode(event, sequence: 7, recorded: recorded, version: 1), as: UTF8.self))
+    }
+
     /// Bytes that are not canonical, each a small change to a canonical event: `decodeRecorded` gives
     /// the general decoder's event, or its error word for word, and the one pass never disagrees.
     @Test(arguments: [
@@ -88,12 +100,7 @@ import Testing
         ("a duplicate member", #","version":1}"#, #","version":1,"version":1}"#),
     ])
     func bytesNotInCanonicalFormAreReadByTheGeneralDecoder(change: String, find: String, replacement: String) throws {
-        let event = ProposedEvent(
-            id: try #require(UUID(text: "0f8fad5b-d9cb-469f-a165-70867728950e")), stream: "indicator/IND-07", type: "IndicatorMeasured",
-            schema: 1, effective: try #require(CalendarDate("2027-03-01")), actor: "ministry", rationale: "quarterly figure",
-            source: "decree", correlation: UUID(), causation: nil, payload: .object([("value", .string("1"))]))
-        let recorded = try #require(Timestamp(canonical: "2027-03-02T10:00:00.000000Z"))
-        let canonical = String(decoding: EventCodec.encode(event, sequence: 7, recorded: recorded, version: 1), as: UTF8.self)
+        let canonical = try Self.changeable().canonical
         let bytes = Array(canonical.replacingOccurrences(of: find, with: replacement).utf8)
         #expect(bytes != Array(canonical.utf8), "the change \(change) changed nothing")
         let general = Result { try EventCodec.decodeAnyOrder(bytes) }
