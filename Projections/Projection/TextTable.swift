@@ -17,7 +17,8 @@ public struct TextTable: Sendable {
     }
 
     /// Widens `widths` (one a column, in characters) to fit `row`'s cells: for sizing a table's columns
-    /// row by row, when its rows are not held together (`pledger log`'s table).
+    /// row by row (``rendered``; a table whose rows are not held together sizes them as it reads them,
+    /// as `pledger log`'s does).
     public static func widen(_ widths: inout [Int], toFit row: [String]) {
         for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], width(of: cell)) }
     }
