@@ -93,8 +93,13 @@ final class EncodedAhead: @unchecked Sendable {
     /// its wake-up) kept the appending thread waiting about 150 to 220 µs a batch (timed, Round 22 in
     /// docs/BENCHMARKS.md). Now it wakes while the stamps are predicted, and encodes a chunk as soon as
     /// the chunk's stamps are there.
-    init(_ batch: [ProposedEvent], rules: (any AppendRules)? = nil, indexed: IndexedIDs? = nil) {
+    ///
+    /// `canonical` (one an event, where given) holds restored events' canonical bytes, read from their
+    /// lines (``JSONLines/Line``): an event predicted to keep its own stamp is hashed from them, not
+    /// encoded again.
+    init(_ batch: [ProposedEvent], canonical: [[UInt8]?]? = nil, rules: (any AppendRules)? = nil, indexed: IndexedIDs? = nil) {
         let count = batch.count
+        precondition(canonical.map { $0.count == count } ?? true, "canonical bytes for each event of the batch or none")
         self.batch = batch
         stamps = .allocate(capacity: count)
         stamps.initialize(repeating: Stamp(sequence: 0, recorded: Timestamp(microsecondsSinceEpoch: 0), version: 0))
@@ -117,8 +122,12 @@ final class EncodedAhead: @unchecked Sendable {
                     let event = batch[i]
                     let stamp = stamps[i]
                     let from = chunk.bytes.count
-                    EventCodec.encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version,
-                                      appendingTo: &chunk.bytes)
+                    if let bytes = canonical?[i], event.stamp == stamp {
+                        chunk.bytes.append(contentsOf: bytes)
+                    } else {
+                        EventCodec.encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version,
+                                          appendingTo: &chunk.bytes)
+                    }
                     chunk.ends.append(chunk.bytes.count)
                     chunk.leafHashes.append(chunk.bytes.withUnsafeBytes { all in
                         InlineHash { LeafHash.write(UnsafeRawBufferPointer(rebasing: all[from...]), into: $0) }

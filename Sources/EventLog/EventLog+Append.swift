@@ -80,6 +80,32 @@ extension EventLog {
     @available(*, noasync, message: "appending blocks on a durable commit")
     public func append(streaming makeSource: () throws -> () throws -> [ProposedEvent]?,
                        rules: (any AppendRules)? = nil) throws -> AppendSummary {
+        try appendRuns({
+            let next = try makeSource()
+            return { try next().map { ($0, nil) } }
+        }, rules: rules)
+    }
+
+    /// Appends the events of the lines `source` gives (read by ``JSONLines/Reader``), a run at a time
+    /// until it gives nil, in one durable write transaction, as ``append(streaming:rules:)`` appends.
+    ///
+    /// Why: a restored line is read only if its bytes are already its event's canonical encoding, and
+    /// the reader keeps them (``JSONLines/Line``): they are stored as they are, where encoding each
+    /// event again was about 8 % of an import's instructions (callgrind, docs/BENCHMARKS.md Round 33).
+    @discardableResult
+    @available(*, noasync, message: "appending blocks on a durable commit")
+    public func append(lines makeSource: () throws -> () throws -> [JSONLines.Line]?,
+                       rules: (any AppendRules)? = nil) throws -> AppendSummary {
+        try appendRuns({
+            let next = try makeSource()
+            return { try next().map { lines in (lines.map(\.event), lines.map(\.canonical)) } }
+        }, rules: rules)
+    }
+
+    /// ``append(streaming:rules:)`` of runs whose events may come with their canonical bytes (nil: to
+    /// be encoded), which must be the canonical encoding of the event with its stamp.
+    private func appendRuns(_ makeSource: () throws -> () throws -> (events: [ProposedEvent], canonical: [[UInt8]?]?)?,
+                            rules: (any AppendRules)?) throws -> AppendSummary {
         let now = configuration.clock()
         var committed: UInt64 = 0
         let summary = try environment.write { txn in
@@ -89,8 +115,8 @@ extension EventLog {
             var summary = AppendSummary()
             var offset = 0
             while let run = try next() {
-                try append(run, from: offset, rules: rules, into: &appending, in: txn) { summary.add($0) }
-                offset += run.count
+                try append(run.events, canonical: run.canonical, from: offset, rules: rules, into: &appending, in: txn) { summary.add($0) }
+                offset += run.events.count
                 // Written in bulk as they fall due, as between two commits: the waiting entries of a
                 // long source are not all held. The `ids` index read ahead on another thread no longer
                 // holds what this transaction wrote: from then on the ids are looked up in it here.
@@ -148,7 +174,9 @@ extension EventLog {
 
     /// Appends `run` in the transaction `appending` belongs to, giving each event's position to `each`
     /// in order; a refused event throws ``AppendError`` with its index in the run plus `offset`.
-    private func append(_ run: [ProposedEvent], from offset: Int, rules: (any AppendRules)?,
+    /// `canonical`, one an event where given, holds the bytes of restored events to store as they are
+    /// (see ``EncodedAhead``).
+    private func append(_ run: [ProposedEvent], canonical: [[UInt8]?]? = nil, from offset: Int, rules: (any AppendRules)?,
                         into appending: inout AppendingTransaction, in txn: borrowing WriteTransaction,
                         each: (AppendedPosition) -> Void) throws {
         let (now, versions, tail) = (appending.now, appending.versions, appending.tail)
@@ -156,7 +184,7 @@ extension EventLog {
         // once its stamps are predicted. A stamp that cannot be predicted (a version read failing)
         // leaves the encoding of the rest to the loop, which meets the same failure in its place.
         let ahead = run.count < EncodedAhead.minimumBatch
-            ? nil : EncodedAhead(run, rules: rules, indexed: appending.idsReadAhead ? indexedIDs : nil)
+            ? nil : EncodedAhead(run, canonical: canonical, rules: rules, indexed: appending.idsReadAhead ? indexedIDs : nil)
         defer { ahead?.finish() }
         ahead?.predictStamps(after: appending.head, now: now) { stream in
             try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }

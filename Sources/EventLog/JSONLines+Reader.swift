@@ -42,7 +42,12 @@ extension JSONLines {
             var lines: [Line] = []
             lines.reserveCapacity(count)
             while lines.count < count, let (slice, line) = try nextLine() {
-                if let event = try JSONLines.event(in: slice, line: line) { lines.append(Line(number: line, event: event)) }
+                // A restored line's bytes are its event's canonical encoding (decodeLine checks them):
+                // kept, the log stores them without encoding the event again.
+                let read = try JSONLines.event(in: slice, line: line) { event, bytes in
+                    Line(number: line, event: event, canonical: event.stamp == nil ? nil : Array(bytes))
+                }
+                if let read { lines.append(read) }
             }
             return lines.isEmpty ? nil : lines
         }

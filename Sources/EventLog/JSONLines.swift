@@ -16,9 +16,24 @@ public enum JSONLines {
     }
 
     /// One event read from the input, with the line it came from.
+    ///
+    /// Read only: a line read by ``Reader`` keeps its bytes beside its event, when they are the event's
+    /// canonical encoding, for the log to store as they are (``EventLog/append(lines:rules:)``), and an
+    /// event changed after reading would no longer be what those bytes say.
     public struct Line: Sendable {
-        public var number: Int
-        public var event: ProposedEvent
+        public let number: Int
+        public let event: ProposedEvent
+        /// The line's bytes (without its LF and a CR before it) when the event is restored: a restored
+        /// line is read only if its bytes are the canonical encoding of its event with its stamp
+        /// (``EventCodec/decodeLine(_:)``), so they are the bytes the log stores for it, and need not be
+        /// encoded again. Nil for a line without a stamp, and for lines ``JSONLines/decode(_:)`` reads.
+        let canonical: [UInt8]?
+
+        init(number: Int, event: ProposedEvent, canonical: [UInt8]? = nil) {
+            self.number = number
+            self.event = event
+            self.canonical = canonical
+        }
     }
 
     /// Decodes every line of `input`; the first bad line throws.
@@ -42,10 +57,17 @@ public enum JSONLines {
     /// nil for a line of spaces and tabs only. Both readers of JSON Lines (``decode(_:)`` and
     /// ``Reader``) split lines and leave the rest to this.
     static func event(in bytes: ArraySlice<UInt8>, line: Int) throws(LineError) -> ProposedEvent? {
+        try event(in: bytes, line: line) { event, _ in event }
+    }
+
+    /// ``event(in:line:)``, given to `body` with the bytes it was read from (a CR at their end dropped),
+    /// for the ``Reader`` to keep a restored line's bytes.
+    static func event<R>(in bytes: ArraySlice<UInt8>, line: Int,
+                         _ body: (ProposedEvent, ArraySlice<UInt8>) -> R) throws(LineError) -> R? {
         let slice = bytes.last == 0x0D ? bytes.dropLast() : bytes
         guard !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return nil }
         do {
-            return try EventCodec.decodeLine(slice)
+            return body(try EventCodec.decodeLine(slice), slice)
         } catch {
             throw LineError(line: line, underlying: error as any Error & Sendable)
         }

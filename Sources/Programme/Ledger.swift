@@ -52,6 +52,14 @@ public final class Ledger: Sendable {
         try log.append(streaming: makeSource, rules: rules)
     }
 
+    /// Appends the events of the lines `makeSource`'s source gives, as ``append(streaming:)`` appends
+    /// events: a restored line's bytes are stored as they were read (``EventLog/append(lines:rules:)``).
+    @discardableResult
+    @available(*, noasync, message: "appending blocks on a durable commit")
+    public func append(lines makeSource: () throws -> () throws -> [JSONLines.Line]?) throws -> AppendSummary {
+        try log.append(lines: makeSource, rules: rules)
+    }
+
     /// Appends one event; a refusal throws the reason itself rather than an ``AppendError``.
     @discardableResult
     @available(*, noasync, message: "appending blocks on a durable commit")

@@ -27,7 +27,7 @@ struct Import: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try ledger.requireWritable("import")
-            // Read a run at a time and appended in one transaction (EventLog.append(streaming:)): the
+            // Read a run at a time and appended in one transaction (EventLog.append(lines:)): the
             // file is never held whole. The line numbers of the run being appended name a refused event.
             let input = try InputFile(file)
             let ledger = try self.ledger.open()
@@ -42,7 +42,7 @@ struct Import: ParsableCommand {
             }
             let summary: AppendSummary
             do {
-                summary = try ledger.append(streaming: {
+                summary = try ledger.append(lines: {
                     ahead?.finish()
                     let runs = JSONLines.ReadAhead(JSONLines.Reader(descriptor: input.descriptor), count: Import.runLength)
                     ahead = runs
@@ -51,7 +51,7 @@ struct Import: ParsableCommand {
                         guard let lines = try runs.next() else { return nil }
                         runStart += runLines.count
                         runLines = lines.map(\.number)
-                        return lines.map(\.event)
+                        return lines
                     }
                 })
             } catch let error as AppendError {
