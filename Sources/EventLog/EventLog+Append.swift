@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LMDB
 
@@ -114,13 +115,20 @@ extension EventLog {
             var appending = try beginAppending(expecting: 4_096, now: now, in: txn)
             var summary = AppendSummary()
             var offset = 0
-            while let run = try next() {
+            while var run = try next() {
                 try append(run.events, canonical: run.canonical, from: offset, rules: rules, into: &appending, in: txn) { summary.add($0) }
                 offset += run.events.count
                 // Written in bulk as they fall due, as between two commits: the waiting entries of a
                 // long source are not all held. The `ids` index read ahead on another thread no longer
                 // holds what this transaction wrote: from then on the ids are looked up in it here.
                 if try indexIfDue(appending.tail, in: txn) { appending.idsReadAhead = false }
+                // The run's events (their strings, their payloads' trees), made on another thread, are
+                // freed on another thread too: here, they were about 7 % of an import's appending thread,
+                // inside its transaction (callgrind, docs/BENCHMARKS.md Round 33). The box is emptied
+                // there after this thread has let go of the run, so the last reference is dropped there.
+                let done = RunLeftovers(run)
+                run = ([], nil)
+                DispatchQueue.global().async { done.run = ([], nil) }
             }
             try finishAppending(appending, in: txn)
             committed = appending.transaction
@@ -128,6 +136,12 @@ extension EventLog {
         }
         recordCommitted(committed)
         return summary
+    }
+
+    /// A run of a streamed append, freed on another thread (``appendRuns(_:rules:)``).
+    private final class RunLeftovers: @unchecked Sendable {
+        var run: (events: [ProposedEvent], canonical: [[UInt8]?]?)
+        init(_ run: (events: [ProposedEvent], canonical: [[UInt8]?]?)) { self.run = run }
     }
 
     /// What one appending transaction carries from one run of events to the next.
