@@ -285,18 +285,7 @@ final class EncodedAhead: @unchecked Sendable {
         // The chunks (the rules' typed payloads above all) are let go on another thread: freeing them
         // here took about 580 instructions an event of the appending thread, inside its transaction
         // (callgrind, Round 19 in docs/BENCHMARKS.md).
-        // The other thread empties the box, so it drops the chunks' last reference whichever thread
-        // lets go of the box last: an array captured as it was could be released after the block ran, by
-        // this thread (as callgrind found 37,000 of 40,000 events' preparations freed here, Round 22).
-        let done = Leftovers(chunks)
-        chunks = []
-        DispatchQueue.global().async { done.chunks = [] }
-    }
-
-    /// Chunks to free on another thread, taken out of the box there.
-    private final class Leftovers: @unchecked Sendable {
-        var chunks: [Chunk]
-        init(_ chunks: [Chunk]) { self.chunks = chunks }
+        ReleasedElsewhere.release(&chunks, leaving: [])
     }
 
     private var isStopped: Bool {

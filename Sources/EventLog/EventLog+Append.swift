@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import LMDB
 
@@ -124,11 +123,8 @@ extension EventLog {
                 if try indexIfDue(appending.tail, in: txn) { appending.idsReadAhead = false }
                 // The run's events (their strings, their payloads' trees), made on another thread, are
                 // freed on another thread too: here, they were about 7 % of an import's appending thread,
-                // inside its transaction (callgrind, docs/BENCHMARKS.md Round 33). The box is emptied
-                // there after this thread has let go of the run, so the last reference is dropped there.
-                let done = RunLeftovers(run)
-                run = ([], nil)
-                DispatchQueue.global().async { done.run = ([], nil) }
+                // inside its transaction (callgrind, docs/BENCHMARKS.md Round 33).
+                ReleasedElsewhere.release(&run, leaving: ([], nil))
             }
             try finishAppending(appending, in: txn)
             committed = appending.transaction
@@ -136,12 +132,6 @@ extension EventLog {
         }
         recordCommitted(committed)
         return summary
-    }
-
-    /// A run of a streamed append, freed on another thread (``appendRuns(_:rules:)``).
-    private final class RunLeftovers: @unchecked Sendable {
-        var run: (events: [ProposedEvent], canonical: [[UInt8]?]?)
-        init(_ run: (events: [ProposedEvent], canonical: [[UInt8]?]?)) { self.run = run }
     }
 
     /// What one appending transaction carries from one run of events to the next.
