@@ -88,11 +88,9 @@ struct Log: ParsableCommand {
     /// its read is over.
     private func forEachCanonicalPage(of log: EventLog, from start: UInt64, direction: EventLog.Direction, filter: EventLog.Filter,
                                       limit: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var next: UInt64? = start, left = max(limit, 0)
         var lines: [UInt8] = []
-        while let from = next, left > 0 {
-            let wanted = min(left, Self.page)
-            var count = 0, last: UInt64 = 0
+        try Self.pages(from: start, direction: direction, limit: limit) { from, wanted in
+            var count = 0, last: UInt64?
             lines.removeAll(keepingCapacity: true)
             try log.scanCanonical(from: from, direction: direction, filter: filter) { sequence, bytes in
                 lines.append(contentsOf: bytes)
@@ -101,9 +99,7 @@ struct Log: ParsableCommand {
                 return count < wanted
             }
             try lines.withUnsafeBytes(body)
-            left -= count
-            guard count == wanted else { break }   // fewer: the end
-            next = direction == .backward ? (last > 1 ? last - 1 : nil) : (last < UInt64.max ? last + 1 : nil)
+            return (count, last)
         }
     }
 
@@ -111,13 +107,24 @@ struct Log: ParsableCommand {
     /// gives each page to `body` as it is read.
     private func forEachPage(of log: EventLog, from start: UInt64, direction: EventLog.Direction, filter: EventLog.Filter,
                              limit: Int, _ body: ([RecordedEvent]) throws -> Void) throws {
+        try Self.pages(from: start, direction: direction, limit: limit) { from, wanted in
+            let page = try log.read(from: from, direction: direction, filter: filter, limit: wanted)
+            try body(page)
+            return (page.count, page.last?.sequence)
+        }
+    }
+
+    /// Pages of up to ``page`` events, up to `limit` in all, from `start` in `direction`: `read` reads
+    /// the page that starts at `from` with at most `wanted` events and tells how many it read and the
+    /// last one's sequence number. A page of fewer than wanted is the last.
+    private static func pages(from start: UInt64, direction: EventLog.Direction, limit: Int,
+                              _ read: (_ from: UInt64, _ wanted: Int) throws -> (count: Int, last: UInt64?)) throws {
         var next: UInt64? = start, left = max(limit, 0)
         while let from = next, left > 0 {
             let wanted = min(left, Self.page)
-            let page = try log.read(from: from, direction: direction, filter: filter, limit: wanted)
-            try body(page)
-            left -= page.count
-            guard page.count == wanted, let last = page.last?.sequence else { break }   // fewer: the end
+            let (count, last) = try read(from, wanted)
+            left -= count
+            guard count == wanted, let last else { break }   // fewer: the end
             next = direction == .backward ? (last > 1 ? last - 1 : nil) : (last < UInt64.max ? last + 1 : nil)
         }
     }
