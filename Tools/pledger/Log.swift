@@ -65,14 +65,14 @@ struct Log: ParsableCommand {
     static let page = 4_096
 
     /// A row of the table.
-    static func row(_ e: RecordedEvent) -> [String] {
+    static func row(_ e: EventSummary) -> [String] {
         [String(e.sequence), String(e.recorded.description.prefix(19)) + "Z", e.effective.description,
          e.stream.rawValue, String(e.version), e.type, e.actor]
     }
 
     /// Widens `widths` to fit `e`'s row as ``row(_:)`` makes it, without making its cells: the first pass
     /// only measures them (a million rows were made twice, once only to be measured).
-    static func widen(_ widths: inout [Int], toFit e: RecordedEvent) {
+    static func widen(_ widths: inout [Int], toFit e: EventSummary) {
         func digits(_ n: UInt64) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
         widths[0] = max(widths[0], digits(e.sequence))
         widths[1] = max(widths[1], min(19, TextTable.width(of: e.recorded.description)) + 1)
@@ -103,12 +103,18 @@ struct Log: ParsableCommand {
         }
     }
 
-    /// Reads up to `limit` events from `start` a page at a time, each page in a read of its own, and
-    /// gives each page to `body` as it is read.
+    /// Reads the summaries of up to `limit` events from `start` a page at a time, each page in a read of
+    /// its own, and gives each page to `body` once its read is over. The table shows no payload: an
+    /// event's payload, rationale and source are passed over, not built (``EventSummary``).
     private func forEachPage(of log: EventLog, from start: UInt64, direction: EventLog.Direction, filter: EventLog.Filter,
-                             limit: Int, _ body: ([RecordedEvent]) throws -> Void) throws {
+                             limit: Int, _ body: ([EventSummary]) throws -> Void) throws {
+        var page: [EventSummary] = []
         try Self.pages(from: start, direction: direction, limit: limit) { from, wanted in
-            let page = try log.read(from: from, direction: direction, filter: filter, limit: wanted)
+            page.removeAll(keepingCapacity: true)
+            try log.scanSummaries(from: from, direction: direction, filter: filter) { summary in
+                page.append(summary)
+                return page.count < wanted
+            }
             try body(page)
             return (page.count, page.last?.sequence)
         }

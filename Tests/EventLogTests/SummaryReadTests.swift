@@ -1,0 +1,116 @@
+import EventLog
+import Foundation
+import LMDB
+import Testing
+
+/// Reading what a listing shows (`EventSummary`) gives the same members as a full decode, through any
+/// filter and in either direction; bytes that are not a well-formed event are errors, never crashes.
+@Suite struct SummaryReadTests {
+    /// A log of 60 events whose actors, rationales, sources and payloads hold what a string may: quotes,
+    /// backslashes, control characters, Kazakh, nested payloads, member names of the envelope's.
+    func variedLog() throws -> LogFixture {
+        let f = try LogFixture()
+        var batch: [ProposedEvent] = []
+        for i in 0..<60 {
+            var e = event("s/\(i % 7)", i % 3 == 0 ? "TargetSet" : "IndicatorMeasured", value: Int64(i),
+                          effective: "202\(6 + i % 4)-0\(1 + i % 9)-1\(i % 10)")
+            e.actor = i % 2 == 0 ? "Министрлік \"оқу\" \\ \(i)" : "ministry\u{1}\(i)"
+            e.rationale = String(repeating: "why \"\\\u{1}\n é ", count: i % 4) + "end"
+            e.source = i % 5 == 0 ? "decree ,\"recorded\":\"2020" : "decree"
+            e.causation = i % 2 == 0 ? UUID() : nil
+            e.correlation = i % 3 == 0 ? UUID() : nil
+            e.payload = .object([("value", .integer(Int64(i))), ("recorded", .string("2000-01-01T00:00:00.000000Z")),
+                                 ("nested", .object([("list", .array([.integer(1), .null, .bool(true), .object([]), .string("}]\"")]))]))])
+            batch.append(e)
+        }
+        try f.log.append(batch)
+        return f
+    }
+
+    func summaries(_ log: EventLog, from start: UInt64 = 1, direction: EventLog.Direction = .forward,
+                   filter: EventLog.Filter = .init(), limit: Int = .max) throws -> [EventSummary] {
+        var out: [EventSummary] = []
+        try log.scanSummaries(from: start, direction: direction, filter: filter) { s in
+            out.append(s)
+            return out.count < limit
+        }
+        return out
+    }
+
+    @Test func summariesEqualTheFullDecodeOfEveryEvent() throws {
+        let f = try variedLog()
+        let full = try f.log.read(limit: 100)
+        #expect(full.count == 60)
+        #expect(try summaries(f.log) == full.map(EventSummary.init))
+        #expect(try summaries(f.log, from: 40, direction: .backward, limit: 25) == full[15..<40].reversed().map(EventSummary.init))
+        let stream = EventLog.Filter(stream: "s/3")
+        #expect(try summaries(f.log, filter: stream) == full.filter { $0.stream == "s/3" }.map(EventSummary.init))
+        let type = EventLog.Filter(type: "TargetSet")
+        #expect(try summaries(f.log, from: 50, direction: .backward, filter: type)
+                == full.filter { $0.type == "TargetSet" && $0.sequence <= 50 }.reversed().map(EventSummary.init))
+        #expect(try summaries(f.log, from: 61).isEmpty)
+    }
+
+    /// What a decode gives: a summary, or an error's text.
+    enum Read: Equatable {
+        case summary(EventSummary)
+        case error(String)
+    }
+
+    /// Bytes that are not canonical are decoded whole: the same summary, or the full decoder's error.
+    @Test func bytesNotInCanonicalFormAreDecodedWhole() throws {
+        let (_, canonical) = try StoredEventDecodingTests.changeable()
+        func decoded(_ text: String) -> Read {
+            Array(text.utf8).withUnsafeBytes { b in
+                do { return .summary(try EventCodec.decodeSummary(b)) } catch { return .error("\(error)") }
+            }
+        }
+        func whole(_ text: String) -> Read {
+            do { return .summary(EventSummary(try EventCodec.decodeRecorded(Array(text.utf8)))) } catch { return .error("\(error)") }
+        }
+        guard case .summary(let read) = decoded(canonical) else { Issue.record("the canonical event is not read"); return }
+        #expect(decoded(canonical) == whole(canonical))
+        #expect(read.sequence == 7 && read.version == 1 && read.actor == "ministry" && read.stream == "indicator/IND-07")
+        for (from, to) in [(#""seq":"#, #""seq": "#), (#","version":1}"#, #","version":1} "#),
+                           (#","type":"IndicatorMeasured","version":1}"#, #","version":1,"type":"IndicatorMeasured"}"#),
+                           (#""effective":"2027-"#, #""effective":"2027\u002d"#), (#""actor":"ministry""#, #""actor":"minis\u0074ry""#),
+                           (#""schema":1,"#, #""schema":0,"#),
+                           (#""seq":7,"#, #""seq":0,"#), (#""version":1}"#, #""version":0}"#), (#""id":"0f8fad5b"#, #""id":"0F8FAD5B"#)] {
+            let changed = canonical.replacingOccurrences(of: from, with: to)
+            #expect(changed != canonical, "\(from)")
+            #expect(decoded(changed) == whole(changed), "\(to)")
+        }
+        // Truncated at every byte: an error each time.
+        let bytes = Array(canonical.utf8)
+        for n in 0..<bytes.count {
+            _ = Array(bytes[..<n]).withUnsafeBytes { prefix in
+                #expect(throws: (any Error).self, "prefix of \(n) bytes") { try EventCodec.decodeSummary(prefix) }
+            }
+        }
+        // What the one pass passes over must still be well formed, of the right kind.
+        for (from, to) in [(#""payload":{"value":"1"}"#, #""payload":["1"]"#), (#""payload":{"value":"1"}"#, #""payload":{"value":"1"]"#),
+                           (#""payload":{"value":"1"}"#, #""payload":{"value":"1}"#), (#""rationale":"quarterly figure""#, #""rationale":7"#),
+                           (#""source":"decree""#, #""source":null"#), (#""rationale":"quarterly figure""#, "\"rationale\":\"a\u{1}b\""),
+                           (#""payload":{"value":"1"}"#, "\"payload\":{\"v\":" + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "}")] {
+            let changed = canonical.replacingOccurrences(of: from, with: to)
+            #expect(changed != canonical, "\(from)")
+            guard case .error = decoded(changed) else { Issue.record("read: \(to.prefix(40))"); continue }
+        }
+    }
+
+    /// A stored event that does not read as one is named by its sequence number.
+    @Test func aDamagedStoredEventIsNamed() throws {
+        let f = try variedLog()
+        try f.log.lmdb.write { txn in
+            let events = try f.log.lmdb.database("events")
+            guard var bytes = try txn.value(in: events, forKey: bigEndianBytes(9)) else { Issue.record("no event 9"); return }
+            bytes.removeLast()
+            try txn.put(bytes, forKey: bigEndianBytes(9), in: events)
+        }
+        #expect(try summaries(f.log, limit: 8).count == 8)
+        #expect { try summaries(f.log) } throws: { error in
+            guard case EventLogError.damaged(let sequence, _) = error else { return false }
+            return sequence == 9
+        }
+    }
+}
