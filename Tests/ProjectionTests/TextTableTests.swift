@@ -38,5 +38,12 @@ import Testing
         #expect(widths == [4, 16, 3, 14])
         let lines = ([table.header] + table.rows).map { TextTable.line($0, widths: widths, rightAligned: table.rightAligned) }
         #expect(lines.joined(separator: "\n") + "\n" == table.rendered)
+        // Into bytes already holding some, as `pledger log` writes its rows: appended after them.
+        var bytes = Array("> ".utf8)
+        for row in [table.header] + table.rows {
+            TextTable.appendLine(row, widths: widths, rightAligned: table.rightAligned, to: &bytes)
+            bytes.append(0x0A)
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == "> " + table.rendered)
     }
 }

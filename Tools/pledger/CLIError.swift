@@ -100,6 +100,12 @@ struct Output {
         buffer.append(0x0A)
         flushIfLarge()
     }
+    /// A line whose bytes `write` appends, then its line break.
+    mutating func line(writing write: (inout [UInt8]) -> Void) {
+        write(&buffer)
+        buffer.append(0x0A)
+        flushIfLarge()
+    }
     private mutating func flushIfLarge() { if buffer.count >= 1 << 16 { flush() } }
     mutating func flush() {
         guard !buffer.isEmpty else { return }

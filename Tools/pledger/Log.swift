@@ -51,7 +51,7 @@ struct Log: ParsableCommand {
                 out.line(TextTable.line(header, widths: widths, rightAligned: rightAligned))
                 if let first {
                     try forEachPage(of: log, from: first, direction: direction, filter: filter, limit: count) { page in
-                        for e in page { out.line(TextTable.line(Self.row(e), widths: widths, rightAligned: rightAligned)) }
+                        for e in page { out.line { TextTable.appendLine(Self.row(e), widths: widths, rightAligned: rightAligned, to: &$0) } }
                     }
                 } else {
                     out.line("(no events)")
