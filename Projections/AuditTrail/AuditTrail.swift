@@ -156,14 +156,38 @@ public struct AuditTrail: Sendable {
 
     /// One entry's block of the table.
     public static func textBlock(_ e: AuditEntry) -> String {
-        var out = "\n#\(e.sequence)  recorded \(e.recorded.description.prefix(19))Z  effective \(e.effective)  \(e.type)  \(e.stream)\n"
-        out += "    by \(e.actor); why: \(e.rationale); source: \(e.source)"
-        if let d = e.decision { out += "; authority: \(d)" }
-        out += "\n"
-        for c in e.changes { out += "    \(c.facet): \(c.before ?? "—") → \(c.after ?? "—")\n" }
-        if let c = e.corrects { out += "    corrects #\(c)\n" }
-        if !e.correctedBy.isEmpty { out += "    corrected by " + e.correctedBy.map { "#\($0)" }.joined(separator: ", ") + "\n" }
-        return out
+        var bytes: [UInt8] = []
+        appendTextBlock(e, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``textBlock(_:)``'s UTF-8 bytes to `bytes`.
+    ///
+    /// Why: `pledger audit` writes a block for each of up to millions of entries; made as a string by
+    /// interpolation, each piece was appended one string at a time, about 19,500 instructions an entry
+    /// (callgrind, Round 34 in docs/BENCHMARKS.md).
+    public static func appendTextBlock(_ e: AuditEntry, to bytes: inout [UInt8]) {
+        func text(_ s: String) { bytes.append(contentsOf: s.utf8) }
+        func text(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+        text("\n#"); text(String(e.sequence))
+        text("  recorded "); bytes.append(contentsOf: e.recorded.description.utf8.prefix(19)); text("Z")
+        text("  effective "); text(e.effective.description)
+        text("  "); text(e.type); text("  "); text(e.stream.rawValue); text("\n")
+        text("    by "); text(e.actor); text("; why: "); text(e.rationale); text("; source: "); text(e.source)
+        if let d = e.decision { text("; authority: "); text(d) }
+        text("\n")
+        for c in e.changes {
+            text("    "); text(c.facet); text(": "); text(c.before ?? "—"); text(" → "); text(c.after ?? "—"); text("\n")
+        }
+        if let c = e.corrects { text("    corrects #"); text(String(c)); text("\n") }
+        if !e.correctedBy.isEmpty {
+            text("    corrected by ")
+            for (i, s) in e.correctedBy.enumerated() {
+                if i > 0 { text(", ") }
+                text("#"); text(String(s))
+            }
+            text("\n")
+        }
     }
 
     /// The table's end, after `count` entries: a line saying there were none, and the receipt.

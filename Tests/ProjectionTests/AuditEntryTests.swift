@@ -1,5 +1,6 @@
 @testable import AuditTrail
 import EventLog
+import Foundation
 import Programme
 import Projection
 import PropertyBased
@@ -90,6 +91,43 @@ import Testing
             #expect(folded == whole.filter { $0.stream == stream }, "\(stream)")
             #expect(try AuditTrail.build(log: ledger.log, store: store, entity: stream, slice: TimeSlice()).entries == folded, "\(stream)")
         }
+    }
+
+    /// An entry's block of the text table, every part of it: written into bytes after others (as
+    /// `pledger audit` writes it), the same text as ``AuditTrail/textBlock(_:)``.
+    @Test func anEntrysTextBlockShowsWhoWhenWhyAuthorityChangesAndLinks() throws {
+        let proposed = ProposedEvent(
+            id: try #require(UUID(text: "0f8fad5b-d9cb-469f-a165-70867728950e")), stream: "allocation/NP-D3", type: "FundingDisbursed",
+            schema: 1, effective: try #require(CalendarDate("2027-03-01")), actor: "Министрлік", rationale: "quarterly; \"late\"",
+            source: "decree №5", correlation: nil, causation: nil, payload: .object([]))
+        let recorded = try #require(Timestamp(canonical: "2027-03-02T10:00:00.123456Z"))
+        let event = try EventCodec.decodeRecorded(EventCodec.encode(proposed, sequence: 42, recorded: recorded, version: 3))
+        var row = AuditRow(decision: "decision/D-1", changes: [.init(facet: "disbursed", before: nil, after: "KZT 5.00"),
+                                                              .init(facet: "status", before: "open", after: nil)], corrects: 7)
+        row.correctedBy = [50, 61]
+        let entry = AuditEntry(event: event, row: row)
+        let expected = """
+
+            #42  recorded 2027-03-02T10:00:00Z  effective 2027-03-01  FundingDisbursed  allocation/NP-D3
+                by Министрлік; why: quarterly; "late"; source: decree №5; authority: decision/D-1
+                disbursed: — → KZT 5.00
+                status: open → —
+                corrects #7
+                corrected by #50, #61
+
+            """
+        #expect(AuditTrail.textBlock(entry) == expected)
+        var bytes = Array("…".utf8)
+        AuditTrail.appendTextBlock(entry, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "…" + expected)
+        // No authority, no changes, no links: the first two lines only.
+        let plain = AuditEntry(event: event, row: AuditRow(decision: nil, changes: [], corrects: nil))
+        #expect(AuditTrail.textBlock(plain) == """
+
+            #42  recorded 2027-03-02T10:00:00Z  effective 2027-03-01  FundingDisbursed  allocation/NP-D3
+                by Министрлік; why: quarterly; "late"; source: decree №5
+
+            """)
     }
 
     /// `pledger audit` writes a trail as it is read, from pieces: the JSON before the entries, each

@@ -100,6 +100,11 @@ struct Output {
         buffer.append(0x0A)
         flushIfLarge()
     }
+    /// Bytes that `write` appends.
+    mutating func append(writing write: (inout [UInt8]) -> Void) {
+        write(&buffer)
+        flushIfLarge()
+    }
     /// A line whose bytes `write` appends, then its line break.
     mutating func line(writing write: (inout [UInt8]) -> Void) {
         write(&buffer)

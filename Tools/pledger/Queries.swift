@@ -118,7 +118,7 @@ struct Audit: ParsableCommand {
             try trail.forEachEntry(log: log, store: store) { entry in
                 if json { out.write((count > 0 ? "," : "") + AuditTrail.jsonEntry(entry)) }
                 else if csv { out.write(AuditTrail.csvRow(entry)) }
-                else { out.write(AuditTrail.textBlock(entry)) }
+                else { out.append { AuditTrail.appendTextBlock(entry, to: &$0) } }
                 count += 1
             }
             if json { out.write(around.after + "\n") } else if !csv { out.write(trail.textEnding(count: count)) }
