@@ -35,6 +35,12 @@ public struct AuditEntry: Sendable, Equatable {
 
     /// The entry of `event`, with what the audit trail derived for it.
     public init(event: RecordedEvent, row: AuditRow) {
+        self.init(event: EventEnvelope(event), row: row)
+    }
+
+    /// The entry of the event whose envelope is `event`, with what the audit trail derived for it: an
+    /// entry shows none of the event's payload (its changes are the row's).
+    public init(event: EventEnvelope, row: AuditRow) {
         sequence = event.sequence
         recorded = event.recorded
         effective = event.effective

@@ -183,7 +183,8 @@ public struct AuditTrailProjection: ConcurrentProjection {
                         e = try c.next()
                     }
                     guard !rows.isEmpty else { return }
-                    var events = try log.events(at: rows.map(\.0))[...]
+                    // Envelopes: an entry shows none of its event's payload, which is not built.
+                    var events = try log.envelopes(at: rows.map(\.0))[...]
                     for (s, row) in rows {
                         guard let event = events.first, event.sequence == s else {
                             throw FieldError(field: "(audit row \(s))", "the projection store has a row for an event the log does not hold: rebuild it with `pledger replay`")

@@ -48,44 +48,13 @@ extension EventCodec {
         return EventSummary(try decodeRecorded(bytes))
     }
 
-    /// The summary of `buffer` when its members come in canonical order, each name as the envelope
-    /// writes it, with no white space between, and every member read holds what the full decoder
-    /// accepts; `nil` otherwise.
-    ///
-    /// Every envelope member is checked as ``canonicalMembers(_:)`` checks it but three: the payload
-    /// must be an object of well-formed JSON within the nesting limit, and the rationale and source
-    /// well-formed strings, but none is built, so a payload's values and a blank rationale or source
-    /// (which no append stores) are not looked at.
+    /// The summary of `buffer` when it is read in one pass (``canonicalEnvelope(_:readingReasons:)``,
+    /// the rationale and source passed over, not made: a table shows neither); `nil` otherwise.
     static func canonicalSummary(_ buffer: UnsafeBufferPointer<UInt8>) -> EventSummary? {
-        let k = EnvelopeKeys.shared
-        var c = JSONParser.Cursor(bytes: buffer)
-        guard c.consume(k.actor), let actor = c.quotedString(), !ProposedEvent.isBlank(actor) else { return nil }
-        if c.consume(k.causation) { guard c.quotedUUID() != nil else { return nil } }
-        if c.consume(k.correlation) { guard c.quotedUUID() != nil else { return nil } }
-        guard c.consume(k.effective), let effective = c.quoted({ CalendarDate(utf8: $0) }),
-              c.consume(k.id), c.quotedUUID() != nil,
-              c.consume(k.payload), c.index < buffer.count, buffer[c.index] == UInt8(ascii: "{"), c.skippedValue(),
-              c.consume(k.rationale), c.skippedString(),
-              c.consume(k.recorded), let recorded = c.quoted({ Timestamp(canonicalUTF8: $0) }),
-              c.consume(k.schema), let schema = c.integer(), schemaVersions.contains(Int(schema)),
-              c.consume(k.seq), let sequence = c.integer(), sequence >= 1,
-              c.consume(k.source), c.skippedString(),
-              c.consume(k.stream), let stream = c.quoted({ try? StreamName(validatingUTF8: UnsafeRawBufferPointer($0)) }),
-              c.consume(k.type), let type = c.quotedString(), (try? EventTypeName.validate(type)) != nil,
-              c.consume(k.version), let version = c.integer(), version >= 1,
-              c.index == buffer.count - 1, buffer[c.index] == UInt8(ascii: "}")
-        else { return nil }
-        return EventSummary(sequence: UInt64(sequence), recorded: recorded, version: UInt64(version), stream: stream,
-                            type: type, effective: effective, actor: actor)
-    }
-}
-
-extension JSONParser.Cursor {
-    /// Whether a string was passed over (``skipString()``): false when the input holds no string here,
-    /// or a bad one.
-    mutating func skippedString() -> Bool {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
-        return (try? skipString()) != nil
+        canonicalEnvelope(buffer, readingReasons: false).map { e in
+            EventSummary(sequence: e.sequence, recorded: e.recorded, version: e.version, stream: e.stream, type: e.type,
+                         effective: e.effective, actor: e.actor)
+        }
     }
 }
 

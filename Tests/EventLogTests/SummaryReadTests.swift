@@ -3,8 +3,9 @@ import Foundation
 import LMDB
 import Testing
 
-/// Reading what a listing shows (`EventSummary`) gives the same members as a full decode, through any
-/// filter and in either direction; bytes that are not a well-formed event are errors, never crashes.
+/// Reading what a listing shows (`EventSummary`) or an event's envelope without its payload
+/// (`EventEnvelope`) gives the same members as a full decode, through any filter and in either
+/// direction; bytes that are not a well-formed event are errors, never crashes.
 @Suite struct SummaryReadTests {
     /// A log of 60 events whose actors, rationales, sources and payloads hold what a string may: quotes,
     /// backslashes, control characters, Kazakh, nested payloads, member names of the envelope's.
@@ -51,40 +52,67 @@ import Testing
         #expect(try summaries(f.log, from: 61).isEmpty)
     }
 
-    /// What a decode gives: a summary, or an error's text.
+    /// What a decode gives: a summary, an envelope, or an error's text.
     enum Read: Equatable {
         case summary(EventSummary)
+        case envelope(EventEnvelope)
         case error(String)
     }
 
-    /// Bytes that are not canonical are decoded whole: the same summary, or the full decoder's error.
-    @Test func bytesNotInCanonicalFormAreDecodedWhole() throws {
-        let (_, canonical) = try StoredEventDecodingTests.changeable()
+    /// How `text` reads through the one-pass decoder (`decode`) and whole (then made into the same kind
+    /// by `part`).
+    struct Reader: Sendable {
+        var decode: @Sendable (UnsafeRawBufferPointer) throws -> Read
+        var part: @Sendable (RecordedEvent) -> Read
+
         func decoded(_ text: String) -> Read {
             Array(text.utf8).withUnsafeBytes { b in
-                do { return .summary(try EventCodec.decodeSummary(b)) } catch { return .error("\(error)") }
+                do { return try decode(b) } catch { return .error("\(error)") }
             }
         }
+
         func whole(_ text: String) -> Read {
-            do { return .summary(EventSummary(try EventCodec.decodeRecorded(Array(text.utf8)))) } catch { return .error("\(error)") }
+            do { return part(try EventCodec.decodeRecorded(Array(text.utf8))) } catch { return .error("\(error)") }
         }
-        guard case .summary(let read) = decoded(canonical) else { Issue.record("the canonical event is not read"); return }
-        #expect(decoded(canonical) == whole(canonical))
-        #expect(read.sequence == 7 && read.version == 1 && read.actor == "ministry" && read.stream == "indicator/IND-07")
-        for (from, to) in [(#""seq":"#, #""seq": "#), (#","version":1}"#, #","version":1} "#),
-                           (#","type":"IndicatorMeasured","version":1}"#, #","version":1,"type":"IndicatorMeasured"}"#),
-                           (#""effective":"2027-"#, #""effective":"2027\u002d"#), (#""actor":"ministry""#, #""actor":"minis\u0074ry""#),
-                           (#""schema":1,"#, #""schema":0,"#),
-                           (#""seq":7,"#, #""seq":0,"#), (#""version":1}"#, #""version":0}"#), (#""id":"0f8fad5b"#, #""id":"0F8FAD5B"#)] {
+    }
+
+    static let readers = [
+        Reader(decode: { .summary(try EventCodec.decodeSummary($0)) }, part: { .summary(EventSummary($0)) }),
+        Reader(decode: { .envelope(try EventCodec.decodeEnvelope($0)) }, part: { .envelope(EventEnvelope($0)) }),
+    ]
+
+    /// Bytes that are not canonical are decoded whole: the same summary or envelope, or the full
+    /// decoder's error.
+    @Test(arguments: [0, 1]) func bytesNotInCanonicalFormAreDecodedWhole(reader index: Int) throws {
+        let reader = Self.readers[index]
+        let (_, canonical) = try StoredEventDecodingTests.changeable()
+        switch reader.decoded(canonical) {
+        case .summary(let read):
+            #expect(read.sequence == 7 && read.version == 1 && read.actor == "ministry" && read.stream == "indicator/IND-07")
+        case .envelope(let read):
+            #expect(read.sequence == 7 && read.version == 1 && read.actor == "ministry" && read.rationale == "quarterly figure"
+                    && read.source == "decree" && read.causation == nil && read.correlation != nil && read.schema == 1)
+        case .error(let error):
+            Issue.record("the canonical event is not read: \(error)")
+        }
+        #expect(reader.decoded(canonical) == reader.whole(canonical))
+        var changes = [(#""seq":"#, #""seq": "#), (#","version":1}"#, #","version":1} "#),
+                       (#","type":"IndicatorMeasured","version":1}"#, #","version":1,"type":"IndicatorMeasured"}"#),
+                       (#""effective":"2027-"#, #""effective":"2027\u002d"#), (#""actor":"ministry""#, #""actor":"minis\u0074ry""#),
+                       (#""schema":1,"#, #""schema":0,"#), (#""seq":7,"#, #""seq":0,"#), (#""version":1}"#, #""version":0}"#),
+                       (#""id":"0f8fad5b"#, #""id":"0F8FAD5B"#), (#""rationale":"quarterly"#, #""rationale":"quarterly\n"#)]
+        // An envelope reads the rationale and source, and holds them to the full decoder's rules.
+        if index == 1 { changes += [(#""rationale":"quarterly figure""#, #""rationale":"  ""#), (#""source":"decree""#, #""source":"""#)] }
+        for (from, to) in changes {
             let changed = canonical.replacingOccurrences(of: from, with: to)
             #expect(changed != canonical, "\(from)")
-            #expect(decoded(changed) == whole(changed), "\(to)")
+            #expect(reader.decoded(changed) == reader.whole(changed), "\(to)")
         }
         // Truncated at every byte: an error each time.
         let bytes = Array(canonical.utf8)
         for n in 0..<bytes.count {
             _ = Array(bytes[..<n]).withUnsafeBytes { prefix in
-                #expect(throws: (any Error).self, "prefix of \(n) bytes") { try EventCodec.decodeSummary(prefix) }
+                #expect(throws: (any Error).self, "prefix of \(n) bytes") { try reader.decode(prefix) }
             }
         }
         // What the one pass passes over must still be well formed, of the right kind.
@@ -94,8 +122,18 @@ import Testing
                            (#""payload":{"value":"1"}"#, "\"payload\":{\"v\":" + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "}")] {
             let changed = canonical.replacingOccurrences(of: from, with: to)
             #expect(changed != canonical, "\(from)")
-            guard case .error = decoded(changed) else { Issue.record("read: \(to.prefix(40))"); continue }
+            guard case .error = reader.decoded(changed) else { Issue.record("read: \(to.prefix(40))"); continue }
         }
+    }
+
+    /// Envelopes read by sequence number are those of the full decode, in the order asked, missing ones
+    /// left out.
+    @Test func envelopesEqualTheFullDecodeOfEveryEvent() throws {
+        let f = try variedLog()
+        let full = try f.log.read(limit: 100)
+        let all = full.map(\.sequence)
+        #expect(try f.log.envelopes(at: all) == full.map(EventEnvelope.init))
+        #expect(try f.log.envelopes(at: [40, 3, 99, 1]).map(\.sequence) == [40, 3, 1])
     }
 
     /// A stored event that does not read as one is named by its sequence number.
@@ -108,6 +146,11 @@ import Testing
             try txn.put(bytes, forKey: bigEndianBytes(9), in: events)
         }
         #expect(try summaries(f.log, limit: 8).count == 8)
+        #expect(try f.log.envelopes(at: [8, 10]).map(\.sequence) == [8, 10])
+        #expect { try f.log.envelopes(at: [9]) } throws: { error in
+            guard case EventLogError.damaged(let sequence, _) = error else { return false }
+            return sequence == 9
+        }
         #expect { try summaries(f.log) } throws: { error in
             guard case EventLogError.damaged(let sequence, _) = error else { return false }
             return sequence == 9
