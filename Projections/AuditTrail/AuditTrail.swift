@@ -134,10 +134,23 @@ public struct AuditTrail: Sendable {
 
     /// One entry's CSV line.
     public static func csvRow(_ e: AuditEntry) -> String {
+        var bytes: [UInt8] = []
+        appendCSVRow(e, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``csvRow(_:)``'s UTF-8 bytes to `bytes`: each field written into them, not made into a
+    /// string first (`pledger audit --csv` writes a row for each of up to millions of entries).
+    public static func appendCSVRow(_ e: AuditEntry, to bytes: inout [UInt8]) {
         let cells = [String(e.sequence), e.recorded.description, e.effective.description, e.stream.rawValue, e.type, e.actor,
                      e.rationale, e.source, e.decision ?? "", changeText(e.changes), e.corrects.map(String.init) ?? "",
                      e.correctedBy.map(String.init).joined(separator: " ")]
-        return cells.map(CSVField.encode).joined(separator: ",") + "\r\n"
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            CSVField.append(cell, to: &bytes)
+        }
+        bytes.append(0x0D)
+        bytes.append(0x0A)
     }
 
     static func changeText(_ changes: [AuditEntry.Change]) -> String {

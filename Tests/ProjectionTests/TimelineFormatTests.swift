@@ -64,6 +64,13 @@ import Testing
         #expect(CSVField.encode("a\r\nb") == "\"a\r\nb\"")
         #expect(CSVField.encode("\r\nx") == "\"'\r\nx\"")
         #expect(CSVField.encode("\u{301}\"é, ü") == "\"\u{301}\"\"é, ü\"")
+        // Appended to bytes already written, as `pledger audit --csv` writes its rows: after them.
+        var row = Array("seq,".utf8)
+        for (i, cell) in ["=1", "a\"b", "", "Жанар"].enumerated() {
+            if i > 0 { row.append(0x2C) }
+            CSVField.append(cell, to: &row)
+        }
+        #expect(String(decoding: row, as: UTF8.self) == "seq,'=1,\"a\"\"b\",,Жанар")
         #expect(CSVField.encode("") == "")
     }
 

@@ -117,7 +117,7 @@ struct Audit: ParsableCommand {
             if json { out.write(around.before) } else if csv { out.write(AuditTrail.csvHeading) } else { out.write(trail.textHeading) }
             try trail.forEachEntry(log: log, store: store) { entry in
                 if json { out.write((count > 0 ? "," : "") + AuditTrail.jsonEntry(entry)) }
-                else if csv { out.write(AuditTrail.csvRow(entry)) }
+                else if csv { out.append { AuditTrail.appendCSVRow(entry, to: &$0) } }
                 else { out.append { AuditTrail.appendTextBlock(entry, to: &$0) } }
                 count += 1
             }
