@@ -119,8 +119,8 @@ public struct AuditTrail: Sendable {
         return (before, after + "}")
     }
 
-    /// One entry as it stands in ``json``'s canonical form.
-    public static func jsonEntry(_ entry: AuditEntry) -> String { String(decoding: CanonicalJSON.encode(entry.json), as: UTF8.self) }
+    /// One entry as it stands in ``json``'s canonical form (``AuditEntry/writeCanonical(into:)``).
+    public static func jsonEntry(_ entry: AuditEntry) -> String { String(decoding: entry.canonicalBytes, as: UTF8.self) }
 
     static let csvHeader = ["seq", "recorded", "effective", "stream", "type", "actor", "rationale", "source", "decision", "changes", "corrects", "corrected_by"]
 

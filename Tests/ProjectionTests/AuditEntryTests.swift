@@ -33,6 +33,7 @@ import Testing
                 let row = try AuditRow(json: try JSONParser.parse(bytes))
                 #expect(bytes == CanonicalJSON.encode(row.json), "row \(entry.sequence)")
                 #expect(row == AuditRow(decision: entry.decision, changes: entry.changes, corrects: entry.corrects, correctedBy: entry.correctedBy))
+                #expect(entry.canonicalBytes == CanonicalJSON.encode(entry.json), "entry \(entry.sequence)")
                 if entry.corrects != nil { corrections += 1 }
                 if !entry.correctedBy.isEmpty { corrected += 1 }
                 checked += 1
@@ -93,9 +94,10 @@ import Testing
         }
     }
 
-    /// An entry's block of the text table, every part of it: written into bytes after others (as
-    /// `pledger audit` writes it), the same text as ``AuditTrail/textBlock(_:)``.
-    @Test func anEntrysTextBlockShowsWhoWhenWhyAuthorityChangesAndLinks() throws {
+    /// An entry's block of the text table and its JSON, every part of them: written into bytes after
+    /// others (as `pledger audit` writes them), the same text as ``AuditTrail/textBlock(_:)`` and as the
+    /// canonical JSON of ``AuditEntry/json``.
+    @Test func anEntrysTextBlockAndJSONShowWhoWhenWhyAuthorityChangesAndLinks() throws {
         let proposed = ProposedEvent(
             id: try #require(UUID(text: "0f8fad5b-d9cb-469f-a165-70867728950e")), stream: "allocation/NP-D3", type: "FundingDisbursed",
             schema: 1, effective: try #require(CalendarDate("2027-03-01")), actor: "Министрлік", rationale: "quarterly; \"late\"",
@@ -120,6 +122,10 @@ import Testing
         var bytes = Array("…".utf8)
         AuditTrail.appendTextBlock(entry, to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == "…" + expected)
+        // Its JSON, written from its fields after other bytes: the canonical JSON of its value tree.
+        var json = Array("[".utf8)
+        entry.writeCanonical(into: &json)
+        #expect(json == Array("[".utf8) + CanonicalJSON.encode(entry.json))
         // No authority, no changes, no links: the first two lines only.
         let plain = AuditEntry(event: event, row: AuditRow(decision: nil, changes: [], corrects: nil))
         #expect(AuditTrail.textBlock(plain) == """

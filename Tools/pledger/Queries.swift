@@ -116,7 +116,12 @@ struct Audit: ParsableCommand {
             let around = trail.jsonAround
             if json { out.write(around.before) } else if csv { out.write(AuditTrail.csvHeading) } else { out.write(trail.textHeading) }
             try trail.forEachEntry(log: log, store: store) { entry in
-                if json { out.write((count > 0 ? "," : "") + AuditTrail.jsonEntry(entry)) }
+                if json {
+                    out.append { bytes in
+                        if count > 0 { bytes.append(UInt8(ascii: ",")) }
+                        entry.writeCanonical(into: &bytes)
+                    }
+                }
                 else if csv { out.append { AuditTrail.appendCSVRow(entry, to: &$0) } }
                 else { out.append { AuditTrail.appendTextBlock(entry, to: &$0) } }
                 count += 1
