@@ -107,9 +107,10 @@ struct Output {
     }
     /// A line whose bytes `write` appends, then its line break.
     mutating func line(writing write: (inout [UInt8]) -> Void) {
-        write(&buffer)
-        buffer.append(0x0A)
-        flushIfLarge()
+        append { bytes in
+            write(&bytes)
+            bytes.append(0x0A)
+        }
     }
     private mutating func flushIfLarge() { if buffer.count >= 1 << 16 { flush() } }
     mutating func flush() {

@@ -121,9 +121,11 @@ struct Audit: ParsableCommand {
                         if count > 0 { bytes.append(UInt8(ascii: ",")) }
                         entry.writeCanonical(into: &bytes)
                     }
+                } else if csv {
+                    out.append { AuditTrail.appendCSVRow(entry, to: &$0) }
+                } else {
+                    out.append { AuditTrail.appendTextBlock(entry, to: &$0) }
                 }
-                else if csv { out.append { AuditTrail.appendCSVRow(entry, to: &$0) } }
-                else { out.append { AuditTrail.appendTextBlock(entry, to: &$0) } }
                 count += 1
             }
             if json { out.write(around.after + "\n") } else if !csv { out.write(trail.textEnding(count: count)) }
