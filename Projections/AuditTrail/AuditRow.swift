@@ -43,7 +43,12 @@ public struct AuditRow: Sendable, Equatable {
             let cf = try JSONFields(c, path: "changes[\(i)]")
             changes.append(AuditEntry.Change(facet: try cf.string("facet"), before: try cf.optionalString("before"), after: try cf.optionalString("after")))
         }
-        corrects = try f.optionalInteger("corrects").map { UInt64($0) }
+        if let n = try f.optionalInteger("corrects") {
+            guard n > 0 else { throw FieldError(field: "corrects", "expected a sequence number") }
+            corrects = UInt64(n)
+        } else {
+            corrects = nil
+        }
         correctedBy = []
         for (i, n) in try f.array("correctedBy").enumerated() {
             guard case .integer(let s) = n, s > 0 else { throw FieldError(field: "correctedBy[\(i)]", "expected a sequence number") }

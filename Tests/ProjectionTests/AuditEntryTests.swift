@@ -203,6 +203,17 @@ import Testing
         }
     }
 
+    /// A stored row whose numbers are not sequence numbers (a damaged store) is an error naming the
+    /// member, never a trap: `corrects` of -1 was converted to UInt64 unchecked until Round 34.
+    @Test func aRowWithoutSequenceNumbersIsAnError() throws {
+        for (text, field) in [(#"{"changes":[],"correctedBy":[],"corrects":-1}"#, "corrects"), (#"{"changes":[],"correctedBy":[],"corrects":0}"#, "corrects"),
+                              (#"{"changes":[],"correctedBy":[-5]}"#, "correctedBy[0]"), (#"{"changes":[],"correctedBy":[1,0]}"#, "correctedBy[1]")] {
+            #expect(throws: FieldError.self, "\(text)") { try AuditRow(json: try JSONParser.parse(text)) }
+            do { _ = try AuditRow(json: try JSONParser.parse(text)) } catch let error as FieldError { #expect(error.field == field, "\(text)") }
+        }
+        #expect(try AuditRow(json: try JSONParser.parse(#"{"changes":[],"correctedBy":[4],"corrects":2}"#)) == AuditRow(decision: nil, changes: [], corrects: 2, correctedBy: [4]))
+    }
+
     @Test func optionalMembersAndEscapesMatchTheValueTree() throws {
         for decision in [nil, "decision/DEC \"A\"\n\\ Қазақстан \u{01}"] as [String?] {
             for corrects in [nil, 3] as [UInt64?] {
