@@ -63,4 +63,62 @@ extension AuditRow {
         if let corrects { w.token(#","corrects":"#); w.integer(Int64(corrects)) }
         if let decision { w.token(#","decision":"#); w.string(decision) }
     }
+
+    /// A stored row: read in one pass when it is in the form ``writeCanonical(into:)`` writes, else
+    /// through the general parser, which names what is wrong (a damaged store).
+    static func stored(_ bytes: UnsafeRawBufferPointer) throws -> AuditRow {
+        if let row = AuditRow(canonical: bytes.assumingMemoryBound(to: UInt8.self)) { return row }
+        return try AuditRow(json: try JSONParser.parse(buffer: bytes.assumingMemoryBound(to: UInt8.self)))
+    }
+
+    /// The row in `buffer` when it is in the form ``writeCanonical(into:)`` writes (members in canonical
+    /// order, no white space) and holds what ``init(json:)`` accepts; `nil` otherwise.
+    ///
+    /// Why: `pledger audit` reads back a row for every entry it shows, and parsing each into a value
+    /// tree first was about a quarter of a whole-ledger trail's instructions (Round 34 in
+    /// docs/BENCHMARKS.md).
+    init?(canonical buffer: UnsafeBufferPointer<UInt8>) {
+        var r = CanonicalJSON.Reader(buffer)
+        guard r.consume(#"{"changes":["#) else { return nil }
+        var changes: [AuditEntry.Change] = []
+        if !r.consume("]") {
+            repeat {
+                guard r.consume("{") else { return nil }
+                var after: String?, before: String?
+                if r.consume(#""after":"#) {
+                    guard let text = r.string() else { return nil }
+                    after = text
+                }
+                if after == nil ? r.consume(#""before":"#) : r.consume(#","before":"#) {
+                    guard let text = r.string() else { return nil }
+                    before = text
+                }
+                guard after == nil && before == nil ? r.consume(#""facet":"#) : r.consume(#","facet":"#),
+                      let facet = r.string(), r.consume("}") else { return nil }
+                changes.append(AuditEntry.Change(facet: facet, before: before, after: after))
+            } while r.consume(",")
+            guard r.consume("]") else { return nil }
+        }
+        guard r.consume(#","correctedBy":["#) else { return nil }
+        var correctedBy: [UInt64] = []
+        if !r.consume("]") {
+            repeat {
+                guard let n = r.integer(), n > 0 else { return nil }
+                correctedBy.append(UInt64(n))
+            } while r.consume(",")
+            guard r.consume("]") else { return nil }
+        }
+        var corrects: UInt64?
+        if r.consume(#","corrects":"#) {
+            guard let n = r.integer(), n > 0 else { return nil }
+            corrects = UInt64(n)
+        }
+        var decision: String?
+        if r.consume(#","decision":"#) {
+            guard let text = r.string() else { return nil }
+            decision = text
+        }
+        guard r.consume("}"), r.isAtEnd else { return nil }
+        self.init(decision: decision, changes: changes, corrects: corrects, correctedBy: correctedBy)
+    }
 }

@@ -131,7 +131,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
                 start = row.end
                 try Self.withRowKey(row.sequence) { k in try rows.put(v, forKey: k, flags: .append) }
                 if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
-                    var earlier = try AuditRow(json: try JSONParser.parse(bytes))
+                    var earlier = try bytes.withUnsafeBytes { try AuditRow.stored($0) }
                     earlier.correctedBy.append(row.sequence)
                     try txn.put(earlier.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
                 }
@@ -164,7 +164,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
             try store.environment.read { txn in
                 for event in events {
                     guard let bytes = try txn.value(in: audit, forKey: rowKey(event.sequence)) else { continue }
-                    try body(AuditEntry(event: event, row: try AuditRow(json: try JSONParser.parse(bytes))))
+                    try body(AuditEntry(event: event, row: try bytes.withUnsafeBytes { try AuditRow.stored($0) }))
                 }
             }
             return
@@ -179,7 +179,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
                     while rows.count < chunk, let entry = e, entry.key.first == UInt8(ascii: "r"), entry.key.count == 9 {
                         let s = entry.key.dropFirst().reduce(0) { $0 << 8 | UInt64($1) }
                         guard s <= last else { e = nil; break }
-                        rows.append((s, try AuditRow(json: try JSONParser.parse(entry.value))))
+                        rows.append((s, try AuditRow.stored(entry.value)))
                         e = try c.next()
                     }
                     guard !rows.isEmpty else { return }

@@ -4,6 +4,34 @@ import PropertyBased
 import Testing
 
 @Suite struct JSONParserTests {
+    /// The reader of a known canonical form: a token is consumed only where the bytes hold all of it,
+    /// values are read as the parser reads them, and anything else reads as nothing, the reader staying put.
+    @Test func aCanonicalReaderReadsTokensStringsAndIntegersInPlace() {
+        let text = #"{"a":"x\"y\u00e9 Қ","n":-12,"m":[]}"#
+        // Each step's results, read in order (a mutating read cannot sit inside #expect).
+        let steps: [Bool] = Array(text.utf8).withUnsafeBufferPointer { b in
+            var r = CanonicalJSON.Reader(b)
+            var steps: [Bool] = []
+            steps.append(!r.consume(#"{"b":"#))                       // another name
+            steps.append(r.consume(#"{"a":"#))
+            steps.append(r.integer() == nil)                          // a string is not an integer
+            steps.append(r.string() == "x\"yé Қ")
+            steps.append(r.string() == nil)                           // a comma is not a string
+            steps.append(r.integer() == nil)                          // nor an integer
+            steps.append(r.consume(#","n":"#))
+            steps.append(r.integer() == -12)
+            steps.append(!r.consume(#","m":[]}}"#))                   // one byte more than there is
+            steps.append(!r.isAtEnd)
+            steps.append(r.consume(#","m":[]}"#))
+            steps.append(r.isAtEnd)
+            steps.append(!r.consume("}"))
+            steps.append(r.string() == nil)
+            steps.append(r.consume(""))
+            return steps
+        }
+        #expect(steps == Array(repeating: true, count: 15), "the steps that failed: \(steps.indices.filter { !steps[$0] })")
+    }
+
     @Test(arguments: [
         ("{}", "{}"),
         (#" { "b" : [1, -2, true, false, null], "a": "x" } "#, #"{"a":"x","b":[1,-2,true,false,null]}"#),

@@ -32,6 +32,7 @@ import Testing
                 let bytes = try #require(try store.environment.read { try $0.value(in: audit, forKey: AuditTrailProjection.rowKey(entry.sequence)) })
                 let row = try AuditRow(json: try JSONParser.parse(bytes))
                 #expect(bytes == CanonicalJSON.encode(row.json), "row \(entry.sequence)")
+                #expect(bytes.withUnsafeBufferPointer { AuditRow(canonical: $0) } == row, "row \(entry.sequence) read in one pass")
                 #expect(row == AuditRow(decision: entry.decision, changes: entry.changes, corrects: entry.corrects, correctedBy: entry.correctedBy))
                 #expect(entry.canonicalBytes == CanonicalJSON.encode(entry.json), "entry \(entry.sequence)")
                 if entry.corrects != nil { corrections += 1 }
@@ -210,8 +211,35 @@ import Testing
                               (#"{"changes":[],"correctedBy":[-5]}"#, "correctedBy[0]"), (#"{"changes":[],"correctedBy":[1,0]}"#, "correctedBy[1]")] {
             #expect(throws: FieldError.self, "\(text)") { try AuditRow(json: try JSONParser.parse(text)) }
             do { _ = try AuditRow(json: try JSONParser.parse(text)) } catch let error as FieldError { #expect(error.field == field, "\(text)") }
+            // Read as stored: the one pass refuses it too, and the general parser names the member.
+            #expect(Array(text.utf8).withUnsafeBufferPointer { AuditRow(canonical: $0) } == nil, "\(text)")
+            #expect(throws: FieldError.self, "\(text)") { try Array(text.utf8).withUnsafeBytes { try AuditRow.stored($0) } }
         }
         #expect(try AuditRow(json: try JSONParser.parse(#"{"changes":[],"correctedBy":[4],"corrects":2}"#)) == AuditRow(decision: nil, changes: [], corrects: 2, correctedBy: [4]))
+    }
+
+    /// A stored row not in the form the projection writes is read by the general parser: the same row,
+    /// or its error; truncated at any byte, an error.
+    @Test func aRowNotInCanonicalFormIsReadByTheGeneralParser() throws {
+        var row = AuditRow(decision: "decision/D-1", changes: [.init(facet: "status", before: "open", after: nil),
+                                                              .init(facet: "target 2026", before: nil, after: "8")], corrects: 4)
+        row.correctedBy = [9, 12]
+        let canonical = String(decoding: row.canonicalBytes, as: UTF8.self)
+        #expect(canonical == #"{"changes":[{"before":"open","facet":"status"},{"after":"8","facet":"target 2026"}],"correctedBy":[9,12],"corrects":4,"decision":"decision/D-1"}"#)
+        func stored(_ text: String) throws -> AuditRow { try Array(text.utf8).withUnsafeBytes { try AuditRow.stored($0) } }
+        for (from, to) in [(#""changes":["#, #""changes": ["#), (#","corrects":4"#, ""), (#","decision":"decision/D-1""#, ""),
+                           (#","corrects":4,"decision":"decision/D-1"}"#, #","decision":"decision/D-1","corrects":4}"#),
+                           (#""before":"open","facet":"status""#, #""facet":"status","before":"open""#), (#"[9,12]"#, "[]")] {
+            let changed = canonical.replacingOccurrences(of: from, with: to)
+            #expect(changed != canonical, "\(from)")
+            #expect(try stored(changed) == (try AuditRow(json: try JSONParser.parse(changed))), "\(changed)")
+        }
+        #expect(try stored(canonical) == row)
+        let bytes = Array(canonical.utf8)
+        for n in 0..<bytes.count {
+            let prefix = String(decoding: bytes[..<n], as: UTF8.self)
+            #expect(throws: (any Error).self, "prefix of \(n) bytes") { try stored(prefix) }
+        }
     }
 
     @Test func optionalMembersAndEscapesMatchTheValueTree() throws {
@@ -224,6 +252,7 @@ import Testing
                         row.correctedBy = correctedBy
                         #expect(row.canonicalBytes == CanonicalJSON.encode(row.json))
                         #expect(try AuditRow(json: try JSONParser.parse(row.canonicalBytes)) == row)
+                        #expect(row.canonicalBytes.withUnsafeBufferPointer { AuditRow(canonical: $0) } == row)
                     }
                 }
             }
