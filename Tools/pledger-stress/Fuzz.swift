@@ -8,7 +8,9 @@ struct Fuzz: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Feed mutated inputs to every parser of untrusted text: a crash or a hang is a failure.",
         discussion: """
-            Targets: the JSON Lines importer, the event line and stored-event decoders, the programme payload \
+            Targets: the JSON Lines importer, the event line and stored-event decoders (whole, and the partial \
+            readers of a fold, a listing and an audit trail, which must agree with the whole decode wherever it \
+            accepts an input), the programme payload \
             decoder with its upcasters, the checkpoint, proof and key parsers, and the date, time and decimal \
             parsers. Inputs are mutations of the seed corpus (bit flips, byte edits, splices, truncations, \
             tokens that parsers find hard), drawn from a seeded generator: a run is repeatable from its seed.
@@ -23,16 +25,27 @@ struct Fuzz: ParsableCommand {
         let seeds = try files.map { Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/" + $0))) }.filter { !$0.isEmpty }
         guard !seeds.isEmpty else { throw ValidationError("the corpus \(corpus) holds no input") }
         var rng = SeededRandom(seed: seed)
-        var accepted = 0
+        var accepted = 0, compared = 0
         let started = Date()
         for i in 0..<inputs {
             let input = Mutator.mutate(seeds[Int(rng.next() % UInt64(seeds.count))], others: seeds, rng: &rng)
             accepted += FuzzTargets.run(input)
+            switch FuzzTargets.partialReads(input) {
+            case .notAnEvent: break
+            case .agree: compared += 1
+            case .disagree(let reader):
+                throw FuzzFailure(description: "input \(i + 1) (seed \(seed)): \(reader) disagrees with the whole decode of \(String(reflecting: String(decoding: input, as: UTF8.self)))")
+            }
             if (i + 1) % 250_000 == 0 { FileHandle.standardError.write(Data("\(i + 1) inputs\n".utf8)) }
         }
         let seconds = Date().timeIntervalSince(started)
-        print(#"{"acceptedByAtLeastOneParser":\#(accepted),"corpusFiles":\#(seeds.count),"inputs":\#(inputs),"milliseconds":\#(Int(seconds * 1000)),"seed":\#(seed)}"#)
+        print(#"{"acceptedByAtLeastOneParser":\#(accepted),"corpusFiles":\#(seeds.count),"inputs":\#(inputs),"milliseconds":\#(Int(seconds * 1000)),"partialReadsCompared":\#(compared),"seed":\#(seed)}"#)
     }
+}
+
+/// A run that found a reader disagreeing with another: the run fails, naming the input.
+struct FuzzFailure: Error, CustomStringConvertible {
+    var description: String
 }
 
 enum Mutator {
@@ -71,6 +84,37 @@ enum FuzzTargets {
     /// Projection snapshots as stored (binary after a JSON definition, or after a definition number with
     /// a list of definitions); kept definitions are reused across inputs.
     static let snapshots = EntitySnapshotDecoder(generationSize: 8)
+
+    /// What the readers of part of a stored event made of an input (``partialReads(_:)``).
+    enum PartialReads {
+        /// The whole decode refused it: nothing to compare with.
+        case notAnEvent
+        /// Each gave the whole decode's fields.
+        case agree
+        /// This reader gave other fields than the whole decode, or refused what it accepted.
+        case disagree(String)
+    }
+
+    /// Runs `input` through the readers of part of a stored event (a fold's payload, a listing's
+    /// summary, an audit trail's envelope) and, where the whole decode accepts it, compares each with
+    /// it: each reads canonical bytes in a pass of its own, so each must agree.
+    ///
+    /// The input is read as the log stores an event: a line without its line feed (the corpus's event
+    /// lines end with one, which no canonical bytes hold).
+    static func partialReads(_ input: [UInt8]) -> PartialReads {
+        let stored = input.last == 0x0A ? input.dropLast() : input[...]
+        return stored.withUnsafeBytes { b in
+            // Run whether or not the whole decode accepts: a crash in any of them fails the run.
+            let payload = try? EventCodec.decodePayload(b)
+            let summary = try? EventCodec.decodeSummary(b)
+            let envelope = try? EventCodec.decodeEnvelope(b)
+            guard let whole = try? EventCodec.decodeRecorded(b) else { return .notAnEvent }
+            if payload != EventPayload(whole) { return .disagree("EventCodec.decodePayload") }
+            if summary != EventSummary(whole) { return .disagree("EventCodec.decodeSummary") }
+            if envelope != EventEnvelope(whole) { return .disagree("EventCodec.decodeEnvelope") }
+            return .agree
+        }
+    }
 
     /// Runs `input` through every target; returns 1 when at least one accepted it.
     static func run(_ input: [UInt8]) -> Int {
