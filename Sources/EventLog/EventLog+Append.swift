@@ -142,6 +142,9 @@ extension EventLog {
         let versions: StreamVersions
         var frontier = TreeFrontier()
         var head: LogHead
+        /// The head's sequence number when the transaction began: an appending transaction whose head
+        /// has not moved wrote no event.
+        let startSequence: UInt64
         let tail: LogTail
         /// Whether each run's ids may be looked up in the `ids` index on the encoding thread, in a read
         /// transaction of its own (``EncodedAhead/IndexedIDs``): only while this transaction has not
@@ -167,13 +170,22 @@ extension EventLog {
             tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
         }
         return AppendingTransaction(transaction: transaction, lastCommitted: lastCommitted, now: now,
-                                    versions: StreamVersions(expecting: events), head: head, tail: tail)
+                                    versions: StreamVersions(expecting: events), head: head, startSequence: head.sequence, tail: tail)
     }
 
     /// Writes the indexes due and keeps the head and waiting entries for this process's next append.
+    ///
+    /// The transaction's environment id is kept (for ``LogTail/Slot/takeUnchanged(lastCommitted:environmentTransaction:)``)
+    /// only when it appended an event: LMDB commits a write transaction that changed nothing without
+    /// using its id, so the next transaction of any process gets that id again, and the one after it
+    /// the id after: one commit by another process in between would not show (Round 34 in
+    /// docs/BENCHMARKS.md). A transaction that wrote only indexes is kept without it too (read again,
+    /// as after another process's commit: correct, a little slower).
     private func finishAppending(_ appending: AppendingTransaction, in txn: borrowing WriteTransaction) throws {
         try indexIfDue(appending.tail, in: txn)
-        writerTail.put(appending.tail, head: appending.head, transaction: appending.transaction, environmentTransaction: txn.id)
+        let wroteEvents = appending.head.sequence != appending.startSequence
+        writerTail.put(appending.tail, head: appending.head, transaction: appending.transaction,
+                       environmentTransaction: wroteEvents ? txn.id : nil)
     }
 
     /// Appends `run` in the transaction `appending` belongs to, giving each event's position to `each`

@@ -7,12 +7,12 @@ extension LogTail {
     /// An appending transaction takes them (leaving nothing behind), uses and extends them, and puts
     /// them back just before it commits, marked with its number. The next transaction trusts them only
     /// when that number is the log's last committed transaction and either nothing can have been
-    /// committed since (its environment id follows theirs: it then reads neither the head nor the
-    /// watermarks) or the watermarks and head it reads are theirs; otherwise (a rolled-back transaction,
-    /// another process's appends) it reads them again.
+    /// committed since (its environment id follows theirs, and theirs wrote events, so used its id: it
+    /// then reads neither the head nor the watermarks) or the watermarks and head it reads are theirs;
+    /// otherwise (a rolled-back transaction, another process's appends) it reads them again.
     final class Slot: @unchecked Sendable {
         private let lock = NSLock()
-        private var kept: (tail: LogTail, head: LogHead, transaction: UInt64, environmentTransaction: Int)?
+        private var kept: (tail: LogTail, head: LogHead, transaction: UInt64, environmentTransaction: Int?)?
 
         /// Takes the kept entries if they describe the log as a transaction sees it (`state`); nil otherwise.
         func take(_ state: EventLog.IndexState, lastCommitted: UInt64) -> LogTail? {
@@ -35,14 +35,18 @@ extension LogTail {
         func takeUnchanged(lastCommitted: UInt64, environmentTransaction: Int) -> (tail: LogTail, head: LogHead)? {
             lock.lock()
             defer { lock.unlock() }
-            guard let k = kept, k.transaction == lastCommitted, k.environmentTransaction + 1 == environmentTransaction else { return nil }
+            guard let k = kept, k.transaction == lastCommitted, let id = k.environmentTransaction, id + 1 == environmentTransaction else {
+                return nil
+            }
             kept = nil
             return (k.tail, k.head)
         }
 
         /// Keeps `tail` and `head` as transaction `transaction` leaves them (trusted once it is known to
-        /// have committed), with the transaction's environment id.
-        func put(_ tail: LogTail, head: LogHead, transaction: UInt64, environmentTransaction: Int) {
+        /// have committed), with the transaction's environment id when it is known to have used it (it
+        /// changed the log: LMDB commits a transaction that changed nothing without using its id); nil
+        /// leaves them to ``take(_:lastCommitted:)`` alone.
+        func put(_ tail: LogTail, head: LogHead, transaction: UInt64, environmentTransaction: Int?) {
             lock.lock()
             kept = (tail, head, transaction, environmentTransaction)
             lock.unlock()

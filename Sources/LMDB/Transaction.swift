@@ -120,7 +120,8 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
     /// This transaction's id (`mdb_txn_id`): one more than the last committed write transaction's, in
     /// any process, when it began. The ids of committed write transactions that changed anything run
     /// on one by one, so a writer that began with the id after its own last commit's knows that nothing
-    /// else has been committed since.
+    /// else has been committed since, provided that commit changed something: a write transaction
+    /// that changed nothing commits without using its id, which the next write transaction gets again.
     public var id: Int { Int(mdb_txn_id(unsafeHandle)) }
 
     /// How ``put(_:forKey:in:flags:)`` treats existing keys.

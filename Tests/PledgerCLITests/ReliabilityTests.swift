@@ -41,6 +41,36 @@ import Testing
         #expect(try ledger.log.events(in: "indicator/IND-01").map(\.sequence) == [4, 6, 7, 8, 9])
     }
 
+    /// An append that writes nothing (its event is already there) commits no LMDB transaction id, so a
+    /// writer must not take the id after it as proof that nothing was committed since: another process's
+    /// one commit in between has that id. Until Round 34 the writer then trusted its kept head and
+    /// appended over the other's event (`MDB_KEYEXIST` on `events`: a rare failure of the four writers'
+    /// test below, each writing the probes the others had written).
+    @Test(.timeLimit(.minutes(2)))
+    func anAppendThatWritesNothingLeavesNoHeadToTrustOverAnotherProcesssCommit() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("log")
+        let log = try EventLog.create(at: path)
+        // The probe `pledger-stress contend` appends after its first batch, appended here first.
+        let probe = ProposedEvent(id: UUID(derivedFrom: "pledger-stress/contend/probe/0"), stream: "probe/P0", type: "Probed",
+                                  effective: CalendarDate(daysSinceEpoch: 20_480), actor: "any writer", rationale: "one id, many writers",
+                                  source: "pledger-stress", payload: ["probe": .integer(0)])
+        #expect(try log.append(probe).sequence == 1)
+        // Again: already there, nothing written, no transaction id used.
+        let again = try log.append(probe)
+        #expect(again.alreadyPresent && again.sequence == 1)
+        // Another process: one batch of three (one commit), then the same probe (nothing written).
+        let other = try run(executable("pledger-stress"), ["contend", path, "0", "1"])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(other.stdout.contains("probe \(probe.id.canonicalString) 1\n"), "\(other.stdout)")
+        // This writer's next append follows the other's events.
+        var next = probe
+        next.id = UUID(derivedFrom: "reliability/after-the-other-process")
+        let appended = try log.append(next)
+        #expect(appended.sequence == 5 && !appended.alreadyPresent)
+        #expect(try log.verify().size == 5)
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func fourWritersOnTheSameStreamsLoseNothingAndReadersSeeWholeBatches() throws {
         let dir = try TemporaryDirectory()
