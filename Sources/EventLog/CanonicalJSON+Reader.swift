@@ -15,13 +15,16 @@ extension CanonicalJSON {
 
         /// Moves past `token` when the bytes continue with it; otherwise stays and returns false.
         public mutating func consume(_ token: StaticString) -> Bool {
-            let count = token.utf8CodeUnitCount
-            guard cursor.bytes.count - cursor.index >= count, let base = cursor.bytes.baseAddress else { return count == 0 }
-            guard JSONParser.Cursor.sameBytes(UnsafeRawPointer(base + cursor.index), UnsafeRawPointer(token.utf8Start), count: count) else {
-                return false
+            // Through `withUTF8Buffer`: a one-character literal may be held as a scalar, not as bytes.
+            token.withUTF8Buffer { t in
+                let count = t.count
+                guard count > 0 else { return true }
+                guard cursor.bytes.count - cursor.index >= count, let base = cursor.bytes.baseAddress, let start = t.baseAddress,
+                      JSONParser.Cursor.sameBytes(UnsafeRawPointer(base + cursor.index), UnsafeRawPointer(start), count: count)
+                else { return false }
+                cursor.index += count
+                return true
             }
-            cursor.index += count
-            return true
         }
 
         /// A string value, escapes read as ``JSONParser`` reads them; `nil` when the bytes hold no
