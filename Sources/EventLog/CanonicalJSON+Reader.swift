@@ -16,15 +16,7 @@ extension CanonicalJSON {
         /// Moves past `token` when the bytes continue with it; otherwise stays and returns false.
         public mutating func consume(_ token: StaticString) -> Bool {
             // Through `withUTF8Buffer`: a one-character literal may be held as a scalar, not as bytes.
-            token.withUTF8Buffer { t in
-                let count = t.count
-                guard count > 0 else { return true }
-                guard cursor.bytes.count - cursor.index >= count, let base = cursor.bytes.baseAddress, let start = t.baseAddress,
-                      JSONParser.Cursor.sameBytes(UnsafeRawPointer(base + cursor.index), UnsafeRawPointer(start), count: count)
-                else { return false }
-                cursor.index += count
-                return true
-            }
+            token.withUTF8Buffer { cursor.consume($0) }
         }
 
         /// A string value, escapes read as ``JSONParser`` reads them; `nil` when the bytes hold no

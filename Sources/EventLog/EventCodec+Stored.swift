@@ -219,11 +219,14 @@ extension JSONParser.Cursor {
     /// Compared eight bytes at a time: an event's fourteen member names were compared a byte at a time,
     /// about 1,100 instructions an event read (callgrind, Round 18).
     mutating func consume(_ literal: [UInt8]) -> Bool {
+        literal.withUnsafeBufferPointer { consume($0) }
+    }
+
+    /// ``consume(_:)-([UInt8])`` of a literal's bytes in memory (a `StaticString`'s: ``CanonicalJSON/Reader``).
+    mutating func consume(_ literal: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = literal.count
         guard bytes.count - index >= count, let base = bytes.baseAddress else { return false }
-        let equal = literal.withUnsafeBytes { l in
-            l.baseAddress.map { Self.sameBytes(UnsafeRawPointer(base + index), $0, count: count) } ?? true
-        }
+        let equal = literal.baseAddress.map { Self.sameBytes(UnsafeRawPointer(base + index), UnsafeRawPointer($0), count: count) } ?? true
         guard equal else { return false }
         index += count
         return true
