@@ -22,11 +22,13 @@ extension CurrentStateProjection {
     /// the store has not applied every event the slice knows (its checkpoint is below the slice's
     /// sequence number); entities with a correction are listed in ``EffectFold/fromLog``, not folded.
     ///
-    /// Why: a slice known at a past point cannot be read from the snapshots, which hold states as known
-    /// now, and folding each entity's events from the log decoded every one of them whole (about
-    /// 0.8 s at 1,000,000 events). `state-events` holds every event applied, keyed by entity, day and
-    /// sequence number, with its effect in a few bytes: the walk of an entity stops at the first day
-    /// after the slice's, and needs no sort, since the keys are in valid-time order.
+    /// Why: folding each entity's events from the log decoded every one of them whole (about 0.8 s at
+    /// 1,000,000 events). `state-events` holds every event applied, keyed by entity, day and sequence
+    /// number, with its effect in a few bytes, in valid-time order. The snapshots hold states as known
+    /// now, but each says which events it folds (``SnapshotBounds``): an entity's fold starts from the
+    /// latest snapshot whose events were all known at the slice's sequence number and walks the effects
+    /// only up to the day from which none was (``knownRange(_:in:_:steppingFirst:)``), so its cost
+    /// follows the events recorded near that point, not all the entity's events before the date.
     ///
     /// Read as ``states(asOf:store:kinds:splittingFrom:)`` reads: in two halves on two threads once
     /// earlier queries have read at least `threshold` entities, in read transactions of one committed
@@ -34,12 +36,26 @@ extension CurrentStateProjection {
     @available(*, noasync, message: "reads the store")
     public static func states(in slice: ResolvedSlice, store: ProjectionStore, kinds: Set<EntityKind>? = nil,
                               splittingFrom threshold: Int = parallelThreshold) throws -> EffectFold? {
+        try states(in: slice, store: store, kinds: kinds, splittingFrom: threshold, steppingFirst: steppingFirst)
+    }
+
+    /// Snapshots passed over one cursor step each before the search for the one to start from goes by
+    /// seeks (``knownRange(_:in:_:steppingFirst:)``): a step costs a few times less than a seek.
+    static let steppingFirst = 8
+
+    /// ``states(in:store:kinds:splittingFrom:)``, passing over `steppingFirst` snapshots one step each
+    /// before searching by seeks (the tests try both ways).
+    @available(*, noasync, message: "reads the store")
+    static func states(in slice: ResolvedSlice, store: ProjectionStore, kinds: Set<EntityKind>?,
+                       splittingFrom threshold: Int, steppingFirst: Int) throws -> EffectFold? {
         let entities = try store.database("state-entities"), index = try store.database("state-events")
+        let snapshots = try store.database("state-snapshots")
         let name = CurrentStateProjection().name
         return try store.environment.read { txn -> EffectFold? in
             guard try store.checkpoint(of: name, in: txn) >= slice.sequence else { return nil }
             return try splitRead(in: txn, splittingFrom: threshold, { txn, from, upTo, capacity, pass in
-                try fold(txn, entities, index, slice, kinds, from: from, upTo: upTo, capacity: capacity, pass: &pass)
+                try fold(txn, (entities, index, snapshots), slice, kinds, from: from, upTo: upTo, capacity: capacity,
+                         steppingFirst: steppingFirst, pass: &pass)
             }, join: { first, second in
                 first.states.append(contentsOf: second.states)
                 first.fromLog += second.fromLog
@@ -49,22 +65,28 @@ extension CurrentStateProjection {
 
     /// The fold of the entities with a key from `from` (or the first) up to but not including `upTo`
     /// (or to the last), with room for `capacity` states.
-    static func fold(_ txn: borrowing some ReadableTransaction & ~Copyable, _ entities: Database, _ index: Database,
+    static func fold(_ txn: borrowing some ReadableTransaction & ~Copyable, _ databases: (entities: Database, index: Database, snapshots: Database),
                      _ slice: ResolvedSlice, _ kinds: Set<EntityKind>?, from: [UInt8]?, upTo: [UInt8]?, capacity: Int,
-                     pass: inout EntitySnapshotDecoder.Pass) throws -> EffectFold {
+                     steppingFirst: Int, pass: inout EntitySnapshotDecoder.Pass) throws -> EffectFold {
         var out = EffectFold(states: EntityStates(), fromLog: [])
         out.states.reserveCapacity(capacity)
         var steps: [KnownStep] = []   // reused for every entity
-        try txn.withCursor(entities) { names in
-            try txn.withCursor(index) { c in
-                try forEachEntity(names, kinds: kinds, from: from, upTo: upTo) { key, listed in
-                    let found = try entityFold(listed.number, key: key, in: slice, c, &steps) {
-                        try pass.definitions(listed.definitions, key: key)
-                    }
-                    switch found {
-                    case .state(let stream, let state): out.states.append(stream, state)
-                    case .none: break
-                    case .fromLog(let stream): out.fromLog.append(stream)
+        try txn.withCursor(databases.entities) { names in
+            try txn.withCursor(databases.index) { c in
+                try txn.withCursor(databases.snapshots) { s in
+                    try forEachEntity(names, kinds: kinds, from: from, upTo: upTo) { key, listed in
+                        let found = try entityFold(listed.number, key: key, in: slice, c, s, steppingFirst: steppingFirst, &steps) { snapshot in
+                            if let snapshot {
+                                let (stream, state) = try pass.decode(snapshot, definitions: listed.definitions, key: key)
+                                return (stream, [state])
+                            }
+                            return try pass.definitions(listed.definitions, key: key)
+                        }
+                        switch found {
+                        case .state(let stream, let state): out.states.append(stream, state)
+                        case .none: break
+                        case .fromLog(let stream): out.fromLog.append(stream)
+                        }
                     }
                 }
             }
@@ -90,24 +112,44 @@ extension CurrentStateProjection {
     /// The state in `slice` of entity `number` (key `key` in `state-entities`), from its entries in
     /// `state-events` (read through `c`), as `EntityState.fold(stream:in:)` folds its events from the
     /// log: the definition first, then the other events known and effective by then, in valid-time
-    /// order. `definitions` gives its stream name and definitions, asked for only when the entity has a
-    /// state or goes to the log: a slice early in the log passes over most entities without decoding a
-    /// definition.
+    /// order. When a snapshot (read through `s`) holds the first of them (``knownRange(_:in:_:steppingFirst:)``),
+    /// from its state, then the events after its day known then, up to the day from which none was.
+    /// `definitions` gives its stream name and definitions (given a snapshot's stored state: its stream
+    /// name and that state), asked for only when the entity has a state or goes to the log: a slice
+    /// early in the log passes over most entities without decoding a definition.
     static func entityFold(_ number: UInt32, key: UnsafeRawBufferPointer, in slice: ResolvedSlice, _ c: borrowing Cursor,
-                           _ steps: inout [KnownStep], definitions: () throws -> (StreamName, [EntityState])) throws -> EntityFold {
+                           _ s: borrowing Cursor, steppingFirst: Int, _ steps: inout [KnownStep],
+                           definitions: (UnsafeRawBufferPointer?) throws -> (StreamName, [EntityState])) throws -> EntityFold {
         // The number alone sorts before the entity's events: there, it marks a correction.
         let marker = EventIndexKey.corrected(number)
         var entry = try c.seek(atLeast: marker)
-        if let e = entry, e.key.elementsEqual(marker) { return .fromLog(try definitions().0) }
+        if let e = entry, e.key.elementsEqual(marker) { return .fromLog(try definitions(nil).0) }
+        let range = try knownRange(number, in: slice, s, steppingFirst: steppingFirst)
+        let end = range?.end ?? slice.asOf
+        if let start = range?.start {
+            let (stream, list) = try definitions(start.state)
+            guard var state = list.first else { return .fromLog(stream) }
+            entry = try c.seek(atLeast: EventIndexKey.from(number, CalendarDate(daysSinceEpoch: start.day.daysSinceEpoch + 1)))
+            while let e = entry, let (n, day, sequence) = EventIndexKey.parse(e.key), n == number, day <= end {
+                if sequence <= slice.sequence {
+                    // A definition after the snapshot's day: entries that do not read as one stream's.
+                    guard !e.value.isEmpty else { return .fromLog(stream) }
+                    try EntityState.apply(try EventIndexKey.effect(stored: e.value, of: String(decoding: key, as: UTF8.self), sequence: sequence),
+                                          effective: day, sequence: sequence, to: &state)
+                }
+                entry = try c.next()
+            }
+            return .state(stream, state)
+        }
         steps.removeAll(keepingCapacity: true)
         // The definition is the entry without an effect: the stream's first event, so every other
         // entry has a later sequence number. Events dated before it (in key order, before it) still
         // apply after it, as in the log's fold.
         var definition: UInt64?
-        while let e = entry, let (n, day, sequence) = EventIndexKey.parse(e.key), n == number, day <= slice.asOf {
+        while let e = entry, let (n, day, sequence) = EventIndexKey.parse(e.key), n == number, day <= end {
             if sequence <= slice.sequence {
                 if e.value.isEmpty {
-                    guard definition == nil else { return .fromLog(try definitions().0) }
+                    guard definition == nil else { return .fromLog(try definitions(nil).0) }
                     definition = sequence
                 } else {
                     steps.append((day, sequence, try EventIndexKey.effect(stored: e.value, of: String(decoding: key, as: UTF8.self), sequence: sequence)))
@@ -116,7 +158,7 @@ extension CurrentStateProjection {
             entry = try c.next()
         }
         guard let definition else { return .none }
-        let (stream, list) = try definitions()
+        let (stream, list) = try definitions(nil)
         guard list.count == 1, var state = list.first else { return .fromLog(stream) }
         for step in steps {
             guard step.sequence > definition else { return .fromLog(stream) }

@@ -49,7 +49,7 @@ extension CurrentStateProjection {
             try txn.withCursor(range.snapshots) { c in
                 try forEachEntity(names, kinds: range.kinds, from: from, upTo: upTo) { name, listed in
                     if let s = try SnapshotKey.inForce(at: SnapshotKey(listed.number, countdown: range.countdown), in: c) {
-                        let (stream, state) = try pass.decode(s.value, definitions: listed.definitions, key: name)
+                        let (stream, state) = try pass.decode(try SnapshotBounds.read(s.value).1, definitions: listed.definitions, key: name)
                         found(stream, state)   // the last use: moved
                     }
                 }

@@ -92,7 +92,9 @@ public struct CurrentStateProjection: Projection {
                 // The whole events (their ids name what a correction corrects) from the log: for a stream
                 // not listed before, the same events as `new`.
                 let history = try log.events(in: stream, through: last)
-                try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), in: txn, snapshotCursor, entities, &buffer)
+                try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history),
+                                          bounds: history.map { (day: $0.effective, sequence: $0.sequence) }.sorted { $0.day < $1.day },
+                                          in: txn, snapshotCursor, entities, &buffer)
             }
         } }
     }
@@ -107,7 +109,7 @@ public struct CurrentStateProjection: Projection {
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let reading = snapshots.reading
         guard let e = try SnapshotKey.inForce(at: SnapshotKey(number, dayBefore), in: reading) else { return false }
-        let (state, definition) = try read(e.value, of: stream, definitions: definitions)
+        let (state, definition, _) = try read(e.value, of: stream, definitions: definitions)
         let newSequences = Set(new.map(\.sequence))
         // The events applied before, from that date on, each with its effect as kept beside it in the
         // index (``EntityEffect``): the definition comes before that date, and a stream with a
@@ -122,15 +124,18 @@ public struct CurrentStateProjection: Projection {
                 entry = try c.next()
             }
         }
-        try store(number, from: state, definition: definition, applying: earlier + Step.steps(of: new), in: txn, snapshots, &buffer)
+        // Every event effective from that date on is a step: the bounds of the snapshots stored are theirs.
+        try store(number, from: state, sameDay: nil, definition: definition, applying: earlier + Step.steps(of: new),
+                  in: txn, snapshots, &buffer)
         return true
     }
 
-    /// The state stored in snapshot `bytes` of `stream`, whose definition list (in `state-entities`) is
-    /// `definitions`, and the number of its definition in that list.
-    static func read(_ bytes: UnsafeRawBufferPointer, of stream: StreamName, definitions: [UInt8]) throws -> (EntityState, Int) {
+    /// The state stored in snapshot value `value` of `stream`, whose definition list (in `state-entities`)
+    /// is `definitions`, the number of its definition in that list, and the snapshot's bounds.
+    static func read(_ value: UnsafeRawBufferPointer, of stream: StreamName, definitions: [UInt8]) throws -> (EntityState, Int, SnapshotBounds) {
+        let (bounds, bytes) = try SnapshotBounds.read(value)
         let state = try definitions.withUnsafeBytes { try EntitySnapshotDecoder.shared.decode(bytes, definitions: $0, stream: stream) }
-        return (state, try EntitySnapshot.definitionNumber(stored: bytes))
+        return (state, try EntitySnapshot.definitionNumber(stored: bytes), bounds)
     }
 
     /// An event to fold into a stored state: its place in valid time, and the event decoded (events of
@@ -177,18 +182,34 @@ public struct CurrentStateProjection: Projection {
     /// Applies `events` to `state` in valid-time order and stores the state after each of their dates.
     /// `definition` is the number of the definition of the stored snapshot `state` was read from:
     /// applying an event never changes a definition (only a correction can, and none come here).
-    static func store(_ number: UInt32, from state: EntityState, definition: Int, applying events: [Step],
-                      in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws {
+    /// `events` are every event of the entity effective after that snapshot's day, the new ones among
+    /// them on the first day; `sameDay`, that snapshot's day and bounds when they may start on it
+    /// (``SnapshotBounds/of(days:events:sameDay:)``).
+    static func store(_ number: UInt32, from state: EntityState, sameDay: (day: CalendarDate, bounds: SnapshotBounds)?, definition: Int,
+                      applying events: [Step], in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws {
         let events = Step.inValidTimeOrder(events)
+        // When sequence numbers ascend in valid-time order (no step back-dated behind another: the usual
+        // batch), a day's bounds are its own last and first step's; else they are read off the whole list.
+        let ascending = events.indices.dropFirst().allSatisfy { events[$0 - 1].sequence < events[$0].sequence }
+        let sameFirst = sameDay.map { (day: $0.day, firstOnOrAfter: $0.bounds.firstOnOrAfter) }
+        var listed: [SnapshotBounds] = []
+        if !ascending {
+            var days: [CalendarDate] = []
+            for e in events where e.effective != days.last { days.append(e.effective) }
+            listed = SnapshotBounds.of(days: days, events: events.map { (day: $0.effective, sequence: $0.sequence) }, sameDay: sameFirst)
+        }
         var state = state
-        var i = 0
+        var i = 0, n = 0
         while i < events.count {
-            let date = events[i].effective
+            let date = events[i].effective, first = events[i].sequence
             while i < events.count, events[i].effective == date {
                 state = try events[i].apply(to: state)
                 i += 1
             }
-            try putSnapshot(state, definition: definition, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
+            let bounds = ascending ? SnapshotBounds(lastFolded: events[i - 1].sequence, firstOnOrAfter: sameFirst?.day == date ? min(first, sameFirst?.firstOnOrAfter ?? first) : first)
+                : listed[n]
+            n += 1
+            try putSnapshot(state, definition: definition, bounds: bounds, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
         }
     }
 
@@ -202,8 +223,9 @@ public struct CurrentStateProjection: Projection {
         let reading = snapshots.reading
         guard let e = try SnapshotKey.inForce(at: .newest(number), in: reading), let lastDate = SnapshotKey(stored: e.key)?.day,
               new.allSatisfy({ $0.effective >= lastDate }) else { return false }
-        let (lastState, definition) = try read(e.value, of: stream, definitions: definitions)
-        try store(number, from: lastState, definition: definition, applying: Step.steps(of: new), in: txn, snapshots, &buffer)
+        let (lastState, definition, bounds) = try read(e.value, of: stream, definitions: definitions)
+        try store(number, from: lastState, sameDay: (lastDate, bounds), definition: definition, applying: Step.steps(of: new),
+                  in: txn, snapshots, &buffer)
         return true
     }
 
@@ -219,14 +241,30 @@ public struct CurrentStateProjection: Projection {
                        in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let first = new.first, let definition = first.definition, var state = EntityState.defined(by: try first.stored()) else { return false }
         let rest = Step.inValidTimeOrder(Step.steps(of: Array(new.dropFirst())))
+        // Bounds as ``store(_:from:sameDay:definition:applying:in:_:_:)`` finds them: the days are the
+        // definition's, then each later one of the rest; the definition is the stream's first event, so
+        // the first on or after its day, and those effective before it are folded on it.
+        let ascending = rest.indices.dropFirst().allSatisfy { rest[$0 - 1].sequence < rest[$0].sequence }
+        var listed: [SnapshotBounds] = []
+        if !ascending {
+            var days = [first.effective]
+            for e in rest where e.effective > days[days.count - 1] { days.append(e.effective) }
+            var events = rest.map { (day: $0.effective, sequence: $0.sequence) }
+            events.insert((first.effective, first.sequence), at: events.firstIndex { $0.day >= first.effective } ?? events.count)
+            listed = SnapshotBounds.of(days: days, events: events)
+        }
         var date = first.effective
-        var i = 0
+        var i = 0, n = 0
         while true {
+            let firstOfDay = n == 0 ? first.sequence : rest[i].sequence
+            var bounds = SnapshotBounds(lastFolded: firstOfDay, firstOnOrAfter: firstOfDay)
             while i < rest.count, rest[i].effective <= date {
                 state = try rest[i].apply(to: state)
+                bounds.lastFolded = rest[i].sequence
                 i += 1
             }
-            try putSnapshot(state, definition: 0, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
+            try putSnapshot(state, definition: 0, bounds: ascending ? bounds : listed[n], of: SnapshotKey(number, date), through: &buffer, into: snapshots)
+            n += 1
             guard i < rest.count else { break }
             date = rest[i].effective
         }
@@ -236,9 +274,10 @@ public struct CurrentStateProjection: Projection {
     }
 
     /// Replaces the stream's snapshots with `history`, and its definition list in `state-entities` with
-    /// the distinct definitions of `history`, in date order.
+    /// the distinct definitions of `history`, in date order. `events` are the effective days and sequence
+    /// numbers of all the stream's events, in order of day: the snapshots' bounds.
     static func replaceSnapshots(of stream: StreamName, _ number: UInt32, with history: [(CalendarDate, EntityState)],
-                                 in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws {
+                                 bounds events: [(day: CalendarDate, sequence: UInt64)], in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws {
         var old: [[UInt8]] = []
         let c = snapshots.reading
         var e = try c.seek(atLeast: SnapshotKey.newest(number).bytes)
@@ -247,7 +286,8 @@ public struct CurrentStateProjection: Projection {
         // A correction may replace the definition itself: each distinct definition is listed once.
         var definitions: [(state: EntityState, bytes: [UInt8])] = []
         var current = 0
-        for (date, state) in history {
+        let bounds = SnapshotBounds.of(days: history.map(\.0), events: events)
+        for ((date, state), bound) in zip(history, bounds) {
             if definitions.isEmpty || !definitions[current].state.hasIdenticalDefinition(to: state) {
                 if let i = definitions.firstIndex(where: { $0.state.hasIdenticalDefinition(to: state) }) { current = i } else {
                     let defined = state.definitionOnly
@@ -255,18 +295,20 @@ public struct CurrentStateProjection: Projection {
                     current = definitions.count - 1
                 }
             }
-            try putSnapshot(state, definition: current, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
+            try putSnapshot(state, definition: current, bounds: bound, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
         }
         let list = EntitySnapshot.encodeDefinitions(definitions.map(\.bytes))
         try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
     }
 
-    /// Stores `state` as the snapshot `key`, referring to definition number `definition`, encoded in
-    /// `buffer` (reused across puts: a replay stores about a snapshot an event).
-    static func putSnapshot(_ state: EntityState, definition: Int, of key: SnapshotKey, through buffer: inout [UInt8],
-                            into snapshots: borrowing WriteCursor) throws {
+    /// Stores `state` as the snapshot `key`, referring to definition number `definition`, after its
+    /// `bounds` (``SnapshotBounds``), encoded in `buffer` (reused across puts: a replay stores about a
+    /// snapshot an event).
+    static func putSnapshot(_ state: EntityState, definition: Int, bounds: SnapshotBounds, of key: SnapshotKey,
+                            through buffer: inout [UInt8], into snapshots: borrowing WriteCursor) throws {
         try key.withStoredBytes { k in
-            try EntitySnapshot.withEncoded(state, definitionNumber: definition, in: &buffer) { v in try snapshots.put(v, forKey: k) }
+            try EntitySnapshot.withEncoded(state, prefix: (bounds.lastFolded, bounds.firstOnOrAfter), definitionNumber: definition,
+                                           in: &buffer) { v in try snapshots.put(v, forKey: k) }
         }
     }
 }

@@ -28,8 +28,10 @@ public final class ProjectionStore: @unchecked Sendable {
     /// sequence number, 16 bytes, not by stream name and date as text; 11: the audit trail's stream
     /// states in `audit-states`, so that `audit` holds only its rows, appended in sequence order; 12:
     /// each `state-events` entry holds its event's effect, ``EntityEffect``, so that a back-dated event
-    /// applies the later ones without reading them back from the log.)
-    public static let layout: UInt64 = 12
+    /// applies the later ones without reading them back from the log; 13: each current-state snapshot
+    /// starts with the bounds of the sequence numbers of the events around its day, so that a state known
+    /// at a past point starts from a snapshot.)
+    public static let layout: UInt64 = 13
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

@@ -1,0 +1,47 @@
+import EventLog
+
+extension EntitySnapshot {
+    /// `use` given the bytes ``withEncoded(_:definitionNumber:in:_:)`` makes, after the two numbers of
+    /// `prefix`, each in unsigned LEB128 (read back by ``prefix(stored:)``), all written into `buffer`.
+    ///
+    /// Why: a store may keep beside a state what it needs to know of the state without decoding it. The
+    /// current-state projection keeps the bounds of the sequence numbers of the events a snapshot folds,
+    /// so that a state known at a past point can start from a snapshot instead of every event before it.
+    public static func withEncoded(_ state: EntityState, prefix: (UInt64, UInt64), definitionNumber: Int,
+                                   in buffer: inout [UInt8], _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try SnapshotWriter.withBytes(bound: 3 * SnapshotWriter.maximumNumberSize + changesBound(of: state), in: &buffer, {
+            $0.unsigned(UInt128(prefix.0))
+            $0.unsigned(UInt128(prefix.1))
+            $0.unsigned(UInt128(max(0, definitionNumber)))
+            $0.changes(of: state)
+        }, use)
+    }
+
+    /// The two numbers ``withEncoded(_:prefix:definitionNumber:in:_:)`` wrote before a snapshot, and the
+    /// snapshot's bytes after them; throws ``FieldError`` when a number is cut short or exceeds 64 bits.
+    public static func prefix(stored bytes: UnsafeRawBufferPointer) throws(FieldError)
+        -> (prefix: (UInt64, UInt64), snapshot: UnsafeRawBufferPointer) {
+        var r = SnapshotReader(bytes: bytes)
+        let first = try r.unsigned64(), second = try r.unsigned64()
+        return ((first, second), UnsafeRawBufferPointer(rebasing: bytes[r.offset...]))
+    }
+}
+
+extension SnapshotReader {
+    /// An unsigned LEB128 number of at most 64 bits, in 64-bit arithmetic (the prefix's numbers are read
+    /// on a query's hot path: one a snapshot).
+    @inline(__always)
+    mutating func unsigned64() throws(FieldError) -> UInt64 {
+        var n: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count {
+            let b = bytes[offset]
+            offset += 1
+            guard shift < 63 || (shift == 63 && b < 2) else { break }   // the 10th byte holds 1 bit
+            n |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return n }
+            shift += 7
+        }
+        throw FieldError(field: "(snapshot)", "a number truncated or longer than 64 bits at byte \(offset)")
+    }
+}
