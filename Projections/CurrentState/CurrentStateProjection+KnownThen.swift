@@ -129,6 +129,8 @@ extension CurrentStateProjection {
         if let start = range?.start {
             let (stream, list) = try definitions(start.state)
             guard var state = list.first else { return .fromLog(stream) }
+            // Nothing to walk when the snapshot is the last day's (a slice known now for its date).
+            guard end > start.day else { return .state(stream, state) }
             entry = try c.seek(atLeast: EventIndexKey.from(number, CalendarDate(daysSinceEpoch: start.day.daysSinceEpoch + 1)))
             while let e = entry, let (n, day, sequence) = EventIndexKey.parse(e.key), n == number, day <= end {
                 if sequence <= slice.sequence {
