@@ -42,7 +42,8 @@ extension CurrentStateProjection {
         func inForce(_ day: CalendarDate) throws -> FoundSnapshot? {
             try SnapshotKey(number, day).withStoredBytes { try found(try s.seek(atLeast: $0)) }
         }
-        func day(_ d: CalendarDate, minus n: Int64) -> CalendarDate { CalendarDate(daysSinceEpoch: d.daysSinceEpoch - n) }
+        func day(_ d: CalendarDate, _ n: Int64) -> CalendarDate { CalendarDate(daysSinceEpoch: d.daysSinceEpoch + n) }
+        func days(_ from: CalendarDate, _ to: CalendarDate) -> Int64 { to.daysSinceEpoch - from.daysSinceEpoch }
 
         guard let top = try inForce(slice.asOf) else { return nil }
         if top.bounds.lastFolded <= known { return KnownRange(start: top, end: top.day) }
@@ -59,7 +60,7 @@ extension CurrentStateProjection {
         var low: CalendarDate?
         // One step at a time: every snapshot passed over is seen, so `start` and `stop` are exact.
         for _ in 0..<steppingFirst {
-            guard let next = try found(try s.next()) else { low = day(high.day, minus: 1); break }
+            guard let next = try found(try s.next()) else { low = day(high.day, -1); break }
             if next.bounds.lastFolded <= known {
                 start = next
                 low = next.day
@@ -72,24 +73,24 @@ extension CurrentStateProjection {
             // Days 1, 2, 4… before the earliest passed, then the interval halved.
             var gap: Int64 = 1
             while low == nil {
-                let d = day(high.day, minus: gap)
+                let d = day(high.day, -gap)
                 let p = try inForce(d)
                 if let p, p.bounds.lastFolded > known { passed(p); gap *= 2 } else { start = p; low = d }
             }
         }
         guard var lowDay = low else { return nil }   // set above
-        while !stepped, high.day.daysSinceEpoch - lowDay.daysSinceEpoch > 1 {
-            let mid = day(lowDay, minus: -(high.day.daysSinceEpoch - lowDay.daysSinceEpoch) / 2)
+        while !stepped, days(lowDay, high.day) > 1 {
+            let mid = day(lowDay, days(lowDay, high.day) / 2)
             let p = try inForce(mid)
             if let p, p.bounds.lastFolded > known { passed(p) } else { start = p; lowDay = mid }
         }
-        // Each snapshot after `start` has an event known by then on its own day, so the stop is later.
+        // `start`'s own day has an event known then (all its events were), so the stop is after it.
         guard var stopDay = stop else { return KnownRange(start: start, end: slice.asOf) }
-        var lowStop = start?.day ?? day(high.day, minus: 1)
-        while !stepped, stopDay.daysSinceEpoch - lowStop.daysSinceEpoch > 1 {
-            let mid = day(lowStop, minus: -(stopDay.daysSinceEpoch - lowStop.daysSinceEpoch) / 2)
+        var lowStop = start?.day ?? day(high.day, -1)
+        while !stepped, days(lowStop, stopDay) > 1 {
+            let mid = day(lowStop, days(lowStop, stopDay) / 2)
             if let p = try inForce(mid), p.bounds.firstOnOrAfter > known { stopDay = p.day } else { lowStop = mid }
         }
-        return KnownRange(start: start, end: day(stopDay, minus: 1))
+        return KnownRange(start: start, end: day(stopDay, -1))
     }
 }
