@@ -46,4 +46,24 @@ import Testing
         }
         #expect(String(decoding: bytes, as: UTF8.self) == "> " + table.rendered)
     }
+    /// Indented, every line of the rendered table two spaces in, the lines of a cell with line breaks
+    /// too (a CR before an LF is one character, not a break), as splitting the rendered text finds them.
+    @Test func indentedIndentsEveryLineOfTheRenderedTable() async {
+        await propertyCheck(count: 300, input: Self.text.array(of: 3...3).array(of: 0...4)) { rows in
+            let table = TextTable(["A", "BB", "C"], rows, rightAligned: [1])
+            let reference = table.rendered.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 }
+                .joined(separator: "\n") + "\n"
+            #expect(table.indented == reference, "\(rows.map { $0.map { Array($0.unicodeScalars) } })")
+            #expect(table.rendered == ([table.header] + rows).map { TextTable.line($0, widths: Self.widths(table), rightAligned: [1]) }
+                .joined(separator: "\n") + "\n")
+        }
+        #expect(TextTable(["X", "Y"], [["1", "a\nb"], ["2", "c\r\nd"]]).indented == "  X  Y\n  1  a\n  b\n  2  c\r\nd\n")
+        #expect(TextTable(["X", "Y"], [["10", "ab"]], rightAligned: [0]).indented == "   X  Y\n  10  ab\n")
+    }
+
+    static func widths(_ table: TextTable) -> [Int] {
+        var widths = table.header.map(\.count)
+        for row in table.rows { TextTable.widen(&widths, toFit: row) }
+        return widths
+    }
 }
