@@ -10,9 +10,9 @@ extension EntitySnapshot {
     public static func withEncoded(_ state: EntityState, prefix: (UInt64, UInt64), definitionNumber: Int,
                                    in buffer: inout [UInt8], _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         try SnapshotWriter.withBytes(bound: 3 * SnapshotWriter.maximumNumberSize + changesBound(of: state), in: &buffer, {
-            $0.unsigned(UInt128(prefix.0))
-            $0.unsigned(UInt128(prefix.1))
-            $0.unsigned(UInt128(max(0, definitionNumber)))
+            $0.unsigned(prefix.0)
+            $0.unsigned(prefix.1)
+            $0.unsigned(UInt64(max(0, definitionNumber)))
             $0.changes(of: state)
         }, use)
     }

@@ -38,9 +38,7 @@ struct SnapshotWriter {
     /// back by ``SnapshotReader/unsigned()``). In 64-bit arithmetic when it fits, as nearly all do.
     mutating func unsigned(_ v: UInt128) {
         if let small = UInt64(exactly: v) {
-            var n = small
-            while n >= 0x80 { byte(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-            byte(UInt8(truncatingIfNeeded: n))
+            unsigned(small)
         } else {
             var n = v
             while n >= 0x80 { byte(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
@@ -48,10 +46,26 @@ struct SnapshotWriter {
         }
     }
 
+    /// ``unsigned(_:)-(UInt128)`` of a number that fits 64 bits, written with 64-bit arithmetic alone.
+    ///
+    /// Why: a replay writes about a dozen numbers a snapshot; passed as 128-bit numbers through a call
+    /// each, they took about 1 % of its instructions (callgrind, Round 35 in docs/BENCHMARKS.md).
+    @inline(__always)
+    mutating func unsigned(_ v: UInt64) {
+        var n = v
+        while n >= 0x80 { byte(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+        byte(UInt8(truncatingIfNeeded: n))
+    }
+
     /// `v` zigzag-encoded (small magnitudes, few bytes: −1 → 1, 1 → 2), then in unsigned LEB128 (read
-    /// back by ``SnapshotReader/signed()``).
+    /// back by ``SnapshotReader/signed()``); in 64-bit arithmetic when it fits.
+    @inline(__always)
     mutating func signed(_ v: Int128) {
-        unsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127)))
+        if let small = Int64(exactly: v) {
+            unsigned(UInt64(bitPattern: (small << 1) ^ (small >> 63)))
+        } else {
+            unsigned(UInt128(bitPattern: (v << 1) ^ (v >> 127)))
+        }
     }
 
     /// A decimal: its significand as ``signed(_:)`` writes it, then its scale as a byte (read back by
