@@ -5,6 +5,7 @@ import Programme
 
 struct Append: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "append",
         abstract: "Append one event, from flags or from a JSON object.",
         discussion: """
             Either give --json with a whole event (as one line of the import format, or - to read it from \

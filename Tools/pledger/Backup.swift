@@ -5,6 +5,7 @@ import Programme
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Copy the ledger's event log into a new directory: compact, consistent, safe while appends run.",
         discussion: "The copy is a ledger of its own (DEST/log); projections are derived and not copied. Restore it with `pledger restore`.")
 
@@ -22,6 +23,7 @@ struct Backup: ParsableCommand {
 
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "restore",
         abstract: "Make a new ledger at --ledger from a backup, and verify it.",
         discussion: "The ledger directory must not exist yet: restoring never overwrites a ledger.")
 

@@ -8,6 +8,7 @@ import Projection
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure pledger on a deterministic synthetic programme history; print JSON figures.",
         discussion: """
             For each --events N: a temporary ledger is filled with the first N events of the seeded history \

@@ -6,6 +6,7 @@ import Projection
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Build the default ledger (Children of Kazakhstan and the UNICEF Country Programme) and show what pledger does.",
         discussion: "The ledger must be new or empty. Facts carry their public source; figures marked illustrative are not official.")
 

@@ -7,6 +7,7 @@ import Projection
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the ledger out: JSON Lines of canonical events (default), or an IATI 2.03 activities file.",
         discussion: """
             jsonl: each line an event's canonical bytes, exactly as stored; import the output into an empty ledger \

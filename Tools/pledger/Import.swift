@@ -5,6 +5,7 @@ import Programme
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Append events from a JSON Lines file, all or none.",
         discussion: """
             Each line is one event (docs/FORMAT.md). A line carrying seq, recorded and version (a line of \

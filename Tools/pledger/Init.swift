@@ -4,7 +4,7 @@ import Foundation
 import Programme
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create an empty ledger.")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create an empty ledger.")
 
     @OptionGroup var ledger: LedgerOptions
 

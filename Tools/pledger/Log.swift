@@ -5,7 +5,7 @@ import Programme
 import Projection
 
 struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Browse the log: a table by default, or --json.")
+    static let configuration = CommandConfiguration(commandName: "log", abstract: "Browse the log: a table by default, or --json.")
 
     @OptionGroup var ledger: LedgerOptions
 

@@ -37,6 +37,7 @@ extension LedgerOptions {
 
 struct State: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "state",
         abstract: "The programme in a time slice: targets and progress, funding and execution, milestones.")
 
     @OptionGroup var ledger: LedgerOptions
@@ -96,6 +97,7 @@ struct TimelineCommand: ParsableCommand {
 
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "Every change to one entity (or all), in recording order: who, when, why, on whose authority, before and after.")
 
     @OptionGroup var ledger: LedgerOptions
@@ -136,6 +138,7 @@ struct Audit: ParsableCommand {
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Rebuild projections from event 1 (all by default), with a progress bar on a terminal.")
 
     @OptionGroup var ledger: LedgerOptions

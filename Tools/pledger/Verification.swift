@@ -28,6 +28,7 @@ struct Checkpoints: ParsableCommand {
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Make an Ed25519 key pair for signing checkpoints: FILE (private, mode 0600) and FILE.pub.")
 
     @Option(help: "The key's name, shown in signatures.") var name: String
@@ -58,11 +59,12 @@ struct Keygen: ParsableCommand {
 
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "prove",
         abstract: "Print an RFC 9162 proof as JSON.",
         subcommands: [Inclusion.self, Consistency.self])
 
     struct Inclusion: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove that event SEQ is in the tree of --tree-size events (default: all).")
+        static let configuration = CommandConfiguration(commandName: "inclusion", abstract: "Prove that event SEQ is in the tree of --tree-size events (default: all).")
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The event's sequence number.") var seq: UInt64
         @Option(name: .customLong("tree-size"), help: "The tree size (default: the whole log).") var treeSize: UInt64?
@@ -76,7 +78,7 @@ struct Prove: ParsableCommand {
     }
 
     struct Consistency: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove that the tree of OLD events is a prefix of the tree of NEW events.")
+        static let configuration = CommandConfiguration(commandName: "consistency", abstract: "Prove that the tree of OLD events is a prefix of the tree of NEW events.")
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The earlier tree size.") var old: UInt64
         @Argument(help: "The later tree size.") var new: UInt64
@@ -155,6 +157,7 @@ struct VerifyProof: ParsableCommand {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Recompute every leaf hash and the whole tree from the stored events; name the first bad event.",
         discussion: "With --against, also prove that today's log extends that earlier checkpoint.")
 
