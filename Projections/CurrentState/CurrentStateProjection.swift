@@ -206,8 +206,10 @@ public struct CurrentStateProjection: Projection {
                 state = try events[i].apply(to: state)
                 i += 1
             }
-            let bounds = ascending ? SnapshotBounds(lastFolded: events[i - 1].sequence, firstOnOrAfter: sameFirst?.day == date ? min(first, sameFirst?.firstOnOrAfter ?? first) : first)
-                : listed[n]
+            // The stored snapshot's own day: the events it folded then were recorded before these.
+            var firstOnOrAfter = first
+            if let sameFirst, sameFirst.day == date { firstOnOrAfter = min(first, sameFirst.firstOnOrAfter) }
+            let bounds = ascending ? SnapshotBounds(lastFolded: events[i - 1].sequence, firstOnOrAfter: firstOnOrAfter) : listed[n]
             n += 1
             try putSnapshot(state, definition: definition, bounds: bounds, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
         }
