@@ -9,11 +9,10 @@ extension EntitySnapshot {
     /// so that a state known at a past point can start from a snapshot instead of every event before it.
     public static func withEncoded(_ state: EntityState, prefix: (UInt64, UInt64), definitionNumber: Int,
                                    in buffer: inout [UInt8], _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try SnapshotWriter.withBytes(bound: 3 * SnapshotWriter.maximumNumberSize + changesBound(of: state), in: &buffer, {
+        try SnapshotWriter.withBytes(bound: 2 * SnapshotWriter.maximumNumberSize + numberedBound(of: state), in: &buffer, {
             $0.unsigned(prefix.0)
             $0.unsigned(prefix.1)
-            $0.unsigned(UInt64(max(0, definitionNumber)))
-            $0.changes(of: state)
+            $0.numbered(state, definitionNumber: definitionNumber)
         }, use)
     }
 

@@ -52,10 +52,7 @@ public enum EntitySnapshot {
     /// reader of an entity's state as of a date reads only those (the current-state projection keeps
     /// hundreds of thousands of snapshots and one definition list per entity).
     public static func encode(_ state: EntityState, definitionNumber: Int) -> [UInt8] {
-        SnapshotWriter.bytes(bound: SnapshotWriter.maximumNumberSize + changesBound(of: state)) {
-            $0.unsigned(UInt128(max(0, definitionNumber)))
-            $0.changes(of: state)
-        }
+        SnapshotWriter.bytes(bound: numberedBound(of: state)) { $0.numbered(state, definitionNumber: definitionNumber) }
     }
 
     /// `use` given the bytes ``encode(_:definitionNumber:)`` makes, written into `buffer`: scratch
@@ -65,10 +62,7 @@ public enum EntitySnapshot {
     /// free (freeing arrays took a tenth of the applying thread's instructions).
     public static func withEncoded(_ state: EntityState, definitionNumber: Int, in buffer: inout [UInt8],
                                    _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try SnapshotWriter.withBytes(bound: SnapshotWriter.maximumNumberSize + changesBound(of: state), in: &buffer, {
-            $0.unsigned(UInt128(max(0, definitionNumber)))
-            $0.changes(of: state)
-        }, use)
+        try SnapshotWriter.withBytes(bound: numberedBound(of: state), in: &buffer, { $0.numbered(state, definitionNumber: definitionNumber) }, use)
     }
 
     /// An entity's definitions, each ``definitionBytes(of:)``, as one stored value: each a big-endian
@@ -93,6 +87,9 @@ public enum EntitySnapshot {
         out.append(contentsOf: bytes)
     }
 
+    /// The most bytes ``SnapshotWriter/numbered(_:definitionNumber:)`` writes for `state`.
+    static func numberedBound(of state: EntityState) -> Int { SnapshotWriter.maximumNumberSize + changesBound(of: state) }
+
     /// The most bytes ``SnapshotWriter/changes(of:)`` writes for `state`.
     static func changesBound(of state: EntityState) -> Int {
         let number = SnapshotWriter.maximumNumberSize, decimal = SnapshotWriter.maximumDecimalSize
@@ -106,6 +103,13 @@ public enum EntitySnapshot {
 }
 
 extension SnapshotWriter {
+    /// A snapshot that refers to its definition by number (``EntitySnapshot/encode(_:definitionNumber:)``):
+    /// the number, then what changed since; at most ``EntitySnapshot/numberedBound(of:)`` bytes.
+    mutating func numbered(_ state: EntityState, definitionNumber: Int) {
+        unsigned(UInt64(max(0, definitionNumber)))
+        changes(of: state)
+    }
+
     /// What changed in `state` since its definition, in the layout of ``EntitySnapshot``; at most
     /// ``EntitySnapshot/changesBound(of:)`` bytes.
     mutating func changes(of state: EntityState) {
