@@ -29,13 +29,13 @@ public struct AuditTrailProjection: ConcurrentProjection {
     }
     static func stateKey(_ s: StreamName) -> [UInt8] { Array(s.rawValue.utf8) }
 
-    /// Each stream's state before the batch: as stored, bytes copied out of the store, for a stream
-    /// this transaction has not touched; else decoded, as the batch before left it (`carried`: every
-    /// stream the transaction touched so far, whether or not this batch does). Decoded in
-    /// ``compute(_:_:from:)``.
+    /// Each stream's state before the batch, as stored (bytes copied out of the store), for a stream
+    /// the transaction's batches before this one have not touched: the state of each they touched is
+    /// what the batch before computed (``compute(_:_:after:from:)``). Decoded in ``compute(_:_:from:)``.
     public struct Prepared: Sendable {
         var states = StreamTable<[UInt8]>()
-        var carried = StreamTable<EntityState>()
+        /// Every stream the transaction's batches touched, this one's included.
+        var touched = StreamTable<Bool>()
         /// Whether ``write(_:store:in:)`` stores the states: the transaction's last batch.
         var writesStates = true
     }
@@ -57,28 +57,33 @@ public struct AuditTrailProjection: ConcurrentProjection {
         try prepare(events, after: nil, ending: true, from: log, store: store, in: txn)
     }
 
-    /// A stream the transaction touched before is taken as the batch before left it, decoded, without
-    /// reading it back, and the states are stored once, by the transaction's last batch (`ending`): a
-    /// batch encoded and stored every state it touched, and the next decoded most of them again
-    /// (callgrind, Round 19 in docs/BENCHMARKS.md). The states carried, every stream a commit of 16,000
-    /// events touches, did not raise the peak memory of a replay of 1,000,010 events (same place).
-    public func prepare(_ events: [DecodedEvent], after previous: Computed?, ending: Bool, from log: EventLog, store: ProjectionStore,
+    /// A stream the transaction touched before is not read back: its state is taken, decoded, as the
+    /// batch before left it (``compute(_:_:after:from:)``), and the states are stored once, by the
+    /// transaction's last batch (`ending`): a batch encoded and stored every state it touched, and the
+    /// next decoded most of them again (callgrind, Round 19 in docs/BENCHMARKS.md). The states carried,
+    /// every stream a commit of 16,000 events touches, did not raise the peak memory of a replay of
+    /// 1,000,010 events (same place). Which streams were touched is known from the batches' events, so
+    /// the batch before need not be computed yet.
+    public func prepare(_ events: [DecodedEvent], after previous: Prepared?, ending: Bool, from log: EventLog, store: ProjectionStore,
                         in txn: borrowing WriteTransaction) throws -> Prepared {
         let states = try store.database("audit-states")
         var prepared = Prepared()
-        prepared.carried = previous?.states ?? StreamTable()
+        prepared.touched = previous?.touched ?? StreamTable(minimumCapacity: events.count)
         prepared.writesStates = ending
-        var seen = StreamTable<Bool>(minimumCapacity: events.count)
-        for event in events where !seen.contains(event.stream) {
-            seen[event.stream] = true
-            if !prepared.carried.contains(event.stream) {
-                prepared.states[event.stream] = try txn.value(in: states, forKey: Self.stateKey(event.stream))
-            }
+        for event in events where !prepared.touched.contains(event.stream) {
+            prepared.touched[event.stream] = true
+            prepared.states[event.stream] = try txn.value(in: states, forKey: Self.stateKey(event.stream))
         }
         return prepared
     }
 
     public func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed {
+        try compute(events, prepared, after: nil, from: log)
+    }
+
+    /// The rows of `events`, from each stream's state as `previous` (the batch before in the
+    /// transaction) left it, or as `prepared` read it from the store.
+    public func compute(_ events: [DecodedEvent], _ prepared: Prepared, after previous: Computed?, from log: EventLog) throws -> Computed {
         let snapshots = EntitySnapshotDecoder.shared
         var stored = StreamTable<EntityState>(minimumCapacity: prepared.states.count)
         for (stream, bytes) in prepared.states {
@@ -86,7 +91,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
         }
         let snapshot = stored
         var builder = AuditBuilder(log: log, loadState: { snapshot[$0] })
-        builder.states = prepared.carried
+        builder.states = previous?.states ?? StreamTable()
         var computed = Computed()
         computed.rows.reserveCapacity(events.count)
         computed.rowBytes.reserveCapacity(96 * events.count)

@@ -19,20 +19,26 @@ public protocol ConcurrentProjection: Projection {
 
     /// Reads from the store what computing `events` needs, in the store's write transaction.
     func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws -> Prepared
-    /// As ``prepare(_:from:store:in:)``, given what the batch before computed and wrote in the same
-    /// write transaction (`previous`; nil for a transaction's first batch), and whether this batch ends
-    /// the transaction (`ending`): what `previous` holds need not be read back from the store, and what
-    /// the store needs only once the transaction commits may wait for its last batch (or for
-    /// ``finish(_:store:in:)``). The default reads everything again, and writes everything each batch.
+    /// As ``prepare(_:from:store:in:)``, for a batch that follows another in the same write transaction
+    /// (`previous`: what this member prepared for it; nil for a transaction's first batch), and knowing
+    /// whether this batch ends the transaction (`ending`). The batch before may not be written yet when
+    /// this one is prepared (nor computed): it is computed, then written, while this one is computed, and
+    /// ``compute(_:_:after:from:)`` is given what it computed. What that holds need not be read from the
+    /// store, and what the store needs only once the transaction commits may wait for its last batch
+    /// (or for ``finish(_:store:in:)``). The default reads everything again, and writes everything
+    /// each batch.
     ///
     /// Why: a batch of thousands of events touches about a thousand streams, most of them touched by the batch
     /// before too, and the audit trail read each one's state back (6 % of the applying thread at 200,010
     /// events; callgrind, Round 16 in docs/BENCHMARKS.md), then encoded and wrote each one again, batch
     /// after batch of the same commit (Round 19).
-    func prepare(_ events: [DecodedEvent], after previous: Computed?, ending: Bool, from log: EventLog, store: ProjectionStore,
+    func prepare(_ events: [DecodedEvent], after previous: Prepared?, ending: Bool, from log: EventLog, store: ProjectionStore,
                  in txn: borrowing WriteTransaction) throws -> Prepared
     /// Computes what applying `events` writes, on any thread, without the store (`log` may be read).
     func compute(_ events: [DecodedEvent], _ prepared: Prepared, from log: EventLog) throws -> Computed
+    /// As ``compute(_:_:from:)``, given what the batch before in the same write transaction computed
+    /// (`previous`, nil for its first batch), whose `prepare` preceded this one's. The default ignores it.
+    func compute(_ events: [DecodedEvent], _ prepared: Prepared, after previous: Computed?, from log: EventLog) throws -> Computed
     /// Writes what ``compute(_:_:from:)`` made, in the same write transaction as its `prepare`.
     func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws
     /// Writes what the transaction's batches left for its end and the last of them, `last`, did not
@@ -42,17 +48,16 @@ public protocol ConcurrentProjection: Projection {
 }
 
 extension ConcurrentProjection {
-    public func prepare(_ events: [DecodedEvent], after previous: Computed?, ending: Bool, from log: EventLog, store: ProjectionStore,
+    public func prepare(_ events: [DecodedEvent], after previous: Prepared?, ending: Bool, from log: EventLog, store: ProjectionStore,
                         in txn: borrowing WriteTransaction) throws -> Prepared {
         try prepare(events, from: log, store: store, in: txn)
     }
 
-    public func finish(_ last: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {}
-
-    /// ``finish(_:store:in:)`` of what ``start(_:after:ending:from:store:in:)``'s write returned.
-    func finish(any last: any Sendable, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
-        if let last = last as? Computed { try finish(last, store: store, in: txn) }
+    public func compute(_ events: [DecodedEvent], _ prepared: Prepared, after previous: Computed?, from log: EventLog) throws -> Computed {
+        try compute(events, prepared, from: log)
     }
+
+    public func finish(_ last: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {}
 
     /// The three steps on this thread, one after another.
     public func apply(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
@@ -60,33 +65,23 @@ extension ConcurrentProjection {
         try write(try compute(events, prepared, from: log), store: store, in: txn)
     }
 
-    /// Prepares `events` here, after what the batch before computed in this transaction (`previous`, as
-    /// the last ``PendingWrite/write(in:)`` returned it; `ending` when no batch follows in it), and starts
-    /// computing them on another thread; the returned step writes the result once computed (waiting for
-    /// it), and must be called, in the same transaction.
-    func start(_ events: [DecodedEvent], after previous: (any Sendable)?, ending: Bool, from log: EventLog, store: ProjectionStore,
+    /// Prepares `events` here, after this member's batch before in this transaction (`previous`, as
+    /// this method returned it; `ending` when no batch follows in it), and starts computing them on
+    /// another thread once the batch before is computed; the returned batch in flight is written
+    /// (waiting for it) by ``PendingWrite/write(in:)``, which must be called, in the same transaction,
+    /// after the batch before's.
+    func start(_ events: [DecodedEvent], after previous: PendingWrite?, ending: Bool, from log: EventLog, store: ProjectionStore,
                in txn: borrowing WriteTransaction) throws -> PendingWrite {
-        let prepared = try prepare(events, after: previous as? Computed, ending: ending, from: log, store: store, in: txn)
-        let computed = BackgroundResult { try compute(events, prepared, from: log) }
-        return PendingWrite(computed.discard) { txn in
-            let result = try computed.take()
+        let before = previous?.stage as? ConcurrentStage<Self>
+        let prepared = try prepare(events, after: before?.prepared, ending: ending, from: log, store: store, in: txn)
+        let earlier = before?.computed
+        let computed = BackgroundResult { try compute(events, prepared, after: try earlier?.value(), from: log) }
+        return PendingWrite(stage: ConcurrentStage<Self>(prepared: prepared, computed: computed), discard: computed.discard) { txn in
+            let result = try computed.value()
             try write(result, store: store, in: txn)
             return result
+        } finish: { last, txn in
+            if let last = last as? Computed { try finish(last, store: store, in: txn) }
         }
     }
-}
-
-/// A concurrent projection's batch being computed on another thread: ``write(in:)`` waits for it,
-/// writes it and returns what was computed (for the next batch's prepare); ``discard()`` waits for it
-/// and drops it (after another member failed).
-struct PendingWrite {
-    let discard: () -> Void
-    let writeInTransaction: (borrowing WriteTransaction) throws -> any Sendable
-
-    init(_ discard: @escaping () -> Void, write: @escaping (borrowing WriteTransaction) throws -> any Sendable) {
-        self.discard = discard
-        self.writeInTransaction = write
-    }
-
-    func write(in txn: borrowing WriteTransaction) throws -> any Sendable { try writeInTransaction(txn) }
 }

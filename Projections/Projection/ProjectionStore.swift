@@ -179,9 +179,9 @@ public struct ProjectionSet: Sendable {
     /// Each commit is one durable write transaction of the store moving every member's checkpoint with
     /// its state: a failure leaves the store as the commit before left it. Commits span several batches
     /// because at 1,000,000 events a commit of 2,000 rewrote about 1,330 pages of the store and waited
-    /// for their sync; a batch stays small because its decoded events are held in memory twice (one
-    /// applied, the next read ahead), while a commit's dirty pages grow more slowly. docs/PROJECTIONS.md
-    /// gives the figures behind the defaults.
+    /// for their sync; a batch stays small because several are held in memory, decoded (the one applied,
+    /// the one before it while a concurrent member computes it, and the next read ahead), while a
+    /// commit's dirty pages grow more slowly. docs/PROJECTIONS.md gives the figures behind the defaults.
     @available(*, noasync, message: "catching up writes the store")
     public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = defaultBatchSize, eventsPerCommit: Int = defaultEventsPerCommit,
                         through limit: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
@@ -231,9 +231,12 @@ public struct ProjectionSet: Sendable {
                     applied = checkpoints
                 }
                 var count = 0
-                // What each concurrent member computed for the batch before, in this transaction only (a
-                // retried commit starts again without it).
-                var computed: [Int: any Sendable] = [:]
+                // Each concurrent member's batch in flight: prepared, computing on another thread, and
+                // written here once the next batch is applied (or the transaction ends), so that the
+                // computing of a batch overlaps the applying of the next; in this transaction only (a
+                // retried commit starts again without them).
+                var inFlight: [Int: PendingWrite] = [:]
+                defer { for write in inFlight.values { write.discard() } }
                 while count < perCommit, let reading = next {
                     next = nil
                     let batch = try reading.take()
@@ -245,8 +248,8 @@ public struct ProjectionSet: Sendable {
                     let behind = members.indices.filter { applied[$0] < last }
                     let concurrent = behind.filter { members[$0] is any ConcurrentProjection }
                     let started = concurrent.count == behind.count ? Array(concurrent.dropLast()) : concurrent
-                    var pending: [(member: Int, write: PendingWrite)] = []
-                    defer { for (_, write) in pending { write.discard() } }
+                    var starting: [Int: PendingWrite] = [:]
+                    defer { for write in starting.values { write.discard() } }
                     func events(for i: Int) -> [DecodedEvent] {
                         (batch.first?.sequence ?? 0) > applied[i] ? batch : batch.filter { $0.sequence > applied[i] }
                     }
@@ -254,27 +257,38 @@ public struct ProjectionSet: Sendable {
                     let ending = count + batch.count >= perCommit || last >= head
                     for i in started {
                         guard let p = members[i] as? any ConcurrentProjection else { continue }
-                        pending.append((i, try p.start(events(for: i), after: computed[i], ending: ending, from: log, store: store, in: txn)))
+                        starting[i] = try p.start(events(for: i), after: inFlight[i], ending: ending, from: log, store: store, in: txn)
                     }
                     for i in behind where !started.contains(i) {
+                        // Computed on another thread before, applied here now: its batch before is
+                        // written first, with what it kept for the end.
+                        if let before = inFlight.removeValue(forKey: i) {
+                            try before.finish(try before.write(in: txn), in: txn)
+                            done.keep(before)
+                        }
                         try members[i].apply(events(for: i), from: log, store: store, in: txn)
-                        // Applied here: what it computed before is no longer what it stored last.
-                        if let before = computed.removeValue(forKey: i) { done.keep(before) }
                     }
-                    for (member, write) in pending {
-                        // What it computed for the batch before is freed with this batch, on the reading
-                        // thread: freeing it here was 2 of the 11 `gdb` samples of this thread at 1,000,000
-                        // events (docs/BENCHMARKS.md, Round 17).
-                        if let before = computed.updateValue(try write.write(in: txn), forKey: member) { done.keep(before) }
+                    // The batch before, computed meanwhile: written now, in members' order, and freed
+                    // with this batch on the reading thread (freed here, it was 2 of the 11 `gdb` samples
+                    // of this thread at 1,000,000 events: docs/BENCHMARKS.md, Round 17).
+                    for i in inFlight.keys.sorted() {
+                        guard let before = inFlight.removeValue(forKey: i) else { continue }
+                        _ = try before.write(in: txn)
+                        done.keep(before)
                     }
+                    inFlight = starting
+                    starting = [:]
                     for i in behind { applied[i] = last }
                     reached = last
                     count += batch.count
                 }
-                // What the last batch computed, if it did not end the transaction as expected (a batch
-                // found empty), still holds what the members kept for the end.
-                for (i, last) in computed {
-                    try (members[i] as? any ConcurrentProjection)?.finish(any: last, store: store, in: txn)
+                // The transaction's last batches in flight, written, and what their members kept for the
+                // end with them unless they wrote it (they were prepared as the last; a batch found empty
+                // ends a transaction early).
+                for i in inFlight.keys.sorted() {
+                    guard let last = inFlight.removeValue(forKey: i) else { continue }
+                    try last.finish(try last.write(in: txn), in: txn)
+                    done.keep(last)
                 }
                 for (i, p) in members.enumerated() where applied[i] != checkpoints[i] {
                     try store.setCheckpoint(applied[i], of: p.name, in: txn)
@@ -302,9 +316,10 @@ public struct ProjectionSet: Sendable {
     }
 }
 
-/// A batch of decoded events already applied, with what concurrent members computed for the batch before
-/// it, handed to the reading thread, which frees them before it reads the batch after next: the applying
-/// thread lets go of its references when it moves on to the next batch.
+/// A batch of decoded events already applied, with the batches in flight written while it was applied
+/// (what concurrent members computed for the batch before it), handed to the reading thread, which frees
+/// them before it reads the batch after next: the applying thread lets go of its references when it moves
+/// on to the next batch.
 final class AppliedBatch: @unchecked Sendable {
     // Set and added to by the applying thread before the reading thread starts; emptied by that thread.
     private var events: [DecodedEvent]

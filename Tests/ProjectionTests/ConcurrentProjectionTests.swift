@@ -17,6 +17,30 @@ import Testing
         private let lock = NSLock()
         private var seen: [(step: String, thread: UInt)] = []
         private var events: [UInt64] = []
+        private var steps: [String] = []
+        private var afters: [UInt64?] = []
+        /// The applying thread's steps, each with its batch's first sequence number.
+        var order: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            return steps
+        }
+        /// For each batch computed, in order, the first sequence number of the batch computed before it.
+        var computedAfter: [UInt64?] {
+            lock.lock()
+            defer { lock.unlock() }
+            return afters
+        }
+        func step(_ step: String, _ first: UInt64?) {
+            lock.lock()
+            steps.append("\(step) \(first ?? 0)")
+            lock.unlock()
+        }
+        func computed(after first: UInt64?) {
+            lock.lock()
+            afters.append(first)
+            lock.unlock()
+        }
         func wrote(_ sequences: [UInt64]) {
             lock.lock()
             events += sequences
@@ -49,6 +73,7 @@ import Testing
 
         func prepare(_ events: [DecodedEvent], from log: EventLog, store: ProjectionStore, in txn: borrowing WriteTransaction) throws -> [UInt64] {
             threads.record("prepare")
+            threads.step("prepare", events.first?.sequence)
             return events.map(\.sequence)
         }
 
@@ -58,8 +83,14 @@ import Testing
             return prepared
         }
 
+        func compute(_ events: [DecodedEvent], _ prepared: [UInt64], after previous: [UInt64]?, from log: EventLog) throws -> [UInt64] {
+            threads.computed(after: previous?.first)
+            return try compute(events, prepared, from: log)
+        }
+
         func write(_ computed: [UInt64], store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
             threads.record("write")
+            threads.step("write", computed.first)
             threads.wrote(computed)
         }
     }
@@ -103,34 +134,53 @@ import Testing
         #expect(try AuditTrailProjection.entries(store: together, log: ledger.log, entity: nil).map(\.sequence) == Array(1...head))
     }
 
-    /// In one write transaction, a batch's prepare takes the states of the streams the batch before
-    /// touched as that batch left them, decoded, reading only the others back; only the transaction's
+    /// In one write transaction, a batch is prepared before the batch before is computed or written:
+    /// its prepare reads back only the states of streams no batch of the transaction touched before,
+    /// and its compute takes the others as the batch before left them, decoded; only the transaction's
     /// last batch stores the states. Computing from what was carried gives, byte for byte, what
     /// computing from the store gives, and the states stored at the end are those.
     @Test func aBatchStartsFromTheStatesTheBatchBeforeLeft() throws {
         let dir = try TemporaryDirectory()
-        let ledger = try ledger(in: dir, extra: 30)
+        let ledger = try ledger(in: dir, extra: 60)
         let store = try ProjectionStore(path: dir.path + "/store")
         let events = try ledger.log.read(limit: Int.max).map { DecodedEvent($0) }
-        let first = Array(events[..<(events.count / 2)]), second = Array(events[(events.count / 2)...])
+        let third = events.count / 3
+        // A first batch of a few events: the second touches streams it does not, stored before.
+        let zero = Array(events[..<third]), first = Array(events[third..<(third + 4)]), second = Array(events[(third + 4)...])
+        func streams(_ events: [DecodedEvent]) -> Set<StreamName> { Set(events.map(\.stream)) }
         let audit = AuditTrailProjection()
         let statesDB = try store.database("audit-states")
+        // A commit before: the store holds the states of the streams of `zero`.
+        try store.environment.write { txn in try audit.apply(zero, from: ledger.log, store: store, in: txn) }
+        let storedBefore = try rows("audit-states", in: store)
+        #expect(storedBefore.count == streams(zero).count)
         try store.environment.write { txn in
-            let computed = try audit.compute(first, try audit.prepare(first, after: nil, ending: false, from: ledger.log, store: store, in: txn), from: ledger.log)
-            try audit.write(computed, store: store, in: txn)
-            #expect(computed.encoded.isEmpty && !computed.statesWritten)
-            #expect(try txn.withCursor(statesDB) { try $0.first() } == nil, "a batch that does not end the transaction stores no state")
-            let carried = try audit.prepare(second, after: computed, ending: true, from: ledger.log, store: store, in: txn)
-            #expect(carried.carried.dictionary == computed.states.dictionary && Set(carried.carried.dictionary.keys) == Set(first.map(\.stream)))
-            #expect(Set(carried.states.dictionary.keys) == Set(second.map(\.stream)).subtracting(first.map(\.stream)), "only streams new to the transaction are read")
+            let preparedFirst = try audit.prepare(first, after: nil, ending: false, from: ledger.log, store: store, in: txn)
+            let preparedSecond = try audit.prepare(second, after: preparedFirst, ending: true, from: ledger.log, store: store, in: txn)
+            #expect(Set(preparedFirst.states.dictionary.keys) == streams(first).intersection(streams(zero)), "a stored state is read")
+            #expect(Set(preparedSecond.touched.dictionary.keys) == streams(first).union(streams(second)))
+            #expect(!streams(second).subtracting(streams(first)).intersection(streams(zero)).isEmpty, "the second batch has stored streams of its own")
+            #expect(Set(preparedSecond.states.dictionary.keys) == streams(second).subtracting(streams(first)).intersection(streams(zero)),
+                    "only streams new to the transaction are read")
+            let computedFirst = try audit.compute(first, preparedFirst, after: nil, from: ledger.log)
+            try audit.write(computedFirst, store: store, in: txn)
+            #expect(computedFirst.encoded.isEmpty && !computedFirst.statesWritten)
+            let statesNow = try txn.withCursor(statesDB) { c in
+                var n = 0
+                var e = try c.first()
+                while e != nil { n += 1; e = try c.next() }
+                return n
+            }
+            #expect(statesNow == storedBefore.count, "a batch that does not end the transaction stores no state")
+            let a = try audit.compute(second, preparedSecond, after: computedFirst, from: ledger.log)
             // The same second batch computed from a store holding the first batch's states.
-            try audit.finish(computed, store: store, in: txn)
+            try audit.finish(computedFirst, store: store, in: txn)
             let readBack = try audit.prepare(second, from: ledger.log, store: store, in: txn)
-            #expect(readBack.carried.isEmpty && Set(readBack.states.dictionary.keys) == Set(second.map(\.stream)))
-            let a = try audit.compute(second, carried, from: ledger.log), b = try audit.compute(second, readBack, from: ledger.log)
+            #expect(Set(readBack.states.dictionary.keys) == streams(second).intersection(streams(zero).union(streams(first))))
+            let b = try audit.compute(second, readBack, from: ledger.log)
             #expect(!a.rows.isEmpty && a.rows.map(\.end) == b.rows.map(\.end) && a.rowBytes == b.rowBytes)
             #expect(a.statesWritten && b.statesWritten)
-            #expect(Set(a.encoded.dictionary.keys) == Set(events.map(\.stream)), "the last batch stores every state the transaction touched")
+            #expect(Set(a.encoded.dictionary.keys) == streams(first).union(streams(second)), "the last batch stores every state the transaction touched")
             #expect(a.encoded.dictionary.filter { b.encoded[$0.key] != nil } == b.encoded.dictionary)
             try audit.write(a, store: store, in: txn)
             try audit.finish(a, store: store, in: txn)
@@ -143,6 +193,33 @@ import Testing
         let stored = try rows("audit-states", in: store), rowsStored = try rows("audit", in: store)
         #expect(stored == (try rows("audit-states", in: whole)))
         #expect(rowsStored == (try rows("audit", in: whole)))
+    }
+
+    /// The steps on the catching-up thread, in one write transaction: each batch is prepared (and its
+    /// computing started) before the batch before is written, and computed after it, from what it
+    /// computed; the transaction's last batch is written before the commit.
+    @Test func eachBatchIsWrittenAfterTheNextIsPrepared() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ledger(in: dir, extra: 30)
+        let head = try ledger.log.head().sequence
+        let threads = Threads()
+        let store = try ProjectionStore(path: dir.path + "/store")
+        // Batches of 8, commits of 24: three batches a commit.
+        try ProjectionSet([Counting(threads: threads), CurrentStateProjection()]).catchUp(log: ledger.log, store: store, batchSize: 8, eventsPerCommit: 24)
+        var expected: [String] = [], after: [UInt64?] = []
+        let firsts = Array(stride(from: UInt64(1), through: head, by: 8))
+        for commit in stride(from: 0, to: firsts.count, by: 3) {
+            let batches = Array(firsts[commit..<min(commit + 3, firsts.count)])
+            for (i, b) in batches.enumerated() {
+                expected.append("prepare \(b)")
+                if i > 0 { expected.append("write \(batches[i - 1])") }
+                after.append(i > 0 ? batches[i - 1] : nil)
+            }
+            expected.append("write \(batches[batches.count - 1])")
+        }
+        #expect(threads.order == expected)
+        #expect(threads.computedAfter == after)
+        #expect(threads.written == Array(1...head))
     }
 
     /// A transaction whose last batch was not prepared as its last (it ended early) stores the states
