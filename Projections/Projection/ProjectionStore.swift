@@ -157,14 +157,20 @@ extension Projection {
 public struct ProjectionSet: Sendable {
     public let members: [any Projection]
 
-    /// Events read and applied at a time: two batches are held, one applied and the next read ahead.
-    /// 4,000 since a batch holds only what the projections fold (Round 18): the audit trail reads and
-    /// writes each stream's state once a batch, and halving the batches' number made replays of 1,000,000
-    /// events about 11 % shorter for about 2 MiB.
+    /// Events read and applied at a time: one batch is applied while the next is read ahead (and up to
+    /// ``batchesReadBeforeCommit`` are read before a commit). 4,000 since a batch holds only what the
+    /// projections fold (Round 18): the audit trail reads and writes each stream's state once a batch,
+    /// and halving the batches' number made replays of 1,000,000 events about 11 % shorter for about 2 MiB.
     public static let defaultBatchSize = 4_000
     /// Events applied in each durable commit of the store, at least: a commit's dirty pages are held
     /// until it commits. docs/PROJECTIONS.md ("Checkpoints and rebuilds") gives the figures behind both.
     public static let defaultEventsPerCommit = 16_000
+    /// Batches read ahead while one is applied: the next.
+    static let batchesReadAhead = 1
+    /// Batches read ahead before a commit, whose wait for the disk leaves the other threads idle: read
+    /// then, they are not read while the commit's first batches are applied, beside the audit trail's
+    /// computing. 6 since Round 36: docs/PROJECTIONS.md ("Checkpoints and rebuilds") gives the figures.
+    static let batchesReadBeforeCommit = 6
 
     /// The projections, each once (a name given twice would apply every event twice).
     public init(_ members: [any Projection]) {
@@ -180,8 +186,8 @@ public struct ProjectionSet: Sendable {
     /// its state: a failure leaves the store as the commit before left it. Commits span several batches
     /// because at 1,000,000 events a commit of 2,000 rewrote about 1,330 pages of the store and waited
     /// for their sync; a batch stays small because several are held in memory, decoded (the one applied,
-    /// the one before it while a concurrent member computes it, and the next read ahead), while a
-    /// commit's dirty pages grow more slowly. docs/PROJECTIONS.md gives the figures behind the defaults.
+    /// the one before it while a concurrent member computes it, and those read ahead), while a commit's
+    /// dirty pages grow more slowly. docs/PROJECTIONS.md gives the figures behind the defaults.
     @available(*, noasync, message: "catching up writes the store")
     public func catchUp(log: EventLog, store: ProjectionStore, batchSize: Int = defaultBatchSize, eventsPerCommit: Int = defaultEventsPerCommit,
                         through limit: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
@@ -189,32 +195,12 @@ public struct ProjectionSet: Sendable {
         var checkpoints = try members.map { try store.checkpoint(of: $0.name) }
         guard var from = checkpoints.min() else { return }
         let start = from
-        let size = UInt64(max(1, batchSize)), perCommit = max(1, eventsPerCommit)
-        // `done` holds the batch applied before, which the reading thread frees before it reads: freeing
-        // a batch of decoded events was a twentieth of the applying thread's instructions. Freed first,
-        // not once read, so that no more than two batches are held at a time.
-        func read(after sequence: UInt64, freeing done: AppliedBatch = AppliedBatch()) -> BackgroundResult<[DecodedEvent]>? {
-            guard sequence < head else { return nil }
-            let limit = Int(min(size, head - sequence))
-            return BackgroundResult {
-                done.free()
-                // Decoded as scanned: reading into an array of events first and mapping it copied each
-                // event's fields twice more (retained, then released with the array).
-                var batch: [DecodedEvent] = []
-                batch.reserveCapacity(limit)
-                // Only what the projections fold (``EventPayload``): decoding each event whole made strings
-                // of its actor, rationale and source and copied its bytes, for nothing.
-                try log.scanCanonical(from: sequence + 1) { sequence, bytes in
-                    batch.append(try DecodedEvent(stored: bytes, sequence: sequence, definitions: true))
-                    return batch.count < limit
-                }
-                return batch
-            }
-        }
-        // Reading and decoding a batch was over a quarter of a replay's instructions: the next batch is
-        // read on another thread while this one is applied (the store's write transaction stays here).
-        var next = read(after: from)
-        defer { next?.discard() }
+        let perCommit = max(1, eventsPerCommit)
+        let read = BatchesAhead.decoding(log)
+        // Reading and decoding a batch was over a quarter of a replay's instructions: the next batches are
+        // read on other threads while this one is applied (the store's write transaction stays here).
+        var ahead = BatchesAhead(after: from, head: head, size: batchSize, depth: Self.batchesReadAhead, read: read)
+        defer { ahead.discard() }
         var done = AppliedBatch()
         while from < head {
             let committed = from
@@ -225,8 +211,8 @@ public struct ProjectionSet: Sendable {
                 // A full map runs this again from the start: reading starts again after the commit before.
                 attempts += 1
                 if attempts > 1 {
-                    next?.discard()
-                    next = read(after: committed)
+                    ahead.discard()
+                    ahead = BatchesAhead(after: committed, head: head, size: batchSize, depth: Self.batchesReadAhead, read: read)
                     reached = committed
                     applied = checkpoints
                 }
@@ -237,11 +223,8 @@ public struct ProjectionSet: Sendable {
                 // retried commit starts again without them).
                 var inFlight: [Int: PendingWrite] = [:]
                 defer { for write in inFlight.values { write.discard() } }
-                while count < perCommit, let reading = next {
-                    next = nil
-                    let batch = try reading.take()
+                while count < perCommit, let batch = try ahead.take(freeing: done) {
                     guard let last = batch.last?.sequence else { break }
-                    next = read(after: last, freeing: done)
                     done = AppliedBatch(batch)
                     // Concurrent members compute on other threads while the rest apply here; when all
                     // are concurrent, the last applies here.
@@ -283,8 +266,7 @@ public struct ProjectionSet: Sendable {
                     count += batch.count
                 }
                 // The transaction's last batches in flight, written, and what their members kept for the
-                // end with them unless they wrote it (they were prepared as the last; a batch found empty
-                // ends a transaction early).
+                // end with them unless they wrote it (they were prepared as the last).
                 for i in inFlight.keys.sorted() {
                     guard let last = inFlight.removeValue(forKey: i) else { continue }
                     try last.finish(try last.write(in: txn), in: txn)
@@ -293,6 +275,10 @@ public struct ProjectionSet: Sendable {
                 for (i, p) in members.enumerated() where applied[i] != checkpoints[i] {
                     try store.setCheckpoint(applied[i], of: p.name, in: txn)
                 }
+                // The commit waits for the disk: meanwhile, the next batches are read on the cores left
+                // idle, the first read freeing this transaction's last batch.
+                ahead.readAhead(upTo: Self.batchesReadBeforeCommit, freeing: done)
+                done = AppliedBatch()
             }
             guard reached > committed else { break }
             checkpoints = applied
@@ -317,9 +303,9 @@ public struct ProjectionSet: Sendable {
 }
 
 /// A batch of decoded events already applied, with the batches in flight written while it was applied
-/// (what concurrent members computed for the batch before it), handed to the reading thread, which frees
-/// them before it reads the batch after next: the applying thread lets go of its references when it moves
-/// on to the next batch.
+/// (what concurrent members computed for the batch before it), handed to another thread, which frees them
+/// (``BatchesAhead``: before it reads a batch, or alone): the applying thread lets go of its references
+/// when it moves on to the next batch.
 final class AppliedBatch: @unchecked Sendable {
     // Set and added to by the applying thread before the reading thread starts; emptied by that thread.
     private var events: [DecodedEvent]
