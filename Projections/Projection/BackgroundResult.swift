@@ -18,10 +18,10 @@ final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
     private var result: Result<Value, any Error> = .failure(CancellationError())
     private let running = DispatchGroup()
 
-    /// Starts `work` on another thread.
-    init(_ work: @escaping @Sendable () throws -> Value) {
+    /// Starts `work` on another thread, after the work `queue` was given before when it is serial.
+    init(on queue: DispatchQueue = .global(), _ work: @escaping @Sendable () throws -> Value) {
         running.enter()
-        DispatchQueue.global().async {
+        queue.async {
             // Written before the group is left, read after a wait: the group orders the two.
             self.result = Result { try work() }
             self.running.leave()

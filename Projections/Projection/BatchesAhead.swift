@@ -1,3 +1,4 @@
+import Dispatch
 import EventLog
 import Programme
 
@@ -23,10 +24,12 @@ struct BatchesAhead {
 
     /// Reads of a catch-up: each batch read from `log` in one read transaction of its own, decoded as
     /// the projections fold it (``DecodedEvent``), after freeing the batch applied before (`done`:
-    /// freeing a batch of decoded events was a twentieth of the applying thread's instructions).
+    /// freeing a batch of decoded events was a twentieth of the applying thread's instructions). One
+    /// after another, on a queue of their own: the batch wanted next is not slowed by those after it.
     static func decoding(_ log: EventLog) -> Read {
-        { sequence, limit, done in
-            BackgroundResult {
+        let queue = DispatchQueue(label: "pledger.read-ahead")
+        return { sequence, limit, done in
+            BackgroundResult(on: queue) {
                 done.free()
                 // Decoded as scanned: reading into an array of events first and mapping it copied each
                 // event's fields twice more (retained, then released with the array).
