@@ -158,7 +158,7 @@ public struct ProjectionSet: Sendable {
     public let members: [any Projection]
 
     /// Events read and applied at a time: one batch is applied while the next is read ahead (and up to
-    /// ``batchesReadBeforeCommit`` are read before a commit). 4,000 since a batch holds only what the
+    /// ``eventsReadBeforeCommit`` are read before a commit). 4,000 since a batch holds only what the
     /// projections fold (Round 18): the audit trail reads and writes each stream's state once a batch,
     /// and halving the batches' number made replays of 1,000,000 events about 11 % shorter for about 2 MiB.
     public static let defaultBatchSize = 4_000
@@ -167,10 +167,12 @@ public struct ProjectionSet: Sendable {
     public static let defaultEventsPerCommit = 16_000
     /// Batches read ahead while one is applied: the next.
     static let batchesReadAhead = 1
-    /// Batches read ahead before a commit, whose wait for the disk leaves the other threads idle: read
-    /// then, they are not read while the commit's first batches are applied, beside the audit trail's
-    /// computing. 6 since Round 36: docs/PROJECTIONS.md ("Checkpoints and rebuilds") gives the figures.
-    static let batchesReadBeforeCommit = 6
+    /// Events read ahead before a commit, whose wait for the disk leaves the other threads idle, in
+    /// whole batches (at least one): read then, they are not read while the commit's first batches are
+    /// applied, beside the audit trail's computing. Six batches of the default size since Round 36:
+    /// docs/PROJECTIONS.md ("Checkpoints and rebuilds") gives the figures. Counted in events, not
+    /// batches, so that the memory they hold does not grow with a larger batch size.
+    static let eventsReadBeforeCommit = 24_000
 
     /// The projections, each once (a name given twice would apply every event twice).
     public init(_ members: [any Projection]) {
@@ -197,6 +199,7 @@ public struct ProjectionSet: Sendable {
         let start = from
         let perCommit = max(1, eventsPerCommit)
         let read = BatchesAhead.decoding(log)
+        let beforeCommit = max(Self.batchesReadAhead, Self.eventsReadBeforeCommit / max(1, batchSize))
         // Reading and decoding a batch was over a quarter of a replay's instructions: the next batches are
         // read on other threads while this one is applied (the store's write transaction stays here).
         var ahead = BatchesAhead(after: from, head: head, size: batchSize, depth: Self.batchesReadAhead, read: read)
@@ -277,7 +280,7 @@ public struct ProjectionSet: Sendable {
                 }
                 // The commit waits for the disk: meanwhile, the next batches are read on the cores left
                 // idle, the first read freeing this transaction's last batch.
-                ahead.readAhead(upTo: Self.batchesReadBeforeCommit, freeing: done)
+                ahead.readAhead(upTo: beforeCommit, freeing: done)
                 done = AppliedBatch()
             }
             guard reached > committed else { break }
