@@ -36,6 +36,8 @@ public struct AuditTrailProjection: ConcurrentProjection {
         var states = StreamTable<[UInt8]>()
         /// Every stream the transaction's batches touched, this one's included.
         var touched = StreamTable<Bool>()
+        /// Whether a batch before in the transaction was prepared: computing this one needs what it computed.
+        var follows = false
         /// Whether ``write(_:store:in:)`` stores the states: the transaction's last batch.
         var writesStates = true
     }
@@ -69,6 +71,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
         let states = try store.database("audit-states")
         var prepared = Prepared()
         prepared.touched = previous?.touched ?? StreamTable(minimumCapacity: events.count)
+        prepared.follows = previous != nil
         prepared.writesStates = ending
         for event in events where !prepared.touched.contains(event.stream) {
             prepared.touched[event.stream] = true
@@ -84,6 +87,10 @@ public struct AuditTrailProjection: ConcurrentProjection {
     /// The rows of `events`, from each stream's state as `previous` (the batch before in the
     /// transaction) left it, or as `prepared` read it from the store.
     public func compute(_ events: [DecodedEvent], _ prepared: Prepared, after previous: Computed?, from log: EventLog) throws -> Computed {
+        // The streams the batch before touched were not read: without its states, the rows would be wrong.
+        guard previous != nil || !prepared.follows else {
+            throw FieldError(field: "(audit-trail)", "a batch prepared after another was computed without the states the other left")
+        }
         let snapshots = EntitySnapshotDecoder.shared
         var stored = StreamTable<EntityState>(minimumCapacity: prepared.states.count)
         for (stream, bytes) in prepared.states {

@@ -173,6 +173,9 @@ import Testing
             }
             #expect(statesNow == storedBefore.count, "a batch that does not end the transaction stores no state")
             let a = try audit.compute(second, preparedSecond, after: computedFirst, from: ledger.log)
+            #expect(throws: FieldError.self, "without the first batch's states, the second's rows cannot be computed") {
+                try audit.compute(second, preparedSecond, from: ledger.log)
+            }
             // The same second batch computed from a store holding the first batch's states.
             try audit.finish(computedFirst, store: store, in: txn)
             let readBack = try audit.prepare(second, from: ledger.log, store: store, in: txn)
