@@ -224,8 +224,17 @@ public struct ProjectionSet: Sendable {
                 // written here once the next batch is applied (or the transaction ends), so that the
                 // computing of a batch overlaps the applying of the next; in this transaction only (a
                 // retried commit starts again without them).
-                var inFlight: [Int: PendingWrite] = [:]
-                defer { for write in inFlight.values { write.discard() } }
+                var inFlight = [PendingWrite?](repeating: nil, count: members.count)
+                defer { for write in inFlight { write?.discard() } }
+                // Writes member `i`'s batch in flight, if any (with what it kept for the end when
+                // `finishing`), to be freed with the batch applied, on the reading thread.
+                func land(_ i: Int, finishing: Bool, in txn: borrowing WriteTransaction) throws {
+                    guard let write = inFlight[i] else { return }
+                    inFlight[i] = nil
+                    let computed = try write.write(in: txn)
+                    if finishing { try write.finish(computed, in: txn) }
+                    done.keep(write)
+                }
                 while count < perCommit, let batch = try ahead.take(freeing: done) {
                     guard let last = batch.last?.sequence else { break }
                     done = AppliedBatch(batch)
@@ -234,8 +243,8 @@ public struct ProjectionSet: Sendable {
                     let behind = members.indices.filter { applied[$0] < last }
                     let concurrent = behind.filter { members[$0] is any ConcurrentProjection }
                     let started = concurrent.count == behind.count ? Array(concurrent.dropLast()) : concurrent
-                    var starting: [Int: PendingWrite] = [:]
-                    defer { for write in starting.values { write.discard() } }
+                    var starting = [PendingWrite?](repeating: nil, count: members.count)
+                    defer { for write in starting { write?.discard() } }
                     func events(for i: Int) -> [DecodedEvent] {
                         (batch.first?.sequence ?? 0) > applied[i] ? batch : batch.filter { $0.sequence > applied[i] }
                     }
@@ -248,33 +257,21 @@ public struct ProjectionSet: Sendable {
                     for i in behind where !started.contains(i) {
                         // Computed on another thread before, applied here now: its batch before is
                         // written first, with what it kept for the end.
-                        if let before = inFlight.removeValue(forKey: i) {
-                            try before.finish(try before.write(in: txn), in: txn)
-                            done.keep(before)
-                        }
+                        try land(i, finishing: true, in: txn)
                         try members[i].apply(events(for: i), from: log, store: store, in: txn)
                     }
                     // The batch before, computed meanwhile: written now, in members' order, and freed
                     // with this batch on the reading thread (freed here, it was 2 of the 11 `gdb` samples
                     // of this thread at 1,000,000 events: docs/BENCHMARKS.md, Round 17).
-                    for i in inFlight.keys.sorted() {
-                        guard let before = inFlight.removeValue(forKey: i) else { continue }
-                        _ = try before.write(in: txn)
-                        done.keep(before)
-                    }
-                    inFlight = starting
-                    starting = [:]
+                    for i in members.indices { try land(i, finishing: false, in: txn) }
+                    swap(&inFlight, &starting)
                     for i in behind { applied[i] = last }
                     reached = last
                     count += batch.count
                 }
                 // The transaction's last batches in flight, written, and what their members kept for the
                 // end with them unless they wrote it (they were prepared as the last).
-                for i in inFlight.keys.sorted() {
-                    guard let last = inFlight.removeValue(forKey: i) else { continue }
-                    try last.finish(try last.write(in: txn), in: txn)
-                    done.keep(last)
-                }
+                for i in members.indices { try land(i, finishing: true, in: txn) }
                 for (i, p) in members.enumerated() where applied[i] != checkpoints[i] {
                     try store.setCheckpoint(applied[i], of: p.name, in: txn)
                 }
