@@ -115,7 +115,7 @@ extension EventLog {
                           RunCatalogue.runNumber(ofKey: chunk.key) == run.number else { return nil }
                     var found: UInt64?
                     StreamRuns.forEachEntry(of: chunk.value) { entryKey, sequence in
-                        guard key.withUnsafeBytes({ StreamRuns.equal(entryKey, $0) }) else { return true }
+                        guard key.withUnsafeBytes({ entryKey.hasSameBytes(as: $0) }) else { return true }
                         found = sequence
                         return false
                     }
@@ -225,7 +225,7 @@ extension EventLog {
                 // chunk up to the last one beginning at or before the name's end (name, 0x01): that one
                 // may hold the next names.
                 if !last.isEmpty, let first = StreamRuns.name(ofKey: UnsafeRawBufferPointer(rebasing: e.key[8...])),
-                   last.withUnsafeBytes({ StreamRuns.equal(first, $0) }) {
+                   last.withUnsafeBytes({ first.hasSameBytes(as: $0) }) {
                     guard let found = try c.seek(atMost: runKey + last + [1]), RunCatalogue.isChunkKey(found.key, ofRun: run.number) else {
                         throw EventLogError.damaged(sequence: 0, reason: "run \(run.number) of the streams index lost a chunk while it was read")
                     }
@@ -233,7 +233,7 @@ extension EventLog {
                 }
                 let whole = StreamRuns.forEachEntry(of: e.value) { key, _ in
                     guard let name = StreamRuns.name(ofKey: key) else { return true }
-                    guard !last.withUnsafeBytes({ StreamRuns.equal(name, $0) }) else { return true }
+                    guard !last.withUnsafeBytes({ name.hasSameBytes(as: $0) }) else { return true }
                     last = Array(name)
                     if let stream = try? StreamName(validatingUTF8: name) { names.append(stream) }
                     return true

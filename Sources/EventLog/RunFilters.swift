@@ -20,7 +20,7 @@ final class RunFilters: @unchecked Sendable {
     func newestFirst(catalogue bytes: UnsafeRawBufferPointer, load: (RunCatalogue.Run) throws -> RunFilter) rethrows
         -> (runs: [RunCatalogue.Run], filters: [RunFilter])? {
         lock.lock()
-        if let last, last.bytes.withUnsafeBytes({ StreamRuns.equal($0, bytes) }) {
+        if let last, last.bytes.withUnsafeBytes({ $0.hasSameBytes(as: bytes) }) {
             lock.unlock()
             return (last.runs, last.filters)
         }

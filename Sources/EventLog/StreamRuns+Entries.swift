@@ -84,7 +84,7 @@ extension StreamRuns {
                             let a = key(heads[i]), b = key(heads[best])
                             if StreamRuns.precedes(a, b) {
                                 best = i
-                            } else if StreamRuns.equal(a, b) {
+                            } else if a.hasSameBytes(as: b) {
                                 let sequence = { (o: Int) in UInt64(bigEndian: p.loadUnaligned(fromByteOffset: o + 1 + Int(p[o]), as: UInt64.self)) }
                                 failure = .damaged(sequence: max(sequence(heads[i]), sequence(heads[best])),
                                                    reason: "its streams entry is in two runs of the index (also at seq \(min(sequence(heads[i]), sequence(heads[best]))))")

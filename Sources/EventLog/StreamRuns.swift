@@ -28,7 +28,7 @@ enum StreamRuns {
         var lastName: UnsafeRawBufferPointer?
         return forEachEntry(of: bytes) { key, _ in
             guard let name = self.name(ofKey: key) else { return true }
-            if lastName.map({ !equal($0, name) }) ?? true {
+            if lastName.map({ !$0.hasSameBytes(as: name) }) ?? true {
                 let (high, low) = filterHalves(ofName: name)
                 filter.insert(high, low)
                 lastName = name
@@ -76,20 +76,14 @@ enum StreamRuns {
     /// Whether `key` is `prefix` (a name and its 0x00) and a version: compared with `memcmp` (a
     /// sequence's `starts(with:)` went byte by byte through iterators, about ten instructions a byte).
     static func isEntry(_ key: UnsafeRawBufferPointer, of prefix: UnsafeRawBufferPointer) -> Bool {
-        key.count == prefix.count + 8 && equal(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), prefix)
+        key.count == prefix.count + 8 && UnsafeRawBufferPointer(rebasing: key[..<prefix.count]).hasSameBytes(as: prefix)
     }
 
     /// Whether `key` begins with `prefix`.
     static func starts(_ key: UnsafeRawBufferPointer, with prefix: UnsafeRawBufferPointer) -> Bool {
-        key.count >= prefix.count && equal(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), prefix)
+        key.count >= prefix.count && UnsafeRawBufferPointer(rebasing: key[..<prefix.count]).hasSameBytes(as: prefix)
     }
 
-    /// Whether `a` and `b` hold the same bytes.
-    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
-        return memcmp(pa, pb, a.count) == 0
-    }
 
     /// Whether `a` sorts before `b` as LMDB compares keys: bytewise, a key before the longer keys it begins.
     static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
