@@ -84,7 +84,6 @@ enum StreamRuns {
         key.count >= prefix.count && UnsafeRawBufferPointer(rebasing: key[..<prefix.count]).hasSameBytes(as: prefix)
     }
 
-
     /// Whether `a` sorts before `b` as LMDB compares keys: bytewise, a key before the longer keys it begins.
     static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         let n = min(a.count, b.count)

@@ -4,8 +4,8 @@ extension UnsafeRawBufferPointer {
     /// Whether this buffer and `other` hold the same bytes, compared as two blocks of memory (`memcmp`).
     ///
     /// Why: `elementsEqual` goes byte by byte through the generic collection, about 900 instructions
-    /// for a 32-byte hash (callgrind of `pledger verify`, Round 37 in docs/BENCHMARKS.md; the same for a
-    /// run's names, Round 27, and a restored line, Round 31).
+    /// for a 32-byte hash (callgrind of `pledger verify`, Round 37 in docs/BENCHMARKS.md; a restored
+    /// line's bytes likewise, Round 31).
     func hasSameBytes(as other: UnsafeRawBufferPointer) -> Bool {
         guard count == other.count else { return false }
         guard count > 0, let a = baseAddress, let b = other.baseAddress else { return true }
