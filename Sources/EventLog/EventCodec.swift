@@ -146,10 +146,7 @@ public enum EventCodec {
     /// collection, a fifth of a restored line's decoding (callgrind, docs/BENCHMARKS.md Round 31).
     private static func isCanonical(_ event: ProposedEvent, _ stamp: ProposedEvent.Stamp, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let canonical = encode(event, sequence: stamp.sequence, recorded: stamp.recorded, version: stamp.version)
-        return line.count == canonical.count && canonical.withUnsafeBytes { c in
-            guard let a = c.baseAddress, let b = line.baseAddress else { return c.isEmpty }
-            return memcmp(a, b, c.count) == 0
-        }
+        return canonical.withUnsafeBytes { $0.hasSameBytes(as: UnsafeRawBufferPointer(line)) }
     }
 
     /// The error for a restored line not in canonical form.
