@@ -158,12 +158,13 @@ public struct CurrentStateProjection: Projection {
             events.map { Step(sequence: $0.sequence, effective: $0.effective, change: .event($0)) }
         }
 
-        /// `state` after this step; a payload that does not decode is a damaged log.
-        func apply(to state: EntityState) throws -> EntityState {
+        /// Changes `state` into the state after this step, where it is (``EntityState/apply(_:effective:sequence:to:)``);
+        /// a payload that does not decode is a damaged log.
+        func apply(to state: inout EntityState) throws {
             switch change {
             case .event(let decoded):
-                try decoded.withStored { try EntityState.apply($0, effective: effective, sequence: sequence, to: state) ?? state }
-            case .effect(let effect): try EntityState.apply(effect, effective: effective, sequence: sequence, to: state)
+                try decoded.withStored { try EntityState.apply($0, effective: effective, sequence: sequence, to: &state) }
+            case .effect(let effect): try EntityState.apply(effect, effective: effective, sequence: sequence, to: &state)
             }
         }
 
@@ -185,7 +186,7 @@ public struct CurrentStateProjection: Projection {
     /// `events` are every event of the entity effective after that snapshot's day, the new ones among
     /// them on the first day; `sameDay`, that snapshot's day and bounds when they may start on it
     /// (``SnapshotBounds/of(days:events:sameDay:)``).
-    static func store(_ number: UInt32, from state: EntityState, sameDay: (day: CalendarDate, bounds: SnapshotBounds)?, definition: Int,
+    static func store(_ number: UInt32, from state: consuming EntityState, sameDay: (day: CalendarDate, bounds: SnapshotBounds)?, definition: Int,
                       applying events: [Step], in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws {
         let events = Step.inValidTimeOrder(events)
         // When sequence numbers ascend in valid-time order (no step back-dated behind another: the usual
@@ -198,12 +199,11 @@ public struct CurrentStateProjection: Projection {
             for e in events where e.effective != days.last { days.append(e.effective) }
             listed = SnapshotBounds.of(days: days, events: events.map { (day: $0.effective, sequence: $0.sequence) }, sameDay: sameFirst)
         }
-        var state = state
         var i = 0, n = 0
         while i < events.count {
             let date = events[i].effective, first = events[i].sequence
             while i < events.count, events[i].effective == date {
-                state = try events[i].apply(to: state)
+                try events[i].apply(to: &state)
                 i += 1
             }
             // The stored snapshot's own day: the events it folded then were recorded before these.
@@ -261,7 +261,7 @@ public struct CurrentStateProjection: Projection {
             let firstOfDay = n == 0 ? first.sequence : rest[i].sequence
             var bounds = SnapshotBounds(lastFolded: firstOfDay, firstOnOrAfter: firstOfDay)
             while i < rest.count, rest[i].effective <= date {
-                state = try rest[i].apply(to: state)
+                try rest[i].apply(to: &state)
                 bounds.lastFolded = rest[i].sequence
                 i += 1
             }

@@ -18,7 +18,17 @@ public enum EntityState: Sendable, Equatable {
     /// Folds a stream's events, oldest first. `nil` for an empty stream.
     public static func fold(_ events: [RecordedEvent]) throws -> EntityState? {
         var state: EntityState?
-        for event in try effectiveEvents(events) { state = try apply(event.1, at: event.0, to: state) }
+        for (recorded, event) in try effectiveEvents(events) {
+            // Changed where it is once defined: let go of by the optional first, so that its storage is
+            // the copy's alone and is not copied for the change.
+            if var defined = state {
+                state = nil
+                try apply(event, effective: recorded.effective, sequence: recorded.sequence, to: &defined)
+                state = defined
+            } else {
+                state = try apply(event, at: recorded, to: nil)
+            }
+        }
         return state
     }
 
@@ -51,16 +61,29 @@ public enum EntityState: Sendable, Equatable {
 
     /// Applies one event, given its effective date and (for error messages) its sequence number.
     public static func apply(_ event: ProgrammeEvent, effective: CalendarDate, sequence: UInt64, to state: EntityState?) throws -> EntityState? {
-        guard let state else {
+        guard var state else {
             if let defined = defined(by: event) { return defined }
             throw cannotFollow(event.typeName, sequence: sequence)
         }
+        try apply(event, effective: effective, sequence: sequence, to: &state)
+        return state
+    }
+
+    /// ``apply(_:effective:sequence:to:)`` of an event that follows the entity's definition, changing
+    /// `state` where it is (see ``apply(_:effective:sequence:to:)`` of an effect); on a throw `state`
+    /// is left as it was.
+    ///
+    /// Why: a fold that assigned each event's result back to its state held the state twice while the
+    /// event was applied, so the state's storage was copied for every event, and the copy and the
+    /// optional around it released after (about a tenth of a replay's applying thread; callgrind,
+    /// Round 38 in docs/BENCHMARKS.md).
+    public static func apply(_ event: ProgrammeEvent, effective: CalendarDate, sequence: UInt64, to state: inout EntityState) throws {
         // A definition or correction here has no effect of its own: the state stays as it is.
         guard let effect = EntityEffect(event) else {
-            if state.changes { return state }
+            if state.changes { return }
             throw cannotFollow(event.typeName, sequence: sequence)
         }
-        return try apply(effect, effective: effective, sequence: sequence, to: state)
+        try apply(effect, effective: effective, sequence: sequence, to: &state)
     }
 
     /// Applies one event's effect (``EntityEffect``) to the state of an entity that has one: an

@@ -59,6 +59,45 @@ import Testing
         #expect(kinds.isSuperset(of: ["target", "measured", "disbursed", "rescheduled"]), "\(kinds)")
     }
 
+    /// Every event of the default ledger applied in place to its stream's state gives what applying it to
+    /// a copy gives, a copy taken before is left as it was (the storage the two shared is not changed
+    /// under it), and an event refused leaves the state as it was.
+    @Test func applyingInPlaceIsApplyingToACopy() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        try ledger.appendDefaultHistory()
+        var applied = 0, refused = 0
+        var anEffect: (ProgrammeEvent, RecordedEvent)?
+        var unchanging: [EntityState] = []
+        for stream in try ledger.log.streamNames() {
+            let events = try ledger.log.events(in: stream)
+            let typed = try events.map { try ProgrammeEvent.decode($0) }
+            guard !typed.contains(where: { if case .eventCorrected = $0 { true } else { false } }),
+                  let first = typed.first, var state = EntityState.defined(by: first) else { continue }
+            if !state.changes { unchanging.append(state) }
+            for (event, payload) in zip(events, typed).dropFirst() {
+                let effect = EntityEffect(payload)
+                if anEffect == nil, effect != nil { anEffect = (payload, event) }
+                // What the event does, by its effect applied to a copy (no effect: nothing).
+                let expected = try effect.map { try EntityState.apply($0, effective: event.effective, sequence: event.sequence, to: state) } ?? state
+                let before = state, beforeText = state.facets.map { "\($0)=\($1)" }
+                try EntityState.apply(payload, effective: event.effective, sequence: event.sequence, to: &state)
+                #expect(state == expected, "\(stream) at \(event.sequence)")
+                #expect(before.facets.map { "\($0)=\($1)" } == beforeText, "\(stream) at \(event.sequence): the copy changed")
+                applied += 1
+            }
+        }
+        // An entity of a kind events do not change: an event with an effect is refused, the state kept.
+        let (payload, event) = try #require(anEffect)
+        for var state in unchanging {
+            let before = state
+            #expect(throws: EventLogError.self) { try EntityState.apply(payload, effective: event.effective, sequence: event.sequence, to: &state) }
+            #expect(state == before)
+            refused += 1
+        }
+        #expect(applied > 20 && refused > 3, "applied \(applied), refused \(refused)")
+    }
+
     @Test func damagedBytesThrow() {
         for effect in Self.every {
             let bytes = effect.encode()
