@@ -75,7 +75,7 @@ public enum EntityState: Sendable, Equatable {
     ///
     /// Why: a fold that assigned each event's result back to its state held the state twice while the
     /// event was applied, so the state's storage was copied for every event, and the copy and the
-    /// optional around it released after (about a tenth of a replay's applying thread; callgrind,
+    /// optional around it released after (7 % of a replay's applying thread's instructions; callgrind,
     /// Round 38 in docs/BENCHMARKS.md).
     public static func apply(_ event: ProgrammeEvent, effective: CalendarDate, sequence: UInt64, to state: inout EntityState) throws {
         // A definition or correction here has no effect of its own: the state stays as it is.
