@@ -92,20 +92,20 @@ public struct ProgrammeRules: AppendRules {
         }
 
         let context = RuleContext(stream: event.stream, effective: event.effective, now: event.stamp?.recorded ?? now(), cache: cache, programmes: programmes)
-        var current = version == 0 ? nil : try cache.state(of: event.stream, version: version, in: ledger)
-        try context.check(typed, current: current, ledger: ledger)
+        let defined = version > 0
+        // The state the checks read is theirs to let go of (``RuleContext/check(_:current:ledger:)``).
+        try context.check(typed, current: defined ? try cache.state(of: event.stream, version: version, in: ledger) : nil, ledger: ledger)
         // Remember where the event leads, so the stream's next event starts from it. A correction can
         // change any earlier event, so after one the stream is refolded when next needed.
         guard payloadType != EventCorrected.self else { return }
-        if current != nil, let effect = EntityEffect(copy typed) {
-            // Most events: their effect applied to the state where the cache keeps it, this copy let go
-            // first (``EntityStateCache/advance(_:from:sequence:id:in:_:)``); else as below.
-            current = nil
-            if try cache.advance(event.stream, from: version, sequence: ledger.sequence, id: event.id, in: ledger, {
-                try EntityState.apply(effect, effective: event.effective, sequence: ledger.sequence, to: &$0)
-            }) { return }
-            current = try cache.state(of: event.stream, version: version, in: ledger)
+        // Most events: their effect applied to the state where the cache keeps it
+        // (``EntityStateCache/advance(_:from:sequence:id:in:_:)``); else the state read again, as below.
+        if defined, let effect = EntityEffect(copy typed), try cache.advance(event.stream, from: version, sequence: ledger.sequence, id: event.id, in: ledger, {
+            try EntityState.apply(effect, effective: event.effective, sequence: ledger.sequence, to: &$0)
+        }) {
+            return
         }
+        let current = defined ? try cache.state(of: event.stream, version: version, in: ledger) : nil
         if let after = try EntityState.apply(typed, effective: event.effective, sequence: ledger.sequence, to: current) {
             cache.record(after, of: event.stream, version: version + 1, sequence: ledger.sequence, id: event.id, in: ledger)
         }
@@ -172,7 +172,12 @@ struct RuleContext {
         }
     }
 
-    func check(_ typed: ProgrammeEvent, current: EntityState?, ledger: borrowing LedgerSnapshot) throws {
+    /// Checks `typed` against its entity's state before it, `current` (nil before the definition).
+    ///
+    /// `current` is consumed: each check takes the part it reads out of it rather than a copy of it
+    /// (a copy of the state and its release an event, about 5 % of the appending thread's instructions:
+    /// callgrind, Round 38 in docs/BENCHMARKS.md).
+    func check(_ typed: ProgrammeEvent, current: consuming EntityState?, ledger: borrowing LedgerSnapshot) throws {
         switch typed {
         case .programmeDefined(let p):
             try organisation(p.owner, field: "owner", role: nil, ledger)
@@ -193,7 +198,7 @@ struct RuleContext {
             }
             if let b = i.baseline { try percentage(b.value, i, field: "baseline.value", rule: .targets) }
         case .targetSet(let t):
-            guard case .indicator(let s) = current else { return }
+            guard case .indicator(let s) = consume current else { return }
             try exists(t.decision, field: "decision", ledger)
             try within(try period(ofComponent: s.definition.component, field: "year", ledger), year: t.year, field: "year")
             try percentage(t.value, s.definition, field: "value", rule: .targets)
@@ -201,7 +206,7 @@ struct RuleContext {
                 throw RuleViolation(.targets, field: "payload.year", "\(stream) already has a \(t.year) target (\(existing)); change it with TargetChanged")
             }
         case .targetChanged(let t):
-            guard case .indicator(let s) = current else { return }
+            guard case .indicator(let s) = consume current else { return }
             try exists(t.decision, field: "decision", ledger)
             try within(try period(ofComponent: s.definition.component, field: "year", ledger), year: t.year, field: "year")
             try percentage(t.value, s.definition, field: "value", rule: .targets)
@@ -213,7 +218,7 @@ struct RuleContext {
             }
             guard t.value != existing else { throw RuleViolation(.targets, field: "payload.value", "the \(t.year) target is already \(existing)") }
         case .indicatorMeasured(let m):
-            guard case .indicator(let s) = current else { return }
+            guard case .indicator(let s) = consume current else { return }
             try within(try period(ofComponent: s.definition.component, field: "year", ledger), year: m.year, field: "year")
             try percentage(m.value, s.definition, field: "value", rule: .targets)
         case .fundingAllocated(let a):
@@ -221,7 +226,7 @@ struct RuleContext {
             try organisation(a.funder, field: "funder", role: .funder, ledger)
             try exists(a.decision, field: "decision", ledger)
         case .fundingRevised(let r):
-            guard case .allocation(let s) = current else { return }
+            guard case .allocation(let s) = consume current else { return }
             try exists(r.decision, field: "decision", ledger)
             try allocationOpen(s, currency: r.money.currency)
             guard r.previousAmount == s.amount else {
@@ -229,22 +234,22 @@ struct RuleContext {
             }
             guard r.money.amount != s.amount else { throw RuleViolation(.fundingLifecycle, field: "payload.amount", "the allocation is already \(s.amount)") }
         case .fundingWithdrawn(let w):
-            guard case .allocation(let s) = current else { return }
+            guard case .allocation(let s) = consume current else { return }
             try exists(w.decision, field: "decision", ledger)
             try allocationOpen(s, currency: nil)
         case .disbursementRecorded(let d):
-            guard case .allocation(let s) = current else { return }
+            guard case .allocation(let s) = consume current else { return }
             try allocationOpen(s, currency: d.money.currency)
             if let r = d.recipient { try organisation(r, field: "recipient", role: nil, ledger) }
         case .expenditureRecorded(let e):
-            guard case .allocation(let s) = current else { return }
+            guard case .allocation(let s) = consume current else { return }
             try allocationOpen(s, currency: e.money.currency)
         case .milestoneScheduled(let m):
             let period = try self.period(ofComponent: m.component, field: "component", ledger)
             try exists(m.decision, field: "decision", ledger)
             try plannedWithin(period, m.plannedDate, field: "plannedDate")
         case .milestoneRescheduled(let r):
-            guard case .milestone(let s) = current else { return }
+            guard case .milestone(let s) = consume current else { return }
             try milestoneOpen(s)
             try exists(r.decision, field: "decision", ledger)
             guard r.previousDate == s.plannedDate else {
@@ -253,20 +258,20 @@ struct RuleContext {
             guard r.plannedDate != s.plannedDate else { throw RuleViolation(.milestoneLifecycle, field: "payload.plannedDate", "the milestone is already planned for \(s.plannedDate)") }
             try plannedWithin(try period(ofComponent: s.definition.component, field: "plannedDate", ledger), r.plannedDate, field: "plannedDate")
         case .milestoneAchieved(let a):
-            guard case .milestone(let s) = current else { return }
+            guard case .milestone(let s) = consume current else { return }
             try milestoneOpen(s)
             guard a.achievedOn <= now.date else {
                 throw RuleViolation(.milestoneLifecycle, field: "payload.achievedOn", "\(a.achievedOn) is in the future of the day the event is recorded (\(now.date))")
             }
         case .milestoneMissed:
-            guard case .milestone(let s) = current else { return }
+            guard case .milestone(let s) = consume current else { return }
             try milestoneOpen(s)
             if case .missed = s.status { throw RuleViolation(.milestoneLifecycle, field: "type", "the milestone is already missed; reschedule it first") }
             guard effective >= s.plannedDate else {
                 throw RuleViolation(.milestoneLifecycle, field: "effective", "a milestone planned for \(s.plannedDate) cannot be missed on \(effective)")
             }
         case .milestoneCancelled(let c):
-            guard case .milestone(let s) = current else { return }
+            guard case .milestone(let s) = consume current else { return }
             try milestoneOpen(s)
             try exists(c.decision, field: "decision", ledger)
         case .eventCorrected(let c):
