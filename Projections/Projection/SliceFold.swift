@@ -44,7 +44,8 @@ extension EntityState {
                     state = try fold(included)
                 } else {
                     for (event, payload) in typed {
-                        state = try apply(corrected(payload, of: event, by: corrections), at: event, to: state)
+                        // A voided event leaves the state as it is.
+                        if let payload = try corrected(payload, of: event, by: corrections) { try apply(payload, at: event, to: &state) }
                     }
                 }
             }
@@ -64,10 +65,5 @@ extension EntityState {
             let schema = ProgrammeEvent.payloadType(named: event.type)?.currentSchema ?? event.schema
             return try ProgrammeEvent.decode(type: event.type, schema: schema, payload: c.replacement ?? .object([]))
         }
-    }
-
-    static func apply(_ payload: ProgrammeEvent?, at event: RecordedEvent, to state: EntityState?) throws -> EntityState? {
-        guard let payload else { return state }
-        return try apply(payload, at: event, to: state)
     }
 }

@@ -18,17 +18,7 @@ public enum EntityState: Sendable, Equatable {
     /// Folds a stream's events, oldest first. `nil` for an empty stream.
     public static func fold(_ events: [RecordedEvent]) throws -> EntityState? {
         var state: EntityState?
-        for (recorded, event) in try effectiveEvents(events) {
-            // Changed where it is once defined: let go of by the optional first, so that its storage is
-            // the copy's alone and is not copied for the change.
-            if var defined = state {
-                state = nil
-                try apply(event, effective: recorded.effective, sequence: recorded.sequence, to: &defined)
-                state = defined
-            } else {
-                state = try apply(event, at: recorded, to: nil)
-            }
-        }
+        for (recorded, event) in try effectiveEvents(events) { try apply(event, at: recorded, to: &state) }
         return state
     }
 
@@ -57,6 +47,20 @@ public enum EntityState: Sendable, Equatable {
 
     public static func apply(_ event: ProgrammeEvent, at recorded: RecordedEvent, to state: EntityState?) throws -> EntityState? {
         try apply(event, effective: recorded.effective, sequence: recorded.sequence, to: state)
+    }
+
+    /// ``apply(_:at:to:)`` changing `state` where it is: a defined state is taken out of the optional
+    /// while the event applies, so that its storage is not shared with the optional and is not copied
+    /// for the change (see ``apply(_:effective:sequence:to:)`` of an `inout` state); on a throw `state`
+    /// is left as it was. What a fold of a stream's events calls for each of them.
+    public static func apply(_ event: ProgrammeEvent, at recorded: RecordedEvent, to state: inout EntityState?) throws {
+        guard var defined = state else {
+            state = try apply(event, at: recorded, to: nil)
+            return
+        }
+        state = nil
+        defer { state = defined }
+        try apply(event, effective: recorded.effective, sequence: recorded.sequence, to: &defined)
     }
 
     /// Applies one event, given its effective date and (for error messages) its sequence number.

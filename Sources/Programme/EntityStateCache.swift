@@ -73,7 +73,7 @@ final class EntityStateCache: @unchecked Sendable {
                 state = try EntityState.fold(all)
                 last = all.last
             } else {
-                for event in newer { state = try EntityState.apply(try ProgrammeEvent.decodeStored(event), at: event, to: state) }
+                for event in newer { try EntityState.apply(try ProgrammeEvent.decodeStored(event), at: event, to: &state) }
                 last = newer.last
             }
         } else {

@@ -81,8 +81,11 @@ import Testing
                 // What the event does, by its effect applied to a copy (no effect: nothing).
                 let expected = try effect.map { try EntityState.apply($0, effective: event.effective, sequence: event.sequence, to: state) } ?? state
                 let before = state, beforeText = state.facets.map { "\($0)=\($1)" }
+                var optional: EntityState? = state
+                try EntityState.apply(payload, at: event, to: &optional)
                 try EntityState.apply(payload, effective: event.effective, sequence: event.sequence, to: &state)
                 #expect(state == expected, "\(stream) at \(event.sequence)")
+                #expect(optional == expected, "\(stream) at \(event.sequence), through the optional")
                 #expect(before.facets.map { "\($0)=\($1)" } == beforeText, "\(stream) at \(event.sequence): the copy changed")
                 applied += 1
             }
@@ -93,6 +96,9 @@ import Testing
             let before = state
             #expect(throws: EventLogError.self) { try EntityState.apply(payload, effective: event.effective, sequence: event.sequence, to: &state) }
             #expect(state == before)
+            var optional: EntityState? = state
+            #expect(throws: EventLogError.self) { try EntityState.apply(payload, at: event, to: &optional) }
+            #expect(optional == before, "a refused event leaves the optional's state as it was")
             refused += 1
         }
         #expect(applied > 20 && refused > 3, "applied \(applied), refused \(refused)")
