@@ -71,22 +71,29 @@ public struct CurrentStateProjection: Projection {
         try txn.withWriteCursor(index) { indexCursor in try txn.withWriteCursor(snapshots) { snapshotCursor in
             for (number, entry, new) in work {
                 guard let stream = new.first?.stream else { continue }
+                // Each event's step for the fold, made with its effect here: an event with an effect
+                // folds through it, which is what folding the event does (``EntityState/apply(_:effective:sequence:to:)``),
+                // without working the effect out a second time.
+                var steps: [Step] = []
+                steps.reserveCapacity(new.count)
                 for e in new {
                     try EventIndexKey.withEvent(number, e.effective, e.sequence) { k in
                         // Taken apart where it is: `e.event` copies the typed payload out first.
                         if case .success(let event) = e.typed, let effect = EntityEffect(event) {
                             try effect.withEncoded(in: &buffer) { v in try indexCursor.put(v, forKey: k) }
+                            steps.append(Step(sequence: e.sequence, effective: e.effective, change: .effect(effect)))
                         } else {
                             try indexCursor.put(UnsafeRawBufferPointer(rebasing: k[0..<0]), forKey: k)   // no effect: empty
+                            steps.append(Step(sequence: e.sequence, effective: e.effective, change: .event(e)))
                         }
                     }
                 }
                 if new.contains(where: \.isCorrection) {
                     try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
                 } else if let entry {
-                    if try Self.extend(stream, number, with: new, definitions: entry.definitions, in: txn, snapshotCursor, &buffer) { continue }
-                    if try Self.redo(stream, number, with: new, definitions: entry.definitions, in: txn, snapshotCursor, index, &buffer) { continue }
-                } else if try Self.define(stream, number, with: new, in: txn, snapshotCursor, entities, &buffer) {
+                    if try Self.extend(stream, number, with: new, steps: steps, definitions: entry.definitions, in: txn, snapshotCursor, &buffer) { continue }
+                    if try Self.redo(stream, number, with: new, steps: steps, definitions: entry.definitions, in: txn, snapshotCursor, index, &buffer) { continue }
+                } else if try Self.define(stream, number, with: new, steps: steps, in: txn, snapshotCursor, entities, &buffer) {
                     continue
                 }
                 // The whole events (their ids name what a correction corrects) from the log: for a stream
@@ -103,7 +110,8 @@ public struct CurrentStateProjection: Projection {
     /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
     /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
     /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
-    static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
+    /// `steps` are `new`'s, one an event in the same order (``Step``).
+    static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], steps: [Step], definitions: [UInt8],
                      in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ index: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let from = new.map(\.effective).min(), try !txn.contains(EventIndexKey.corrected(number), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
@@ -125,7 +133,7 @@ public struct CurrentStateProjection: Projection {
             }
         }
         // Every event effective from that date on is a step: the bounds of the snapshots stored are theirs.
-        try store(number, from: state, sameDay: nil, definition: definition, applying: earlier + Step.steps(of: new),
+        try store(number, from: state, sameDay: nil, definition: definition, applying: earlier + steps,
                   in: txn, snapshots, &buffer)
         return true
     }
@@ -138,8 +146,9 @@ public struct CurrentStateProjection: Projection {
         return (state, try EntitySnapshot.definitionNumber(stored: bytes), bounds)
     }
 
-    /// An event to fold into a stored state: its place in valid time, and the event decoded (events of
-    /// the batch) or its effect (events applied before, from `state-events`).
+    /// An event to fold into a stored state: its place in valid time, and its effect (events applied
+    /// before, from `state-events`, and events of the batch that have one) or the event decoded (the
+    /// batch's others: definitions, and payloads that did not decode, a damaged log when applied).
     struct Step {
         var sequence: UInt64
         var effective: CalendarDate
@@ -151,11 +160,6 @@ public struct CurrentStateProjection: Projection {
             /// and a release of each of its fields: callgrind, Round 23 in docs/BENCHMARKS.md).
             case event(DecodedEvent)
             case effect(EntityEffect)
-        }
-
-        /// The steps of events decoded by the catch-up.
-        static func steps(of events: [DecodedEvent]) -> [Step] {
-            events.map { Step(sequence: $0.sequence, effective: $0.effective, change: .event($0)) }
         }
 
         /// Changes `state` into the state after this step, where it is (``EntityState/apply(_:effective:sequence:to:)``);
@@ -217,8 +221,9 @@ public struct CurrentStateProjection: Projection {
 
     /// The common case in one step: new events that take effect no earlier than the stream's latest
     /// snapshot, none of them a correction, continue from that snapshot. Returns false when the stream
-    /// must be recomputed (a new stream, a back-dated event, a correction).
-    static func extend(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], definitions: [UInt8],
+    /// must be recomputed (a new stream, a back-dated event, a correction). `steps` are `new`'s, one an
+    /// event in the same order (``Step``).
+    static func extend(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], steps: [Step], definitions: [UInt8],
                        in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws -> Bool {
         guard !new.contains(where: \.isCorrection) else { return false }
         // The cursor stays on the latest snapshot: the new ones go beside it.
@@ -226,7 +231,7 @@ public struct CurrentStateProjection: Projection {
         guard let e = try SnapshotKey.inForce(at: .newest(number), in: reading), let lastDate = SnapshotKey(stored: e.key)?.day,
               new.allSatisfy({ $0.effective >= lastDate }) else { return false }
         let (lastState, definition, bounds) = try read(e.value, of: stream, definitions: definitions)
-        try store(number, from: lastState, sameDay: (lastDate, bounds), definition: definition, applying: Step.steps(of: new),
+        try store(number, from: lastState, sameDay: (lastDate, bounds), definition: definition, applying: steps,
                   in: txn, snapshots, &buffer)
         return true
     }
@@ -235,14 +240,15 @@ public struct CurrentStateProjection: Projection {
     /// bytes (``DecodedEvent/definition``): its snapshots and entry written from the typed events the
     /// catch-up decoded, as ``replaceSnapshots(of:_:with:in:_:_:)`` writes them from
     /// ``EntityState/validTimeHistory(of:)`` (events effective before the definition count from its
-    /// date). Returns false when the first event brought no definition.
+    /// date). Returns false when the first event brought no definition. `steps` are `new`'s, one an
+    /// event in the same order (``Step``).
     ///
     /// Why: a tenth of the events (decisions) define an entity, and the general path decoded their
     /// payloads again from the JSON tree and made the definition's canonical JSON on this thread.
-    static func define(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent],
+    static func define(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], steps: [Step],
                        in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let first = new.first, let definition = first.definition, var state = EntityState.defined(by: try first.stored()) else { return false }
-        let rest = Step.inValidTimeOrder(Step.steps(of: Array(new.dropFirst())))
+        let rest = Step.inValidTimeOrder(Array(steps.dropFirst()))
         // Bounds as ``store(_:from:sameDay:definition:applying:in:_:_:)`` finds them: the days are the
         // definition's, then each later one of the rest; the definition is the stream's first event, so
         // the first on or after its day, and those effective before it are folded on it.
