@@ -29,10 +29,7 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         func isKept(under key: UnsafeRawBufferPointer) -> Bool { Kept.equal(name, key) }
 
         private static func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-            a.count == b.count && a.withUnsafeBytes { x in
-                guard let p = x.baseAddress, let q = b.baseAddress else { return b.isEmpty }
-                return memcmp(p, q, b.count) == 0
-            }
+            a.withUnsafeBytes { $0.hasSameBytes(as: b) }
         }
     }
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import EventLog
 
 /// The catalogue's payload types by name: a table of 64 slots, each name placed by its length and
 /// three of its bytes, and a name found there confirmed byte for byte.
@@ -47,10 +45,7 @@ struct PayloadTypeTable: Sendable {
         return name.withUTF8 { bytes in
             var i = Self.home(of: bytes)
             while let slot = slots[i] {
-                if slot.name.count == bytes.count, slot.name.withUnsafeBufferPointer({ stored in
-                    guard let a = stored.baseAddress, let b = bytes.baseAddress else { return bytes.isEmpty }
-                    return memcmp(a, b, bytes.count) == 0
-                }) {
+                if slot.name.withUnsafeBytes({ $0.hasSameBytes(as: UnsafeRawBufferPointer(bytes)) }) {
                     return slot.type
                 }
                 i = (i + 1) & (Self.slotCount - 1)
