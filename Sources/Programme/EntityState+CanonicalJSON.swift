@@ -5,7 +5,12 @@ extension EntityState {
     /// a value tree: what a snapshot stores of a new entity's definition (``EntitySnapshot/definitionBytes(of:)``).
     /// `EntityStateCanonicalJSONTests` holds the two equal.
     public var canonicalJSON: [UInt8] {
-        var w = CanonicalJSON.ObjectWriter()
+        // Room for a whole definition at once: grown from empty, the bytes were copied to a larger
+        // buffer about eight times on the way (a member's name and its string cost 325 and 367
+        // instructions, 200 and 305 with room reserved; callgrind, Round 39 in docs/BENCHMARKS.md).
+        var reserved: [UInt8] = []
+        reserved.reserveCapacity(Self.canonicalJSONCapacity)
+        var w = CanonicalJSON.ObjectWriter(appendingTo: reserved)
         switch self {
         case .programme(let p): Self.write(p.writeMembers, kind: "programme", into: &w)
         case .component(let c): Self.write(c.writeMembers, kind: "component", into: &w)
@@ -31,6 +36,11 @@ extension EntityState {
         }
         return w.finish()
     }
+
+    /// The bytes reserved for ``canonicalJSON`` at the start: more than most definitions take (a
+    /// decision's about 200 bytes in the bench's history, by `mdb_dump` of `state-entities`), so that
+    /// one allocation holds them.
+    static let canonicalJSONCapacity = 512
 
     /// `"definition":{…},"kind":"…"`: the two members every kind begins with.
     private static func write(_ definition: (inout CanonicalJSON.ObjectWriter) -> Void, kind: String, into w: inout CanonicalJSON.ObjectWriter) {
