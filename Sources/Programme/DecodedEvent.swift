@@ -52,25 +52,35 @@ public final class DecodedEvent: Sendable {
     /// not decode are ``EventLogError/damaged(sequence:reason:)``.
     public convenience init(stored bytes: UnsafeRawBufferPointer, sequence: UInt64, definitions: Bool = false) throws {
         let read = EventCodec.withCanonicalPayload(of: bytes.assumingMemoryBound(to: UInt8.self)) { header, fields in
-            fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) }.map { (header, $0) }
+            fields.flatMap { fields in
+                ProgrammeEvent.decodeInPlace(header, fields).map { typed in
+                    // A decision's definition is its payload, read in place: taken as it is.
+                    var written: [UInt8]?
+                    if definitions, case .decisionRecorded = typed {
+                        written = EntityState.decisionDefinitionBytes(payload: UnsafeRawBufferPointer(rebasing: bytes[header.payload]))
+                    }
+                    return (header, typed, written)
+                }
+            }
         }
-        if let (header, typed) = read ?? nil {
+        if let (header, typed, written) = read ?? nil {
             self.init(sequence: header.sequence, stream: header.stream, type: header.type, effective: header.effective, typed: .success(typed),
-                      definitions: definitions)
+                      definitions: definitions, written: written)
         } else {
             self.init(try EventCodec.decodeStoredPayload(bytes, sequence: sequence), definitions: definitions)
         }
     }
 
+    /// `written`: the definition's bytes where the reading already has them (a decision's payload).
     private init(sequence: UInt64, stream: StreamName, type: String, effective: CalendarDate, typed: Result<ProgrammeEvent, FieldError>,
-                 definitions: Bool) {
+                 definitions: Bool, written: [UInt8]? = nil) {
         self.sequence = sequence
         self.stream = stream
         self.type = type
         self.effective = effective
         self.typed = typed
         if definitions, case .success(let event) = typed, let defined = EntityState.defined(by: event) {
-            definition = EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: stream)
+            definition = EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: stream, written: written)
         } else {
             definition = nil
         }

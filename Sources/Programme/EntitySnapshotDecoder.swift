@@ -110,12 +110,17 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
     /// and kept. Both stored projections write a new entity's definition (the current state in its
     /// definition list, the audit trail in its stream state): its canonical JSON, about 19,000
     /// instructions, is made once for both.
-    public func definitionBytes(of state: EntityState, stream: StreamName) -> [UInt8] {
+    ///
+    /// `written`, where given, are those bytes already made (``EntityState/decisionDefinitionBytes(payload:)``):
+    /// kept and returned as they are, checked against the made ones in debug builds.
+    public func definitionBytes(of state: EntityState, stream: StreamName, written: [UInt8]? = nil) -> [UInt8] {
         if let kept = definitions.value(for: stream), let base = kept.states.first, base.hasIdenticalDefinition(to: state) {
             return kept.bytes
         }
         let base = state.definitionOnly
-        let bytes = EntitySnapshot.definitionBytes(of: base)
+        let bytes = written ?? EntitySnapshot.definitionBytes(of: base)
+        assert(written.map { $0 == EntitySnapshot.definitionBytes(of: base) } ?? true,
+               "definition bytes written from the payload are not the definition's canonical JSON")
         definitions.set(Kept(name: [], stream: stream, bytes: bytes, states: [base]), for: stream)
         return bytes
     }

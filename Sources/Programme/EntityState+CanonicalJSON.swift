@@ -37,6 +37,26 @@ extension EntityState {
         return w.finish()
     }
 
+    /// ``canonicalJSON`` of the decision that a `DecisionRecorded` event defines, from the event's
+    /// payload's bytes as stored (``EventCodec/StoredHeader/payload``), read in place at its current
+    /// schema (``ProgrammeEvent/decodeInPlace(_:_:)``): `{"definition":` + the payload + `,"kind":"decision"}`.
+    ///
+    /// Why: a tenth of a programme's events are decisions, each an entity of its own, and making each
+    /// one's definition member by member was about 8,500 instructions of a replay's reading thread
+    /// (callgrind, Round 39 in docs/BENCHMARKS.md). The payload read in place is already what
+    /// `DecisionRecorded.writeMembers` writes: canonical JSON of the same members (unknown members are
+    /// refused, nulls too), each value a plain ASCII string (no escapes, which would not be read in
+    /// place) that the decoding keeps as it is. Debug builds check that it is, decision by decision.
+    public static func decisionDefinitionBytes(payload: UnsafeRawBufferPointer) -> [UInt8] {
+        let head = #"{"definition":"#.utf8, tail = #","kind":"decision"}"#.utf8
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(head.count + payload.count + tail.count)
+        bytes.append(contentsOf: head)
+        bytes.append(contentsOf: payload)
+        bytes.append(contentsOf: tail)
+        return bytes
+    }
+
     /// The bytes reserved for ``canonicalJSON`` at the start: more than most definitions take (a
     /// decision's about 200 bytes in the bench's history, by `mdb_dump` of `state-entities`), so that
     /// one allocation holds them.

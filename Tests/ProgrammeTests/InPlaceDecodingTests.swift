@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 @testable import Programme
+import PropertyBased
 import Testing
 
 /// A stored payload read in place (`JSONObjectBytes`, `DecodedEvent(stored:sequence:)`) gives what its
@@ -73,6 +74,45 @@ import Testing
             let text = "{" + members.prefix(n).joined(separator: ",") + "}"
             let read: Int? = Array(text.utf8).withUnsafeBufferPointer { JSONObjectBytes.withFields(of: $0, path: "") { f in (0..<n).filter { f.has("m\($0)") }.count } }
             #expect(read == (n <= JSONObjectBytes.maximumMembers ? n : nil))
+        }
+    }
+
+    /// A decision's definition bytes, which a replay takes from its payload read in place
+    /// (`EntityState.decisionDefinitionBytes(payload:)`), are those made member by member
+    /// (`EntitySnapshot.definitionBytes(of:)`): for every decision of the default ledger, and for
+    /// decisions with and without their optional member whose texts are plain, quoted, escaped or not
+    /// ASCII (those read through the tree). Each decision is a stream of its own: the decoder keeps
+    /// definitions by stream.
+    @Test func aDecisionsDefinitionFromItsPayloadIsItsCanonicalJSON() async throws {
+        func check(_ event: ProposedEvent, sequence: UInt64) throws -> Bool {
+            let bytes = Self.stored(event, sequence: sequence)
+            let decoded = try bytes.withUnsafeBytes { try DecodedEvent(stored: $0, sequence: sequence, definitions: true) }
+            guard case .success(.decisionRecorded(let d)) = decoded.typed else {
+                Issue.record("\(event.stream) did not decode as a decision: \(decoded.typed)")
+                return false
+            }
+            let made = EntitySnapshot.definitionBytes(of: .decision(d))
+            #expect(decoded.definition == made, "\(String(decoding: made, as: UTF8.self))")
+            return bytes.withUnsafeBufferPointer { buffer in
+                EventCodec.withCanonicalPayload(of: buffer) { header, fields in fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } } ?? nil
+            } != nil
+        }
+        var inPlace = 0
+        let decisions = DefaultLedger.events.enumerated().filter { $0.element.type == "DecisionRecorded" }
+        for (i, event) in decisions where try check(event, sequence: UInt64(i + 1)) { inPlace += 1 }
+        // Both ways are taken: in place (plain ASCII texts) and through the tree (any other text).
+        #expect(inPlace > 0 && inPlace < decisions.count, "\(inPlace) of \(decisions.count) read in place")
+        let texts = EntityStateCanonicalJSONTests.texts
+        await propertyCheck(count: 200, input: Gen.int(in: 0...1_023).array(of: 4...4)) { c in
+            var members: [(String, JSONValue)] = [
+                ("title", .string(texts[c[1] % texts.count])), ("kind", .string(DecisionKind.allCases[c[2] % DecisionKind.allCases.count].rawValue)),
+                ("authority", "organisation/GOV"), ("reference", .string(texts[c[3] % texts.count])), ("decidedOn", "2026-03-04"),
+                ("authorises", .string(texts[(c[1] + c[3]) % texts.count])),
+            ]
+            if c[0] % 2 == 1 { members.append(("programme", "programme/P")) }
+            let event = ProposedEvent(stream: StreamName(stringLiteral: "decision/D-\(c.map(String.init).joined(separator: "-"))"), type: "DecisionRecorded",
+                                      effective: CalendarDate(daysSinceEpoch: 20_000), actor: "a", rationale: "r", source: "s", payload: .object(members))
+            do { _ = try check(event, sequence: 1_000) } catch { Issue.record("\(c): \(error)") }
         }
     }
 
