@@ -20,6 +20,14 @@ extension CanonicalJSON {
             self.bytes.append(UInt8(ascii: "{"))
         }
 
+        /// Starts an object in a buffer of `capacity` bytes reserved at once: a writer that knows about
+        /// how long its object is copies it to no larger buffer on the way.
+        public init(reservingCapacity capacity: Int) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(capacity)
+            self.init(appendingTo: bytes)
+        }
+
         /// Ends the object and returns all the bytes.
         public consuming func finish() -> [UInt8] {
             bytes.append(UInt8(ascii: "}"))
@@ -92,6 +100,13 @@ extension CanonicalJSON {
         public mutating func value(_ name: StaticString, _ value: JSONValue) {
             self.name(name)
             CanonicalJSON.write(value, into: &bytes)
+        }
+
+        /// A member whose value is given as its canonical bytes (a stored canonical object, say), written
+        /// as they are.
+        public mutating func canonical(_ name: StaticString, _ value: UnsafeRawBufferPointer) {
+            self.name(name)
+            bytes.append(contentsOf: value)
         }
 
         /// A member whose value is an object, its members written by `body`.

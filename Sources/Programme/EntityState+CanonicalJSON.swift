@@ -8,9 +8,7 @@ extension EntityState {
         // Room for a whole definition at once: grown from empty, the bytes were copied to a larger
         // buffer about eight times on the way (a member's name and its string cost 325 and 367
         // instructions, 200 and 305 with room reserved; callgrind, Round 39 in docs/BENCHMARKS.md).
-        var reserved: [UInt8] = []
-        reserved.reserveCapacity(Self.canonicalJSONCapacity)
-        var w = CanonicalJSON.ObjectWriter(appendingTo: reserved)
+        var w = CanonicalJSON.ObjectWriter(reservingCapacity: Self.canonicalJSONCapacity)
         switch self {
         case .programme(let p): Self.write(p.writeMembers, kind: "programme", into: &w)
         case .component(let c): Self.write(c.writeMembers, kind: "component", into: &w)
@@ -48,13 +46,10 @@ extension EntityState {
     /// refused, nulls too), each value a plain ASCII string (no escapes, which would not be read in
     /// place) that the decoding keeps as it is. Debug builds check that it is, decision by decision.
     public static func decisionDefinitionBytes(payload: UnsafeRawBufferPointer) -> [UInt8] {
-        let head = #"{"definition":"#.utf8, tail = #","kind":"decision"}"#.utf8
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(head.count + payload.count + tail.count)
-        bytes.append(contentsOf: head)
-        bytes.append(contentsOf: payload)
-        bytes.append(contentsOf: tail)
-        return bytes
+        var w = CanonicalJSON.ObjectWriter(reservingCapacity: payload.count + 32)
+        w.canonical("definition", payload)
+        w.string("kind", "decision")
+        return w.finish()
     }
 
     /// The bytes reserved for ``canonicalJSON`` at the start: more than most definitions take (a
