@@ -13,6 +13,14 @@ import Testing
                           version: 1)
     }
 
+    /// The typed payload of stored `bytes` read in place, as a replay reads it; nil when they are left
+    /// to the tree.
+    static func readInPlace(_ bytes: [UInt8]) -> ProgrammeEvent? {
+        bytes.withUnsafeBufferPointer { buffer in
+            EventCodec.withCanonicalPayload(of: buffer) { header, fields in fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } } ?? nil
+        }
+    }
+
     /// The event as the tree reads it, for comparison.
     static func viaTree(_ bytes: [UInt8], sequence: UInt64) throws -> (EventPayload, Result<ProgrammeEvent, FieldError>) {
         let payload = try bytes.withUnsafeBytes { try EventCodec.decodeStoredPayload($0, sequence: sequence) }
@@ -29,10 +37,7 @@ import Testing
             let (tree, typed) = try Self.viaTree(bytes, sequence: sequence)
             #expect(decoded.typed == typed, "\(event.type) #\(sequence)")
             #expect(decoded.sequence == tree.sequence && decoded.stream == tree.stream && decoded.type == tree.type && decoded.effective == tree.effective)
-            let read = bytes.withUnsafeBufferPointer { buffer in
-                EventCodec.withCanonicalPayload(of: buffer) { header, fields in fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } } ?? nil
-            }
-            if let read {
+            if let read = Self.readInPlace(bytes) {
                 inPlace += 1
                 #expect(Result.success(read) == typed)
             }
@@ -93,9 +98,7 @@ import Testing
             }
             let made = EntitySnapshot.definitionBytes(of: .decision(d))
             #expect(decoded.definition == made, "\(String(decoding: made, as: UTF8.self))")
-            return bytes.withUnsafeBufferPointer { buffer in
-                EventCodec.withCanonicalPayload(of: buffer) { header, fields in fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } } ?? nil
-            } != nil
+            return Self.readInPlace(bytes) != nil
         }
         var inPlace = 0
         let decisions = DefaultLedger.events.enumerated().filter { $0.element.type == "DecisionRecorded" }
