@@ -137,6 +137,11 @@ public struct JSONObjectBytes: JSONObjectFields {
         }
     }
 
+    public func plainStringBytes(_ key: String) -> UnsafeBufferPointer<UInt8>? {
+        guard let m = member(key), m.kind == .string else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[m.value])
+    }
+
     public func firstMember(notIn allowed: [String]) -> String? {
         for m in members[..<count] where !allowed.contains(where: { named(m.name, $0) }) {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[m.name]), as: UTF8.self)

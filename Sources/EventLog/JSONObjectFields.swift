@@ -13,9 +13,21 @@ public protocol JSONObjectFields {
     func value(_ key: String) -> JSONValue?
     /// The first member, in member order, whose name is not in `allowed`; `nil` when there is none.
     func firstMember(notIn allowed: [String]) -> String?
+    /// The bytes between the quotes of member `key`'s value, when it is a string read in place (printable
+    /// ASCII, no escape: ``JSONObjectBytes``), valid for as long as the object is; `nil` otherwise (no
+    /// such member, a value of another kind, an object not read in place), when ``value(_:)`` has it.
+    ///
+    /// Why: a replay reads decimals, dates and references out of every payload, and making each a
+    /// `String` first, to parse it, was about a tenth of the reading thread's instructions (callgrind,
+    /// Round 40 in docs/BENCHMARKS.md). Readers of such fields parse these bytes where given, by the
+    /// rule they apply to the string, and read the string (and word its error) where not.
+    func plainStringBytes(_ key: String) -> UnsafeBufferPointer<UInt8>?
 }
 
 extension JSONObjectFields {
+    /// None: a value tree's strings are `String`s already.
+    @inlinable public func plainStringBytes(_ key: String) -> UnsafeBufferPointer<UInt8>? { nil }
+
     @inlinable public func fieldPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     @inlinable public func has(_ key: String) -> Bool { value(key) != nil }
@@ -84,6 +96,7 @@ extension JSONObjectFields {
     }
 
     @inlinable public func optionalDate(_ key: String) throws(FieldError) -> CalendarDate? {
+        if let bytes = plainStringBytes(key), let d = CalendarDate(utf8: bytes) { return d }
         guard let s = try optionalString(key) else { return nil }
         guard let d = CalendarDate(s) else { throw FieldError(field: fieldPath(key), "expected a date YYYY-MM-DD, got \"\(s.prefix(40))\"") }
         return d

@@ -20,7 +20,14 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses the text form; `nil` when it is not one.
     public init?(_ text: some StringProtocol) {
-        var u = Substring(text).utf8[...]
+        var text = String(text)
+        guard let d = text.withUTF8({ ExactDecimal(utf8: $0) }) else { return nil }
+        self = d
+    }
+
+    /// Parses the text form from its UTF-8 bytes; `nil` when they are not one.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        var u = bytes[...]
         var negative = false
         if u.first == UInt8(ascii: "-") { negative = true; u = u.dropFirst() }
         guard let firstDigit = u.first, (0x30...0x39).contains(firstDigit) else { return nil }
@@ -41,6 +48,16 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         }
         if seenPoint && scale == 0 { return nil }
         self.init(significand: negative ? -value : value, scale: scale)
+    }
+
+    /// The decimal the UTF-8 `bytes` write, when they write one with at most `integerDigits` digits
+    /// before the point and `fractionDigits` after (a payload's limit, tighter than the type's); `nil`
+    /// otherwise.
+    static func limited(utf8 bytes: UnsafeBufferPointer<UInt8>, integerDigits: Int, fractionDigits: Int) -> ExactDecimal? {
+        guard let d = ExactDecimal(utf8: bytes) else { return nil }
+        // The digits after the point are the scale; those before it the rest but a sign.
+        let before = bytes.count - (bytes.first == UInt8(ascii: "-") ? 1 : 0) - (d.scale > 0 ? d.scale + 1 : 0)
+        return before <= integerDigits && d.scale <= fractionDigits ? d : nil
     }
 
     public init(_ integer: Int) { self.init(significand: Int128(integer), scale: 0) }

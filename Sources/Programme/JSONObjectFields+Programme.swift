@@ -8,6 +8,11 @@ extension JSONObjectFields {
     }
 
     public func optionalReference(_ key: String, _ kind: EntityKind) throws(FieldError) -> EntityReference? {
+        // Read in place where it can be; anything refused is read again as a string, which words the error.
+        if let bytes = plainStringBytes(key), let name = try? StreamName(validatingUTF8: UnsafeRawBufferPointer(bytes), field: ""),
+           let r = EntityReference(stream: name), r.kind == kind {
+            return r
+        }
         guard let text = try optionalString(key) else { return nil }
         let name = try StreamName(validating: text, field: fieldPath(key))
         guard let r = EntityReference(stream: name), r.kind == kind else {
@@ -24,13 +29,11 @@ extension JSONObjectFields {
 
     /// An exact decimal with at most `integerDigits` digits before the point and `fractionDigits` after.
     public func decimal(_ key: String, integerDigits: Int, fractionDigits: Int) throws(FieldError) -> ExactDecimal {
-        let text = try string(key)
-        // Digits before and after the point, counted on the UTF-8 bytes (ExactDecimal checks the form).
-        var before = 0, after = 0, seenPoint = false
-        for b in text.utf8 {
-            if b == UInt8(ascii: ".") { seenPoint = true } else if b != UInt8(ascii: "-") { if seenPoint { after += 1 } else { before += 1 } }
+        if let bytes = plainStringBytes(key), let d = ExactDecimal.limited(utf8: bytes, integerDigits: integerDigits, fractionDigits: fractionDigits) {
+            return d
         }
-        guard let d = ExactDecimal(text), before <= integerDigits, after <= fractionDigits else {
+        var text = try string(key)
+        guard let d = text.withUTF8({ ExactDecimal.limited(utf8: $0, integerDigits: integerDigits, fractionDigits: fractionDigits) }) else {
             throw FieldError(field: fieldPath(key), "expected an exact decimal in a string, such as \"12.5\" (no exponent, at most \(integerDigits) digits before the point and \(fractionDigits) after), got \"\(text.prefix(40))\"")
         }
         return d

@@ -119,6 +119,59 @@ import Testing
         }
     }
 
+    /// Decimals, dates and references parsed from a member's bytes in place (`plainStringBytes(_:)`) are
+    /// what parsing its string gives, and a text either refuses is refused with the string's error: for
+    /// edge texts and for texts drawn from the characters these fields are made of.
+    @Test func typedFieldsReadFromTheirBytesAsFromTheirStrings() async {
+        func compare(_ text: String) {
+            let object = "{\"v\":\"" + text + "\"}"
+            let bytes = Array(object.utf8)
+            guard let parsed = try? JSONParser.parse(bytes), let tree = try? JSONFields(parsed, path: "payload") else {
+                Issue.record("\(object) does not parse")
+                return
+            }
+            let inPlace: Bool? = bytes.withUnsafeBufferPointer { buffer in
+                JSONObjectBytes.withFields(of: buffer, path: "payload") { f in
+                    #expect(f.plainStringBytes("v").map { String(decoding: $0, as: UTF8.self) } == text)
+                    #expect(f.plainStringBytes("w") == nil)
+                    for (digits, fraction) in [(15, 6), (18, 18), (2, 1)] {
+                        #expect(Result { () throws(FieldError) in try f.decimal("v", integerDigits: digits, fractionDigits: fraction) }
+                                == Result { () throws(FieldError) in try tree.decimal("v", integerDigits: digits, fractionDigits: fraction) }, "\(text)")
+                    }
+                    #expect(Result { () throws(FieldError) in try f.optionalDate("v") } == Result { () throws(FieldError) in try tree.optionalDate("v") }, "\(text)")
+                    for kind in [EntityKind.decision, .indicator] {
+                        #expect(Result { () throws(FieldError) in try f.optionalReference("v", kind) }
+                                == Result { () throws(FieldError) in try tree.optionalReference("v", kind) }, "\(text)")
+                    }
+                    return true
+                }
+            }
+            #expect(inPlace == true, "\(object) was not read in place")
+        }
+        for text in ["12.5", "-0.5", "0", "007", "1.", ".5", "-", "--1", "1.2.3", "123456789012345", "1234567890123456", "1.123456",
+                     "1.1234567", "99.9", "100", "-10.0", "2027-02-28", "2027-02-30", "2027-1-01", "2027-01-01x", "decision/D0",
+                     "indicator/I-1", "decision/", "decision", "bad name!", "", " 1"] {
+            compare(text)
+        }
+        // The limits themselves, which both ways apply: digits before the point, and after it.
+        let limits: [(String, Int, Int, ExactDecimal?)] = [
+            ("123456789012345", 15, 6, ExactDecimal(significand: 123_456_789_012_345, scale: 0)), ("1234567890123456", 15, 6, nil),
+            ("1.123456", 15, 6, ExactDecimal(significand: 1_123_456, scale: 6)), ("1.1234567", 15, 6, nil), ("-0.5", 15, 6, ExactDecimal(significand: -5, scale: 1)),
+            ("99.9", 2, 1, ExactDecimal(significand: 999, scale: 1)), ("-10.0", 2, 1, ExactDecimal(significand: -100, scale: 1)), ("100", 2, 1, nil),
+            ("-100", 2, 1, nil), ("1.", 2, 1, nil),
+        ]
+        for (text, digits, fraction, expected) in limits {
+            let read: ExactDecimal?? = Array("{\"v\":\"\(text)\"}".utf8).withUnsafeBufferPointer { buffer in
+                JSONObjectBytes.withFields(of: buffer, path: "") { f in try? f.decimal("v", integerDigits: digits, fractionDigits: fraction) }
+            }
+            #expect(read == .some(expected), "\(text) with \(digits) and \(fraction) digits")
+        }
+        let alphabet = Array("0123456789.-/:dD ")
+        await propertyCheck(count: 500, input: Gen.int(in: 0...(alphabet.count - 1)).array(of: 0...12)) { picks in
+            compare(String(picks.map { alphabet[$0] }))
+        }
+    }
+
     /// A stored payload that breaks its type's rules is read through the tree, which names the rule.
     @Test func aPayloadThatDoesNotDecodeGivesTheTreesError() throws {
         for payload: JSONValue in [.object([("year", .integer(2027)), ("value", .string("12,5"))]), .object([("year", .integer(2027)), ("value", .string("1")), ("unit", .string("%"))]),
