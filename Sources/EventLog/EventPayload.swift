@@ -71,16 +71,25 @@ extension EventCodec {
         header(of: buffer) { $0.skippedValue() }
     }
 
-    /// `body` given ``canonicalHeader(of:)`` of `buffer` and, when the payload is a flat object that
-    /// can be read in place, its members (``JSONObjectBytes``, at path `payload`); `nil` when `buffer`
-    /// is not read in one pass.
+    /// Calls `body` with ``canonicalHeader(of:)`` of `buffer` and, when the payload is a flat object
+    /// that can be read in place, its members (``JSONObjectBytes``, at path `payload`); false, without
+    /// calling it, when `buffer` is not read in one pass.
     ///
     /// Why: a fold reads nearly every stored payload in place, without its value tree; the payload's
-    /// bytes are scanned once, for both.
-    public static func withCanonicalPayload<R>(of buffer: UnsafeBufferPointer<UInt8>, _ body: (StoredHeader, JSONObjectBytes?) throws -> R) rethrows -> R? {
-        try withUnsafeTemporaryAllocation(of: JSONObjectBytes.Member.self, capacity: JSONObjectBytes.maximumMembers) { storage -> R? in
+    /// bytes are scanned once, for both. Not generic over what `body` makes (the caller keeps that):
+    /// called across modules, a generic function asked the runtime for its result's types on every
+    /// event, and copied the result through their witnesses (about 700 instructions an event:
+    /// callgrind, Round 40 in docs/BENCHMARKS.md).
+    ///
+    /// `knownType`, where given, gives the reader's own `String` for the bytes of a type name it knows
+    /// (nil for any other): that string is the header's `type`, neither checked again nor made anew.
+    /// Most type names are longer than a string holds inline: one was allocated and freed an event.
+    @discardableResult
+    public static func withCanonicalPayload(of buffer: UnsafeBufferPointer<UInt8>, knownType: ((UnsafeBufferPointer<UInt8>) -> String?)? = nil,
+                                            _ body: (StoredHeader, JSONObjectBytes?) throws -> Void) rethrows -> Bool {
+        try withUnsafeTemporaryAllocation(of: JSONObjectBytes.Member.self, capacity: JSONObjectBytes.maximumMembers) { storage -> Bool in
             var fields: JSONObjectBytes?
-            let found = header(of: buffer) { c in
+            let found = header(of: buffer, knownType: knownType) { c in
                 if let (count, end) = JSONObjectBytes.scan(buffer, from: c.index, into: storage) {
                     fields = JSONObjectBytes(path: "payload", bytes: buffer, members: storage, count: count)
                     c.index = end
@@ -88,14 +97,19 @@ extension EventCodec {
                 }
                 return c.skippedValue()
             }
-            guard let found else { return nil }
-            return try body(found, fields)
+            guard let found else { return false }
+            try body(found, fields)
+            return true
         }
     }
 
     /// The header of `buffer` in canonical member order, `passPayload` moving the cursor past the
-    /// payload's object (false when it cannot).
-    private static func header(of buffer: UnsafeBufferPointer<UInt8>, passingPayload passPayload: (inout JSONParser.Cursor) -> Bool) -> StoredHeader? {
+    /// payload's object (false when it cannot); its type's string from `knownType` where that knows it.
+    ///
+    /// A type name is read from its bytes, which hold no escape in canonical JSON (a name with one is
+    /// left to the general reader, as any other member that is not in canonical form).
+    private static func header(of buffer: UnsafeBufferPointer<UInt8>, knownType: ((UnsafeBufferPointer<UInt8>) -> String?)? = nil,
+                               passingPayload passPayload: (inout JSONParser.Cursor) -> Bool) -> StoredHeader? {
         let k = EnvelopeKeys.shared
         var c = JSONParser.Cursor(bytes: buffer)
         guard c.consume(k.actor), c.skippedValue() else { return nil }
@@ -114,7 +128,9 @@ extension EventCodec {
               c.consume(k.seq), let sequence = c.integer(), sequence >= 1,
               c.consume(k.source), c.skippedValue(),
               c.consume(k.stream), let stream = c.quoted({ try? StreamName(validatingUTF8: UnsafeRawBufferPointer($0)) }),
-              c.consume(k.type), let type = c.quotedString(), (try? EventTypeName.validate(type)) != nil,
+              c.consume(k.type), let type = c.quoted({ name in
+                  knownType?(name) ?? (EventTypeName.isValid(UnsafeRawBufferPointer(name)) ? String(decoding: name, as: UTF8.self) : nil)
+              }),
               c.consume(k.version), c.skippedValue(),
               c.index == buffer.count - 1, buffer[c.index] == UInt8(ascii: "}")
         else { return nil }

@@ -51,19 +51,17 @@ public final class DecodedEvent: Sendable {
     /// (``ProgrammeEvent/decodeInPlace(_:_:)``), anything else through its value tree. Bytes that do
     /// not decode are ``EventLogError/damaged(sequence:reason:)``.
     public convenience init(stored bytes: UnsafeRawBufferPointer, sequence: UInt64, definitions: Bool = false) throws {
-        let read = EventCodec.withCanonicalPayload(of: bytes.assumingMemoryBound(to: UInt8.self)) { header, fields in
-            fields.flatMap { fields in
-                ProgrammeEvent.decodeInPlace(header, fields).map { typed in
-                    // A decision's definition is its payload, read in place: taken as it is.
-                    var written: [UInt8]?
-                    if definitions, case .decisionRecorded = typed {
-                        written = EntityState.decisionDefinitionBytes(payload: UnsafeRawBufferPointer(rebasing: bytes[header.payload]))
-                    }
-                    return (header, typed, written)
-                }
+        var read: (header: EventCodec.StoredHeader, typed: ProgrammeEvent, written: [UInt8]?)?
+        EventCodec.withCanonicalPayload(of: bytes.assumingMemoryBound(to: UInt8.self), knownType: ProgrammeEvent.knownTypeName) { header, fields in
+            guard let fields, let typed = ProgrammeEvent.decodeInPlace(header, fields) else { return }
+            // A decision's definition is its payload, read in place: taken as it is.
+            var written: [UInt8]?
+            if definitions, case .decisionRecorded = typed {
+                written = EntityState.decisionDefinitionBytes(payload: UnsafeRawBufferPointer(rebasing: bytes[header.payload]))
             }
+            read = (header, typed, written)
         }
-        if let (header, typed, written) = read ?? nil {
+        if let (header, typed, written) = read {
             self.init(sequence: header.sequence, stream: header.stream, type: header.type, effective: header.effective, typed: .success(typed),
                       definitions: definitions, written: written)
         } else {

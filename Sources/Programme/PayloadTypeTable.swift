@@ -11,6 +11,8 @@ struct PayloadTypeTable: Sendable {
     private struct Slot: Sendable {
         let name: [UInt8]
         let type: any ProgrammeEventPayload.Type
+        /// The type's name as a string, made once: handed out for its bytes (``name(of:)``).
+        let text: String
     }
 
     private static let slotCount = 64
@@ -27,7 +29,7 @@ struct PayloadTypeTable: Sendable {
                 precondition(taken.name != name, "payload type \(type.typeName) listed twice")
                 i = (i + 1) & (Self.slotCount - 1)
             }
-            slots[i] = Slot(name: name, type: type)
+            slots[i] = Slot(name: name, type: type, text: type.typeName)
         }
         self.slots = slots
     }
@@ -42,15 +44,21 @@ struct PayloadTypeTable: Sendable {
     /// The payload type named `name`; nil when the catalogue has none.
     subscript(name: String) -> (any ProgrammeEventPayload.Type)? {
         var name = name
-        return name.withUTF8 { bytes in
-            var i = Self.home(of: bytes)
-            while let slot = slots[i] {
-                if slot.name.withUnsafeBytes({ $0.hasSameBytes(as: UnsafeRawBufferPointer(bytes)) }) {
-                    return slot.type
-                }
-                i = (i + 1) & (Self.slotCount - 1)
+        return name.withUTF8 { slot(named: $0)?.type }
+    }
+
+    /// The name of the catalogue's type whose name's UTF-8 is `bytes`, as a string made once; nil when
+    /// the catalogue has none (``EventCodec/withCanonicalPayload(of:knownType:_:)``).
+    func name(of bytes: UnsafeBufferPointer<UInt8>) -> String? { slot(named: bytes)?.text }
+
+    private func slot(named bytes: UnsafeBufferPointer<UInt8>) -> Slot? {
+        var i = Self.home(of: bytes)
+        while let slot = slots[i] {
+            if slot.name.withUnsafeBytes({ $0.hasSameBytes(as: UnsafeRawBufferPointer(bytes)) }) {
+                return slot
             }
-            return nil
+            i = (i + 1) & (Self.slotCount - 1)
         }
+        return nil
     }
 }

@@ -37,8 +37,12 @@ public enum ProgrammeEvent: Sendable, Equatable {
     /// The payload type named `name`, if the catalogue has one.
     public static func payloadType(named name: String) -> (any ProgrammeEventPayload.Type)? { byName[name] }
 
+    /// The catalogue's name of the type whose name's UTF-8 is `bytes`, a string made once; nil for a
+    /// name the catalogue does not have (``EventCodec/withCanonicalPayload(of:knownType:_:)``).
+    public static func knownTypeName(_ bytes: UnsafeBufferPointer<UInt8>) -> String? { byName.name(of: bytes) }
+
     /// The typed payload of a stored event whose envelope `header` describes, read in place from its
-    /// payload's members (``EventCodec/withCanonicalPayload(of:_:)``) when its type is known and it is at
+    /// payload's members (``EventCodec/withCanonicalPayload(of:knownType:_:)``) when its type is known and it is at
     /// its type's current schema; `nil` otherwise, and for a payload that does not decode:
     /// ``decode(type:schema:payload:)`` of its value tree then gives the same event or says what is wrong.
     public static func decodeInPlace(_ header: EventCodec.StoredHeader, _ fields: JSONObjectBytes) -> ProgrammeEvent? {

@@ -16,9 +16,11 @@ import Testing
     /// The typed payload of stored `bytes` read in place, as a replay reads it; nil when they are left
     /// to the tree.
     static func readInPlace(_ bytes: [UInt8]) -> ProgrammeEvent? {
+        var read: ProgrammeEvent?
         bytes.withUnsafeBufferPointer { buffer in
-            EventCodec.withCanonicalPayload(of: buffer) { header, fields in fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } } ?? nil
+            EventCodec.withCanonicalPayload(of: buffer) { header, fields in read = fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } }
         }
+        return read
     }
 
     /// The event as the tree reads it, for comparison.
@@ -169,6 +171,28 @@ import Testing
         let alphabet = Array("0123456789.-/:dD ")
         await propertyCheck(count: 500, input: Gen.int(in: 0...(alphabet.count - 1)).array(of: 0...12)) { picks in
             compare(String(picks.map { alphabet[$0] }))
+        }
+    }
+
+    /// A header read with the catalogue's type names (`knownType`) is the header read without them: a
+    /// known type's name is the catalogue's own string, any other valid name is read from its bytes, and
+    /// a name that is not one leaves the event to the general reader either way.
+    @Test func typeNamesTheCatalogueKnowsAreItsOwnStrings() throws {
+        for type in ["IndicatorMeasured", "DecisionRecorded", "TargetSet", "SomethingNotInTheCatalogue", "Bad-Name", "1Measured"] {
+            let event = ProposedEvent(stream: "indicator/IND-01", type: type, effective: CalendarDate(daysSinceEpoch: 20_000),
+                                      actor: "a", rationale: "r", source: "s", payload: .object([("year", .integer(2027)), ("value", .string("1"))]))
+            let bytes = Self.stored(event, sequence: 3)
+            var plain: EventCodec.StoredHeader?, known: EventCodec.StoredHeader?
+            bytes.withUnsafeBufferPointer { buffer in
+                EventCodec.withCanonicalPayload(of: buffer) { header, _ in plain = header }
+                EventCodec.withCanonicalPayload(of: buffer, knownType: ProgrammeEvent.knownTypeName) { header, _ in known = header }
+            }
+            #expect(known == plain, "\(type)")
+            let valid = (try? EventTypeName.validate(type)) != nil
+            #expect((known?.type == type) == valid, "\(type)")
+            if ProgrammeEvent.payloadType(named: type) != nil {
+                #expect(Array(type.utf8).withUnsafeBufferPointer { ProgrammeEvent.knownTypeName($0) } == type)
+            }
         }
     }
 
