@@ -73,36 +73,47 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// `prefix` (such as a currency code and a space) is written before the digits, in the same string:
     /// `Money`'s text joined the two by interpolation, a third string made and freed for each amount an
     /// audit row shows (callgrind, Round 22 in docs/BENCHMARKS.md).
+    ///
+    /// Written on the stack and then made a string: most texts (a value, an amount with its currency)
+    /// fit in a string's 15 inline bytes, where a string made with room for the longest text was
+    /// allocated whatever its length, and freed after (callgrind, Round 40 in docs/BENCHMARKS.md).
     func text(grouped: Bool, prefix: String = "") -> String {
         var prefix = prefix
-        return prefix.withUTF8 { before in String(unsafeUninitializedCapacity: 54 + before.count) { out in
-            var at = out.count
-            var magnitude = significand.magnitude
-            var written = 0
-            // At least one digit before the point: 5 at scale 2 is "0.05".
-            while written <= scale || magnitude != 0 {
-                if written == scale, scale > 0 { at -= 1; out[at] = UInt8(ascii: ".") }
-                if grouped, written > scale, (written - scale) % 3 == 0 { at -= 1; out[at] = UInt8(ascii: ",") }
-                let digit: UInt8
-                if magnitude <= UInt128(UInt64.max) {   // the common case: 64-bit division is far cheaper
-                    let small = UInt64(truncatingIfNeeded: magnitude)
-                    digit = UInt8(small % 10)
-                    magnitude = UInt128(small / 10)
-                } else {
-                    digit = UInt8(magnitude % 10)
-                    magnitude /= 10
-                }
-                at -= 1
-                out[at] = UInt8(ascii: "0") + digit
-                written += 1
-            }
-            if significand < 0 { at -= 1; out[at] = UInt8(ascii: "-") }
-            let length = out.count - at
-            // The digits lie at the end, after room for the prefix: moved forward, behind it.
-            for i in 0..<before.count { out[i] = before[i] }
-            for i in 0..<length { out[before.count + i] = out[at + i] }
-            return before.count + length
+        return prefix.withUTF8 { before in withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 54 + before.count) { out in
+            let length = writeText(grouped: grouped, prefix: before, into: out)
+            return String(decoding: UnsafeBufferPointer(rebasing: out[..<length]), as: UTF8.self)
         } }
+    }
+
+    /// Writes ``text(grouped:prefix:)``'s bytes (`prefix` given as UTF-8) at the start of `out`, which
+    /// has room for 54 bytes after the prefix's; their count.
+    private func writeText(grouped: Bool, prefix before: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var at = out.count
+        var magnitude = significand.magnitude
+        var written = 0
+        // At least one digit before the point: 5 at scale 2 is "0.05".
+        while written <= scale || magnitude != 0 {
+            if written == scale, scale > 0 { at -= 1; out[at] = UInt8(ascii: ".") }
+            if grouped, written > scale, (written - scale) % 3 == 0 { at -= 1; out[at] = UInt8(ascii: ",") }
+            let digit: UInt8
+            if magnitude <= UInt128(UInt64.max) {   // the common case: 64-bit division is far cheaper
+                let small = UInt64(truncatingIfNeeded: magnitude)
+                digit = UInt8(small % 10)
+                magnitude = UInt128(small / 10)
+            } else {
+                digit = UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            at -= 1
+            out[at] = UInt8(ascii: "0") + digit
+            written += 1
+        }
+        if significand < 0 { at -= 1; out[at] = UInt8(ascii: "-") }
+        let length = out.count - at
+        // The digits lie at the end, after room for the prefix: moved forward, behind it.
+        for i in 0..<before.count { out[i] = before[i] }
+        for i in 0..<length { out[before.count + i] = out[at + i] }
+        return before.count + length
     }
 
     public var isPositive: Bool { significand > 0 }
