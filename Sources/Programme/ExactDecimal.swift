@@ -79,14 +79,18 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// allocated whatever its length, and freed after (callgrind, Round 40 in docs/BENCHMARKS.md).
     func text(grouped: Bool, prefix: String = "") -> String {
         var prefix = prefix
-        return prefix.withUTF8 { before in withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 54 + before.count) { out in
+        return prefix.withUTF8 { before in withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.textBound + before.count) { out in
             let length = writeText(grouped: grouped, prefix: before, into: out)
             return String(decoding: UnsafeBufferPointer(rebasing: out[..<length]), as: UTF8.self)
         } }
     }
 
+    /// The most bytes a text takes beside its prefix: 39 digits, 12 commas, a point and a sign, and one
+    /// to spare.
+    private static let textBound = 54
+
     /// Writes ``text(grouped:prefix:)``'s bytes (`prefix` given as UTF-8) at the start of `out`, which
-    /// has room for 54 bytes after the prefix's; their count.
+    /// has room for ``textBound`` bytes after the prefix's; their count.
     private func writeText(grouped: Bool, prefix before: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var at = out.count
         var magnitude = significand.magnitude
