@@ -172,7 +172,8 @@ public struct AuditTrailProjection: ConcurrentProjection {
                                     _ body: (AuditEntry) throws -> Void) throws {
         let audit = try store.database("audit")
         if let entity {
-            let events = try log.events(in: entity, through: last)
+            // Envelopes: an entry shows none of its event's payload, which is not built.
+            let events = try log.envelopes(in: entity, through: last)
             try store.environment.read { txn in
                 for event in events {
                     guard let bytes = try txn.value(in: audit, forKey: rowKey(event.sequence)) else { continue }

@@ -125,4 +125,21 @@ extension EventLog {
     public func envelopes(at sequences: [UInt64]) throws -> [EventEnvelope] {
         try environment.read { txn in try sequences.compactMap { try stored(at: $0, in: txn, EventCodec.decodeEnvelope) } }
     }
+
+    /// The ``EventEnvelope``s of `stream`'s events with sequence numbers up to `last`, in sequence order,
+    /// read in one snapshot: ``events(in:through:)`` without their payloads.
+    ///
+    /// Why: an entity's audit trail from the projection store shows each event's envelope beside its
+    /// stored row, and never its payload; each event's payload was parsed into a value tree and dropped.
+    public func envelopes(in stream: StreamName, through last: UInt64 = .max) throws -> [EventEnvelope] {
+        try environment.read { txn in
+            var out: [EventEnvelope] = []
+            try scanSequences(filter: Filter(stream: stream), from: 1, direction: .forward, in: txn) { seq in
+                guard seq <= last else { return false }
+                if let e = try stored(at: seq, in: txn, EventCodec.decodeEnvelope) { out.append(e) }
+                return true
+            }
+            return out
+        }
+    }
 }

@@ -136,6 +136,19 @@ import Testing
         #expect(try f.log.envelopes(at: [40, 3, 99, 1]).map(\.sequence) == [40, 3, 1])
     }
 
+    /// A stream's envelopes through a sequence number are those of its events, in sequence order.
+    @Test func aStreamsEnvelopesAreThoseOfItsEvents() throws {
+        let f = try variedLog()
+        for stream in (0..<8).map({ StreamName(stringLiteral: "s/\($0)") }) {
+            for last: UInt64 in [0, 1, 20, 59, 60, .max] {
+                let envelopes = try f.log.envelopes(in: stream, through: last)
+                #expect(envelopes == (try f.log.events(in: stream, through: last)).map(EventEnvelope.init), "\(stream) through \(last)")
+                #expect(envelopes.allSatisfy { $0.stream == stream && $0.sequence <= last })
+            }
+        }
+        #expect(try f.log.envelopes(in: "s/3").count == 9)
+    }
+
     /// A stored event that does not read as one is named by its sequence number.
     @Test func aDamagedStoredEventIsNamed() throws {
         let f = try variedLog()
