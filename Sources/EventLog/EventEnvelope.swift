@@ -132,14 +132,6 @@ extension EventLog {
     /// Why: an entity's audit trail from the projection store shows each event's envelope beside its
     /// stored row, and never its payload; each event's payload was parsed into a value tree and dropped.
     public func envelopes(in stream: StreamName, through last: UInt64 = .max) throws -> [EventEnvelope] {
-        try environment.read { txn in
-            var out: [EventEnvelope] = []
-            try scanSequences(filter: Filter(stream: stream), from: 1, direction: .forward, in: txn) { seq in
-                guard seq <= last else { return false }
-                if let e = try stored(at: seq, in: txn, EventCodec.decodeEnvelope) { out.append(e) }
-                return true
-            }
-            return out
-        }
+        try environment.read { try stored(in: stream, through: last, transaction: $0, EventCodec.decodeEnvelope) }
     }
 }

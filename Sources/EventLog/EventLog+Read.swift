@@ -222,10 +222,17 @@ extension EventLog {
 
     func events(in stream: StreamName, through last: UInt64 = .max,
                 transaction txn: borrowing some ReadableTransaction & ~Copyable, tail: LogTail? = nil) throws -> [RecordedEvent] {
-        var out: [RecordedEvent] = []
+        try stored(in: stream, through: last, transaction: txn, tail: tail, EventCodec.decodeRecorded)
+    }
+
+    /// The stored events of `stream` with sequence numbers up to `last`, in sequence order, each read by
+    /// `decode` from its bytes (``stored(at:in:_:)``): whole events, or their envelopes alone.
+    func stored<T>(in stream: StreamName, through last: UInt64 = .max, transaction txn: borrowing some ReadableTransaction & ~Copyable,
+                   tail: LogTail? = nil, _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> [T] {
+        var out: [T] = []
         try scanSequences(filter: Filter(stream: stream), from: 1, direction: .forward, in: txn, tail: tail) { seq in
             guard seq <= last else { return false }
-            if let e = try event(at: seq, in: txn) { out.append(e) }
+            if let e = try stored(at: seq, in: txn, decode) { out.append(e) }
             return true
         }
         return out
