@@ -161,8 +161,12 @@ extension EventLog {
         let lastCommitted = lastCommittedTransaction
         let head: LogHead
         let tail: LogTail
+        var versions: StreamVersions?
         if let kept = writerTail.takeUnchanged(lastCommitted: lastCommitted, environmentTransaction: txn.id) {
-            (tail, head) = kept
+            (tail, head) = (kept.tail, kept.head)
+            // Nothing has been committed since the transaction that left them: its versions are still
+            // the log's (``StreamVersions``), unless it has come to hold too many streams.
+            if kept.versions.count <= StreamVersions.keptLimit { versions = kept.versions }
         } else {
             head = try self.head(in: txn)
             // The head just read, not read again for the index state.
@@ -170,7 +174,7 @@ extension EventLog {
             tail = try writerTail.take(state, lastCommitted: lastCommitted) ?? LogTail.read(from: self, state, in: txn)
         }
         return AppendingTransaction(transaction: transaction, lastCommitted: lastCommitted, now: now,
-                                    versions: StreamVersions(expecting: events), head: head, startSequence: head.sequence, tail: tail)
+                                    versions: versions ?? StreamVersions(expecting: events), head: head, startSequence: head.sequence, tail: tail)
     }
 
     /// Writes the indexes due and keeps the head and waiting entries for this process's next append.
@@ -184,7 +188,7 @@ extension EventLog {
     private func finishAppending(_ appending: AppendingTransaction, in txn: borrowing WriteTransaction) throws {
         try indexIfDue(appending.tail, in: txn)
         let wroteEvents = appending.head.sequence != appending.startSequence
-        writerTail.put(appending.tail, head: appending.head, transaction: appending.transaction,
+        writerTail.put(appending.tail, head: appending.head, versions: appending.versions, transaction: appending.transaction,
                        environmentTransaction: wroteEvents ? txn.id : nil)
     }
 

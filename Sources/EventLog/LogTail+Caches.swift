@@ -12,7 +12,7 @@ extension LogTail {
     /// otherwise (a rolled-back transaction, another process's appends) it reads them again.
     final class Slot: @unchecked Sendable {
         private let lock = NSLock()
-        private var kept: (tail: LogTail, head: LogHead, transaction: UInt64, environmentTransaction: Int?)?
+        private var kept: (tail: LogTail, head: LogHead, versions: StreamVersions, transaction: UInt64, environmentTransaction: Int?)?
 
         /// Takes the kept entries if they describe the log as a transaction sees it (`state`); nil otherwise.
         func take(_ state: EventLog.IndexState, lastCommitted: UInt64) -> LogTail? {
@@ -32,23 +32,26 @@ extension LogTail {
         /// Why: reading the head and the four indexes' watermarks to check the kept entries against was
         /// about a tenth of the instructions of a single-event append (callgrind, Round 25 in
         /// docs/BENCHMARKS.md).
-        func takeUnchanged(lastCommitted: UInt64, environmentTransaction: Int) -> (tail: LogTail, head: LogHead)? {
+        ///
+        /// The stream versions the kept transaction read and wrote come with them, exact for the same
+        /// reason (``StreamVersions``); the other way of taking the entries leaves them.
+        func takeUnchanged(lastCommitted: UInt64, environmentTransaction: Int) -> (tail: LogTail, head: LogHead, versions: StreamVersions)? {
             lock.lock()
             defer { lock.unlock() }
             guard let k = kept, k.transaction == lastCommitted, let id = k.environmentTransaction, id + 1 == environmentTransaction else {
                 return nil
             }
             kept = nil
-            return (k.tail, k.head)
+            return (k.tail, k.head, k.versions)
         }
 
-        /// Keeps `tail` and `head` as transaction `transaction` leaves them (trusted once it is known to
+        /// Keeps `tail`, `head` and the stream `versions` as transaction `transaction` leaves them (trusted once it is known to
         /// have committed), with the transaction's environment id when it is known to have used it (it
         /// changed the log: LMDB commits a transaction that changed nothing without using its id); nil
         /// leaves them to ``take(_:lastCommitted:)`` alone.
-        func put(_ tail: LogTail, head: LogHead, transaction: UInt64, environmentTransaction: Int?) {
+        func put(_ tail: LogTail, head: LogHead, versions: StreamVersions, transaction: UInt64, environmentTransaction: Int?) {
             lock.lock()
-            kept = (tail, head, transaction, environmentTransaction)
+            kept = (tail, head, versions, transaction, environmentTransaction)
             lock.unlock()
         }
     }
