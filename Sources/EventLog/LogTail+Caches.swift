@@ -45,10 +45,11 @@ extension LogTail {
             return (k.tail, k.head, k.versions)
         }
 
-        /// Keeps `tail`, `head` and the stream `versions` as transaction `transaction` leaves them (trusted once it is known to
-        /// have committed), with the transaction's environment id when it is known to have used it (it
-        /// changed the log: LMDB commits a transaction that changed nothing without using its id); nil
-        /// leaves them to ``take(_:lastCommitted:)`` alone.
+        /// Keeps `tail`, `head` and the stream `versions` as transaction `transaction` leaves them
+        /// (trusted once it is known to have committed), with the transaction's environment id when it
+        /// is known to have used it (it changed the log: LMDB commits a transaction that changed nothing
+        /// without using its id); nil leaves them to ``take(_:lastCommitted:)`` alone, which leaves the
+        /// versions.
         func put(_ tail: LogTail, head: LogHead, versions: StreamVersions, transaction: UInt64, environmentTransaction: Int?) {
             lock.lock()
             kept = (tail, head, versions, transaction, environmentTransaction)
