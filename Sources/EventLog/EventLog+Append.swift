@@ -374,29 +374,17 @@ extension EventLog {
             try txn.put(catalogue.bytes, forKey: StreamRuns.key, in: meta)
             try txn.put(tail.streams.watermarks.bytes, forKey: Key.streamsThrough, in: meta)
         }
-        // The types and dates: their watermarks, how to take a range's entries, where they go (their
-        // values empty: the sequence number is in the key).
+        // The types and dates: their watermarks, how to take a range's entries, where they go (each
+        // name's sequence numbers together, ``SequenceChunk``).
         let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> IndexEntries,
-                       database: Database, name: String, watermarkKey: [UInt8], valued: Bool)] = [
-            ({ tail.types.watermarks }, tail.removeTypeRange, types, "types", Key.typesThrough, false),
-            ({ tail.effective.watermarks }, tail.removeEffectiveRange, effective, "effective", Key.effectiveThrough, false),
+                       database: Database, name: String, watermarkKey: [UInt8])] = [
+            ({ tail.types.watermarks }, tail.removeTypeRange, types, "types", Key.typesThrough),
+            ({ tail.effective.watermarks }, tail.removeEffectiveRange, effective, "effective", Key.effectiveThrough),
         ]
         for index in indexes {
             var moved = false
             while let range = due(index.watermarks(), afterOne: moved) {
-                // In key order through one cursor: a key on the leaf the one before went to is put there
-                // without searching the tree again.
-                try txn.withWriteCursor(index.database) { c in
-                    try index.take(range).forEach { key, sequence in
-                        do {
-                            try Key.withSequence(sequence) { value in
-                                try c.put(index.valued ? value : UnsafeRawBufferPointer(rebasing: value[0 ..< 0]), forKey: key, flags: .noOverwrite)
-                            }
-                        } catch LMDBError.Code.keyExists {
-                            throw EventLogError.damaged(sequence: sequence, reason: "its entry is already in the \(index.name) index")
-                        }
-                    }
-                }
+                try txn.withWriteCursor(index.database) { c in try SequenceChunk.write(index.take(range), index: index.name, through: c) }
                 moved = true
             }
             if moved { try txn.put(index.watermarks().bytes, forKey: index.watermarkKey, in: meta) }

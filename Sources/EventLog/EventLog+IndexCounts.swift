@@ -34,8 +34,22 @@ extension EventLog {
                         ("effective", effective, covered.effective)].map { name, database, count in
                 IndexEntryCount(index: name, covered: count,
                                 stored: database == ids ? try idEntryCount(in: txn)
-                                    : database == streams ? try streamEntryCount(in: txn) : try txn.statistics(database).entries)
+                                    : database == streams ? try streamEntryCount(in: txn) : try sequenceCount(of: database, name, in: txn))
             }
+        }
+    }
+
+    /// The sequence numbers the `types` or `effective` index holds: the count of each entry's
+    /// (``SequenceChunk``).
+    private func sequenceCount(of database: Database, _ name: String, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Int {
+        try txn.withCursor(database) { c in
+            var count = 0
+            var entry = try c.first()
+            while let e = entry {
+                count += try SequenceChunk.count(key: e.key, value: e.value, index: name)
+                entry = try c.next()
+            }
+            return count
         }
     }
 }

@@ -353,7 +353,7 @@ extension EventLog {
             // Whether to go on after `seq`.
             func visit(_ seq: UInt64) throws -> Bool {
                 guard direction == .forward ? seq >= start : seq <= start else { return true }
-                if let type = filter.type, waitingOfType?.contains(seq) != true, try !txn.contains(Key.named(type, seq), in: types) { return true }
+                if let type = filter.type, waitingOfType?.contains(seq) != true, try !typesIndexHolds(type, seq, in: txn) { return true }
                 return try body(seq)
             }
             if direction == .backward {
@@ -377,11 +377,18 @@ extension EventLog {
             }
             let prefix = Array(type.utf8) + [0]
             let finished = try txn.withCursor(types) { c in
-                var entry = direction == .forward
-                    ? try c.seek(atLeast: Key.named(type, start))
-                    : try c.seek(atMost: Key.named(type, start))
-                while let e = entry, e.key.count == prefix.count + 8, e.key.starts(with: prefix) {
-                    guard try body(Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[prefix.count...]))) else { return true }
+                // The type's entry holding `start` or the last before it (each entry a range of the
+                // type's events, ``SequenceChunk``); going forward, else its first after `start`.
+                var entry = try c.seek(atMost: Key.named(type, start))
+                if direction == .forward, entry.map({ !SequenceChunk.isEntry($0.key, of: prefix) }) ?? true {
+                    entry = try c.seek(atLeast: Key.named(type, start))
+                }
+                while let e = entry, SequenceChunk.isEntry(e.key, of: prefix) {
+                    let all = try SequenceChunk.forEach(key: e.key, value: e.value, index: "types", backward: direction == .backward) { seq in
+                        guard direction == .forward ? seq >= start : seq <= start else { return true }
+                        return try body(seq)
+                    }
+                    guard all else { return true }
                     entry = direction == .forward ? try c.next() : try c.previous()
                 }
                 return false
@@ -389,6 +396,16 @@ extension EventLog {
             if direction == .forward, !finished {
                 for seq in waiting where seq >= start { guard try body(seq) else { return } }
             }
+        }
+    }
+
+    /// Whether the `types` index holds event `sequence` under `type`, as `txn` sees it: in the type's
+    /// entry at or before it (``SequenceChunk``).
+    func typesIndexHolds(_ type: String, _ sequence: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Bool {
+        let prefix = Array(type.utf8) + [0]
+        return try txn.withCursor(types) { c in
+            guard let e = try c.seek(atMost: Key.named(type, sequence)), SequenceChunk.isEntry(e.key, of: prefix) else { return false }
+            return try SequenceChunk.contains(sequence, key: e.key, value: e.value, index: "types")
         }
     }
 
@@ -409,7 +426,8 @@ extension EventLog {
                 while let e = entry, e.key.count == 19 {
                     let dateBytes = e.key[0..<10]
                     if dateBytes.lexicographicallyPrecedes(upperBytes) == false && !dateBytes.elementsEqual(upperBytes) { break }
-                    out.append((String(decoding: dateBytes, as: UTF8.self), Key.decodeSequence(UnsafeRawBufferPointer(rebasing: e.key[11...]))))
+                    let date = String(decoding: dateBytes, as: UTF8.self)
+                    _ = try SequenceChunk.forEach(key: e.key, value: e.value, index: "effective") { out.append((date, $0)); return true }
                     entry = try c.next()
                 }
                 return out

@@ -50,7 +50,10 @@ public final class EventLog: @unchecked Sendable {
 
     /// The format written into a new log's `meta` database.
     ///
-    /// `pledger-log/7` merges large runs of the `ids` and `streams` indexes over several transactions
+    /// `pledger-log/8` files the `types` and `effective` indexes' sequence numbers together, up to
+    /// 240 of one name in an entry (``SequenceChunk``); `/7` and earlier kept one entry an event, with
+    /// an empty value, which `/8` reads as an entry of one.
+    /// `/7` merges large runs of the `ids` and `streams` indexes over several transactions
     /// (``RunMerge``: under `ids-merge` and `streams-merge` in `meta` while one is under way, its output's
     /// chunks in the index under a number the catalogue does not list yet); `/6` merged every run whole.
     /// `/6` keeps the `ids` and `streams` indexes as sorted runs merged in tiers
@@ -62,13 +65,15 @@ public final class EventLog: @unchecked Sendable {
     /// events in bulk (docs/FORMAT.md), up to the `ids-through`, `streams-through`, `types-through` and
     /// `effective-through` watermarks in `meta`; `pledger-log/2` indexed all but the ids as they were
     /// appended, `pledger-log/1` the ids as well.
-    /// An earlier log opened for writing becomes `/7`: each index kept as a tree becomes one run; the
-    /// watermarks of what it indexed as it went are its head, and its hashes stay where they are, new
-    /// ones going beside their events; opened read-only, it is read as it is. Earlier pledgers refuse
-    /// `/7` logs, whose merges under way they would not go on with.
-    public static let formatVersion = "pledger-log/7"
+    /// An earlier log opened for writing becomes `/8`: each index kept as a tree (`ids` and `streams`
+    /// before `/6`, `/5`) becomes one run; the watermarks of what it indexed as it went are its head,
+    /// its hashes stay where they are, new ones going beside their events, and its `types` and
+    /// `effective` entries stay as they are; opened read-only, it is read as it is. Earlier pledgers
+    /// refuse `/8` logs, whose entries of several sequence numbers they would read as one.
+    public static let formatVersion = "pledger-log/8"
     /// The formats before ``formatVersion``, oldest first.
-    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3", "pledger-log/4", "pledger-log/5", "pledger-log/6"]
+    static let earlierFormatVersions = ["pledger-log/1", "pledger-log/2", "pledger-log/3", "pledger-log/4", "pledger-log/5", "pledger-log/6",
+                                        "pledger-log/7"]
     /// The formats that keep their hashes in `leaves` and `tree` and their head in `meta`.
     static let legacyHashFormats = ["pledger-log/1", "pledger-log/2", "pledger-log/3"]
 

@@ -66,9 +66,10 @@ import Testing
         #expect(kept.take(for: output, holdingThrough: []) == nil)
     }
 
-    /// A `/6` log (every merge whole) is read as it is when opened read-only, and becomes `/7` when
-    /// opened for writing, with nothing else changed; its runs then merge in steps.
-    @Test func aSixthFormatLogBecomesSeventhAndMergesInSteps() throws {
+    /// A `/6` log (every merge whole) is read as it is when opened read-only, and becomes the current
+    /// format (`/7` merged in steps first) when opened for writing, with nothing else changed; its runs
+    /// then merge in steps.
+    @Test func aSixthFormatLogBecomesTheCurrentAndMergesInSteps() throws {
         let dir = try TemporaryDirectory()
         var ids: [(UUID, UInt64)] = []
         do {
@@ -83,7 +84,7 @@ import Testing
         #expect(try format(reader) == "pledger-log/6")
         for (id, sequence) in ids { #expect(try reader.event(id: id)?.sequence == sequence) }
         let log = try openLog(dir.path, limit: 16, step: 8)
-        #expect(try format(log) == "pledger-log/7")
+        #expect(try format(log) == EventLog.formatVersion)
         var sawMerge = false
         for n in 300..<1_000 {
             let e = event(StreamRunsTests.stream(n))

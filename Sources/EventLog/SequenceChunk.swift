@@ -1,0 +1,121 @@
+import LMDB
+
+/// One entry of the `types` or `effective` index (from `pledger-log/8`): the sequence numbers of events
+/// filed under one name (a type's, or a date's as `YYYY-MM-DD`), ascending, under the key (the name,
+/// 0x00, the first of them big-endian).
+///
+/// The value holds them all, 8 bytes big-endian each, the first the key's own, at most
+/// ``maximumCount``; an empty value (every entry written before `/8`: one an event) holds the key's
+/// alone. A name's entries hold disjoint ranges, ascending with their keys: a bulk write files only
+/// events newer than any the index holds for the names of its range (docs/FORMAT.md).
+///
+/// Why: a bulk write put one entry an event into each of the two trees, and at 1,000,000 events their
+/// puts took about 1.5 µs of the appending thread's CPU an event and 146 MB of the 1,114 MB written to
+/// the log (Round 42 in docs/BENCHMARKS.md). Now it puts one entry a name it files, or a few: about
+/// one a bulk write for each type, and one for each date, most of them back-dated events' few.
+enum SequenceChunk {
+    /// Sequence numbers an entry: 1,920 bytes, a value LMDB keeps on its leaf page.
+    static let maximumCount = 240
+
+    /// Whether `key` is an entry of the name whose bytes and 0x00 are `prefix`.
+    static func isEntry(_ key: UnsafeRawBufferPointer, of prefix: [UInt8]) -> Bool {
+        key.count == prefix.count + 8 && key.starts(with: prefix)
+    }
+
+    /// The first sequence number of entry `key` (its last 8 bytes).
+    static func first(ofKey key: UnsafeRawBufferPointer) -> UInt64 {
+        Key.decodeSequence(UnsafeRawBufferPointer(rebasing: key[(key.count - 8)...]))
+    }
+
+    /// The number of sequence numbers of the entry `key` whose value is `value`, checked: whole
+    /// numbers, the first the key's.
+    static func count(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, index: String) throws -> Int {
+        guard !value.isEmpty else { return 1 }
+        let first = first(ofKey: key)
+        guard value.count % 8 == 0, sequence(0, of: value) == first else {
+            throw EventLogError.damaged(sequence: first, reason: "its entry in the \(index) index is \(value.count) bytes, not its sequence number and the ones after it")
+        }
+        return value.count / 8
+    }
+
+    /// Sequence number `i` of a non-empty value.
+    static func sequence(_ i: Int, of value: UnsafeRawBufferPointer) -> UInt64 {
+        UInt64(bigEndian: value.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+    }
+
+    /// `body` given each sequence number of the entry `key` whose value is `value`, ascending (or
+    /// descending when `backward`), until it returns false; returns whether it went through them all.
+    /// Numbers out of order are damage.
+    static func forEach(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, index: String, backward: Bool = false,
+                        _ body: (UInt64) throws -> Bool) throws -> Bool {
+        let count = try count(key: key, value: value, index: index)
+        guard !value.isEmpty else { return try body(first(ofKey: key)) }
+        for n in 0 ..< count {
+            let i = backward ? count - 1 - n : n
+            let s = sequence(i, of: value)
+            if i > 0, sequence(i - 1, of: value) >= s {
+                throw EventLogError.damaged(sequence: s, reason: "its entry in the \(index) index is out of order")
+            }
+            guard try body(s) else { return false }
+        }
+        return true
+    }
+
+    /// Whether the entry `key` whose value is `value` holds `sequence`.
+    static func contains(_ sequence: UInt64, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, index: String) throws -> Bool {
+        let count = try count(key: key, value: value, index: index)
+        guard !value.isEmpty else { return first(ofKey: key) == sequence }
+        var lower = 0, upper = count
+        while lower < upper {
+            let middle = (lower + upper) / 2
+            let s = Self.sequence(middle, of: value)
+            if s == sequence { return true }
+            if s < sequence { lower = middle + 1 } else { upper = middle }
+        }
+        return false
+    }
+
+    /// The last sequence number of the entry `key` whose value is `value`.
+    static func last(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, index: String) throws -> UInt64 {
+        let count = try count(key: key, value: value, index: index)
+        return value.isEmpty ? first(ofKey: key) : sequence(count - 1, of: value)
+    }
+
+    /// Files `entries` (in key order: a name, 0x00, an event's sequence number big-endian) into the
+    /// index `index` through `c`: each name's sequence numbers in entries of up to ``maximumCount``.
+    /// An entry already there that holds any of them is damage, reported with the first it holds, and
+    /// nothing is overwritten.
+    static func write(_ entries: IndexEntries, index: String, through c: borrowing WriteCursor) throws {
+        for (prefix, value) in chunks(of: entries) { try put(value, of: prefix, index: index, through: c) }
+    }
+
+    /// `entries` (in key order) as entries of this form: each name (with its 0x00) and the value of
+    /// each run of up to ``maximumCount`` of its sequence numbers, in key order.
+    static func chunks(of entries: IndexEntries) -> [(prefix: [UInt8], value: [UInt8])] {
+        var out: [(prefix: [UInt8], value: [UInt8])] = []
+        entries.forEach { key, sequence in
+            let name = UnsafeRawBufferPointer(rebasing: key[..<(key.count - 8)])
+            if out.last.map({ $0.value.count == 8 * maximumCount || !$0.prefix.elementsEqual(name) }) ?? true {
+                out.append((Array(name), []))
+            }
+            withUnsafeBytes(of: sequence.bigEndian) { out[out.count - 1].value.append(contentsOf: $0) }
+        }
+        return out
+    }
+
+    /// Puts `value`, sequence numbers of the name whose bytes and 0x00 are `prefix`, under its first.
+    private static func put(_ value: [UInt8], of prefix: [UInt8], index: String, through c: borrowing WriteCursor) throws {
+        let (first, last) = value.withUnsafeBytes { (sequence(0, of: $0), sequence($0.count / 8 - 1, of: $0)) }
+        // The name's entry at or before this one's last number: the only one that could hold any of
+        // its numbers, a name's entries holding ascending, disjoint ranges.
+        if let e = try c.reading.seek(atMost: prefix + Key.sequence(last)), isEntry(e.key, of: prefix) {
+            let itsFirst = Self.first(ofKey: e.key)
+            if try itsFirst >= first || Self.last(key: e.key, value: e.value, index: index) >= first {
+                throw EventLogError.damaged(sequence: max(first, itsFirst), reason: "its entry is already in the \(index) index")
+            }
+        }
+        try (prefix + Key.sequence(first)).withUnsafeBytes { key in
+            try value.withUnsafeBytes { try c.put($0, forKey: key, flags: .noOverwrite) }
+        }
+    }
+}
