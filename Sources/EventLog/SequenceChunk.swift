@@ -9,10 +9,10 @@ import LMDB
 /// alone. A name's entries hold disjoint ranges, ascending with their keys: a bulk write files only
 /// events newer than any the index holds for the names of its range (docs/FORMAT.md).
 ///
-/// Why: a bulk write put one entry an event into each of the two trees, and at 1,000,000 events their
-/// puts took about 1.5 µs of the appending thread's CPU an event and 146 MB of the 1,114 MB written to
-/// the log (Round 42 in docs/BENCHMARKS.md). Now it puts one entry a name it files, or a few: about
-/// one a bulk write for each type, and one for each date, most of them back-dated events' few.
+/// Why: a bulk write put one entry an event into each of the two trees; at 1,000,000 events, leaving
+/// those puts out took up to 1.2 µs an event off the appending thread's CPU, and 146 of the 1,114 MB
+/// written to the log (Round 42 in docs/BENCHMARKS.md). Now a bulk write puts one entry for each name
+/// among its events, or a few when a name has more than ``maximumCount``.
 enum SequenceChunk {
     /// Sequence numbers an entry: 1,920 bytes, a value LMDB keeps on its leaf page.
     static let maximumCount = 240
