@@ -22,14 +22,18 @@ enum SequenceChunk {
         key.count == prefix.count + 8 && key.starts(with: prefix)
     }
 
-    /// The first sequence number of entry `key` (its last 8 bytes).
+    /// The first sequence number of entry `key` (its last 8 bytes): a key ``isEntry(_:of:)`` or
+    /// ``count(key:value:index:)`` accepted, at least 9 bytes.
     static func first(ofKey key: UnsafeRawBufferPointer) -> UInt64 {
         Key.decodeSequence(UnsafeRawBufferPointer(rebasing: key[(key.count - 8)...]))
     }
 
-    /// The number of sequence numbers of the entry `key` whose value is `value`, checked: whole
-    /// numbers, the first the key's.
+    /// The number of sequence numbers of the entry `key` whose value is `value`, checked: a key of a
+    /// name, 0x00 and 8 bytes; whole numbers, the first the key's.
     static func count(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, index: String) throws -> Int {
+        guard key.count >= 9, key[key.count - 9] == 0 else {
+            throw EventLogError.damaged(sequence: 0, reason: "the \(index) index holds a key of \(key.count) bytes, not a name, 0x00 and a sequence number")
+        }
         guard !value.isEmpty else { return 1 }
         let first = first(ofKey: key)
         guard value.count % 8 == 0, sequence(0, of: value) == first else {

@@ -138,12 +138,15 @@ import Testing
         #expect(types.contains(where: \.empty) && types.contains { $0.numbers.count > 1 })
     }
 
-    /// An entry whose value is not whole sequence numbers starting with its key's is damage, reported
-    /// when read, not skipped.
+    /// An entry whose value is not whole sequence numbers starting with its key's, or whose key is not
+    /// a name, 0x00 and a number, is damage, reported when read, not skipped.
     @Test func anEntryOfAnotherShapeIsReportedAsDamage() throws {
         let dir = try TemporaryDirectory()
         let log = try openLog(dir.path, limit: 1_000)
         try log.append((0..<10).map(Self.numbered))
+        // A key of 3 bytes, first in key order: the count of what the index holds reports it.
+        try log.lmdb.write { txn in try txn.put([], forKey: Array("ABC".utf8), in: try log.lmdb.database("types")) }
+        #expect(throws: EventLogError.self) { try log.indexEntryCounts() }
         try log.lmdb.write { txn in
             try txn.put([0, 0, 0, 0, 0, 0, 0, 9, 1, 2, 3], forKey: Array("Other".utf8) + [0] + bigEndianBytes(9), in: try log.lmdb.database("types"))
             try txn.put(bigEndianBytes(8), forKey: Array("Odd".utf8) + [0] + bigEndianBytes(7), in: try log.lmdb.database("types"))
