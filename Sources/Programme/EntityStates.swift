@@ -17,8 +17,8 @@ public struct EntityStates: Sendable, Equatable, RandomAccessCollection {
     /// A name and its state as kept: a struct, not the `Element` pair, so that a kept name is read where
     /// it is. Reading `elements[i].stream` of a kept pair copied the whole pair out first (a retain and
     /// a release of each of the state's fields, through the runtime's generic tuple copy) in each
-    /// append's comparison with the last name: a query as of a date ran 8.5 % more instructions
-    /// (callgrind, Round 43 in docs/BENCHMARKS.md).
+    /// append's comparison with the last name: 8.5 % of a query's instructions as of a date (callgrind,
+    /// Round 43 in docs/BENCHMARKS.md).
     @usableFromInline struct Entry: Sendable {
         @usableFromInline var stream: StreamName
         @usableFromInline var state: EntityState
