@@ -365,9 +365,9 @@ extension EventLog {
             }
             var moved = false, written = 0
             while let range = due(tail.streams.watermarks, afterOne: moved) {
-                let entries = tail.removeStreamRange(range)
-                try writeStreamRun(entries, level: 0, into: &catalogue, in: txn)
-                written += entries.count
+                let names = tail.removeStreamRange(range)
+                try writeStreamRun(names, level: 0, into: &catalogue, in: txn)
+                written += names.reduce(0) { $0 + $1.entries.count }
                 moved = true
             }
             try mergeRuns(&catalogue, of: StreamRunIndex(log: self), after: written, in: txn)
@@ -376,7 +376,7 @@ extension EventLog {
         }
         // The types and dates: their watermarks, how to take a range's entries, where they go (each
         // name's sequence numbers together, ``SequenceChunk``).
-        let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> IndexEntries,
+        let indexes: [(watermarks: () -> IndexWatermarks, take: (Int) -> [(name: IndexName, entries: [UInt64])],
                        database: Database, name: String, watermarkKey: [UInt8])] = [
             ({ tail.types.watermarks }, tail.removeTypeRange, types, "types", Key.typesThrough),
             ({ tail.effective.watermarks }, tail.removeEffectiveRange, effective, "effective", Key.effectiveThrough),

@@ -4,15 +4,23 @@ import LMDB
 // The `streams` index as runs (``StreamRuns``): writing a run, merging runs, and converting the tree of
 // a log before `/6`.
 extension EventLog {
-    /// Writes `entries` (ascending by key, none already in the index) as a new run of `level` at the
-    /// end of `streams`, and lists it last in `catalogue`.
-    func writeStreamRun(_ entries: IndexEntries, level: UInt8, into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
-        var stored = StreamRuns.Entries()
-        try entries.forEach { key, sequence in
-            guard key.count > 9, key.count <= Int(UInt8.max) else {
-                throw EventLogError.damaged(sequence: sequence, reason: "its streams entry's key is \(key.count) bytes")
+    /// Writes the waiting entries `names` (the names in key order, each name's entries ascending by
+    /// version; none already in the index) as a new run of `level` at the end of `streams`, and lists it
+    /// last in `catalogue`.
+    ///
+    /// Why from the names: each entry laid out as stored at once (its key's length, the name, 0x00, the
+    /// version and the sequence number), where a key made for each entry was then taken apart again, six
+    /// appends an entry (callgrind, Round 44 in docs/BENCHMARKS.md).
+    func writeStreamRun(_ names: [(name: StreamName, entries: [LogTail.StreamEntry])], level: UInt8,
+                        into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
+        var stored = StreamRuns.Entries(reservingCapacity: names.reduce(0) { $0 + $1.entries.count * (StreamRuns.entrySize(keyCount: $1.name.rawValue.utf8.count + 9)) })
+        for (name, entries) in names {
+            try name.withUTF8 { utf8 in
+                guard utf8.count + 9 <= Int(UInt8.max) else {
+                    throw EventLogError.damaged(sequence: entries.first?.sequence ?? 0, reason: "its streams entry's key is \(utf8.count + 9) bytes")
+                }
+                for entry in entries { stored.append(name: utf8, version: entry.version, sequence: entry.sequence) }
             }
-            stored.append(key: key, sequence: sequence)
         }
         try writeStreamRun(stored, level: level, into: &catalogue, in: txn)
     }
@@ -68,19 +76,29 @@ extension EventLog {
             }
             if found.key.count == 8 { entry = try c.next() }
             while !more, let e = entry, RunCatalogue.isChunkKey(e.key, ofRun: run.number) {
+                // The entries taken from a chunk lie side by side in it: copied at once, not an entry at a
+                // time (three appends an entry, about 300 instructions: callgrind, Round 44).
+                var offset = 0, spanStart: Int?, spanEnd = 0, lastStart = 0, taken = 0
                 let whole = key.withUnsafeBytes { after in
-                    StreamRuns.forEachEntry(of: e.value) { entryKey, sequence in
+                    StreamRuns.forEachEntry(of: e.value) { entryKey, _ in
+                        let at = offset
+                        offset += StreamRuns.entrySize(keyCount: entryKey.count)
                         if !key.isEmpty, !StreamRuns.precedes(after, entryKey) { return true }
-                        if out.count == limit {
+                        if out.count + taken == limit {
                             more = true
                             return false
                         }
-                        out.append(key: entryKey, sequence: sequence)
-                        if out.count == limit { lastKey = Array(entryKey) }
+                        if spanStart == nil { spanStart = at }
+                        (lastStart, spanEnd) = (at, offset)
+                        taken += 1
+                        if out.count + taken == limit { lastKey = Array(entryKey) }
                         return true
                     }
                 }
                 guard whole else { throw EventLogError.damaged(sequence: 0, reason: "a chunk of run \(run.number) of the streams index is not whole entries") }
+                if let spanStart {
+                    out.append(entries: UnsafeRawBufferPointer(rebasing: e.value[spanStart ..< spanEnd]), count: taken, lastAt: lastStart - spanStart)
+                }
                 entry = try c.next()
             }
         }

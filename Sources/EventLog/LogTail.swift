@@ -147,27 +147,22 @@ final class LogTail {
         return entries
     }
 
-    /// Removes the waiting `streams` entries of `range`, moving its watermark to ``through``; in key
-    /// order (name, 0x00, big-endian version), for writing into the index.
-    func removeStreamRange(_ range: Int) -> IndexEntries {
-        streams.removeRange(range, through: through) { name, entry, out in
-            name.withUTF8 { Key.appendNamed($0, entry.version, to: &out) }
-        }
+    /// Removes the waiting `streams` entries of `range`, moving its watermark to ``through``: each stream
+    /// with its entries, ascending by version, the streams in key order (name, 0x00, big-endian version),
+    /// for writing into the index (``EventLog/writeStreamRun(_:level:into:in:)``).
+    func removeStreamRange(_ range: Int) -> [(name: StreamName, entries: [StreamEntry])] {
+        streams.removeNames(range, through: through)
     }
 
-    /// Removes the waiting `types` entries of `range`, moving its watermark to ``through``; in key order.
-    func removeTypeRange(_ range: Int) -> IndexEntries {
-        types.removeRange(range, through: through, key: Self.appendNamed)
+    /// Removes the waiting `types` entries of `range`, moving its watermark to ``through``: each type name
+    /// with its events' sequence numbers, ascending, the names in key order (``SequenceChunk/write(_:index:through:)``).
+    func removeTypeRange(_ range: Int) -> [(name: IndexName, entries: [UInt64])] {
+        types.removeNames(range, through: through)
     }
 
-    /// Removes the waiting `effective` entries of `range`, moving its watermark to ``through``; in key order.
-    func removeEffectiveRange(_ range: Int) -> IndexEntries {
-        effective.removeRange(range, through: through, key: Self.appendNamed)
-    }
-
-    /// Appends the key of a name held as text and a sequence number.
-    private static func appendNamed(_ name: IndexName, _ sequence: UInt64, to out: inout [UInt8]) {
-        var name = name.text
-        name.withUTF8 { Key.appendNamed(UnsafeRawBufferPointer($0), sequence, to: &out) }
+    /// Removes the waiting `effective` entries of `range`, moving its watermark to ``through``: each date's
+    /// name with its events' sequence numbers, as ``removeTypeRange(_:)``.
+    func removeEffectiveRange(_ range: Int) -> [(name: IndexName, entries: [UInt64])] {
+        effective.removeNames(range, through: through)
     }
 }

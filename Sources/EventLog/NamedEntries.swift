@@ -62,24 +62,21 @@ struct NamedEntries<Name: IndexedName, Entry> {
         }
     }
 
-    /// Removes the waiting entries of range `r` and moves its watermark to `through`; returns them in
-    /// key order (each key appended by `key`), for writing into the index.
+    /// Removes the waiting entries of range `r` and moves its watermark to `through`; returns each name
+    /// with its entries, the names in key order, for writing into the index.
     ///
     /// A name's entries were appended in the order of their keys (name, 0x00, then a number that only
     /// grows), so the names are sorted, each name's entries kept as they are, not every entry sorted
     /// (with the ids sorted as numbers, a bulk write's instructions −11 %: callgrind, `pledger bench
     /// --events 40000`). `Name`'s order must be its bytes' (``StreamName``'s is; the type names and
     /// dates are ASCII, whose `String` order is): then the names' order is their first keys', since
-    /// the 0x00 puts a name before any longer name it begins and no name holds a 0x00.
-    mutating func removeRange(_ r: Int, through: UInt64, key: (Name, Entry, inout [UInt8]) -> Void) -> IndexEntries {
+    /// the 0x00 puts a name before any longer name it begins and no name holds a 0x00. The writer lays
+    /// out each entry's key itself (``SequenceChunk``, ``StreamRuns``): none is made here (Round 44 in
+    /// docs/BENCHMARKS.md).
+    mutating func removeNames(_ r: Int, through: UInt64) -> [(name: Name, entries: [Entry])] {
         let names = ranges[r].sorted { $0.name < $1.name }
         ranges[r].removeAll(keepingCapacity: true)   // refilled to about the same size: not regrown
         watermarks.move(r, to: through)
-        let count = names.reduce(0) { $0 + $1.value.count }
-        var out = IndexEntries(reservingCapacity: count, keyBytes: 48 * count)
-        for (name, entries) in names {
-            for entry in entries { out.append(sequence: sequence(entry)) { key(name, entry, &$0) } }
-        }
-        return out
+        return names.map { ($0.name, $0.value) }
     }
 }

@@ -24,6 +24,37 @@ extension StreamRuns {
             count += 1
         }
 
+        /// No entries.
+        init() {}
+
+        /// No entries, with room for `byteCount` bytes of them.
+        init(reservingCapacity byteCount: Int) {
+            bytes.reserveCapacity(byteCount)
+        }
+
+        /// Appends the entry of `name`'s `version` (the name at most 246 bytes; not checked for order):
+        /// its key's length, the name, 0x00, the version and `sequence` big-endian, in two copies.
+        mutating func append(name: UnsafeRawBufferPointer, version: UInt64, sequence: UInt64) {
+            last = bytes.count
+            bytes.append(UInt8(truncatingIfNeeded: name.count + 9))
+            Self.append(name, to: &bytes)
+            withUnsafeTemporaryAllocation(byteCount: 17, alignment: 8) { packed in
+                packed[0] = 0
+                packed.storeBytes(of: version.bigEndian, toByteOffset: 1, as: UInt64.self)
+                packed.storeBytes(of: sequence.bigEndian, toByteOffset: 9, as: UInt64.self)
+                Self.append(UnsafeRawBufferPointer(packed), to: &bytes)
+            }
+            count += 1
+        }
+
+        /// Appends `count` whole entries that lie side by side in `entries`, the last beginning `lastAt`
+        /// bytes in, as one copy (not checked for order, as ``append(key:sequence:)``).
+        mutating func append(entries: UnsafeRawBufferPointer, count added: Int, lastAt: Int) {
+            last = bytes.count + lastAt
+            Self.append(entries, to: &bytes)
+            count += added
+        }
+
         /// Appends `raw` to `out` as one copy (the raw buffer's bytes bound as `UInt8`: an array takes those
         /// with `memcpy`; generic bytes, about a hundred instructions for eight: callgrind, Round 27).
         static func append(_ raw: UnsafeRawBufferPointer, to out: inout [UInt8]) {

@@ -70,16 +70,26 @@ import Testing
             tail.add(id, stream: stream, version: versions[stream] ?? 0, type: ["Checked", "Check", "Checked2"][n % 3],
                      effective: tail.name(of: CalendarDate(daysSinceEpoch: Int64(20_000 + n / 3 % 40))), at: UInt64(n))
         }
-        func taken(_ remove: (Int) -> IndexEntries) -> [[UInt8]] {
-            (0..<IndexWatermarks.rangeCount).flatMap { range -> [[UInt8]] in
-                let keys = remove(range).keyArrays
-                #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) }, "range \(range) out of key order")
-                return keys
+        // The streams: each name once, in key order (its bytes and 0x00 before a longer name's), with its
+        // versions ascending.
+        let streamKeys = (0..<IndexWatermarks.rangeCount).flatMap { range -> [[UInt8]] in
+            let keys = tail.removeStreamRange(range).flatMap { name, entries in entries.map { Key.named(name.rawValue, $0.version) } }
+            #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) }, "range \(range) out of key order")
+            return keys
+        }
+        #expect(Set(streamKeys).count == 400)
+        // The types and dates: each name once, in key order, with its events ascending.
+        func takenByName(_ remove: (Int) -> [(name: IndexName, entries: [UInt64])]) -> [UInt64] {
+            (0..<IndexWatermarks.rangeCount).flatMap { range -> [UInt64] in
+                let names = remove(range)
+                #expect(zip(names, names.dropFirst()).allSatisfy { Array($0.name.text.utf8).lexicographicallyPrecedes(Array($1.name.text.utf8)) },
+                        "range \(range) out of key order")
+                #expect(names.allSatisfy { n in zip(n.entries, n.entries.dropFirst()).allSatisfy { $0 < $1 } }, "range \(range): a name's events out of order")
+                return names.flatMap(\.entries)
             }
         }
-        #expect(Set(taken(tail.removeStreamRange)).count == 400)
-        #expect(Set(taken(tail.removeTypeRange)).count == 400)
-        #expect(Set(taken(tail.removeEffectiveRange)).count == 400)
+        #expect(takenByName(tail.removeTypeRange).sorted() == Array(1...400))
+        #expect(takenByName(tail.removeEffectiveRange).sorted() == Array(1...400))
         let idKeys = (0..<IndexWatermarks.rangeCount).flatMap { range -> [[UInt8]] in
             let entries = tail.removeIDRange(range)
             #expect(zip(entries, entries.dropFirst()).allSatisfy { ($0.high, $0.low) < ($1.high, $1.low) }, "range \(range) out of key order")
