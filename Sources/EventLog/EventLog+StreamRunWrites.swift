@@ -77,7 +77,8 @@ extension EventLog {
             if found.key.count == 8 { entry = try c.next() }
             while !more, let e = entry, RunCatalogue.isChunkKey(e.key, ofRun: run.number) {
                 // The entries taken from a chunk lie side by side in it: copied at once, not an entry at a
-                // time (three appends an entry, about 300 instructions: callgrind, Round 44).
+                // time (three appends an entry, about 270 instructions an entry more: callgrind, Round 44
+                // in docs/BENCHMARKS.md).
                 var offset = 0, spanStart: Int?, spanEnd = 0, lastStart = 0, taken = 0
                 let whole = key.withUnsafeBytes { after in
                     StreamRuns.forEachEntry(of: e.value) { entryKey, _ in

@@ -89,10 +89,10 @@ enum SequenceChunk {
     /// `index` through `c`, in entries of up to ``maximumCount``. An entry already there that holds any
     /// of them is damage, reported with the first it holds, and nothing is overwritten.
     ///
-    /// Why a name at a time: with the waiting entries made into keys (a name, 0x00, a number) and the
-    /// keys split into names again, comparing each key's name with the last one byte by byte, a bulk
-    /// write took about 1,800 instructions a filed number; this takes the numbers of a name as they are
-    /// kept (Round 44 in docs/BENCHMARKS.md).
+    /// Why a name at a time: the waiting entries were made into keys (a name, 0x00, a number), and the
+    /// keys split into names again, each key's name compared with the last one byte by byte: about 885
+    /// instructions a filed number more than this, which takes a name's numbers as they are kept
+    /// (callgrind at 200,000 events, Round 44 in docs/BENCHMARKS.md).
     static func write(_ names: [(name: IndexName, entries: [UInt64])], index: String, through c: borrowing WriteCursor) throws {
         for (name, numbers) in names {
             var text = name.text

@@ -33,7 +33,7 @@ extension StreamRuns {
         }
 
         /// Appends the entry of `name`'s `version` (the name at most 246 bytes; not checked for order):
-        /// its key's length, the name, 0x00, the version and `sequence` big-endian, in two copies.
+        /// its key's length, the name, 0x00, the version and `sequence` big-endian, in three appends.
         mutating func append(name: UnsafeRawBufferPointer, version: UInt64, sequence: UInt64) {
             last = bytes.count
             bytes.append(UInt8(truncatingIfNeeded: name.count + 9))
