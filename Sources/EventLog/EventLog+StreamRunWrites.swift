@@ -13,10 +13,11 @@ extension EventLog {
     /// appends an entry (callgrind, Round 44 in docs/BENCHMARKS.md).
     func writeStreamRun(_ names: [(name: StreamName, entries: [LogTail.StreamEntry])], level: UInt8,
                         into catalogue: inout RunCatalogue, in txn: borrowing WriteTransaction) throws {
-        var stored = StreamRuns.Entries(reservingCapacity: names.reduce(0) { $0 + $1.entries.count * (StreamRuns.entrySize(keyCount: $1.name.rawValue.utf8.count + 9)) })
+        let bytes = names.reduce(0) { $0 + $1.entries.count * StreamRuns.entrySize(keyCount: $1.name.rawValue.utf8.count + 9) }
+        var stored = StreamRuns.Entries(reservingCapacity: bytes)
         for (name, entries) in names {
             try name.withUTF8 { utf8 in
-                guard utf8.count + 9 <= Int(UInt8.max) else {
+                guard !utf8.isEmpty, utf8.count + 9 <= Int(UInt8.max) else {
                     throw EventLogError.damaged(sequence: entries.first?.sequence ?? 0, reason: "its streams entry's key is \(utf8.count + 9) bytes")
                 }
                 for entry in entries { stored.append(name: utf8, version: entry.version, sequence: entry.sequence) }
