@@ -241,7 +241,7 @@ enum Key {
     static func named(_ name: String, _ n: UInt64) -> [UInt8] {
         var name = name
         // One allocation, the name's bytes copied at once, not a byte at a time (about 300 instructions
-        // a key: callgrind, Round 18); laid out by ``appendNamed(_:_:to:)``, as bulk index writes are.
+        // a key: callgrind, Round 18).
         return name.withUTF8 { utf8 in
             var key: [UInt8] = []
             key.reserveCapacity(utf8.count + 9)

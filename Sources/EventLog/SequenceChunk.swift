@@ -95,14 +95,7 @@ enum SequenceChunk {
     /// (callgrind at 200,000 events, Round 44 in docs/BENCHMARKS.md).
     static func write(_ names: [(name: IndexName, entries: [UInt64])], index: String, through c: borrowing WriteCursor) throws {
         for (name, numbers) in names {
-            var text = name.text
-            let prefix = text.withUTF8 { utf8 in
-                [UInt8](unsafeUninitializedCapacity: utf8.count + 1) { buffer, count in
-                    _ = buffer.initialize(fromContentsOf: utf8)
-                    buffer[utf8.count] = 0
-                    count = utf8.count + 1
-                }
-            }
+            let prefix = Array(name.text.utf8) + [0]   // as the reads by type make it
             var start = 0
             while start < numbers.count {
                 let end = min(start + maximumCount, numbers.count)
