@@ -375,7 +375,7 @@ extension EventLog {
             if direction == .backward {
                 for seq in waiting.reversed() where seq <= start { guard try body(seq) else { return } }
             }
-            let prefix = Array(type.utf8) + [0]
+            let prefix = Key.namePrefix(type.utf8)
             let finished = try txn.withCursor(types) { c in
                 // The type's entry holding `start` or the last before it (each entry a range of the
                 // type's events, ``SequenceChunk``); going forward, else its first after `start`.
@@ -402,7 +402,7 @@ extension EventLog {
     /// Whether the `types` index holds event `sequence` under `type`, as `txn` sees it: in the type's
     /// entry at or before it (``SequenceChunk``).
     func typesIndexHolds(_ type: String, _ sequence: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable) throws -> Bool {
-        let prefix = Array(type.utf8) + [0]
+        let prefix = Key.namePrefix(type.utf8)
         return try txn.withCursor(types) { c in
             guard let e = try c.seek(atMost: Key.named(type, sequence)), SequenceChunk.isEntry(e.key, of: prefix) else { return false }
             return try SequenceChunk.contains(sequence, key: e.key, value: e.value, index: "types")

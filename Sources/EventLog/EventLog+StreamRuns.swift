@@ -30,7 +30,7 @@ extension EventLog {
         var name = stream.rawValue
         return try name.withUTF8 { utf8 in
             let name = UnsafeRawBufferPointer(utf8)
-            let prefix = Array(name) + [0]
+            let prefix = Key.namePrefix(name)
             let first = prefix + Key.sequence(after &+ 1)
             guard let catalogue = try streamRunsAndFilters(in: txn) else {
                 // A tree keyed by name, 0x00, version.
@@ -133,7 +133,7 @@ extension EventLog {
         var name = stream.rawValue
         return try name.withUTF8 { utf8 in
             let name = UnsafeRawBufferPointer(utf8)
-            let prefix = Array(name) + [0]
+            let prefix = Key.namePrefix(name)
             var last: UInt64 = 0
             for run in runs(mayHold: name, of: catalogue.runs, filters: catalogue.filters) {
                 // The stream's last entry in the run is in the last chunk beginning at or before it.

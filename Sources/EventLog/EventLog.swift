@@ -237,6 +237,16 @@ enum Key {
         withUnsafeBytes(of: n.bigEndian) { out.append(contentsOf: $0) }
     }
 
+    /// A name's bytes and 0x00: what every key ``named(_:_:)`` makes of that name begins with, and no
+    /// key of another name (the 0x00 keeps `a/b` apart from `a/b/c`).
+    static func namePrefix(_ utf8: some Collection<UInt8>) -> [UInt8] {
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(utf8.count + 1)
+        prefix.append(contentsOf: utf8)
+        prefix.append(0)
+        return prefix
+    }
+
     /// `name` 0x00 big-endian `n`: the 0x00 keeps `a/b` apart from `a/b/c`.
     static func named(_ name: String, _ n: UInt64) -> [UInt8] {
         var name = name

@@ -95,7 +95,7 @@ enum SequenceChunk {
     /// (callgrind at 200,000 events, Round 44 in docs/BENCHMARKS.md).
     static func write(_ names: [(name: IndexName, entries: [UInt64])], index: String, through c: borrowing WriteCursor) throws {
         for (name, numbers) in names {
-            let prefix = Array(name.text.utf8) + [0]   // as the reads by type make it
+            let prefix = Key.namePrefix(name.text.utf8)
             var start = 0
             while start < numbers.count {
                 let end = min(start + maximumCount, numbers.count)
