@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """pledger's bench figures as ratios to the peers' figures of the same run (docs/BENCHMARKS.md).
 
-usage: bench-ratios.py PEERS_RESULTS_DIR PLEDGER_BENCH_JSON > ratios.md
-PEERS_RESULTS_DIR holds raw.jsonl from ../shared/bench/run_peers.sh; the JSON is `pledger bench` output.
+usage: bench-ratios.py PEERS_RESULTS_DIR PLEDGER_BENCH_JSON [PAIRED_JSONL] > ratios.md
+PEERS_RESULTS_DIR holds raw.jsonl from ../shared/bench/run_peers.sh; the JSON is `pledger bench` output;
+PAIRED_JSONL, if given, is what scripts/bench-paired wrote: a second table, each ratio taken within a pair.
 """
 import json
 import os
@@ -24,10 +25,11 @@ def sha256_throughput():
 
 
 def main():
-    sha256_bytes_per_s = sha256_throughput()
     peers_dir, pledger_path = sys.argv[1], sys.argv[2]
     rows = [json.loads(l) for l in open(os.path.join(peers_dir, "raw.jsonl")) if l.strip()]
     ours = json.load(open(pledger_path))
+    # Timed only where a figure needs it (the verify ceiling): it takes two seconds.
+    sha256_bytes_per_s = sha256_throughput() if any("canonicalBytesPerEvent" in r for r in ours) else None
 
     def peer(name, op, n, cache=None):
         v = [r["events_per_s"] for r in rows
@@ -121,10 +123,39 @@ def main():
         print(f"| {label} | ledger on disk | {r['logBytesOnDisk'] / 1048576:,.1f} MiB, {r['bytesPerEvent']} B/event ({r.get('canonicalBytesPerEvent', '—')} canonical) | — | — | — | — |")
     if sha256_bytes_per_s:
         print(f"\nSHA-256 on all {os.cpu_count()} cores (`openssl speed -multi {os.cpu_count()} -bytes 1024 sha256`): {sha256_bytes_per_s / 1e6:,.0f} MB/s.")
+    if len(sys.argv) > 3:
+        paired(sys.argv[3])
     if len(by_n) >= 2:
         lo, hi = min(by_n), max(by_n)
         a, b = float(by_n[lo]["stateAsOfKnownNowMs"]["p50"]), float(by_n[hi]["stateAsOfKnownNowMs"]["p50"])
         print(f"\nState as of a date, known now: p50 grows {b / a:.2f}× from N = {lo:,} to N = {hi:,} (log₂ ratio of the sizes: {__import__('math').log2(hi) / __import__('math').log2(lo):.2f}).")
+
+
+def paired(path):
+    """The table of scripts/bench-paired's pairs: each pair's ratio (pledger's rate ÷ the floor's, taken
+    one right after the other), and their median, against the target."""
+    pairs = [json.loads(l) for l in open(path) if l.strip()]
+    measures = [
+        ("append, 1,000 per commit", "appendBatchedEventsPerSecond", "appendBatch", "raw LMDB C", 0.5, "≥ 50 % of LMDB"),
+        ("single durable commit", "singleCommitsPerSecond", "appendSingle", "raw LMDB C", 0.9, "≥ 90 %"),
+        ("replay + fold of all projections", "replayEventsPerSecond", "fold", "C++ simdjson fold (warm)", 0.5, "≥ 50 %"),
+    ]
+    print("\nPaired runs (scripts/bench-paired: pledger and the floor one right after the other, the order alternating):\n")
+    print("| N | measurement | each pair: pledger ÷ floor | median ratio (range) | target | met |")
+    print("|---:|---|---|---:|---|---|")
+    for n in sorted({p["size"] for p in pairs}):
+        of_n = sorted((p for p in pairs if p["size"] == n), key=lambda p: p["pair"])
+        for label, ours_key, floor_key, floor_name, target, target_text in measures:
+            cells, ratios = [], []
+            for p in of_n:
+                a, b = p["pledger"][ours_key], p["floor"][floor_key]["events_per_s"]
+                ratios.append(a / b)
+                cells.append(f"{a:,.0f} ÷ {b:,.0f} = {100 * a / b:.1f} %" + (" (pledger first)" if p["first"] == "pledger" else ""))
+            if not ratios:
+                continue
+            m = statistics.median_low(ratios)   # of an even count the lower middle, as `pledger bench --repeat` takes it
+            print(f"| {n:,} | {label} ({floor_name}) | {'; '.join(cells)} | {100 * m:.1f} % ({100 * min(ratios):.1f}–{100 * max(ratios):.1f} %) "
+                  f"| {target_text} | {'yes' if m >= target else 'no'} |")
 
 
 if __name__ == "__main__":
