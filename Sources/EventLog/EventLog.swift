@@ -230,13 +230,6 @@ enum Key {
 
     static func uuid(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid, Array.init) }
 
-    /// Appends ``named(_:_:)`` of `utf8` (a name's bytes) and `n` to `out`.
-    static func appendNamed(_ utf8: UnsafeRawBufferPointer, _ n: UInt64, to out: inout [UInt8]) {
-        out.append(contentsOf: utf8)
-        out.append(0)
-        withUnsafeBytes(of: n.bigEndian) { out.append(contentsOf: $0) }
-    }
-
     /// A name's bytes and 0x00: what every key ``named(_:_:)`` makes of that name begins with, and no
     /// key of another name (the 0x00 keeps `a/b` apart from `a/b/c`).
     static func namePrefix(_ utf8: some Collection<UInt8>) -> [UInt8] {
@@ -255,7 +248,9 @@ enum Key {
         return name.withUTF8 { utf8 in
             var key: [UInt8] = []
             key.reserveCapacity(utf8.count + 9)
-            appendNamed(UnsafeRawBufferPointer(utf8), n, to: &key)
+            key.append(contentsOf: utf8)
+            key.append(0)
+            withUnsafeBytes(of: n.bigEndian) { key.append(contentsOf: $0) }
             return key
         }
     }
