@@ -111,6 +111,8 @@ final class EncodedAhead: @unchecked Sendable {
                 // Whatever happens, every chunk is signalled: a stop leaves the rest empty.
                 defer { chunk.done.signal() }
                 chunk.stamped.wait()
+                let encoding = AppendPhases.start()
+                defer { AppendPhases.add(.encodingThread, since: encoding) }
                 guard chunk.hasStamps, !isStopped else { continue }
                 let start = n * Self.chunkSize
                 let end = min(start + Self.chunkSize, count)
@@ -267,7 +269,9 @@ final class EncodedAhead: @unchecked Sendable {
         guard index >= 0, index / Self.chunkSize < chunks.count else { return nil }
         let chunk = chunks[index / Self.chunkSize]
         if !chunk.waited {
+            let waiting = AppendPhases.start()
             chunk.done.wait()
+            AppendPhases.add(.chunkWaits, since: waiting)
             chunk.waited = true
         }
         return (chunk, index % Self.chunkSize)

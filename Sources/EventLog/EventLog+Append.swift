@@ -47,10 +47,14 @@ extension EventLog {
     @available(*, noasync, message: "appending blocks on a durable commit")
     public func append(_ batch: [ProposedEvent], rules: (any AppendRules)? = nil) throws -> [AppendedPosition] {
         let now = configuration.clock()
+        let called = AppendPhases.start()
+        defer { AppendPhases.add(.call, since: called) }
         // The number of the transaction that committed: a transaction retried after the map grew runs
         // the closure again, with a new number.
         var committed: UInt64 = 0
         let positions = try environment.write { txn in
+            let began = AppendPhases.start()
+            defer { AppendPhases.add(.transaction, since: began) }
             var appending = try beginAppending(expecting: batch.count, now: now, in: txn)
             var positions: [AppendedPosition] = []
             positions.reserveCapacity(batch.count)
@@ -186,7 +190,9 @@ extension EventLog {
     /// docs/BENCHMARKS.md). A transaction that wrote only indexes is kept without it too (read again,
     /// as after another process's commit: correct, a little slower).
     private func finishAppending(_ appending: AppendingTransaction, in txn: borrowing WriteTransaction) throws {
+        let indexing = AppendPhases.start()
         try indexIfDue(appending.tail, in: txn)
+        AppendPhases.add(.bulkIndexWrites, since: indexing)
         let wroteEvents = appending.head.sequence != appending.startSequence
         writerTail.put(appending.tail, head: appending.head, versions: appending.versions, transaction: appending.transaction,
                        environmentTransaction: wroteEvents ? txn.id : nil)
@@ -206,9 +212,13 @@ extension EventLog {
         let ahead = run.count < EncodedAhead.minimumBatch
             ? nil : EncodedAhead(run, canonical: canonical, rules: rules, indexed: appending.idsReadAhead ? indexedIDs : nil)
         defer { ahead?.finish() }
+        let predicting = AppendPhases.start()
         ahead?.predictStamps(after: appending.head, now: now) { stream in
             try versions.version(of: stream) { try self.version(of: stream, in: txn, tail: tail) }
         }
+        AppendPhases.add(.predictStamps, since: predicting)
+        let looping = AppendPhases.start()
+        defer { AppendPhases.add(.loop, since: looping) }
         // The events and their hashes go through one cursor, which stays at the end of the log:
         // each put appends there without searching the tree from its root again.
         try txn.withWriteCursor(events) { log in
@@ -296,8 +306,12 @@ extension EventLog {
             guard bytes.count <= EventCodec.maximumEventSize else {
                 throw EventLogError.eventTooLarge(bytes: bytes.count, limit: EventCodec.maximumEventSize)
             }
+            let putting = AppendPhases.start()
             try Key.withSequence(sequence) { try log.put(bytes, forKey: $0, flags: .append) }
+            let hashing = AppendPhases.start()
+            AppendPhases.add(.eventPuts, since: putting)
             try storeHashes(of: sequence, leafHash: leafHash, frontier: &frontier, appendingTo: log, in: txn)
+            AppendPhases.add(.hashes, since: hashing)
         }
         // Encoded ahead with this very stamp, or here.
         let stamp = ProposedEvent.Stamp(sequence: sequence, recorded: recorded, version: version)

@@ -104,7 +104,7 @@ struct Bench: ParsableCommand {
         // the rules' caches). LMDB's environment is closed when its log is: one that stayed open would
         // be opened twice in one process, which LMDB forbids, so that is checked.
         weak var appendingLog: EventLog?
-        let (appendTime, appendCPU, batches, singles) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
+        let (appendTime, appendCPU, batches, phases, singles) = try appendHistory(n, from: &workload, into: dir + "/ledger", log: &appendingLog)
         guard appendingLog == nil else { throw CLIError.invalid("the appending ledger was not closed before the replay: not measured") }
         let ledger = try Ledger(path: dir + "/ledger")
         let total = UInt64(n + single)
@@ -134,7 +134,7 @@ struct Bench: ParsableCommand {
         try ledger.log.scanCanonical { _, event in canonicalBytes += event.count; return true }
         if let kept { try FileManager.default.moveItem(atPath: dir + "/ledger", toPath: kept) }
 
-        let built: [String: JSONValue] = [
+        var built: [String: JSONValue] = [
             "events": .integer(Int64(n)),
             "appendBatchedEventsPerSecond": Self.rate(n, appendTime),
             "appendCpuMicrosecondsPerEvent": Self.cpuMicroseconds(appendCPU, per: n),
@@ -147,6 +147,12 @@ struct Bench: ParsableCommand {
             "bytesPerEvent": .integer(Int64(bytes / Int(total))),
             "canonicalBytesPerEvent": .integer(Int64(canonicalBytes / Int(total))),
         ]
+        // Only a build that times them (`scripts/append-phases`) has the batched appends' phases.
+        if AppendPhases.timed {
+            built["appendPhasesMicrosecondsPerEvent"] = .object(AppendPhases.Phase.allCases.map { phase in
+                (phase.name, .string(String(format: "%.3f", Double(phases[phase] ?? 0) / 1_000 / Double(max(1, n)))))
+            })
+        }
         figures.merge(built) { _, new in new }
         figures.merge(singles.figures) { _, new in new }
         return .object(figures.map { ($0.key, $0.value) })
@@ -154,10 +160,11 @@ struct Bench: ParsableCommand {
 
     /// Appends `n` events of `workload` to a new ledger at `path`, 1,000 events per durable commit, then
     /// ``single`` more, one commit each: the time each part took, and the CPU time each took (the
-    /// process's and the appending thread's), counted over the same calls as their wall-clock time.
+    /// process's and the appending thread's), counted over the same calls as their wall-clock time, and
+    /// the batched appends' phases (``AppendPhases``: empty unless this build times them).
     /// `log` is the ledger's log, held weakly: nil once the ledger is let go.
     private func appendHistory(_ n: Int, from workload: inout BenchWorkload, into path: String, log: inout EventLog?)
-        throws -> (batched: Duration, batchedCPU: CPUTime, batches: [Double], singles: SingleCommits) {
+        throws -> (batched: Duration, batchedCPU: CPUTime, batches: [Double], phases: [AppendPhases.Phase: UInt64], singles: SingleCommits) {
         let ledger = try Ledger.create(at: path)
         log = ledger.log
         let clock = ContinuousClock()
@@ -166,6 +173,7 @@ struct Bench: ParsableCommand {
         var batches: [Double] = []
         batches.reserveCapacity(n / 1_000 + 1)
         var i = 0
+        AppendPhases.reset()
         while i < n {
             let batch = workload.take(min(1_000, n - i))
             let start = CPUTime.atStart()
@@ -175,8 +183,9 @@ struct Bench: ParsableCommand {
             batches.append(Self.milliseconds(d))
             i += batch.count
         }
+        let phases = AppendPhases.nanoseconds()
         // Single-event durable commits on top of the N-event ledger.
-        return (batched, cpu, batches, try Self.commitEach(workload.take(single), to: ledger))
+        return (batched, cpu, batches, phases, try Self.commitEach(workload.take(single), to: ledger))
     }
 
     /// The `q` percentile of `values`, times in milliseconds, as `pledger bench` prints a time.
