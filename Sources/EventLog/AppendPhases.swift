@@ -4,8 +4,8 @@ import Synchronization
 #endif
 
 /// Where the wall-clock time of appends goes, phase by phase, summed over the process: timed only in a
-/// build with `-Xswiftc -DAPPEND_PHASES` (`scripts/append-phases`); in every other build ``start()``
-/// is a constant and ``add(_:since:)`` nothing, and the appends carry no timing.
+/// build with `-Xswiftc -DAPPEND_PHASES` (`scripts/append-phases`); in every other build the hooks in
+/// the appends are a constant and an empty function, which the compiler removes, and ``timed`` is false.
 ///
 /// Why: callgrind counts instructions, not the time an append waits for the disk or for the thread
 /// that encodes its events, and `perf` is not available on these machines (docs/BENCHMARKS.md, Round 46).
@@ -17,7 +17,7 @@ public enum AppendPhases {
         case call
         /// The write transaction's body: everything before its commit.
         case transaction
-        /// The stamps predicted before the loop (``EncodedAhead/predictStamps(after:now:version:)``).
+        /// The stamps predicted before the loop, for the events encoded on another thread.
         case predictStamps
         /// The loop over the events: rules, writes, and the waits for encoded chunks.
         case loop
@@ -29,7 +29,7 @@ public enum AppendPhases {
         case hashes
         /// The bulk index writes when the transaction ends.
         case bulkIndexWrites
-        /// The encoding thread's chunks, from their stamps to their end (``EncodedAhead``).
+        /// The encoding thread's busy time: each chunk of events, from its stamps to its end.
         case encodingThread
 
         /// The phase's name in `pledger bench`'s figures.
