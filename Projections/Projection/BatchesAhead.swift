@@ -30,6 +30,8 @@ struct BatchesAhead {
         let queue = DispatchQueue(label: "pledger.read-ahead")
         return { sequence, limit, done in
             BackgroundResult(on: queue) {
+                let reading = ReplayPhases.start()
+                defer { ReplayPhases.add(.readingThreads, since: reading) }
                 done.free()
                 // Decoded as scanned: reading into an array of events first and mapping it copied each
                 // event's fields twice more (retained, then released with the array).

@@ -75,9 +75,16 @@ extension ConcurrentProjection {
         let before = previous?.stage as? ConcurrentStage<Self>
         let prepared = try prepare(events, after: before?.prepared, ending: ending, from: log, store: store, in: txn)
         let earlier = before?.computed
-        let computed = BackgroundResult { try compute(events, prepared, after: try earlier?.value(), from: log) }
+        let computed = BackgroundResult {
+            let previous = try earlier?.value()
+            let computing = ReplayPhases.start()
+            defer { ReplayPhases.add(.computingThreads, since: computing) }
+            return try compute(events, prepared, after: previous, from: log)
+        }
         return PendingWrite(stage: ConcurrentStage<Self>(prepared: prepared, computed: computed), discard: computed.discard) { txn in
+            let waiting = ReplayPhases.start()
             let result = try computed.value()
+            ReplayPhases.add(.computedWaits, since: waiting)
             try write(result, store: store, in: txn)
             return result
         } finish: { last, txn in

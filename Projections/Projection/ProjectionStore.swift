@@ -211,7 +211,11 @@ public struct ProjectionSet: Sendable {
             var reached = from
             var applied = checkpoints
             var attempts = 0
+            let committing = ReplayPhases.start()
+            defer { ReplayPhases.add(.commits, since: committing) }
             try store.environment.write { txn in
+                let began = ReplayPhases.start()
+                defer { ReplayPhases.add(.transactions, since: began) }
                 // A full map runs this again from the start: reading starts again after the commit before.
                 attempts += 1
                 if attempts > 1 {
@@ -232,11 +236,13 @@ public struct ProjectionSet: Sendable {
                 func land(_ i: Int, finishing: Bool, in txn: borrowing WriteTransaction) throws {
                     guard let write = inFlight[i] else { return }
                     inFlight[i] = nil
+                    let landing = ReplayPhases.start()
+                    defer { ReplayPhases.add(.landed, since: landing) }
                     let computed = try write.write(in: txn)
                     if finishing { try write.finish(computed, in: txn) }
                     done.keep(write)
                 }
-                while count < perCommit, let batch = try ahead.take(freeing: done) {
+                while count < perCommit, let batch = try Self.timed(.batchWaits, { try ahead.take(freeing: done) }) {
                     guard let last = batch.last?.sequence else { break }
                     done = AppliedBatch(batch)
                     // Concurrent members compute on other threads while the rest apply here; when all
@@ -251,15 +257,19 @@ public struct ProjectionSet: Sendable {
                     }
                     // No batch follows this one in the transaction: a member may write now what it kept for the end.
                     let ending = count + batch.count >= perCommit || last >= head
+                    let startedAt = ReplayPhases.start()
                     for i in started {
                         guard let p = members[i] as? any ConcurrentProjection else { continue }
                         starting[i] = try p.start(events(for: i), after: inFlight[i], ending: ending, from: log, store: store, in: txn)
                     }
+                    ReplayPhases.add(.started, since: startedAt)
                     for i in behind where !started.contains(i) {
                         // Computed on another thread before, applied here now: its batch before is
                         // written first, with what it kept for the end.
                         try land(i, finishing: true, in: txn)
+                        let applying = ReplayPhases.start()
                         try members[i].apply(events(for: i), from: log, store: store, in: txn)
+                        ReplayPhases.add(.applied, since: applying)
                     }
                     // The batch before, computed meanwhile: written now, in members' order, and freed
                     // with this batch on the reading thread (freed here, it was 2 of the 11 `gdb` samples
@@ -286,6 +296,13 @@ public struct ProjectionSet: Sendable {
             from = reached
             progress?(from - start, head - start)
         }
+    }
+
+    /// `body`, its time added to `phase` (``ReplayPhases``: only in a build that times them).
+    @inline(__always) private static func timed<R>(_ phase: ReplayPhases.Phase, _ body: () throws -> R) rethrows -> R {
+        let start = ReplayPhases.start()
+        defer { ReplayPhases.add(phase, since: start) }
+        return try body()
     }
 
     /// Forgets the members' state and applies the whole log again from event 1, in batches and commits

@@ -1,14 +1,9 @@
-import Foundation
-#if APPEND_PHASES
-import Synchronization
-#endif
-
-/// Where the wall-clock time of appends goes, phase by phase, summed over the process: timed only in a
-/// build with `-Xswiftc -DAPPEND_PHASES` (`scripts/append-phases`); in every other build the hooks in
-/// the appends are a constant and an empty function, which the compiler removes, and ``timed`` is false.
+/// Where the wall-clock time of appends goes, phase by phase, summed over the process (``PhaseTotals``):
+/// timed only in a build with `-Xswiftc -DPHASE_TIMES` (`scripts/phase-times`); in every other build
+/// the hooks in the appends compile away, and ``timed`` is false.
 ///
 /// Why: callgrind counts instructions, not the time an append waits for the disk or for the thread
-/// that encodes its events, and `perf` is not available on these machines (docs/BENCHMARKS.md, Round 46).
+/// that encodes its events (docs/BENCHMARKS.md, Round 46).
 public enum AppendPhases {
     /// A timed part of an append; phases nest (the loop holds the chunk waits, the event puts and the
     /// hashes), so they do not add up.
@@ -48,39 +43,25 @@ public enum AppendPhases {
         }
     }
 
-    #if APPEND_PHASES
-    /// Whether this build times the phases.
-    public static let timed = true
-    private static let totals = Mutex<[UInt64]>(Array(repeating: 0, count: Phase.allCases.count))
+    /// Whether this build times the phases (``PhaseTotals/timed``).
+    public static var timed: Bool { PhaseTotals.timed }
+    private static let totals = PhaseTotals(count: Phase.allCases.count)
 
-    /// Now, in nanoseconds of the monotonic clock.
-    @inline(__always) static func start() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
+    /// Now, for ``add(_:since:)``.
+    @inline(__always) static func start() -> UInt64 { PhaseTotals.now() }
 
     /// Adds the time since `start` (from ``start()``) to `phase`.
     @inline(__always) static func add(_ phase: Phase, since start: UInt64) {
-        let elapsed = Self.start() &- start
-        totals.withLock { $0[phase.rawValue] &+= elapsed }
+        guard PhaseTotals.timed else { return }
+        totals.add(phase.rawValue, since: start)
     }
 
     /// Sets every phase's total to zero.
-    public static func reset() {
-        totals.withLock { $0 = Array(repeating: 0, count: Phase.allCases.count) }
-    }
+    public static func reset() { totals.reset() }
 
     /// Each phase's total, in nanoseconds, since the process started or ``reset()``.
     public static func nanoseconds() -> [Phase: UInt64] {
-        totals.withLock { t in Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0, t[$0.rawValue]) }) }
+        let totals = totals.nanoseconds()
+        return Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0, totals[$0.rawValue]) })
     }
-    #else
-    /// Whether this build times the phases.
-    public static let timed = false
-    @inline(__always) static func start() -> UInt64 { 0 }
-    @inline(__always) static func add(_ phase: Phase, since start: UInt64) {}
-    public static func reset() {}
-    public static func nanoseconds() -> [Phase: UInt64] { [:] }
-    #endif
 }

@@ -120,6 +120,7 @@ struct Bench: ParsableCommand {
         let replayCPU: CPUTime
         do {
             defer { _ = sampler.stop() }
+            ReplayPhases.reset()
             let start = CPUTime.atStart()
             replayTime = try clock.measure {
                 try ProjectionSet([CurrentStateProjection(), AuditTrailProjection()]).rebuild(log: ledger.log, store: store)
@@ -127,6 +128,7 @@ struct Bench: ParsableCommand {
             replayCPU = CPUTime.atEnd() - start
         }
         let peakAnon = sampler.stop()
+        let replayPhases = ReplayPhases.nanoseconds()
 
         var figures = try measureReads(ledger.log, store, total: total)
         let bytes = try Self.directoryBytes(dir + "/ledger/log")
@@ -147,10 +149,13 @@ struct Bench: ParsableCommand {
             "bytesPerEvent": .integer(Int64(bytes / Int(total))),
             "canonicalBytesPerEvent": .integer(Int64(canonicalBytes / Int(total))),
         ]
-        // Only a build that times them (`scripts/append-phases`) has the batched appends' phases.
-        if AppendPhases.timed {
+        // Only a build that times them (`scripts/phase-times`) has the batched appends' and the replay's phases.
+        if PhaseTotals.timed {
             built["appendPhasesMicrosecondsPerEvent"] = .object(AppendPhases.Phase.allCases.map { phase in
                 (phase.name, .string(String(format: "%.3f", Double(phases[phase] ?? 0) / 1_000 / Double(max(1, n)))))
+            })
+            built["replayPhasesMicrosecondsPerEvent"] = .object(ReplayPhases.Phase.allCases.map { phase in
+                (phase.name, .string(String(format: "%.3f", Double(replayPhases[phase] ?? 0) / 1_000 / Double(max(1, total)))))
             })
         }
         figures.merge(built) { _, new in new }

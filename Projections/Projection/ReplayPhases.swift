@@ -1,0 +1,72 @@
+import EventLog
+
+/// Where the wall-clock time of a catch-up or a replay (``ProjectionSet/catchUp(log:store:batchSize:eventsPerCommit:through:progress:)``)
+/// goes, phase by phase, summed over the process (``PhaseTotals``): timed only in a build with
+/// `-Xswiftc -DPHASE_TIMES` (`scripts/phase-times`); in every other build the hooks compile away, and
+/// ``timed`` is false.
+///
+/// Why: a replay keeps both cores of the machine busy about four fifths of its time (docs/BENCHMARKS.md),
+/// and callgrind does not say what the applying thread waits for: the disk, a batch read, a member's
+/// computing (Round 46).
+public enum ReplayPhases {
+    /// A timed part of a catch-up; phases nest (a commit's transaction holds the rest of the applying
+    /// thread's), and the last two are other threads' busy time, so they do not add up.
+    public enum Phase: Int, CaseIterable, Sendable {
+        /// Each store commit's write transaction whole, its commit included.
+        case commits
+        /// The write transactions' bodies: everything before their commits.
+        case transactions
+        /// The applying thread waiting for the next batch to be read and decoded.
+        case batchWaits
+        /// Members applied on the applying thread (the current state, when the audit trail computes on
+        /// another).
+        case applied
+        /// Concurrent members' batches prepared on the applying thread and their computing started.
+        case started
+        /// Concurrent members' computed batches written, waits for their computing included.
+        case landed
+        /// The applying thread waiting for a concurrent member's computing.
+        case computedWaits
+        /// Reading and decoding batches, on the threads that read ahead.
+        case readingThreads
+        /// Concurrent members' computing, on other threads.
+        case computingThreads
+
+        /// The phase's name in `pledger bench`'s figures.
+        public var name: String {
+            switch self {
+            case .commits: "commits"
+            case .transactions: "transactions"
+            case .batchWaits: "batchWaits"
+            case .applied: "applied"
+            case .started: "started"
+            case .landed: "landed"
+            case .computedWaits: "computedWaits"
+            case .readingThreads: "readingThreads"
+            case .computingThreads: "computingThreads"
+            }
+        }
+    }
+
+    /// Whether this build times the phases (``PhaseTotals/timed``).
+    public static var timed: Bool { PhaseTotals.timed }
+    private static let totals = PhaseTotals(count: Phase.allCases.count)
+
+    /// Now, for ``add(_:since:)``.
+    @inline(__always) static func start() -> UInt64 { PhaseTotals.now() }
+
+    /// Adds the time since `start` (from ``start()``) to `phase`.
+    @inline(__always) static func add(_ phase: Phase, since start: UInt64) {
+        guard PhaseTotals.timed else { return }
+        totals.add(phase.rawValue, since: start)
+    }
+
+    /// Sets every phase's total to zero.
+    public static func reset() { totals.reset() }
+
+    /// Each phase's total, in nanoseconds, since the process started or ``reset()``.
+    public static func nanoseconds() -> [Phase: UInt64] {
+        let totals = totals.nanoseconds()
+        return Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0, totals[$0.rawValue]) })
+    }
+}
