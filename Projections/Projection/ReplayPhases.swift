@@ -2,13 +2,13 @@ import EventLog
 
 /// Where the wall-clock time of a catch-up or a replay (``ProjectionSet/catchUp(log:store:batchSize:eventsPerCommit:through:progress:)``)
 /// goes, phase by phase, summed over the process (``PhaseTotals``): timed only in a build with
-/// `-Xswiftc -DPHASE_TIMES` (`scripts/phase-times`); in every other build the hooks compile away, and
-/// ``timed`` is false.
+/// `-Xswiftc -DPHASE_TIMES` (`scripts/phase-times`); in every other build the hooks compile away
+/// (``TimedPhases``).
 ///
 /// Why: a replay keeps both cores of the machine busy about four fifths of its time (docs/BENCHMARKS.md),
 /// and callgrind does not say what the applying thread waits for: the disk, a batch read, a member's
 /// computing (Round 46).
-public enum ReplayPhases {
+public enum ReplayPhases: TimedPhases {
     /// A timed part of a catch-up; phases nest (a commit's transaction holds the rest of the applying
     /// thread's), and the last two are other threads' busy time, so they do not add up.
     public enum Phase: Int, CaseIterable, Sendable {
@@ -48,25 +48,6 @@ public enum ReplayPhases {
         }
     }
 
-    /// Whether this build times the phases (``PhaseTotals/timed``).
-    public static var timed: Bool { PhaseTotals.timed }
-    private static let totals = PhaseTotals(count: Phase.allCases.count)
-
-    /// Now, for ``add(_:since:)``.
-    @inline(__always) static func start() -> UInt64 { PhaseTotals.now() }
-
-    /// Adds the time since `start` (from ``start()``) to `phase`.
-    @inline(__always) static func add(_ phase: Phase, since start: UInt64) {
-        guard PhaseTotals.timed else { return }
-        totals.add(phase.rawValue, since: start)
-    }
-
-    /// Sets every phase's total to zero.
-    public static func reset() { totals.reset() }
-
-    /// Each phase's total, in nanoseconds, since the process started or ``reset()``.
-    public static func nanoseconds() -> [Phase: UInt64] {
-        let totals = totals.nanoseconds()
-        return Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0, totals[$0.rawValue]) })
-    }
+    /// The phases' totals (kept only in a build that times them).
+    public static let totals = PhaseTotals(count: Phase.allCases.count)
 }

@@ -1,10 +1,10 @@
 /// Where the wall-clock time of appends goes, phase by phase, summed over the process (``PhaseTotals``):
 /// timed only in a build with `-Xswiftc -DPHASE_TIMES` (`scripts/phase-times`); in every other build
-/// the hooks in the appends compile away, and ``timed`` is false.
+/// the hooks in the appends compile away (``TimedPhases``).
 ///
 /// Why: callgrind counts instructions, not the time an append waits for the disk or for the thread
 /// that encodes its events (docs/BENCHMARKS.md, Round 46).
-public enum AppendPhases {
+public enum AppendPhases: TimedPhases {
     /// A timed part of an append; phases nest (the loop holds the chunk waits, the event puts and the
     /// hashes), so they do not add up.
     public enum Phase: Int, CaseIterable, Sendable {
@@ -43,25 +43,6 @@ public enum AppendPhases {
         }
     }
 
-    /// Whether this build times the phases (``PhaseTotals/timed``).
-    public static var timed: Bool { PhaseTotals.timed }
-    private static let totals = PhaseTotals(count: Phase.allCases.count)
-
-    /// Now, for ``add(_:since:)``.
-    @inline(__always) static func start() -> UInt64 { PhaseTotals.now() }
-
-    /// Adds the time since `start` (from ``start()``) to `phase`.
-    @inline(__always) static func add(_ phase: Phase, since start: UInt64) {
-        guard PhaseTotals.timed else { return }
-        totals.add(phase.rawValue, since: start)
-    }
-
-    /// Sets every phase's total to zero.
-    public static func reset() { totals.reset() }
-
-    /// Each phase's total, in nanoseconds, since the process started or ``reset()``.
-    public static func nanoseconds() -> [Phase: UInt64] {
-        let totals = totals.nanoseconds()
-        return Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0, totals[$0.rawValue]) })
-    }
+    /// The phases' totals (kept only in a build that times them).
+    public static let totals = PhaseTotals(count: Phase.allCases.count)
 }

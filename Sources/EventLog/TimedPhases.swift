@@ -1,0 +1,32 @@
+/// Phases of some work whose wall-clock totals a build with `-Xswiftc -DPHASE_TIMES` keeps
+/// (``PhaseTotals``): the appends' (``AppendPhases``) and the projections' catch-ups'. In every other
+/// build ``start()`` is a constant and ``add(_:since:)`` returns at once, so the hooks compile away.
+public protocol TimedPhases {
+    /// The phases, numbered from 0 in order.
+    associatedtype Phase: RawRepresentable, CaseIterable, Hashable where Phase.RawValue == Int
+    /// Their totals.
+    static var totals: PhaseTotals { get }
+}
+
+extension TimedPhases {
+    /// Whether this build times the phases (``PhaseTotals/timed``).
+    public static var timed: Bool { PhaseTotals.timed }
+
+    /// Now, for ``add(_:since:)``.
+    @inlinable @inline(__always) public static func start() -> UInt64 { PhaseTotals.now() }
+
+    /// Adds the time since `start` (from ``start()``) to `phase`.
+    @inlinable @inline(__always) public static func add(_ phase: Phase, since start: UInt64) {
+        guard PhaseTotals.timed else { return }
+        totals.add(phase.rawValue, since: start)
+    }
+
+    /// Sets every phase's total to zero.
+    public static func reset() { totals.reset() }
+
+    /// Each phase's total, in nanoseconds, since the process started or ``reset()``.
+    public static func nanoseconds() -> [Phase: UInt64] {
+        let totals = totals.nanoseconds()
+        return Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0, totals[$0.rawValue]) })
+    }
+}
