@@ -31,21 +31,6 @@ public enum ReplayPhases: TimedPhases {
         case readingThreads
         /// Concurrent members' computing, on other threads.
         case computingThreads
-
-        /// The phase's name in `pledger bench`'s figures.
-        public var name: String {
-            switch self {
-            case .commits: "commits"
-            case .transactions: "transactions"
-            case .batchWaits: "batchWaits"
-            case .applied: "applied"
-            case .started: "started"
-            case .landed: "landed"
-            case .computedWaits: "computedWaits"
-            case .readingThreads: "readingThreads"
-            case .computingThreads: "computingThreads"
-            }
-        }
     }
 
     /// The phases' totals (kept only in a build that times them).

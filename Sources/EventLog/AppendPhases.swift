@@ -26,21 +26,6 @@ public enum AppendPhases: TimedPhases {
         case bulkIndexWrites
         /// The encoding thread's busy time: each chunk of events, from its stamps to its end.
         case encodingThread
-
-        /// The phase's name in `pledger bench`'s figures.
-        public var name: String {
-            switch self {
-            case .call: "call"
-            case .transaction: "transaction"
-            case .predictStamps: "predictStamps"
-            case .loop: "loop"
-            case .chunkWaits: "chunkWaits"
-            case .eventPuts: "eventPuts"
-            case .hashes: "hashes"
-            case .bulkIndexWrites: "bulkIndexWrites"
-            case .encodingThread: "encodingThread"
-            }
-        }
     }
 
     /// The phases' totals (kept only in a build that times them).

@@ -2,16 +2,13 @@
 /// (``PhaseTotals``): the appends' (``AppendPhases``) and the projections' catch-ups'. In every other
 /// build ``start()`` is a constant and ``add(_:since:)`` returns at once, so the hooks compile away.
 public protocol TimedPhases {
-    /// The phases, numbered from 0 in order.
+    /// The phases, numbered from 0 in order; each case's name is its name in `pledger bench`'s figures.
     associatedtype Phase: RawRepresentable, CaseIterable, Hashable where Phase.RawValue == Int
     /// Their totals.
     static var totals: PhaseTotals { get }
 }
 
 extension TimedPhases {
-    /// Whether this build times the phases (``PhaseTotals/timed``).
-    public static var timed: Bool { PhaseTotals.timed }
-
     /// Now, for ``add(_:since:)``.
     @inlinable @inline(__always) public static func start() -> UInt64 { PhaseTotals.now() }
 

@@ -151,12 +151,8 @@ struct Bench: ParsableCommand {
         ]
         // Only a build that times them (`scripts/phase-times`) has the batched appends' and the replay's phases.
         if PhaseTotals.timed {
-            built["appendPhasesMicrosecondsPerEvent"] = .object(AppendPhases.Phase.allCases.map { phase in
-                (phase.name, .string(String(format: "%.3f", Double(phases[phase] ?? 0) / 1_000 / Double(max(1, n)))))
-            })
-            built["replayPhasesMicrosecondsPerEvent"] = .object(ReplayPhases.Phase.allCases.map { phase in
-                (phase.name, .string(String(format: "%.3f", Double(replayPhases[phase] ?? 0) / 1_000 / Double(max(1, total)))))
-            })
+            built["appendPhasesMicrosecondsPerEvent"] = Self.phaseFigures(phases, per: n)
+            built["replayPhasesMicrosecondsPerEvent"] = Self.phaseFigures(replayPhases, per: Int(total))
         }
         figures.merge(built) { _, new in new }
         figures.merge(singles.figures) { _, new in new }
@@ -191,6 +187,14 @@ struct Bench: ParsableCommand {
         let phases = AppendPhases.nanoseconds()
         // Single-event durable commits on top of the N-event ledger.
         return (batched, cpu, batches, phases, try Self.commitEach(workload.take(single), to: ledger))
+    }
+
+    /// Each phase's total (``TimedPhases/nanoseconds()``) in microseconds an event of `events`, under the
+    /// phase's name.
+    static func phaseFigures<Phase: CaseIterable & Hashable>(_ totals: [Phase: UInt64], per events: Int) -> JSONValue {
+        .object(Phase.allCases.map { phase in
+            (String(describing: phase), .string(String(format: "%.3f", Double(totals[phase] ?? 0) / 1_000 / Double(max(1, events)))))
+        })
     }
 
     /// The `q` percentile of `values`, times in milliseconds, as `pledger bench` prints a time.
