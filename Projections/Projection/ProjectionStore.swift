@@ -211,11 +211,11 @@ public struct ProjectionSet: Sendable {
             var reached = from
             var applied = checkpoints
             var attempts = 0
-            let committing = ReplayPhases.start()
-            defer { ReplayPhases.add(.commits, since: committing) }
+            let writing = ReplayPhases.start()
+            defer { ReplayPhases.add(.transactions, since: writing) }
             try store.environment.write { txn in
                 let began = ReplayPhases.start()
-                defer { ReplayPhases.add(.transactions, since: began) }
+                defer { ReplayPhases.add(.bodies, since: began) }
                 // A full map runs this again from the start: reading starts again after the commit before.
                 attempts += 1
                 if attempts > 1 {

@@ -12,10 +12,11 @@ public enum ReplayPhases: TimedPhases {
     /// A timed part of a catch-up; phases nest (a commit's transaction holds the rest of the applying
     /// thread's), and the last two are other threads' busy time, so they do not add up.
     public enum Phase: Int, CaseIterable, Sendable {
-        /// Each store commit's write transaction whole, its commit included.
-        case commits
-        /// The write transactions' bodies: everything before their commits.
+        /// The store's write transactions whole, their commits included.
         case transactions
+        /// The write transactions' bodies: everything before their commits (the commits' time is the
+        /// difference).
+        case bodies
         /// The applying thread waiting for the next batch to be read and decoded.
         case batchWaits
         /// Members applied on the applying thread (the current state, when the audit trail computes on
