@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """pledger's bench figures as ratios to the peers' figures of the same run (docs/BENCHMARKS.md).
 
-usage: bench-ratios.py PEERS_RESULTS_DIR PLEDGER_BENCH_JSON [PAIRED_JSONL] > ratios.md
+usage: bench-ratios.py PEERS_RESULTS_DIR PLEDGER_BENCH_JSON [PAIRED_JSONL [GROWTH_JSONL]] > ratios.md
 PEERS_RESULTS_DIR holds raw.jsonl from ../shared/bench/run_peers.sh; the JSON is `pledger bench` output;
-PAIRED_JSONL, if given, is what scripts/bench-paired wrote: a second table, each ratio taken within a pair.
+PAIRED_JSONL, if given, is what scripts/bench-paired wrote: a second table, each ratio taken within a pair;
+GROWTH_JSONL, what scripts/bench-growth wrote: the state query's growth, each taken within a round.
 """
 import json
+import math
 import os
 import statistics
 import sys
@@ -128,7 +130,38 @@ def main():
     if len(by_n) >= 2:
         lo, hi = min(by_n), max(by_n)
         a, b = float(by_n[lo]["stateAsOfKnownNowMs"]["p50"]), float(by_n[hi]["stateAsOfKnownNowMs"]["p50"])
-        print(f"\nState as of a date, known now: p50 grows {b / a:.2f}× from N = {lo:,} to N = {hi:,} (log₂ ratio of the sizes: {__import__('math').log2(hi) / __import__('math').log2(lo):.2f}).")
+        print(f"\nState as of a date, known now: p50 grows {b / a:.2f}× from N = {lo:,} to N = {hi:,} (log₂ ratio of the sizes: {math.log2(hi) / math.log2(lo):.2f}).")
+    if len(sys.argv) > 4:
+        growth(sys.argv[4])
+
+
+def growth(path):
+    """The table of scripts/bench-growth's rounds: in each, the state query's p50 (and p99) at each size,
+    one process right after the other, and the growth from the smallest size to each larger one; the
+    median growth (of an even count the lower middle) against log n."""
+    rounds = [json.loads(l) for l in open(path) if l.strip()]
+    if not rounds:
+        return
+    sizes = sorted(int(n) for n in rounds[0]["sizes"])
+    lo = sizes[0]
+    print("\nState as of a date, known now, in rounds (scripts/bench-growth: a kept ledger of each size queried by a process "
+          "of its own, one right after the other, the order alternating):\n")
+    print("| round | " + " | ".join(f"p50 / p99 at {n:,} (ms)" for n in sizes) + " | " + " | ".join(f"p50 growth to {n:,}" for n in sizes[1:]) + " |")
+    print("|---:|" + "---:|" * (2 * len(sizes) - 1))
+    growths = {n: [] for n in sizes[1:]}
+    for r in sorted(rounds, key=lambda r: r["round"]):
+        q = {int(n): r["sizes"][n]["stateAsOfKnownNowMs"] for n in r["sizes"]}
+        for n in sizes[1:]:
+            growths[n].append(float(q[n]["p50"]) / float(q[lo]["p50"]))
+        print(f"| {r['round']}{' (' + format(r['first'], ',') + ' first)' if r['first'] != lo else ''} | "
+              + " | ".join(f"{q[n]['p50']} / {q[n]['p99']}" for n in sizes) + " | "
+              + " | ".join(f"{growths[n][-1]:.2f} ×" for n in sizes[1:]) + " |")
+    for n in sizes[1:]:
+        g = growths[n]
+        bound = math.log2(n) / math.log2(lo)
+        m = statistics.median_low(g)
+        print(f"\nFrom N = {lo:,} to N = {n:,}: median growth {m:.2f} × ({min(g):.2f}–{max(g):.2f} × over {len(g)} rounds); "
+              f"log n allows {bound:.2f} ×: {'met' if m <= bound else 'missed'}.")
 
 
 def paired(path):
@@ -139,6 +172,8 @@ def paired(path):
         ("append, 1,000 per commit", "appendBatchedEventsPerSecond", "appendBatch", "raw LMDB C", 0.5, "≥ 50 % of LMDB"),
         ("single durable commit", "singleCommitsPerSecond", "appendSingle", "raw LMDB C", 0.9, "≥ 90 %"),
         ("replay + fold of all projections", "replayEventsPerSecond", "fold", "C++ simdjson fold (warm)", 0.5, "≥ 50 %"),
+        # Only at the sizes scripts/bench-paired ran eventsourcing at (ES_SIZES): a ratio in times, not per cent.
+        ("append, 1,000 per commit", "appendBatchedEventsPerSecond", "eventsourcing", "Python eventsourcing", 10, "≥ 10 ×"),
     ]
     print("\nPaired runs (scripts/bench-paired: pledger and the floor one right after the other, the order alternating):\n")
     print("| N | measurement | each pair: pledger ÷ floor | median ratio (range) | target | met |")
@@ -147,14 +182,18 @@ def paired(path):
         of_n = sorted((p for p in pairs if p["size"] == n), key=lambda p: p["pair"])
         for label, ours_key, floor_key, floor_name, target, target_text in measures:
             cells, ratios = [], []
+            times = target > 1
+            ratio = (lambda r: f"{r:.2f} ×") if times else (lambda r: f"{100 * r:.1f} %")
             for p in of_n:
+                if not p["floor"].get(floor_key):
+                    continue
                 a, b = p["pledger"][ours_key], p["floor"][floor_key]["events_per_s"]
                 ratios.append(a / b)
-                cells.append(f"{a:,.0f} ÷ {b:,.0f} = {100 * a / b:.1f} %" + (" (pledger first)" if p["first"] == "pledger" else ""))
+                cells.append(f"{a:,.0f} ÷ {b:,.0f} = {ratio(a / b)}" + (" (pledger first)" if p["first"] == "pledger" else ""))
             if not ratios:
                 continue
             m = statistics.median_low(ratios)   # of an even count the lower middle, as `pledger bench --repeat` takes it
-            print(f"| {n:,} | {label} ({floor_name}) | {'; '.join(cells)} | {100 * m:.1f} % ({100 * min(ratios):.1f}–{100 * max(ratios):.1f} %) "
+            print(f"| {n:,} | {label} ({floor_name}) | {'; '.join(cells)} | {ratio(m)} ({ratio(min(ratios))}–{ratio(max(ratios))}) "
                   f"| {target_text} | {'yes' if m >= target else 'no'} |")
 
 
