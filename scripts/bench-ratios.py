@@ -184,6 +184,7 @@ def paired(path):
             cells, ratios = [], []
             times = target > 1
             ratio = (lambda r: f"{r:.2f} ×") if times else (lambda r: f"{100 * r:.1f} %")
+            number = (lambda r: f"{r:.2f}") if times else (lambda r: f"{100 * r:.1f}")
             for p in of_n:
                 if not p["floor"].get(floor_key):
                     continue
@@ -193,7 +194,7 @@ def paired(path):
             if not ratios:
                 continue
             m = statistics.median_low(ratios)   # of an even count the lower middle, as `pledger bench --repeat` takes it
-            print(f"| {n:,} | {label} ({floor_name}) | {'; '.join(cells)} | {ratio(m)} ({ratio(min(ratios))}–{ratio(max(ratios))}) "
+            print(f"| {n:,} | {label} ({floor_name}) | {'; '.join(cells)} | {ratio(m)} ({number(min(ratios))}–{ratio(max(ratios))}) "
                   f"| {target_text} | {'yes' if m >= target else 'no'} |")
 
 
