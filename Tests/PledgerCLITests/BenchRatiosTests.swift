@@ -37,8 +37,8 @@ import Testing
 
     /// A round as scripts/bench-growth writes it: each size's state query p50 and p99, as `pledger bench
     /// --reuse` prints them.
-    static func round(_ n: Int, first: Int, _ p50s: [Int: (String, String)]) -> String {
-        let sizes = p50s.map { size, q in #""\#(size)": {"stateAsOfKnownNowMs": {"p50": "\#(q.0)", "p99": "\#(q.1)", "queries": 200}}"# }
+    static func round(_ n: Int, first: Int, _ known: [Int: (p50: String, p99: String)]) -> String {
+        let sizes = known.map { size, q in #""\#(size)": {"stateAsOfKnownNowMs": {"p50": "\#(q.p50)", "p99": "\#(q.p99)", "queries": 200}}"# }
         return #"{"round": \#(n), "first": \#(first), "started": "2026-12-07T08:00:00Z", "sizes": {\#(sizes.joined(separator: ", "))}}"#
     }
 
