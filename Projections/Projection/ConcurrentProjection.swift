@@ -82,9 +82,7 @@ extension ConcurrentProjection {
             return try compute(events, prepared, after: previous, from: log)
         }
         return PendingWrite(stage: ConcurrentStage<Self>(prepared: prepared, computed: computed), discard: computed.discard) { txn in
-            let waiting = ReplayPhases.start()
-            let result = try computed.value()
-            ReplayPhases.add(.computedWaits, since: waiting)
+            let result = try ReplayPhases.timed(.computedWaits) { try computed.value() }
             try write(result, store: store, in: txn)
             return result
         } finish: { last, txn in

@@ -242,7 +242,7 @@ public struct ProjectionSet: Sendable {
                     if finishing { try write.finish(computed, in: txn) }
                     done.keep(write)
                 }
-                while count < perCommit, let batch = try Self.timed(.batchWaits, { try ahead.take(freeing: done) }) {
+                while count < perCommit, let batch = try ReplayPhases.timed(.batchWaits) { try ahead.take(freeing: done) } {
                     guard let last = batch.last?.sequence else { break }
                     done = AppliedBatch(batch)
                     // Concurrent members compute on other threads while the rest apply here; when all
@@ -296,13 +296,6 @@ public struct ProjectionSet: Sendable {
             from = reached
             progress?(from - start, head - start)
         }
-    }
-
-    /// `body`, its time added to `phase` (``ReplayPhases``: only in a build that times them).
-    @inline(__always) private static func timed<R>(_ phase: ReplayPhases.Phase, _ body: () throws -> R) rethrows -> R {
-        let start = ReplayPhases.start()
-        defer { ReplayPhases.add(phase, since: start) }
-        return try body()
     }
 
     /// Forgets the members' state and applies the whole log again from event 1, in batches and commits

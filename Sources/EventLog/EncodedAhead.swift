@@ -269,9 +269,7 @@ final class EncodedAhead: @unchecked Sendable {
         guard index >= 0, index / Self.chunkSize < chunks.count else { return nil }
         let chunk = chunks[index / Self.chunkSize]
         if !chunk.waited {
-            let waiting = AppendPhases.start()
-            chunk.done.wait()
-            AppendPhases.add(.chunkWaits, since: waiting)
+            AppendPhases.timed(.chunkWaits) { chunk.done.wait() }
             chunk.waited = true
         }
         return (chunk, index % Self.chunkSize)

@@ -18,6 +18,13 @@ extension TimedPhases {
         totals.add(phase.rawValue, since: start)
     }
 
+    /// `body`, its time added to `phase`: for a phase that is one expression.
+    @inlinable @inline(__always) public static func timed<R>(_ phase: Phase, _ body: () throws -> R) rethrows -> R {
+        let began = Self.start()
+        defer { add(phase, since: began) }
+        return try body()
+    }
+
     /// Sets every phase's total to zero.
     public static func reset() { totals.reset() }
 
