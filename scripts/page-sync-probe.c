@@ -10,10 +10,18 @@
  * pages a pwrite each at random places (apart, as LMDB writes pages it reuses from its free list), each
  * commit synced as above.
  *
- *   cc -O2 scripts/page-sync-probe.c -o /tmp/page-sync-probe && /tmp/page-sync-probe DIR [adjacency]
+ * With `busy` after DIR: whether a commit costs more while the other core computes (Round 50 in
+ * docs/BENCHMARKS.md). Three rounds of 1,000 commits of four pages at random places with the other core
+ * idle, then 1,000 while a thread spins on it; this thread on the first core, the spinning one on the
+ * second.
+ *
+ *   cc -O2 -pthread scripts/page-sync-probe.c -o /tmp/page-sync-probe && /tmp/page-sync-probe DIR [adjacency|busy]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +34,29 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+static atomic_int spinning;
+
+/* Pins the calling thread to core `cpu`. */
+static void pin(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+/* Computes on the second core until `spinning` is cleared. */
+static void *spin(void *unused) {
+    (void)unused;
+    pin(1);
+    unsigned long x = 1;
+    while (atomic_load_explicit(&spinning, memory_order_relaxed))
+        for (int i = 0; i < 10000; i++) x = x * 6364136223846793005UL + 1442695040888963407UL;
+    return (void *)x;
+}
+
 int main(int argc, char **argv) {
-    if (argc < 2 || (argc > 2 && strcmp(argv[2], "adjacency") != 0)) {
-        fprintf(stderr, "usage: page-sync-probe DIR [adjacency]\n");
+    if (argc < 2 || (argc > 2 && strcmp(argv[2], "adjacency") != 0 && strcmp(argv[2], "busy") != 0)) {
+        fprintf(stderr, "usage: page-sync-probe DIR [adjacency|busy]\n");
         return 2;
     }
     char path[4096];
@@ -43,6 +71,36 @@ int main(int argc, char **argv) {
     for (int i = 0; i < PAGES; i++)
         if (pwrite(fd, page, 4096, (off_t)i * 4096) != 4096) { perror("pwrite"); return 1; }
     if (fsync(fd) != 0) { perror("fsync"); return 1; }
+    if (argc > 2 && strcmp(argv[2], "busy") == 0) {
+        srand(1);
+        pin(0);
+        for (int round = 0; round < 3; round++) {
+            for (int busy = 0; busy < 2; busy++) {
+                pthread_t spinner;
+                if (busy) {
+                    atomic_store(&spinning, 1);
+                    if (pthread_create(&spinner, NULL, spin, NULL) != 0) { perror("pthread_create"); return 1; }
+                }
+                double t0 = now();
+                for (int i = 0; i < COMMITS / 2; i++) {
+                    for (int p = 0; p < 4; p++)
+                        if (pwrite(fd, page, 4096, (off_t)(1 + rand() % (PAGES - 1)) * 4096) != 4096) { perror("pwrite"); return 1; }
+                    if (fdatasync(fd) != 0) { perror("fdatasync"); return 1; }
+                    if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return 1; }
+                }
+                double t = now() - t0;
+                if (busy) {
+                    atomic_store(&spinning, 0);
+                    pthread_join(spinner, NULL);
+                }
+                printf("RESULT {\"pages\": 4, \"other_core\": \"%s\", \"us_per_commit\": %.1f}\n", busy ? "computing" : "idle", t / (COMMITS / 2) * 1e6);
+            }
+        }
+        close(fd);
+        close(meta);
+        unlink(path);
+        return 0;
+    }
     if (argc > 2) {
         srand(1);
         for (int round = 0; round < 3; round++) {
