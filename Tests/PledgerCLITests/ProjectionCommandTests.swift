@@ -331,6 +331,37 @@ extension CLIFixture {
         #expect(negative.status != 0 && negative.stderr.contains("--queries must be at least 0"), "\(negative.stderr)")
     }
 
+    /// `--events` takes any N, the smallest histories a prefix of the workload's definitions; what
+    /// `--single 0`, `--queries 0` and `--pairs 0` leave unmeasured is null, not a rate or a time of 0;
+    /// the kept ledger holds the N events and verifies.
+    @Test(.timeLimit(.minutes(10)))
+    func anyHistorySizeAndNullForWhatWasNotMeasured() throws {
+        let dir = try TemporaryDirectory()
+        for n in [1, 7, 999, 1001] {
+            let kept = dir.path + "/kept-\(n)"
+            let r = try run(executable("pledger"), ["bench", "--events", "\(n)", "--single", "0", "--queries", "0", "--pairs", "0", "--keep", kept])
+            #expect(r.status == 0, "\(r.stderr)")
+            guard case .array(let sizes) = try JSONParser.parse(Array(r.stdout.utf8.dropLast())), let figures = sizes.first else {
+                Issue.record("no figures for \(n): \(r.stdout)"); continue
+            }
+            #expect(figures["events"] == JSONValue.integer(Int64(n)))
+            #expect(figures["appendBatchMs"]?["batches"] == JSONValue.integer(Int64((n + 999) / 1_000)))
+            for key in ["appendBatchedEventsPerSecond", "replayEventsPerSecond", "verifyEventsPerSecond"] {
+                guard case .integer(let rate)? = figures[key] else { Issue.record("\(key) of \(n): \(String(describing: figures[key]))"); continue }
+                #expect(rate > 0, "\(key) of \(n)")
+            }
+            #expect(figures["singleCommitsPerSecond"] == JSONValue.null)
+            #expect(figures["singleCommitCpuMicroseconds"] == ["allThreads": .null, "callingThread": .null])
+            // Printed canonically, members in order of their names.
+            #expect(figures["singleCommitMs"] == ["commits": 0, "max": .null, "p50": .null, "p99": .null])
+            #expect(figures["stateAsOfKnownNowMs"] == ["first": .null, "p50": .null, "p99": .null, "queries": 0])
+            #expect(figures["stateReportBuildMs"] == ["p50": .null, "p99": .null])
+            #expect(figures["stateAsOfKnownAtMs"] == ["p50": .null, "p99": .null, "queries": 0])
+            #expect(figures["inclusionProofMs"]?["p50"] != JSONValue.null)
+            #expect(try run(executable("pledger"), ["verify", "--ledger", kept]).stdout.hasPrefix("OK: \(n) events;"))
+        }
+    }
+
     /// With `--repeat`, each figure is the median of the runs printed under "runs" (the lower middle one
     /// for an even count), members of an object figure each their own; the memory figures are the run's
     /// whose replay peaked highest.
@@ -367,8 +398,8 @@ extension CLIFixture {
         }
         let none = try run(executable("pledger"), ["bench", "--events", "1000", "--repeat", "0"])
         #expect(none.status != 0 && none.stderr.contains("--repeat must be at least 1"), "\(none.stderr)")
-        let small = try run(executable("pledger"), ["bench", "--events", "100000", "--events", "10", "--repeat", "2"])
-        #expect(small.status != 0 && small.stderr.contains("at least 1000, not 10") && small.stdout.isEmpty, "\(small.stderr)")
+        let zero = try run(executable("pledger"), ["bench", "--events", "100000", "--events", "0", "--repeat", "2"])
+        #expect(zero.status != 0 && zero.stderr.contains("field '--events': at least 1, not 0") && zero.stdout.isEmpty, "\(zero.stderr)")
         let reuse = try run(executable("pledger"), ["bench", "--reuse", "/nonexistent", "--repeat", "2"])
         #expect(reuse.status != 0 && reuse.stderr.contains("--repeat"), "\(reuse.stderr)")
     }

@@ -14,10 +14,10 @@ struct Bench: ParsableCommand {
             For each --events N: a temporary ledger is filled with the first N events of the seeded history \
             (1,000 per durable commit, every rule checked, every hash stored), then single-event durable commits \
             are timed on top, all projections are replayed from event 1, state-at-a-date queries are timed, the \
-            log is verified and proofs are timed. docs/BENCHMARKS.md explains each figure.
+            log is verified and proofs are timed. docs/BENCHMARKS.md explains each figure. A figure of             nothing measured (--single 0, --queries 0, --pairs 0) is null.
             """)
 
-    @Option(name: .customLong("events"), help: "History sizes to measure (repeatable; default 100000 and 1000000).") var sizes: [Int] = []
+    @Option(name: .customLong("events"), help: "History sizes to measure, any from 1 (repeatable; default 100000 and 1000000).") var sizes: [Int] = []
     @Option(help: "Seed of the synthetic history.") var seed: UInt64 = 42
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Runs of each size, each on a new ledger; each figure printed is their median.",
                                discussion: "As the peers beside which docs/BENCHMARKS.md sets pledger report theirs. The memory figures are those of the run whose replay peaked highest; each run's own figures follow under \"runs\"."))
@@ -79,7 +79,7 @@ struct Bench: ParsableCommand {
             guard !appendSingles else { throw FieldError(field: "--append-singles", "times single commits on a kept ledger: give --reuse") }
             var results: [JSONValue] = []
             let all = sizes.isEmpty ? [100_000, 1_000_000] : sizes
-            for n in all where n < 1_000 { throw FieldError(field: "--events", "at least 1000, not \(n)") }
+            for n in all where n < 1 { throw FieldError(field: "--events", "at least 1, not \(n)") }
             for (i, n) in all.enumerated() {
                 // Each run of a size on a ledger of its own; --keep keeps the last size's last run's.
                 let runs = try (1 ... repeats).map { r in
@@ -197,8 +197,11 @@ struct Bench: ParsableCommand {
         })
     }
 
-    /// The `q` percentile of `values`, times in milliseconds, as `pledger bench` prints a time.
-    static func ms(_ values: [Double], _ q: Double) -> JSONValue { .string(String(format: "%.3f", percentile(values, q))) }
+    /// The `q` percentile of `values`, times in milliseconds, as `pledger bench` prints a time; null when
+    /// there are none (`--single 0`, `--queries 0`).
+    static func ms(_ values: [Double], _ q: Double) -> JSONValue {
+        values.isEmpty ? .null : .string(String(format: "%.3f", percentile(values, q)))
+    }
 
     /// Times in milliseconds as `pledger bench` prints each batch's or each single commit's: p50, p99,
     /// the slowest, and how many, under `counted`.
@@ -277,7 +280,7 @@ struct Bench: ParsableCommand {
         }
         return [
             "stateAsOfKnownNowMs": ["p50": Self.ms(now, 0.5), "p99": Self.ms(now, 0.99), "queries": .integer(Int64(now.count)),
-                                    "first": .string(String(format: "%.3f", now.first ?? 0))],
+                                    "first": now.first.map { .string(String(format: "%.3f", $0)) } ?? .null],
             "stateReportBuildMs": ["p50": Self.ms(reports, 0.5), "p99": Self.ms(reports, 0.99)],
             "stateAsOfKnownAtMs": ["p50": Self.ms(pairs, 0.5), "p99": Self.ms(pairs, 0.99), "queries": .integer(Int64(pairs.count))],
             "verifyEventsPerSecond": Self.rate(Int(total), verifyTime),
@@ -286,16 +289,17 @@ struct Bench: ParsableCommand {
         ]
     }
 
-    /// `count` a second over `d`; 0 for none (no time measured: `--single 0`).
+    /// `count` a second over `d`; null when nothing was measured (`--single 0`), rather than a rate of 0
+    /// that reads as the slowest there is.
     static func rate(_ count: Int, _ d: Duration) -> JSONValue {
-        guard count > 0, seconds(d) > 0 else { return .integer(0) }
+        guard count > 0, seconds(d) > 0 else { return .null }
         return .integer(Int64((Double(count) / seconds(d)).rounded()))
     }
 
     /// CPU microseconds a unit of `count` (an event; a commit, for the single commits): every thread's
-    /// of the process, and the calling thread's alone.
+    /// of the process, and the calling thread's alone; null for no unit.
     static func cpuMicroseconds(_ cpu: CPUTime, per count: Int) -> JSONValue {
-        func us(_ d: Duration) -> JSONValue { .string(String(format: "%.3f", seconds(d) * 1e6 / Double(max(count, 1)))) }
+        func us(_ d: Duration) -> JSONValue { count > 0 ? .string(String(format: "%.3f", seconds(d) * 1e6 / Double(count))) : .null }
         return ["allThreads": us(cpu.process), "callingThread": us(cpu.thread)]
     }
 
