@@ -14,7 +14,8 @@ struct Bench: ParsableCommand {
             For each --events N: a temporary ledger is filled with the first N events of the seeded history \
             (1,000 per durable commit, every rule checked, every hash stored), then single-event durable commits \
             are timed on top, all projections are replayed from event 1, state-at-a-date queries are timed, the \
-            log is verified and proofs are timed. docs/BENCHMARKS.md explains each figure. A figure of             nothing measured (--single 0, --queries 0, --pairs 0) is null.
+            log is verified and proofs are timed. docs/BENCHMARKS.md explains each figure. A figure of \
+            nothing measured (--single 0, --queries 0, --pairs 0) is null.
             """)
 
     @Option(name: .customLong("events"), help: "History sizes to measure, any from 1 (repeatable; default 100000 and 1000000).") var sizes: [Int] = []
