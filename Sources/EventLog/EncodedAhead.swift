@@ -123,7 +123,9 @@ final class EncodedAhead: @unchecked Sendable {
                     // strings and its payload), three times an event (callgrind, Round 23).
                     let event = batch[i]
                     let stamp = stamps[i]
+                    // The leaf's 0x00 prefix before the event's bytes: the leaf hashed in one update.
                     let from = chunk.bytes.count
+                    chunk.bytes.append(0)
                     if let bytes = canonical?[i], event.stamp == stamp {
                         chunk.bytes.append(contentsOf: bytes)
                     } else {
@@ -132,7 +134,7 @@ final class EncodedAhead: @unchecked Sendable {
                     }
                     chunk.ends.append(chunk.bytes.count)
                     chunk.leafHashes.append(chunk.bytes.withUnsafeBytes { all in
-                        InlineHash { LeafHash.write(UnsafeRawBufferPointer(rebasing: all[from...]), into: $0) }
+                        InlineHash { LeafHash.write(prefixed: UnsafeRawBufferPointer(rebasing: all[from...]), into: $0) }
                     })
                     chunk.prepared.append(rules?.prepare(event))
                     chunk.envelopeValid.append((try? event.validateEnvelope()) != nil)
@@ -234,7 +236,8 @@ final class EncodedAhead: @unchecked Sendable {
                         _ body: (_ bytes: UnsafeRawBufferPointer, _ leafHash: UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
         guard index < predicted, stamps[index] == stamp, let (chunk, i) = finishedChunk(of: index), i < chunk.ends.count
         else { return nil }
-        let range = (i == 0 ? 0 : chunk.ends[i - 1]) ..< chunk.ends[i]
+        // Each event's bytes follow its leaf's prefix byte.
+        let range = (i == 0 ? 1 : chunk.ends[i - 1] + 1) ..< chunk.ends[i]
         return try chunk.bytes.withUnsafeBytes { all in
             try chunk.leafHashes[i].withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: all[range]), $0) }
         }
