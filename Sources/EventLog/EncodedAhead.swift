@@ -27,9 +27,9 @@ final class EncodedAhead: @unchecked Sendable {
     /// One chunk's encodings and rule preparations, written by the other thread before `done` is
     /// signalled.
     ///
-    /// The chunk's events' bytes lie end to end in one buffer, and their leaf hashes inline: an array
-    /// an event, made on the other thread, was freed on the appending one (callgrind, Round 19 in
-    /// docs/BENCHMARKS.md).
+    /// The chunk's events' bytes lie end to end in one buffer, each after its leaf's 0x00 prefix (the
+    /// leaf hashed in one update: Round 50), and their leaf hashes inline: an array an event, made on
+    /// the other thread, was freed on the appending one (callgrind, Round 19 in docs/BENCHMARKS.md).
     ///
     /// Each property is written by one thread before `done` is signalled and read by the other after
     /// waiting for it (`waited` by the appending thread alone), so no access overlaps another: the
@@ -37,7 +37,7 @@ final class EncodedAhead: @unchecked Sendable {
     /// callgrind, Round 21 in docs/BENCHMARKS.md) is left out.
     private final class Chunk: @unchecked Sendable {
         @exclusivity(unchecked) var bytes: [UInt8] = []
-        /// Where each event's bytes end in ``bytes``.
+        /// Where each event's bytes end in ``bytes`` (the next event's prefix byte follows).
         @exclusivity(unchecked) var ends: [Int] = []
         @exclusivity(unchecked) var leafHashes: [InlineHash] = []
         @exclusivity(unchecked) var prepared: [(any AnyObject & Sendable)?] = []
