@@ -34,6 +34,17 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+/* One commit of `k` pages, a pwrite each at random places after the first page (apart, as LMDB writes
+ * pages it reuses from its free list), then fdatasync, then the meta page through `meta` (O_DSYNC).
+ * 0, or -1 with the failing call reported. */
+static int commit_apart(int fd, int meta, const char *page, int k, int pages) {
+    for (int p = 0; p < k; p++)
+        if (pwrite(fd, page, 4096, (off_t)(1 + rand() % (pages - 1)) * 4096) != 4096) { perror("pwrite"); return -1; }
+    if (fdatasync(fd) != 0) { perror("fdatasync"); return -1; }
+    if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return -1; }
+    return 0;
+}
+
 static atomic_int spinning;
 
 /* Pins the calling thread to core `cpu`. */
@@ -82,12 +93,8 @@ int main(int argc, char **argv) {
                     if (pthread_create(&spinner, NULL, spin, NULL) != 0) { perror("pthread_create"); return 1; }
                 }
                 double t0 = now();
-                for (int i = 0; i < COMMITS / 2; i++) {
-                    for (int p = 0; p < 4; p++)
-                        if (pwrite(fd, page, 4096, (off_t)(1 + rand() % (PAGES - 1)) * 4096) != 4096) { perror("pwrite"); return 1; }
-                    if (fdatasync(fd) != 0) { perror("fdatasync"); return 1; }
-                    if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return 1; }
-                }
+                for (int i = 0; i < COMMITS / 2; i++)
+                    if (commit_apart(fd, meta, page, 4, PAGES) != 0) return 1;
                 double t = now() - t0;
                 if (busy) {
                     atomic_store(&spinning, 0);
@@ -107,12 +114,11 @@ int main(int argc, char **argv) {
             for (int apart = 0; apart < 2; apart++) {
                 double t0 = now();
                 for (int i = 0; i < COMMITS / 2; i++) {
-                    if (!apart) {
-                        if (pwrite(fd, page, 4096 * K, (off_t)(1 + rand() % (PAGES - K)) * 4096) != 4096 * K) { perror("pwrite"); return 1; }
-                    } else {
-                        for (int p = 0; p < K; p++)
-                            if (pwrite(fd, page, 4096, (off_t)(1 + rand() % (PAGES - 1)) * 4096) != 4096) { perror("pwrite"); return 1; }
+                    if (apart) {
+                        if (commit_apart(fd, meta, page, K, PAGES) != 0) return 1;
+                        continue;
                     }
+                    if (pwrite(fd, page, 4096 * K, (off_t)(1 + rand() % (PAGES - K)) * 4096) != 4096 * K) { perror("pwrite"); return 1; }
                     if (fdatasync(fd) != 0) { perror("fdatasync"); return 1; }
                     if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return 1; }
                 }
