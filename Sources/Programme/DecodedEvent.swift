@@ -61,7 +61,10 @@ public final class DecodedEvent: Sendable {
             }
             read = (header, typed, written)
         }
-        if let (header, typed, written) = read {
+        // Consumed, not copied: a copy left the optional to be destroyed after, through the runtime's
+        // generic value witness (about 450 instructions an event in a replay: callgrind, Round 51 in
+        // docs/BENCHMARKS.md).
+        if let (header, typed, written) = consume read {
             self.init(sequence: header.sequence, stream: header.stream, type: header.type, effective: header.effective, typed: .success(typed),
                       definitions: definitions, written: written)
         } else {
