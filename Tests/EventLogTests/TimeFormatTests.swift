@@ -16,6 +16,35 @@ import Testing
         }
     }
 
+    /// Every byte at every place of a date's text: parsed exactly when the dashes stand at 4 and 7,
+    /// every other place is a digit, and the year, month and day name a day of years 0001–9999; then
+    /// to the date whose text it is.
+    @Test func everyByteAtEveryPlaceOfADate() {
+        for text in ["2028-02-29", "2027-12-31", "0001-01-01", "9999-12-31"] {
+            for place in 0..<10 {
+                for b in UInt8.min...UInt8.max {
+                    var bytes = Array(text.utf8)
+                    bytes[place] = b
+                    let parsed = bytes.withUnsafeBufferPointer { CalendarDate(utf8: $0) }
+                    let digits = bytes.indices.filter { $0 != 4 && $0 != 7 }
+                    var expected: String?
+                    if bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), digits.allSatisfy({ (48...57).contains(bytes[$0]) }) {
+                        let s = String(decoding: bytes, as: UTF8.self)
+                        let y = Int(s.prefix(4)) ?? 0, m = Int(s.dropFirst(5).prefix(2)) ?? 0, d = Int(s.suffix(2)) ?? 0
+                        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+                        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+                        if (1...9999).contains(y), (1...12).contains(m), (1...days[m - 1]).contains(d) { expected = s }
+                    }
+                    #expect(parsed?.description == expected, "byte \(b) at \(place) of \(text)")
+                }
+            }
+            #expect(Array(text.utf8).withUnsafeBufferPointer { CalendarDate(utf8: $0) }?.description == text)
+        }
+        for short in ["2026-01-1", "2026-01-011", ""] {
+            #expect(Array(short.utf8).withUnsafeBufferPointer { CalendarDate(utf8: $0) } == nil)
+        }
+    }
+
     /// An event's canonical bytes take a date and a time written straight into them: the bytes are
     /// those of their text written as a JSON string, for every year, in range or not.
     @Test func datesAndTimesWrittenInQuotesAreTheirTextsAsJSONStrings() {
