@@ -194,14 +194,20 @@ struct Bench: ParsableCommand {
     /// phase's name.
     static func phaseFigures<Phase: CaseIterable & Hashable>(_ totals: [Phase: UInt64], per events: Int) -> JSONValue {
         .object(Phase.allCases.map { phase in
-            (String(describing: phase), .string(String(format: "%.3f", Double(totals[phase] ?? 0) / 1_000 / Double(max(1, events)))))
+            (String(describing: phase), figure(Double(totals[phase] ?? 0) / 1_000 / Double(max(1, events))))
         })
+    }
+
+    /// A time or CPU figure as `pledger bench` prints one: its text with three decimals; null when
+    /// nothing was measured.
+    static func figure(_ value: Double?) -> JSONValue {
+        value.map { .string(String(format: "%.3f", $0)) } ?? .null
     }
 
     /// The `q` percentile of `values`, times in milliseconds, as `pledger bench` prints a time; null when
     /// there are none (`--single 0`, `--queries 0`).
     static func ms(_ values: [Double], _ q: Double) -> JSONValue {
-        values.isEmpty ? .null : .string(String(format: "%.3f", percentile(values, q)))
+        figure(values.isEmpty ? nil : percentile(values, q))
     }
 
     /// Times in milliseconds as `pledger bench` prints each batch's or each single commit's: p50, p99,
@@ -281,7 +287,7 @@ struct Bench: ParsableCommand {
         }
         return [
             "stateAsOfKnownNowMs": ["p50": Self.ms(now, 0.5), "p99": Self.ms(now, 0.99), "queries": .integer(Int64(now.count)),
-                                    "first": now.first.map { .string(String(format: "%.3f", $0)) } ?? .null],
+                                    "first": Self.figure(now.first)],
             "stateReportBuildMs": ["p50": Self.ms(reports, 0.5), "p99": Self.ms(reports, 0.99)],
             "stateAsOfKnownAtMs": ["p50": Self.ms(pairs, 0.5), "p99": Self.ms(pairs, 0.99), "queries": .integer(Int64(pairs.count))],
             "verifyEventsPerSecond": Self.rate(Int(total), verifyTime),
@@ -300,7 +306,7 @@ struct Bench: ParsableCommand {
     /// CPU microseconds a unit of `count` (an event; a commit, for the single commits): every thread's
     /// of the process, and the calling thread's alone; null for no unit.
     static func cpuMicroseconds(_ cpu: CPUTime, per count: Int) -> JSONValue {
-        func us(_ d: Duration) -> JSONValue { count > 0 ? .string(String(format: "%.3f", seconds(d) * 1e6 / Double(count))) : .null }
+        func us(_ d: Duration) -> JSONValue { figure(count > 0 ? seconds(d) * 1e6 / Double(count) : nil) }
         return ["allThreads": us(cpu.process), "callingThread": us(cpu.thread)]
     }
 
