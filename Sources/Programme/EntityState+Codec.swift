@@ -93,7 +93,7 @@ extension EntityState {
              ("disbursed", Money(a.disbursed, a.currency).description), ("spent", Money(a.spent, a.currency).description)]
         case .milestone(let m):
             [("title", m.definition.title), ("planned", m.plannedDate.description),
-             ("status", m.status.name + (m.status.date.map { " \($0)" } ?? ""))]
+             ("status", Self.statusText(m.status))]
         }
     }
 }

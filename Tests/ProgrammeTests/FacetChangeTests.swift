@@ -3,9 +3,9 @@ import EventLog
 import PropertyBased
 import Testing
 
-/// `EntityState.changes(from:to:)` compares indicators and allocations field by field; its answer must be
-/// the one comparing their facets as text gives, including values equal as numbers but not as text
-/// (`5` and `5.0`), years gained and lost, and definitions replaced by a correction.
+/// `EntityState.changes(from:to:)` compares indicators, allocations and milestones field by field; its
+/// answer must be the one comparing their facets as text gives, including values equal as numbers but
+/// not as text (`5` and `5.0`), years gained and lost, and definitions replaced by a correction.
 @Suite struct FacetChangeTests {
     /// Values of a few significands at scales 0–3: `0`, `0.0`, `1`, `0.10`, `-5.000` …
     static func decimal(_ code: Int) -> ExactDecimal {
@@ -71,6 +71,52 @@ import Testing
                         == EntityState.changes(from: EntityState.allocation(p).facets, to: EntityState.allocation(q).facets))
             }
         }
+    }
+
+    static func milestone(title: Int, planned: Int, status: Int) throws -> MilestoneState {
+        var state = MilestoneState(definition: try MilestoneScheduled(fields: JSONFields(.object([
+            ("component", .string("component/C-1")), ("title", .string(["Opening", "Review", "Openin\u{0067}"][title % 3])),
+            ("plannedDate", .string("2027-0\(1 + title % 2)-15")),
+        ]))))
+        // A few planned dates, and each status on a few days (the same day as another status's, too).
+        state.plannedDate = CalendarDate(year: 2027, month: 1 + planned % 3, day: 15) ?? state.plannedDate
+        let day = CalendarDate(year: 2028, month: 6, day: 1 + status / 4 % 2) ?? state.plannedDate
+        state.status = [.scheduled, .achieved(on: day), .missed(on: day), .cancelled(on: day)][status % 4]
+        return state
+    }
+
+    @Test func milestoneChangesAreThoseOfTheirFacets() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 0...47).array(of: 3...3), Gen.int(in: 0...47).array(of: 3...3), Gen.bool) { a, b, share in
+            guard let x = try? Self.milestone(title: a[0], planned: a[1], status: a[2]),
+                  var y = try? Self.milestone(title: b[0], planned: b[1], status: b[2])
+            else { Issue.record("fixture"); return }
+            // `share`: b of a's definition (one shared value), as every later state of a milestone is.
+            if share { y = Self.sameDefinition(x, y) }
+            for (p, q) in [(x, y), (y, x), (x, x)] {
+                #expect(EntityState.changes(from: .milestone(p), to: .milestone(q))
+                        == EntityState.changes(from: EntityState.milestone(p).facets, to: EntityState.milestone(q).facets),
+                        "\(EntityState.milestone(p).facets) → \(EntityState.milestone(q).facets)")
+            }
+        }
+    }
+
+    /// `b`'s plan and status on `a`'s definition, shared.
+    static func sameDefinition(_ a: MilestoneState, _ b: MilestoneState) -> MilestoneState {
+        var s = a
+        (s.plannedDate, s.status, s.reschedules) = (b.plannedDate, b.status, b.reschedules)
+        return s
+    }
+
+    /// The changes' meaning, on one milestone: a date moved, then reached.
+    @Test func aMilestonesChangesNameEachDifferingFacet() throws {
+        let a = try Self.milestone(title: 0, planned: 0, status: 0)
+        var b = a
+        b.plannedDate = CalendarDate(year: 2027, month: 3, day: 15) ?? a.plannedDate
+        #expect(EntityState.changes(from: .milestone(a), to: .milestone(b)) == [FacetChange(facet: "planned", before: "2027-01-15", after: "2027-03-15")])
+        var c = b
+        c.status = .achieved(on: CalendarDate(year: 2027, month: 3, day: 14) ?? a.plannedDate)
+        #expect(EntityState.changes(from: .milestone(b), to: .milestone(c)) == [FacetChange(facet: "status", before: "scheduled", after: "achieved 2027-03-14")])
+        #expect(EntityState.changes(from: .milestone(c), to: .milestone(c)).isEmpty)
     }
 
     /// The changes' meaning, on one indicator: a changed target, a new actual, a lost target, and text
