@@ -17,7 +17,7 @@ import Testing
     /// to the tree.
     static func readInPlace(_ bytes: [UInt8]) -> ProgrammeEvent? {
         var read: ProgrammeEvent?
-        bytes.withUnsafeBufferPointer { buffer in
+        _ = bytes.withUnsafeBufferPointer { buffer in
             EventCodec.withCanonicalPayload(of: buffer) { header, fields in read = fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } }
         }
         return read
