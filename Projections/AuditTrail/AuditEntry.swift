@@ -110,11 +110,13 @@ struct AuditBuilder {
             return AuditRow(decision: typed.authorisingDecision?.description, changes: EntityState.changes(from: corrected, to: correcting),
                             corrects: target?.sequence)
         }
-        // A stream the table holds: the state after the event is made from the one kept and replaces it
-        // there, the state before never copied out of the table and back (a copy and a release of each
-        // of its parts an event: callgrind, Round 40 in docs/BENCHMARKS.md). The event's changes are
-        // between the two while both are held; parts the event left alone the two share.
+        // An event with an effect (any event after a definition but a correction) changes the state where
+        // the table keeps it, and its changes are read from the facet its effect changes
+        // (``EntityState/changes(applying:effective:sequence:to:)``): the state before is neither copied
+        // nor compared field by field with the state after (Rounds 40 and 52 in docs/BENCHMARKS.md).
+        let effect = EntityEffect(typed)
         let changed = try states.withMutableValue(forKey: stream) { state -> [AuditEntry.Change] in
+            if let effect { return try EntityState.changes(applying: effect, effective: decoded.effective, sequence: decoded.sequence, to: &state) }
             var after = state
             try EntityState.apply(typed, effective: decoded.effective, sequence: decoded.sequence, to: &after)
             let changes = EntityState.changes(from: state, to: after)
@@ -123,6 +125,11 @@ struct AuditBuilder {
         }
         if let changed { return AuditRow(decision: typed.authorisingDecision?.description, changes: changed, corrects: nil) }
         let before = try loadState(stream)
+        if let effect, var state = before {
+            let changes = try EntityState.changes(applying: effect, effective: decoded.effective, sequence: decoded.sequence, to: &state)
+            states[stream] = consume state
+            return AuditRow(decision: typed.authorisingDecision?.description, changes: changes, corrects: nil)
+        }
         let after = try EntityState.apply(typed, effective: decoded.effective, sequence: decoded.sequence, to: before)
         let changes = EntityState.changes(from: before, to: after)
         // Moved into the table once the changes are known, not copied there first.

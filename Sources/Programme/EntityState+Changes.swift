@@ -144,7 +144,7 @@ extension EntityState {
         b.map { $0.value.description + " (" + String($0.year) + ")" } ?? "—"
     }
 
-    private static func differing(_ label: String, _ before: String, _ after: String, into out: inout [FacetChange]) {
+    static func differing(_ label: String, _ before: String, _ after: String, into out: inout [FacetChange]) {
         if before != after { out.append(FacetChange(facet: label, before: before, after: after)) }
     }
 }

@@ -100,6 +100,56 @@ import Testing
         }
     }
 
+    /// One of every effect, by `code`: its kind, then its year, value or day from the rest.
+    static func effect(_ code: Int) -> EntityEffect {
+        let value = decimal(code / 10), day = CalendarDate(daysSinceEpoch: 20_800 + Int64(code / 10 % 3) * 31)
+        return switch code % 10 {
+        case 0: .target(year: 2025 + code / 10 % 6, value: value)
+        case 1: .measured(year: 2025 + code / 10 % 6, value: value)
+        case 2: .revised(value)
+        case 3: .withdrawn
+        case 4: .disbursed(value)
+        case 5: .spent(value)
+        case 6: .rescheduled(day)
+        case 7: .achieved(day)
+        case 8: .missed
+        default: .cancelled
+        }
+    }
+
+    /// What the audit trail reads of an event's effect (``EntityState/changes(applying:effective:sequence:to:)``)
+    /// is what comparing the states before and after gives, and the state is the one applying the effect
+    /// makes: every effect, on indicators, allocations and milestones of random values (and on a kind that
+    /// takes none, where both throw and leave the state as it was).
+    @Test func anEffectsChangesAreThoseOfTheStatesBeforeAndAfter() async throws {
+        let programme = EntityState.programme(try ProgrammeDefined(fields: JSONFields(.object([
+            ("title", .string("Programme")), ("start", .string("2026-01-01")), ("end", .string("2030-12-31")), ("owner", .string("organisation/GOV")),
+        ]))))
+        let codes = Gen.int(in: 0...167).array(of: 4...4)
+        await propertyCheck(count: 600, input: codes, codes, Gen.int(in: 0...59), Gen.int(in: 0...3)) { state, more, effectCode, kind in
+            let made: EntityState? = switch kind {
+            case 0: try? .indicator(Self.indicator(name: 0, baseline: state[0], targets: [state[1], more[0]], actuals: [state[2], more[1]]))
+            case 1: try? .allocation(Self.allocation(currency: state[0], codes: state + more))
+            case 2: try? .milestone(Self.milestone(title: state[0], planned: state[1], status: state[2]))
+            default: programme
+            }
+            guard let before = made else { Issue.record("fixture"); return }
+            let effect = Self.effect(effectCode), effective = CalendarDate(daysSinceEpoch: 21_000)
+            var after = before, applied = before
+            let compared = Result { () throws -> [FacetChange] in
+                try EntityState.apply(effect, effective: effective, sequence: 9, to: &after)
+                return EntityState.changes(from: before, to: after)
+            }
+            let read = Result { try EntityState.changes(applying: effect, effective: effective, sequence: 9, to: &applied) }
+            switch (compared, read) {
+            case let (.success(x), .success(y)): #expect(x == y, "\(effect) on \(before.facets)")
+            case (.failure, .failure): #expect(applied == before)
+            default: Issue.record("\(effect) on \(before.facets): \(compared) against \(read)")
+            }
+            #expect(applied == after)
+        }
+    }
+
     /// `b`'s plan and status on `a`'s definition, shared.
     static func sameDefinition(_ a: MilestoneState, _ b: MilestoneState) -> MilestoneState {
         var s = a
