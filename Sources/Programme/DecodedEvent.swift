@@ -80,7 +80,7 @@ public final class DecodedEvent: Sendable {
         self.type = type
         self.effective = effective
         self.typed = typed
-        if definitions, case .success(let event) = typed, let defined = EntityState.defined(by: event) {
+        if definitions, case .success(let event) = typed, EntityState.isDefinition(event), let defined = EntityState.defined(by: event) {
             definition = EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: stream, written: written)
         } else {
             definition = nil

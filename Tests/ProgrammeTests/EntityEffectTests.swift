@@ -62,6 +62,25 @@ import Testing
     /// Every event of the default ledger applied in place to its stream's state gives what applying it to
     /// a copy gives, a copy taken before is left as it was (the storage the two shared is not changed
     /// under it), and an event refused leaves the state as it was.
+    /// `EntityState.isDefinition`, read from the case alone, says of every event what `defined(by:)`
+    /// says: every event of the default ledger, every type of the catalogue among them.
+    @Test func aDefinitionIsWhatDefinesAState() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Ledger.create(at: dir.path + "/ledger")
+        try ledger.appendDefaultHistory()
+        var types: Set<String> = [], definitions = 0
+        for stream in try ledger.log.streamNames() {
+            for event in try ledger.log.events(in: stream) {
+                let typed = try ProgrammeEvent.decode(event)
+                types.insert(event.type)
+                #expect(EntityState.isDefinition(typed) == (EntityState.defined(by: typed) != nil), "\(event.type) at \(event.sequence)")
+                if EntityState.isDefinition(typed) { definitions += 1 }
+            }
+        }
+        #expect(types == Set(ProgrammeEvent.catalogue.map { $0.typeName }), "types the default ledger lacks: \(Set(ProgrammeEvent.catalogue.map { $0.typeName }).subtracting(types))")
+        #expect(definitions > 0)
+    }
+
     @Test func applyingInPlaceIsApplyingToACopy() throws {
         let dir = try TemporaryDirectory()
         let ledger = try Ledger.create(at: dir.path + "/ledger")
