@@ -86,20 +86,15 @@ extension EntityState {
     /// A change for each year of `old` whose value's text differs in `new`, or that `new` lacks.
     private static func changedOrGone(_ old: YearValues, _ new: YearValues, _ labels: [String], _ prefix: String, into out: inout [FacetChange]) {
         for e in old {
-            let value = e.value
-            if let other = new[e.year] {
-                if !value.hasSameText(as: other) { differing(yearLabel(labels, prefix, e.year), value.description, other.description, into: &out) }
-            } else {
-                out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: value.description, after: nil))
-            }
+            let other = new[e.year]
+            if let other, e.value.hasSameText(as: other) { continue }
+            changedYear(yearLabel(labels, prefix, e.year), e.value, other, into: &out)
         }
     }
 
     /// A change for each year of `new` that `old` lacks.
     private static func added(_ new: YearValues, _ old: YearValues, _ labels: [String], _ prefix: String, into out: inout [FacetChange]) {
-        for e in new where old[e.year] == nil {
-            out.append(FacetChange(facet: yearLabel(labels, prefix, e.year), before: nil, after: e.value.description))
-        }
+        for e in new where old[e.year] == nil { changedYear(yearLabel(labels, prefix, e.year), nil, e.value, into: &out) }
     }
 
     /// An allocation's facets are always amount, status, disbursed and spent, in that order.
@@ -123,7 +118,7 @@ extension EntityState {
     /// texts, so only fields that differ are written out (and kept where their texts differ too).
     ///
     /// Why: a milestone's facets wrote its title, dates and status out twice an event, two arrays of
-    /// strings for one rescheduled date (about 1,700 instructions a milestone event on the audit trail's
+    /// strings for one rescheduled date (about 870 instructions a reschedule on the audit trail's
     /// computing thread: callgrind, Round 52 in docs/BENCHMARKS.md).
     static func milestoneChanges(_ a: MilestoneState, _ b: MilestoneState) -> [FacetChange] {
         var out: [FacetChange] = []

@@ -32,10 +32,11 @@ extension EntityState {
             case .revised: changedMoney("amount", before.amount, after.amount, before.currency, into: &out)
             case .disbursed: changedMoney("disbursed", before.disbursed, after.disbursed, before.currency, into: &out)
             case .spent: changedMoney("spent", before.spent, after.spent, before.currency, into: &out)
-            default:
+            case .withdrawn:
                 if before.withdrawn != after.withdrawn {
                     out.append(FacetChange(facet: "status", before: before.withdrawn ? "withdrawn" : "standing", after: after.withdrawn ? "withdrawn" : "standing"))
                 }
+            default: break
             }
         case .rescheduled, .achieved, .missed, .cancelled:
             let before = state.plan
@@ -67,7 +68,7 @@ extension EntityState {
 
     /// A year's value before and after, as ``indicatorChanges(_:_:)`` words a change of it: gained,
     /// lost, or a value whose text differs.
-    private static func changedYear(_ label: String, _ x: ExactDecimal?, _ y: ExactDecimal?, into out: inout [FacetChange]) {
+    static func changedYear(_ label: String, _ x: ExactDecimal?, _ y: ExactDecimal?, into out: inout [FacetChange]) {
         switch (x, y) {
         case let (x?, y?): if !x.hasSameText(as: y) { differing(label, x.description, y.description, into: &out) }
         case let (x?, nil): out.append(FacetChange(facet: label, before: x.description, after: nil))
