@@ -242,7 +242,7 @@ public struct ProjectionSet: Sendable {
                     if finishing { try write.finish(computed, in: txn) }
                     done.keep(write)
                 }
-                while count < perCommit, let batch = try ReplayPhases.timed(.batchWaits) { try ahead.take(freeing: done) } {
+                while count < perCommit, let batch = try ReplayPhases.timed(.batchWaits, { try ahead.take(freeing: done) }) {
                     guard let last = batch.last?.sequence else { break }
                     done = AppliedBatch(batch)
                     // Concurrent members compute on other threads while the rest apply here; when all
