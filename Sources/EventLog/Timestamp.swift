@@ -116,9 +116,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             }
             return v
         }
-        guard raw[4] == UInt8(ascii: "-"), raw[7] == UInt8(ascii: "-"), raw[10] == UInt8(ascii: "T"), raw[13] == UInt8(ascii: ":"),
-              raw[16] == UInt8(ascii: ":"), raw[19] == UInt8(ascii: "."), raw[26] == UInt8(ascii: "Z"),
-              let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let date = CalendarDate(year: y, month: mo, day: d),
+        // The date is the first ten bytes, read as a stored date is (``CalendarDate/init(utf8:)``).
+        guard raw[10] == UInt8(ascii: "T"), raw[13] == UInt8(ascii: ":"), raw[16] == UInt8(ascii: ":"), raw[19] == UInt8(ascii: "."),
+              raw[26] == UInt8(ascii: "Z"), let date = CalendarDate(utf8: UnsafeBufferPointer(rebasing: raw[0..<10])),
               let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2), let f = number(20, 6), h < 24, mi < 60, s < 60
         else { return nil }
         microsecondsSinceEpoch = date.daysSinceEpoch * 86_400_000_000 + Int64((h * 3600 + mi * 60 + s) * 1_000_000 + f)
