@@ -1,3 +1,5 @@
+import EventLog
+
 /// One facet an event changed: its label and its text before and after (`nil` where the entity had no
 /// such facet, or no state).
 public struct FacetChange: Sendable, Equatable {
@@ -125,9 +127,15 @@ extension EntityState {
         if a.shared !== b.shared, a.definition.title != b.definition.title {
             out.append(FacetChange(facet: "title", before: a.definition.title, after: b.definition.title))
         }
-        if a.plannedDate != b.plannedDate { differing("planned", a.plannedDate.description, b.plannedDate.description, into: &out) }
-        if a.status != b.status { differing("status", statusText(a.status), statusText(b.status), into: &out) }
+        changedPlan(a.plannedDate, a.status, b.plannedDate, b.status, into: &out)
         return out
+    }
+
+    /// A milestone's planned date and status before and after, as its facets word a change of them.
+    static func changedPlan(_ date: CalendarDate, _ status: MilestoneStatus, _ newDate: CalendarDate, _ newStatus: MilestoneStatus,
+                            into out: inout [FacetChange]) {
+        if date != newDate { differing("planned", date.description, newDate.description, into: &out) }
+        if status != newStatus { differing("status", statusText(status), statusText(newStatus), into: &out) }
     }
 
     /// A milestone's status as its facet shows it: `achieved 2027-03-01`.

@@ -42,8 +42,7 @@ extension EntityState {
             let before = state.plan
             try apply(effect, effective: effective, sequence: sequence, to: &state)
             guard let before, let after = state.plan else { break }
-            if before.date != after.date { differing("planned", before.date.description, after.date.description, into: &out) }
-            if before.status != after.status { differing("status", statusText(before.status), statusText(after.status), into: &out) }
+            changedPlan(before.date, before.status, after.date, after.status, into: &out)
         }
         return out
     }
