@@ -34,15 +34,20 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-/* One commit of `k` pages, a pwrite each at random places after the first page (apart, as LMDB writes
- * pages it reuses from its free list), then fdatasync, then the meta page through `meta` (O_DSYNC).
+/* The end of a commit whose pages are written: fdatasync, then the meta page through `meta` (O_DSYNC).
  * 0, or -1 with the failing call reported. */
-static int commit_apart(int fd, int meta, const char *page, int k, int pages) {
-    for (int p = 0; p < k; p++)
-        if (pwrite(fd, page, 4096, (off_t)(1 + rand() % (pages - 1)) * 4096) != 4096) { perror("pwrite"); return -1; }
+static int sync_commit(int fd, int meta, const char *page) {
     if (fdatasync(fd) != 0) { perror("fdatasync"); return -1; }
     if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return -1; }
     return 0;
+}
+
+/* One commit of `k` pages, a pwrite each at random places after the first page (apart, as LMDB writes
+ * pages it reuses from its free list), then `sync_commit`. 0, or -1 with the failing call reported. */
+static int commit_apart(int fd, int meta, const char *page, int k, int pages) {
+    for (int p = 0; p < k; p++)
+        if (pwrite(fd, page, 4096, (off_t)(1 + rand() % (pages - 1)) * 4096) != 4096) { perror("pwrite"); return -1; }
+    return sync_commit(fd, meta, page);
 }
 
 static atomic_int spinning;
@@ -119,8 +124,7 @@ int main(int argc, char **argv) {
                         continue;
                     }
                     if (pwrite(fd, page, 4096 * K, (off_t)(1 + rand() % (PAGES - K)) * 4096) != 4096 * K) { perror("pwrite"); return 1; }
-                    if (fdatasync(fd) != 0) { perror("fdatasync"); return 1; }
-                    if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return 1; }
+                    if (sync_commit(fd, meta, page) != 0) return 1;
                 }
                 double t = now() - t0;
                 printf("RESULT {\"pages\": %d, \"apart\": %s, \"us_per_commit\": %.1f}\n", K, apart ? "true" : "false", t / (COMMITS / 2) * 1e6);
@@ -139,8 +143,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < COMMITS; i++) {
             for (int p = 0; p < k; p++)
                 if (pwrite(fd, page, 4096, (off_t)(rand() % PAGES) * 4096) != 4096) { perror("pwrite"); return 1; }
-            if (fdatasync(fd) != 0) { perror("fdatasync"); return 1; }
-            if (pwrite(meta, page, 128, 0) != 128) { perror("meta"); return 1; }
+            if (sync_commit(fd, meta, page) != 0) return 1;
         }
         double t = now() - t0;
         printf("RESULT {\"pages\": %d, \"us_per_commit\": %.1f, \"commits_per_s\": %.0f}\n", k, t / COMMITS * 1e6, COMMITS / t);
