@@ -83,7 +83,7 @@ extension JSONParser.Cursor {
 
     /// Moves past a string: to its closing quote, over escapes; control characters are refused.
     ///
-    /// Plain bytes are passed over eight at a time (``plainRun(in:from:high:)``): a replay passes over
+    /// Plain bytes are passed over sixteen at a time (``plainRun(in:from:high:)``): a replay passes over
     /// each event's actor, rationale and source this way, and a byte at a time was about 4,000
     /// instructions an event (callgrind, Round 18 in docs/BENCHMARKS.md).
     mutating func skipString() throws(JSONParser.SyntaxError) {
