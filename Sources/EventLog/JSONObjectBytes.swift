@@ -148,4 +148,19 @@ public struct JSONObjectBytes: JSONObjectFields {
         }
         return nil
     }
+
+    /// Each member's length and first sixteen bytes read in two loads (``NameKey``), compared with the
+    /// names' made once; its bytes compared with a name's only when both agree and the name is longer.
+    public func firstMember(notIn allowed: MemberNames) -> String? {
+        allowed.keys.withUnsafeBufferPointer { keys -> String? in
+            members: for m in members[..<count] {
+                let key = NameKey(bytes, at: m.name.lowerBound, count: m.name.count)
+                for i in keys.indices where keys[i] == key {
+                    if key.count <= NameKey.whole || named(m.name, allowed.names[i]) { continue members }
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[m.name]), as: UTF8.self)
+            }
+            return nil
+        }
+    }
 }

@@ -13,6 +13,8 @@ public protocol JSONObjectFields {
     func value(_ key: String) -> JSONValue?
     /// The first member, in member order, whose name is not in `allowed`; `nil` when there is none.
     func firstMember(notIn allowed: [String]) -> String?
+    /// ``firstMember(notIn:)-([String])`` of a reader's names made once.
+    func firstMember(notIn allowed: MemberNames) -> String?
     /// The bytes between the quotes of member `key`'s value, when it is a string read in place (printable
     /// ASCII, no escape: ``JSONObjectBytes``), valid for as long as the object is; `nil` otherwise (no
     /// such member, a value of another kind, an object not read in place), when ``value(_:)`` has it.
@@ -36,6 +38,15 @@ extension JSONObjectFields {
     @inlinable public func rejectUnknown(allowing allowed: [String]) throws(FieldError) {
         if let k = firstMember(notIn: allowed) { throw unknownField(k, allowed) }
     }
+
+    /// ``rejectUnknown(allowing:)-([String])`` of a reader's names made once (``MemberNames``): a payload's
+    /// reader, on every event a replay reads.
+    @inlinable public func rejectUnknown(allowing allowed: MemberNames) throws(FieldError) {
+        if let k = firstMember(notIn: allowed) { throw unknownField(k, allowed.names) }
+    }
+
+    /// The names' strings compared (a value tree's members are strings already).
+    public func firstMember(notIn allowed: MemberNames) -> String? { firstMember(notIn: allowed.names) }
 
     @usableFromInline func unknownField(_ key: String, _ allowed: some Collection<String>) -> FieldError {
         FieldError(field: fieldPath(key), "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")

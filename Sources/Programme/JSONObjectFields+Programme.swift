@@ -1,3 +1,4 @@
+import Foundation
 import EventLog
 
 extension JSONObjectFields {
@@ -8,10 +9,11 @@ extension JSONObjectFields {
     }
 
     public func optionalReference(_ key: String, _ kind: EntityKind) throws(FieldError) -> EntityReference? {
-        // Read in place where it can be; anything refused is read again as a string, which words the error.
-        if let bytes = plainStringBytes(key), let name = try? StreamName(validatingUTF8: UnsafeRawBufferPointer(bytes), field: ""),
-           let r = EntityReference(stream: name), r.kind == kind {
-            return r
+        // Read in place where it can be: the kind from the name's bytes, then the name made once. Anything
+        // refused is read again as a string, which words the error.
+        if let bytes = plainStringBytes(key), EntityReference.kind(ofName: UnsafeRawBufferPointer(bytes)) == kind,
+           let name = try? StreamName(validatingUTF8: UnsafeRawBufferPointer(bytes), field: "") {
+            return EntityReference(kind: kind, stream: name)
         }
         guard let text = try optionalString(key) else { return nil }
         let name = try StreamName(validating: text, field: fieldPath(key))
@@ -52,8 +54,25 @@ extension JSONObjectFields {
         return Int(y)
     }
 
+    /// Whether `a` and `b` hold the same bytes.
+    @inline(__always)
+    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
+    }
+
     /// One of an enumeration's raw values.
+    ///
+    /// Read in place where it can be: the value's bytes are compared with each case's name, and no
+    /// string is made (a decision's `kind`, an allocation's `source`, on every replay).
     public func choice<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(FieldError) -> E where E.RawValue == String {
+        if let bytes = plainStringBytes(key) {
+            for c in E.allCases {
+                var name = c.rawValue
+                if name.withUTF8({ Self.sameBytes($0, bytes) }) { return c }
+            }
+        }
         let text = try string(key)
         guard let v = E(rawValue: text) else {
             throw FieldError(field: fieldPath(key), "expected one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(text.prefix(40))\"")

@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 
 /// The kinds of programme entity, each the first segment of its streams' names (`indicator/IND-03`).
 public enum EntityKind: String, Sendable, CaseIterable {
@@ -12,24 +13,33 @@ public struct EntityReference: Sendable, Hashable, CustomStringConvertible {
 
     /// The reference for a stream named `<kind>/<code>`, or `nil` when the name has no known kind.
     public init?(stream: StreamName) {
-        // Bytes, not Characters: stream names are ASCII (``StreamName``), and the rules make several
-        // references per appended event. The name's first byte picks the candidate kinds (each kind's
-        // name begins with a different letter today), and its bytes must match up to the `/`.
         var name = stream.rawValue
-        let kind = name.withUTF8 { bytes -> EntityKind? in
-            guard let first = bytes.first else { return nil }
-            for candidate in Self.kindsByFirstByte[Int(first)] {
-                let count = candidate.name.count
-                if bytes.count > count + 1, bytes[count] == UInt8(ascii: "/"),
-                   candidate.name.indices.allSatisfy({ candidate.name[$0] == bytes[$0] }) {
-                    return candidate.kind
-                }
-            }
-            return nil
-        }
-        guard let kind else { return nil }
+        guard let kind = name.withUTF8({ Self.kind(ofName: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self.init(kind: kind, stream: stream)
+    }
+
+    /// The reference to `stream`, whose name's kind (``kind(ofName:)``) is `kind`.
+    init(kind: EntityKind, stream: StreamName) {
         self.kind = kind
         self.stream = stream
+    }
+
+    /// The kind a stream name's UTF-8 `bytes` begin with (`<kind>/` and at least one byte after it), or
+    /// `nil` when they begin with none.
+    ///
+    /// Bytes, not Characters: stream names are ASCII (``StreamName``), and the rules make several
+    /// references per appended event. The name's first byte picks the candidate kinds (each kind's name
+    /// begins with a different letter today), and its bytes must match up to the `/`.
+    static func kind(ofName bytes: UnsafeRawBufferPointer) -> EntityKind? {
+        guard let first = bytes.first, let base = bytes.baseAddress else { return nil }
+        for candidate in kindsByFirstByte[Int(first)] {
+            let count = candidate.name.count
+            if bytes.count > count + 1, bytes[count] == UInt8(ascii: "/"),
+               candidate.name.withUnsafeBytes({ name in name.baseAddress.map { memcmp($0, base, count) == 0 } ?? true }) {
+                return candidate.kind
+            }
+        }
+        return nil
     }
 
     /// The kinds, with their names' bytes, listed under their names' first byte.

@@ -174,6 +174,81 @@ import Testing
         }
     }
 
+    /// The first member not among a reader's names (`firstMember(notIn:)` of `MemberNames`, each member's
+    /// length and first sixteen bytes compared before its bytes) is the tree's answer: for member names
+    /// and lists of names drawn from a few letters, so that they share prefixes and are one another's
+    /// prefixes, of lengths around 8 and 16 and beyond, and for every payload reader's own list with
+    /// each of its names changed by a byte.
+    @Test func theFirstUnknownMemberReadInPlaceIsTheTreesAnswer() async throws {
+        func compare(members: [String], allowed: [String]) {
+            let distinct = Array(Set(members)).sorted()
+            let text = "{" + distinct.enumerated().map { "\"\($1)\":\($0)" }.joined(separator: ",") + "}"
+            let bytes = Array(text.utf8)
+            guard let tree = try? JSONFields(try JSONParser.parse(bytes), path: "payload") else { Issue.record("\(text)"); return }
+            let names = MemberNames(allowed)
+            let read: Bool? = bytes.withUnsafeBufferPointer { buffer in
+                JSONObjectBytes.withFields(of: buffer, path: "payload") { f in
+                    #expect(f.firstMember(notIn: names) == tree.firstMember(notIn: allowed), "\(text) against \(allowed)")
+                    #expect(f.firstMember(notIn: allowed) == tree.firstMember(notIn: allowed), "\(text) against \(allowed)")
+                    return true
+                }
+            }
+            #expect(read == (distinct.count <= JSONObjectBytes.maximumMembers ? true : nil))
+        }
+        let piece = Gen.int(in: 0...5).map { ["a", "b", "ab", "abcdefgh", "abcdefghijklmnop", "q"][$0] }
+        let name = piece.array(of: 1...4).map { $0.joined() }
+        await propertyCheck(count: 500, input: name.array(of: 0...8), name.array(of: 0...8)) { members, others in
+            compare(members: members, allowed: others)
+            compare(members: members, allowed: members + others)
+            compare(members: members, allowed: Array(members.dropFirst()) + others)
+        }
+        let lists: [[String]] = [
+            ["component", "amount", "currency", "fiscalYear", "source", "funder", "decision"], ["amount", "previousAmount", "currency", "decision"],
+            ["year", "value", "previousValue", "reason", "decision"], ["component", "name", "unit", "measure", "higherIsBetter", "baseline"],
+            ["title", "kind", "authority", "reference", "decidedOn", "authorises", "programme"], ["name", "roles", "iatiIdentifier", "iatiType"], [],
+        ]
+        for list in lists {
+            compare(members: list, allowed: list)
+            for (i, n) in list.enumerated() {
+                var changed = Array(n.utf8)
+                for position in [0, changed.count / 2, changed.count - 1] {
+                    var c = changed
+                    c[position] = c[position] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+                    var members = list
+                    members[i] = String(decoding: c, as: UTF8.self)
+                    compare(members: members, allowed: list)
+                }
+                changed.append(UInt8(ascii: "s"))
+                compare(members: list + [String(decoding: changed, as: UTF8.self)], allowed: list)
+                compare(members: list, allowed: list.filter { $0 != n })
+            }
+        }
+    }
+
+    /// A choice read from its bytes (each case's name compared with them) is the tree's: every case of
+    /// two enumerations, and texts a byte away from them, or that are one's prefix or longer.
+    @Test func aChoiceReadFromItsBytesIsTheTreesAnswer() throws {
+        func compare<E: RawRepresentable & CaseIterable & Equatable>(_ text: String, _ type: E.Type) throws where E.RawValue == String {
+            let bytes = Array("{\"v\":\"\(text)\"}".utf8)
+            let tree = try JSONFields(try JSONParser.parse(bytes), path: "payload")
+            let read: Bool? = bytes.withUnsafeBufferPointer { buffer in
+                JSONObjectBytes.withFields(of: buffer, path: "payload") { f in
+                    #expect(Result { () throws(FieldError) in try f.choice("v", type) } == Result { () throws(FieldError) in try tree.choice("v", type) }, "\(text)")
+                    return true
+                }
+            }
+            #expect(read == true, "\(text)")
+        }
+        var texts = ["", "x", "budget ", "Budget", "donorr", "unicef-regular-resource", "state-budget-"]
+        for name in DecisionKind.allCases.map(\.rawValue) + FundingSource.allCases.map(\.rawValue) {
+            texts += [name, String(name.dropLast()), name + "s", "x" + name.dropFirst()]
+        }
+        for text in texts {
+            try compare(text, DecisionKind.self)
+            try compare(text, FundingSource.self)
+        }
+    }
+
     /// A header read with the catalogue's type names (`knownType`) is the header read without them: a
     /// known type's name is the catalogue's own string, any other valid name is read from its bytes, and
     /// a name that is not one leaves the event to the general reader either way.

@@ -17,8 +17,11 @@ public struct FundingAllocated: ProgrammeEventPayload {
     public var funder: EntityReference
     public var decision: EntityReference
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["component", "amount", "currency", "fiscalYear", "source", "funder", "decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["component", "amount", "currency", "fiscalYear", "source", "funder", "decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         component = try f.reference("component", .component)
         money = try f.money()
         fiscalYear = try f.year("fiscalYear")
@@ -43,8 +46,11 @@ public struct FundingRevised: ProgrammeEventPayload {
     public var previousAmount: ExactDecimal
     public var decision: EntityReference
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["amount", "previousAmount", "currency", "decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["amount", "previousAmount", "currency", "decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         money = try f.money()
         previousAmount = try f.decimal("previousAmount", integerDigits: 18, fractionDigits: 18)
         decision = try f.reference("decision", .decision)
@@ -63,8 +69,11 @@ public struct FundingWithdrawn: ProgrammeEventPayload {
 
     public var decision: EntityReference
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         decision = try f.reference("decision", .decision)
     }
 
@@ -80,8 +89,11 @@ public struct DisbursementRecorded: ProgrammeEventPayload {
     public var recipient: EntityReference?
     public var reference: String?
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["amount", "currency", "recipient", "reference"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["amount", "currency", "recipient", "reference"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         money = try f.money()
         recipient = try f.optionalReference("recipient", .organisation)
         reference = try f.optionalString("reference")
@@ -101,8 +113,11 @@ public struct ExpenditureRecorded: ProgrammeEventPayload {
     public var money: Money
     public var description: String
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["amount", "currency", "description"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["amount", "currency", "description"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         money = try f.money()
         description = try f.text("description")
     }

@@ -12,8 +12,11 @@ public struct MilestoneScheduled: ProgrammeEventPayload {
     public var plannedDate: CalendarDate
     public var decision: EntityReference?
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["component", "title", "plannedDate", "decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["component", "title", "plannedDate", "decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         component = try f.reference("component", .component)
         title = try f.text("title")
         plannedDate = try f.date("plannedDate")
@@ -35,8 +38,11 @@ public struct MilestoneRescheduled: ProgrammeEventPayload {
     public var previousDate: CalendarDate
     public var decision: EntityReference
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["plannedDate", "previousDate", "decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["plannedDate", "previousDate", "decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         plannedDate = try f.date("plannedDate")
         previousDate = try f.date("previousDate")
         decision = try f.reference("decision", .decision)
@@ -55,8 +61,11 @@ public struct MilestoneAchieved: ProgrammeEventPayload {
     public var achievedOn: CalendarDate
     public var evidence: String
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["achievedOn", "evidence"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["achievedOn", "evidence"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         achievedOn = try f.date("achievedOn")
         evidence = try f.text("evidence")
     }
@@ -69,7 +78,10 @@ public struct MilestoneMissed: ProgrammeEventPayload {
     public static let typeName = "MilestoneMissed"
     public static let entityKind: EntityKind? = .milestone
 
-    public init(fields f: some JSONObjectFields) throws(FieldError) { try f.rejectUnknown(allowing: []) }
+    /// The members its reader allows.
+    static let memberNames = MemberNames([])
+
+    public init(fields f: some JSONObjectFields) throws(FieldError) { try f.rejectUnknown(allowing: Self.memberNames) }
     public init() {}
     public var json: JSONValue { .object([]) }
 }
@@ -81,8 +93,11 @@ public struct MilestoneCancelled: ProgrammeEventPayload {
 
     public var decision: EntityReference
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         decision = try f.reference("decision", .decision)
     }
 
@@ -100,8 +115,11 @@ public struct EventCorrected: ProgrammeEventPayload {
     /// The corrected payload, for `replace`: a payload of the corrected event's type, current schema.
     public var replacement: JSONValue?
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["corrects", "action", "replacement"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["corrects", "action", "replacement"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         corrects = try f.uuid("corrects")
         action = try f.choice("action", CorrectionAction.self)
         replacement = f.value("replacement")

@@ -12,8 +12,11 @@ public struct ProgrammeDefined: ProgrammeEventPayload {
     public var end: CalendarDate
     public var owner: EntityReference
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["title", "description", "start", "end", "owner"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["title", "description", "start", "end", "owner"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         title = try f.text("title")
         description = try f.optionalString("description")
         start = try f.date("start")
@@ -39,8 +42,11 @@ public struct ComponentDefined: ProgrammeEventPayload {
     public var title: String
     public var accountable: EntityReference?
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["programme", "level", "parent", "title", "accountable"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["programme", "level", "parent", "title", "accountable"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         programme = try f.reference("programme", .programme)
         level = try f.choice("level", ComponentLevel.self)
         parent = try f.optionalReference("parent", .component)
@@ -73,15 +79,21 @@ public struct IndicatorDefined: ProgrammeEventPayload {
         public var year: Int
     }
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["component", "name", "unit", "measure", "higherIsBetter", "baseline"])
+
+    /// The members of its baseline object.
+    static let baselineMemberNames = MemberNames(["value", "year"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["component", "name", "unit", "measure", "higherIsBetter", "baseline"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         component = try f.reference("component", .component)
         name = try f.text("name")
         unit = try f.text("unit")
         measure = try f.choice("measure", IndicatorMeasure.self)
         higherIsBetter = try f.bool("higherIsBetter")
         if let b = try f.optionalObject("baseline") {
-            try b.rejectUnknown(allowing: ["value", "year"])
+            try b.rejectUnknown(allowing: Self.baselineMemberNames)
             baseline = Baseline(value: try b.decimal("value"), year: try b.year("year"))
         }
     }
@@ -106,8 +118,11 @@ public struct OrganisationDefined: ProgrammeEventPayload {
     /// Its IATI OrganisationType code, such as `10` (government) or `40` (multilateral).
     public var iatiType: String?
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["name", "roles", "iatiIdentifier", "iatiType"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["name", "roles", "iatiIdentifier", "iatiType"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         name = try f.text("name")
         var roles: [OrganisationRole] = []
         for (i, v) in try f.array("roles").enumerated() {
@@ -145,8 +160,11 @@ public struct DecisionRecorded: ProgrammeEventPayload {
     public var authorises: String
     public var programme: EntityReference?
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["title", "kind", "authority", "reference", "decidedOn", "authorises", "programme"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["title", "kind", "authority", "reference", "decidedOn", "authorises", "programme"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         title = try f.text("title")
         kind = try f.choice("kind", DecisionKind.self)
         authority = try f.reference("authority", .organisation)

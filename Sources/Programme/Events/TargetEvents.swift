@@ -9,8 +9,11 @@ public struct TargetSet: ProgrammeEventPayload {
     public var value: ExactDecimal
     public var decision: EntityReference?
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["year", "value", "decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["year", "value", "decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         year = try f.year("year")
         value = try f.decimal("value")
         decision = try f.optionalReference("decision", .decision)
@@ -32,8 +35,11 @@ public struct TargetChanged: ProgrammeEventPayload {
     public var reason: String
     public var decision: EntityReference
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["year", "value", "previousValue", "reason", "decision"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["year", "value", "previousValue", "reason", "decision"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         year = try f.year("year")
         value = try f.decimal("value")
         previousValue = try f.decimal("previousValue")
@@ -55,8 +61,11 @@ public struct IndicatorMeasured: ProgrammeEventPayload {
     public var year: Int
     public var value: ExactDecimal
 
+    /// The members its reader allows.
+    static let memberNames = MemberNames(["year", "value"])
+
     public init(fields f: some JSONObjectFields) throws(FieldError) {
-        try f.rejectUnknown(allowing: ["year", "value"])
+        try f.rejectUnknown(allowing: Self.memberNames)
         year = try f.year("year")
         value = try f.decimal("value")
     }
