@@ -188,17 +188,17 @@ public struct JSONParser {
         }
 
         /// Where the run of plain bytes from `start` ends: at the first quote, backslash or control
-        /// character, or where fewer than eight bytes are left (the byte loop goes on from there); the bits of the bytes passed over are or'ed into `high`
-        /// (an ASCII run leaves its top bit clear).
+        /// character, or where fewer than eight bytes are left (the byte loop goes on from there); the
+        /// bits of the bytes passed over are or'ed into `high` (an ASCII run leaves its top bit clear).
         ///
         /// Read sixteen bytes at a time (SSE2 on x86-64: three compares, an or and a mask test), then
         /// eight (``plainWordRun(in:from:seen:)``) where fewer than sixteen are left, then the byte loop.
         ///
         /// Why: a stored event's strings (actor, rationale, source, names, amounts) are most of its bytes,
         /// and the byte loop's compare-and-branch per byte was a sixth of a replay's reading thread
-        /// (callgrind, Round 15 in docs/BENCHMARKS.md). Eight bytes at a time in 64-bit words (Rounds 15
-        /// to 52) took about 2 instructions a byte; sixteen in a vector take about 1.2 (Round 53). The
-        /// vector's mask tells where the stop is, so the scan ends at it exactly.
+        /// (callgrind, Round 15 in docs/BENCHMARKS.md). A step of eight bytes in a 64-bit word (Rounds 15
+        /// to 52) and one of sixteen in a vector (Round 53) are each 21 instructions on x86-64: half as
+        /// many a byte. The vector's mask tells where the stop is, so the scan ends at it exactly.
         @inline(__always)
         static func plainRun(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, high: inout UInt8) -> Int {
             guard let base = bytes.baseAddress else { return start }
