@@ -142,12 +142,9 @@ public struct JSONObjectBytes: JSONObjectFields {
         return UnsafeBufferPointer(rebasing: bytes[m.value])
     }
 
-    public func firstMember(notIn allowed: [String]) -> String? {
-        for m in members[..<count] where !allowed.contains(where: { named(m.name, $0) }) {
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[m.name]), as: UTF8.self)
-        }
-        return nil
-    }
+    /// ``firstMember(notIn:)-(MemberNames)`` of names made for this call (a payload's reader passes its
+    /// own, made once).
+    public func firstMember(notIn allowed: [String]) -> String? { firstMember(notIn: MemberNames(allowed)) }
 
     /// Each member's length and first sixteen bytes read in two loads (``NameKey``), compared with the
     /// names' made once; its bytes compared with a name's only when both agree and the name is longer.
