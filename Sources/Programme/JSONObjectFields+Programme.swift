@@ -1,4 +1,3 @@
-import Foundation
 import EventLog
 
 extension JSONObjectFields {
@@ -54,14 +53,6 @@ extension JSONObjectFields {
         return Int(y)
     }
 
-    /// Whether `a` and `b` hold the same bytes.
-    @inline(__always)
-    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
-        return memcmp(x, y, a.count) == 0
-    }
-
     /// One of an enumeration's raw values.
     ///
     /// Read in place where it can be: the value's bytes are compared with each case's name, and no
@@ -70,7 +61,7 @@ extension JSONObjectFields {
         if let bytes = plainStringBytes(key) {
             for c in E.allCases {
                 var name = c.rawValue
-                if name.withUTF8({ Self.sameBytes($0, bytes) }) { return c }
+                if name.withUTF8({ UnsafeRawBufferPointer($0).hasSameBytes(as: UnsafeRawBufferPointer(bytes)) }) { return c }
             }
         }
         let text = try string(key)

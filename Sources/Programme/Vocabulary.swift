@@ -1,5 +1,4 @@
 import EventLog
-import Foundation
 
 /// The kinds of programme entity, each the first segment of its streams' names (`indicator/IND-03`).
 public enum EntityKind: String, Sendable, CaseIterable {
@@ -31,11 +30,11 @@ public struct EntityReference: Sendable, Hashable, CustomStringConvertible {
     /// references per appended event. The name's first byte picks the candidate kinds (each kind's name
     /// begins with a different letter today), and its bytes must match up to the `/`.
     static func kind(ofName bytes: UnsafeRawBufferPointer) -> EntityKind? {
-        guard let first = bytes.first, let base = bytes.baseAddress else { return nil }
+        guard let first = bytes.first else { return nil }
         for candidate in kindsByFirstByte[Int(first)] {
             let count = candidate.name.count
             if bytes.count > count + 1, bytes[count] == UInt8(ascii: "/"),
-               candidate.name.withUnsafeBytes({ name in name.baseAddress.map { memcmp($0, base, count) == 0 } ?? true }) {
+               candidate.name.withUnsafeBytes({ UnsafeRawBufferPointer(rebasing: bytes[..<count]).hasSameBytes(as: $0) }) {
                 return candidate.kind
             }
         }
