@@ -108,9 +108,7 @@ extension EntityState {
             differing(label, Money(x, a.currency).description, Money(y, b.currency).description, into: &out)
         }
         money("amount", a.amount, b.amount)
-        if a.withdrawn != b.withdrawn {
-            out.append(FacetChange(facet: "status", before: a.withdrawn ? "withdrawn" : "standing", after: b.withdrawn ? "withdrawn" : "standing"))
-        }
+        changedWithdrawn(a.withdrawn, b.withdrawn, into: &out)
         money("disbursed", a.disbursed, b.disbursed)
         money("spent", a.spent, b.spent)
         return out
@@ -137,6 +135,16 @@ extension EntityState {
         if date != newDate { differing("planned", date.description, newDate.description, into: &out) }
         if status != newStatus { differing("status", statusText(status), statusText(newStatus), into: &out) }
     }
+
+    /// An allocation's status before and after, as its facet words a change of it.
+    static func changedWithdrawn(_ withdrawn: Bool, _ newWithdrawn: Bool, into out: inout [FacetChange]) {
+        if withdrawn != newWithdrawn {
+            out.append(FacetChange(facet: "status", before: statusText(withdrawn: withdrawn), after: statusText(withdrawn: newWithdrawn)))
+        }
+    }
+
+    /// An allocation's status as its facet shows it: `withdrawn` or `standing`.
+    static func statusText(withdrawn: Bool) -> String { withdrawn ? "withdrawn" : "standing" }
 
     /// A milestone's status as its facet shows it: `achieved 2027-03-01`.
     static func statusText(_ status: MilestoneStatus) -> String {

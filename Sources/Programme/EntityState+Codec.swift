@@ -89,7 +89,7 @@ extension EntityState {
         case .indicator(let s):
             Self.facets(of: s)
         case .allocation(let a):
-            [("amount", Money(a.amount, a.currency).description), ("status", a.withdrawn ? "withdrawn" : "standing"),
+            [("amount", Money(a.amount, a.currency).description), ("status", Self.statusText(withdrawn: a.withdrawn)),
              ("disbursed", Money(a.disbursed, a.currency).description), ("spent", Money(a.spent, a.currency).description)]
         case .milestone(let m):
             [("title", m.definition.title), ("planned", m.plannedDate.description),

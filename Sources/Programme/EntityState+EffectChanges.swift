@@ -32,10 +32,7 @@ extension EntityState {
             case .revised: changedMoney("amount", before.amount, after.amount, before.currency, into: &out)
             case .disbursed: changedMoney("disbursed", before.disbursed, after.disbursed, before.currency, into: &out)
             case .spent: changedMoney("spent", before.spent, after.spent, before.currency, into: &out)
-            case .withdrawn:
-                if before.withdrawn != after.withdrawn {
-                    out.append(FacetChange(facet: "status", before: before.withdrawn ? "withdrawn" : "standing", after: after.withdrawn ? "withdrawn" : "standing"))
-                }
+            case .withdrawn: changedWithdrawn(before.withdrawn, after.withdrawn, into: &out)
             default: break
             }
         case .rescheduled, .achieved, .missed, .cancelled:
