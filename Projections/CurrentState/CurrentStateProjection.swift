@@ -248,6 +248,7 @@ public struct CurrentStateProjection: Projection {
     static func define(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], steps: [Step],
                        in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let first = new.first, let definition = first.definition, var state = EntityState.defined(by: try first.stored()) else { return false }
+        let defined = state.definitionOnly
         let rest = Step.inValidTimeOrder(Array(steps.dropFirst()))
         // Bounds as ``store(_:from:sameDay:definition:applying:in:_:_:)`` finds them: the days are the
         // definition's, then each later one of the rest; the definition is the stream's first event, so
@@ -276,8 +277,10 @@ public struct CurrentStateProjection: Projection {
             guard i < rest.count else { break }
             date = rest[i].effective
         }
-        try txn.put(EntityEntry.encode(number: number, definitions: EntitySnapshot.encodeDefinitions([definition])),
-                    forKey: Array(stream.rawValue.utf8), in: entities)
+        let list = EntitySnapshot.encodeDefinitions([definition])
+        try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
+        // Its next batch reads the list back (``read(_:of:definitions:)``): kept decoded, not decoded then.
+        EntitySnapshotDecoder.shared.keep(list, decoded: [defined], for: stream)
         return true
     }
 
@@ -307,6 +310,7 @@ public struct CurrentStateProjection: Projection {
         }
         let list = EntitySnapshot.encodeDefinitions(definitions.map(\.bytes))
         try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
+        EntitySnapshotDecoder.shared.keep(list, decoded: definitions.map(\.state), for: stream)
     }
 
     /// Stores `state` as the snapshot `key`, referring to definition number `definition`, after its

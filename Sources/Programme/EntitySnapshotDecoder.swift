@@ -99,6 +99,22 @@ public final class EntitySnapshotDecoder: @unchecked Sendable {
         return try Self.state(referringTo: kept.states, rest: &r)
     }
 
+    /// Keeps `states` as what `list`, `stream`'s definition list (``EntitySnapshot/encodeDefinitions(_:)``),
+    /// decodes to, one state a definition in order: the next ``decode(_:definitions:stream:)`` of the
+    /// stream with that list reads its states rather than decoding the list. Each state must equal its
+    /// definition as decoded, down to its decimals' digits (``EntityState/hasIdenticalDefinition(to:)``),
+    /// which debug builds check.
+    ///
+    /// Why: a replay's current state writes each new entity's list and reads it back at the entity's
+    /// next batch, where decoding it took about 19,000 instructions an entity on the applying thread
+    /// (callgrind, Round 54 in docs/BENCHMARKS.md).
+    public func keep(_ list: [UInt8], decoded states: [EntityState], for stream: StreamName) {
+        assert((try? list.withUnsafeBytes(Self.definitions)).map { decoded in
+            decoded.count == states.count && zip(decoded, states).allSatisfy { $0 == $1 && $0.hasIdenticalDefinition(to: $1) }
+        } ?? false, "kept definitions are not what their list decodes to")
+        lists.set(Kept(name: [], stream: stream, bytes: list, states: states), for: stream)
+    }
+
     /// The stored bytes of `state`, the state of `stream`, with ``definitionBytes(of:stream:)``: a writer
     /// storing an entity's state after each of its events encodes the definition once, not per event.
     public func encode(_ state: EntityState, stream: StreamName) -> [UInt8] {

@@ -215,6 +215,30 @@ import Testing
         #expect(decoder.keptCount == sorted.count)
     }
 
+    /// A definition list kept with its decoded states (as a writer that has just made it keeps it) reads
+    /// back what a decoder that never saw it decodes, for every state of the default ledger; the same
+    /// stream read with another list decodes that list, not the kept one.
+    @Test func aKeptDefinitionListReadsAsItsDecodedSelf() throws {
+        let (_, all) = try EntitySnapshotTests().states()
+        let kept = EntitySnapshotDecoder()
+        for (stream, state) in all {
+            let (snapshot, list) = EntitySnapshotTests.referring(state)
+            kept.keep(list, decoded: [state.definitionOnly], for: stream)
+            let read = try snapshot.withUnsafeBytes { b in try list.withUnsafeBytes { try kept.decode(b, definitions: $0, stream: stream) } }
+            let fresh = try snapshot.withUnsafeBytes { b in try list.withUnsafeBytes { try EntitySnapshotDecoder().decode(b, definitions: $0, stream: stream) } }
+            #expect(read == state && fresh == state, "\(stream)")
+            #expect(CanonicalJSON.encode(read.json) == CanonicalJSON.encode(fresh.json), "\(stream)")
+        }
+        // Every state's list kept under one name, then each state read under it with its own list.
+        let shared = try #require(all.first?.0)
+        let first = try #require(all.first?.1)
+        kept.keep(EntitySnapshotTests.referring(first).list, decoded: [first.definitionOnly], for: shared)
+        for (_, state) in all {
+            let (snapshot, list) = EntitySnapshotTests.referring(state)
+            #expect(try snapshot.withUnsafeBytes { b in try list.withUnsafeBytes { try kept.decode(b, definitions: $0, stream: shared) } } == state)
+        }
+    }
+
     @Test func aChangedDefinitionUnderAKnownKeyIsDecodedAgain() throws {
         let (_, all) = try EntitySnapshotTests().states()
         let indicators = all.filter { $0.1.kind == .indicator }
