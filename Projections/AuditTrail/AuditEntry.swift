@@ -114,7 +114,7 @@ struct AuditBuilder {
         // the table keeps it, and its changes are read from the facet its effect changes
         // (``EntityState/changes(applying:effective:sequence:to:)``): the state before is neither copied
         // nor compared field by field with the state after (Rounds 40 and 52 in docs/BENCHMARKS.md).
-        let effect = EntityEffect(typed)
+        let effect = decoded.effect   // `EntityEffect(typed)`, read with the payload (``DecodedEvent/effect``)
         let changed = try states.withMutableValue(forKey: stream) { state -> [AuditEntry.Change] in
             if let effect { return try EntityState.changes(applying: effect, effective: decoded.effective, sequence: decoded.sequence, to: &state) }
             var after = state

@@ -78,8 +78,8 @@ public struct CurrentStateProjection: Projection {
                 steps.reserveCapacity(new.count)
                 for e in new {
                     try EventIndexKey.withEvent(number, e.effective, e.sequence) { k in
-                        // Taken apart where it is: `e.event` copies the typed payload out first.
-                        if case .success(let event) = e.typed, let effect = EntityEffect(event) {
+                        // The effect read with the payload (``DecodedEvent/effect``).
+                        if let effect = e.effect {
                             try effect.withEncoded(in: &buffer) { v in try indexCursor.put(v, forKey: k) }
                             steps.append(Step(sequence: e.sequence, effective: e.effective, change: .effect(effect)))
                         } else {

@@ -35,15 +35,30 @@ public final class DecodedEvent: Sendable {
     /// catch-up makes it here, once, on the thread that reads ahead.
     public let definition: [UInt8]?
 
+    /// The event's effect on its entity (``EntityEffect``); `nil` for a definition, a correction, or a
+    /// payload that does not decode.
+    ///
+    /// Why: the current state (its fold and its index) and the audit trail (its changes) take every
+    /// event's effect, and each made it from ``typed`` on its own thread, copying the typed payload out
+    /// of the result (160 bytes, each of its strings retained and released). Read in place, the payload
+    /// names its effect before it is wrapped (``ProgrammeEvent/decodeInPlace(_:_:)``): a few loads, on
+    /// the thread that reads ahead (Round 54 in docs/BENCHMARKS.md).
+    public let effect: EntityEffect?
+
     /// Decodes `payload`'s typed payload (``ProgrammeEvent/decode(type:schema:payload:)``), keeping the
     /// error if it fails; with `definitions`, makes ``definition`` too.
     public convenience init(_ payload: EventPayload, definitions: Bool = false) {
         let typed: Result<ProgrammeEvent, FieldError>
-        do { typed = .success(try ProgrammeEvent.decode(type: payload.type, schema: payload.schema, payload: payload.payload)) } catch {
+        var effect: EntityEffect?
+        do {
+            let event = try ProgrammeEvent.decode(type: payload.type, schema: payload.schema, payload: payload.payload)
+            effect = EntityEffect(event)
+            typed = .success(event)
+        } catch {
             typed = .failure(error)
         }
         self.init(sequence: payload.sequence, stream: payload.stream, type: payload.type, effective: payload.effective, typed: typed,
-                  definitions: definitions)
+                  effect: effect, definitions: definitions)
     }
 
     /// Reads the stored canonical `bytes` of event `sequence` as ``init(_:definitions:)-(EventPayload,_)``
@@ -51,22 +66,22 @@ public final class DecodedEvent: Sendable {
     /// (``ProgrammeEvent/decodeInPlace(_:_:)``), anything else through its value tree. Bytes that do
     /// not decode are ``EventLogError/damaged(sequence:reason:)``.
     public convenience init(stored bytes: UnsafeRawBufferPointer, sequence: UInt64, definitions: Bool = false) throws {
-        var read: (header: EventCodec.StoredHeader, typed: ProgrammeEvent, written: [UInt8]?)?
+        var read: (header: EventCodec.StoredHeader, typed: ProgrammeEvent, effect: EntityEffect?, written: [UInt8]?)?
         EventCodec.withCanonicalPayload(of: bytes.assumingMemoryBound(to: UInt8.self), knownType: ProgrammeEvent.knownTypeName) { header, fields in
-            guard let fields, let typed = ProgrammeEvent.decodeInPlace(header, fields) else { return }
+            guard let fields, let (typed, effect) = ProgrammeEvent.decodeInPlace(header, fields) else { return }
             // A decision's definition is its payload, read in place: taken as it is.
             var written: [UInt8]?
             if definitions, case .decisionRecorded = typed {
                 written = EntityState.decisionDefinitionBytes(payload: UnsafeRawBufferPointer(rebasing: bytes[header.payload]))
             }
-            read = (header, typed, written)
+            read = (header, typed, effect, written)
         }
         // Consumed, not copied: a copy left the optional to be destroyed after, through the runtime's
         // generic value witness (about 450 instructions an event in a replay: callgrind, Round 51 in
         // docs/BENCHMARKS.md).
-        if let (header, typed, written) = consume read {
+        if let (header, typed, effect, written) = consume read {
             self.init(sequence: header.sequence, stream: header.stream, type: header.type, effective: header.effective, typed: .success(typed),
-                      definitions: definitions, written: written)
+                      effect: effect, definitions: definitions, written: written)
         } else {
             self.init(try EventCodec.decodeStoredPayload(bytes, sequence: sequence), definitions: definitions)
         }
@@ -74,12 +89,13 @@ public final class DecodedEvent: Sendable {
 
     /// `written`: the definition's bytes where the reading already has them (a decision's payload).
     private init(sequence: UInt64, stream: StreamName, type: String, effective: CalendarDate, typed: Result<ProgrammeEvent, FieldError>,
-                 definitions: Bool, written: [UInt8]? = nil) {
+                 effect: EntityEffect?, definitions: Bool, written: [UInt8]? = nil) {
         self.sequence = sequence
         self.stream = stream
         self.type = type
         self.effective = effective
         self.typed = typed
+        self.effect = effect
         if definitions, case .success(let event) = typed, EntityState.isDefinition(event), let defined = EntityState.defined(by: event) {
             definition = EntitySnapshotDecoder.shared.definitionBytes(of: defined, stream: stream, written: written)
         } else {

@@ -34,24 +34,27 @@ public enum EntityEffect: Sendable, Equatable {
     /// A milestone cancelled, as of the event's effective date (``MilestoneCancelled``).
     case cancelled
 
-    /// The effect of `event`; `nil` for a definition or a correction, which have none of their own.
+    /// The effect of `event`'s payload (``ProgrammeEventPayload/effect``); `nil` for a definition or a
+    /// correction, which have none of their own.
     public init?(_ event: ProgrammeEvent) {
-        switch event {
-        case .targetSet(let t): self = .target(year: t.year, value: t.value)
-        case .targetChanged(let t): self = .target(year: t.year, value: t.value)
-        case .indicatorMeasured(let m): self = .measured(year: m.year, value: m.value)
-        case .fundingRevised(let r): self = .revised(r.money.amount)
-        case .fundingWithdrawn: self = .withdrawn
-        case .disbursementRecorded(let d): self = .disbursed(d.money.amount)
-        case .expenditureRecorded(let e): self = .spent(e.money.amount)
-        case .milestoneRescheduled(let r): self = .rescheduled(r.plannedDate)
-        case .milestoneAchieved(let a): self = .achieved(a.achievedOn)
-        case .milestoneMissed: self = .missed
-        case .milestoneCancelled: self = .cancelled
+        let effect: EntityEffect? = switch event {
+        case .targetSet(let t): t.effect
+        case .targetChanged(let t): t.effect
+        case .indicatorMeasured(let m): m.effect
+        case .fundingRevised(let r): r.effect
+        case .fundingWithdrawn(let w): w.effect
+        case .disbursementRecorded(let d): d.effect
+        case .expenditureRecorded(let e): e.effect
+        case .milestoneRescheduled(let r): r.effect
+        case .milestoneAchieved(let a): a.effect
+        case .milestoneMissed(let m): m.effect
+        case .milestoneCancelled(let c): c.effect
         case .programmeDefined, .componentDefined, .indicatorDefined, .organisationDefined, .decisionRecorded,
              .fundingAllocated, .milestoneScheduled, .eventCorrected:
-            return nil
+            nil
         }
+        guard let effect else { return nil }
+        self = effect
     }
 
     /// The stored form (see above).
@@ -110,4 +113,62 @@ extension SnapshotWriter {
         case .cancelled: byte(10)
         }
     }
+}
+
+// Each payload that follows a definition names its effect, read from the payload's own fields: where a
+// catch-up decodes the payload, before it is wrapped in a ``ProgrammeEvent`` (``ProgrammeEvent/decodeInPlace(_:_:)``).
+
+extension TargetSet {
+    /// The indicator's target for the year.
+    public var effect: EntityEffect? { .target(year: year, value: value) }
+}
+
+extension TargetChanged {
+    /// The indicator's target for the year.
+    public var effect: EntityEffect? { .target(year: year, value: value) }
+}
+
+extension IndicatorMeasured {
+    /// The indicator's measured value for the year.
+    public var effect: EntityEffect? { .measured(year: year, value: value) }
+}
+
+extension FundingRevised {
+    /// The allocation's new amount.
+    public var effect: EntityEffect? { .revised(money.amount) }
+}
+
+extension FundingWithdrawn {
+    /// The allocation withdrawn.
+    public var effect: EntityEffect? { .withdrawn }
+}
+
+extension DisbursementRecorded {
+    /// The amount disbursed.
+    public var effect: EntityEffect? { .disbursed(money.amount) }
+}
+
+extension ExpenditureRecorded {
+    /// The amount spent.
+    public var effect: EntityEffect? { .spent(money.amount) }
+}
+
+extension MilestoneRescheduled {
+    /// The milestone's new planned date.
+    public var effect: EntityEffect? { .rescheduled(plannedDate) }
+}
+
+extension MilestoneAchieved {
+    /// The milestone achieved on its day.
+    public var effect: EntityEffect? { .achieved(achievedOn) }
+}
+
+extension MilestoneMissed {
+    /// The milestone missed.
+    public var effect: EntityEffect? { .missed }
+}
+
+extension MilestoneCancelled {
+    /// The milestone cancelled.
+    public var effect: EntityEffect? { .cancelled }
 }

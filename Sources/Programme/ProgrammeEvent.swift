@@ -43,9 +43,10 @@ public enum ProgrammeEvent: Sendable, Equatable {
 
     /// The typed payload of a stored event whose envelope `header` describes, read in place from its
     /// payload's members (``EventCodec/withCanonicalPayload(of:knownType:_:)``) when its type is known and it is at
-    /// its type's current schema; `nil` otherwise, and for a payload that does not decode:
-    /// ``decode(type:schema:payload:)`` of its value tree then gives the same event or says what is wrong.
-    public static func decodeInPlace(_ header: EventCodec.StoredHeader, _ fields: JSONObjectBytes) -> ProgrammeEvent? {
+    /// its type's current schema, with its effect (``ProgrammeEventPayload/effect``); `nil` otherwise,
+    /// and for a payload that does not decode: ``decode(type:schema:payload:)`` of its value tree then
+    /// gives the same event or says what is wrong.
+    public static func decodeInPlace(_ header: EventCodec.StoredHeader, _ fields: JSONObjectBytes) -> (event: ProgrammeEvent, effect: EntityEffect?)? {
         guard let payloadType = byName[header.type], header.schema == payloadType.currentSchema else { return nil }
         return try? make(payloadType, fields)
     }
@@ -61,7 +62,7 @@ public enum ProgrammeEvent: Sendable, Equatable {
         // Nearly every stored payload is at its type's current schema: no upcaster to look up then.
         let current = schema == payloadType.currentSchema ? payload : try Upcasters.upcast(type: type, from: schema, payload: payload)
         let fields = try JSONFields(current, path: "payload")
-        return try make(payloadType, fields)
+        return try make(payloadType, fields).event
     }
 
     /// Decodes a recorded event's payload.
@@ -90,30 +91,46 @@ public enum ProgrammeEvent: Sendable, Equatable {
         .damaged(sequence: sequence, reason: "\(error)")
     }
 
-    /// The typed event of payload type `t` read from `f`. Types are told apart by identity: a chain of
-    /// `is` casts cost a runtime cast for each type tried before the right one (callgrind, Round 16).
-    private static func make(_ t: any ProgrammeEventPayload.Type, _ f: some JSONObjectFields) throws(FieldError) -> ProgrammeEvent {
+    /// The typed event of payload type `t` read from `f`, and its effect (``ProgrammeEventPayload/effect``).
+    /// Types are told apart by identity: a chain of `is` casts cost a runtime cast for each type tried
+    /// before the right one (callgrind, Round 16).
+    private static func make(_ t: any ProgrammeEventPayload.Type, _ f: some JSONObjectFields) throws(FieldError)
+        -> (event: ProgrammeEvent, effect: EntityEffect?) {
         switch ObjectIdentifier(t) {
-        case ObjectIdentifier(ProgrammeDefined.self): .programmeDefined(try .init(fields: f))
-        case ObjectIdentifier(ComponentDefined.self): .componentDefined(try .init(fields: f))
-        case ObjectIdentifier(IndicatorDefined.self): .indicatorDefined(try .init(fields: f))
-        case ObjectIdentifier(OrganisationDefined.self): .organisationDefined(try .init(fields: f))
-        case ObjectIdentifier(DecisionRecorded.self): .decisionRecorded(try .init(fields: f))
-        case ObjectIdentifier(TargetSet.self): .targetSet(try .init(fields: f))
-        case ObjectIdentifier(TargetChanged.self): .targetChanged(try .init(fields: f))
-        case ObjectIdentifier(FundingAllocated.self): .fundingAllocated(try .init(fields: f))
-        case ObjectIdentifier(FundingRevised.self): .fundingRevised(try .init(fields: f))
-        case ObjectIdentifier(FundingWithdrawn.self): .fundingWithdrawn(try .init(fields: f))
-        case ObjectIdentifier(DisbursementRecorded.self): .disbursementRecorded(try .init(fields: f))
-        case ObjectIdentifier(ExpenditureRecorded.self): .expenditureRecorded(try .init(fields: f))
-        case ObjectIdentifier(MilestoneScheduled.self): .milestoneScheduled(try .init(fields: f))
-        case ObjectIdentifier(MilestoneRescheduled.self): .milestoneRescheduled(try .init(fields: f))
-        case ObjectIdentifier(MilestoneAchieved.self): .milestoneAchieved(try .init(fields: f))
-        case ObjectIdentifier(MilestoneMissed.self): .milestoneMissed(try .init(fields: f))
-        case ObjectIdentifier(MilestoneCancelled.self): .milestoneCancelled(try .init(fields: f))
-        case ObjectIdentifier(IndicatorMeasured.self): .indicatorMeasured(try .init(fields: f))
-        default: .eventCorrected(try .init(fields: f))
+        case ObjectIdentifier(ProgrammeDefined.self): try read(f, ProgrammeEvent.programmeDefined)
+        case ObjectIdentifier(ComponentDefined.self): try read(f, ProgrammeEvent.componentDefined)
+        case ObjectIdentifier(IndicatorDefined.self): try read(f, ProgrammeEvent.indicatorDefined)
+        case ObjectIdentifier(OrganisationDefined.self): try read(f, ProgrammeEvent.organisationDefined)
+        case ObjectIdentifier(DecisionRecorded.self): try read(f, ProgrammeEvent.decisionRecorded)
+        case ObjectIdentifier(TargetSet.self): try read(f, ProgrammeEvent.targetSet)
+        case ObjectIdentifier(TargetChanged.self): try read(f, ProgrammeEvent.targetChanged)
+        case ObjectIdentifier(FundingAllocated.self): try read(f, ProgrammeEvent.fundingAllocated)
+        case ObjectIdentifier(FundingRevised.self): try read(f, ProgrammeEvent.fundingRevised)
+        case ObjectIdentifier(FundingWithdrawn.self): try read(f, ProgrammeEvent.fundingWithdrawn)
+        case ObjectIdentifier(DisbursementRecorded.self): try read(f, ProgrammeEvent.disbursementRecorded)
+        case ObjectIdentifier(ExpenditureRecorded.self): try read(f, ProgrammeEvent.expenditureRecorded)
+        case ObjectIdentifier(MilestoneScheduled.self): try read(f, ProgrammeEvent.milestoneScheduled)
+        case ObjectIdentifier(MilestoneRescheduled.self): try read(f, ProgrammeEvent.milestoneRescheduled)
+        case ObjectIdentifier(MilestoneAchieved.self): try read(f, ProgrammeEvent.milestoneAchieved)
+        case ObjectIdentifier(MilestoneMissed.self): try read(f, ProgrammeEvent.milestoneMissed)
+        case ObjectIdentifier(MilestoneCancelled.self): try read(f, ProgrammeEvent.milestoneCancelled)
+        case ObjectIdentifier(IndicatorMeasured.self): try read(f, ProgrammeEvent.indicatorMeasured)
+        default: try read(f, ProgrammeEvent.eventCorrected)
         }
+    }
+
+    /// A payload of type `P` read from `f`, as the event `wrap` makes of it, with its effect read from
+    /// the payload's own fields before it is wrapped.
+    ///
+    /// Why: both projections take every event's effect, and taking it from the wrapped event copied
+    /// the payload out of it, retaining each of its strings, about 500 instructions an event (Round 53
+    /// in docs/BENCHMARKS.md); read here, it is a few loads.
+    @inline(__always)
+    private static func read<P: ProgrammeEventPayload>(_ f: some JSONObjectFields, _ wrap: (P) -> ProgrammeEvent) throws(FieldError)
+        -> (event: ProgrammeEvent, effect: EntityEffect?) {
+        let payload = try P(fields: f)
+        let effect = payload.effect
+        return (wrap(payload), effect)
     }
 
     /// The typed payload.

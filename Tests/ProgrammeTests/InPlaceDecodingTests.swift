@@ -13,10 +13,10 @@ import Testing
                           version: 1)
     }
 
-    /// The typed payload of stored `bytes` read in place, as a replay reads it; nil when they are left
-    /// to the tree.
-    static func readInPlace(_ bytes: [UInt8]) -> ProgrammeEvent? {
-        var read: ProgrammeEvent?
+    /// The typed payload of stored `bytes` read in place, as a replay reads it, with its effect; nil
+    /// when they are left to the tree.
+    static func readInPlace(_ bytes: [UInt8]) -> (event: ProgrammeEvent, effect: EntityEffect?)? {
+        var read: (event: ProgrammeEvent, effect: EntityEffect?)?
         _ = bytes.withUnsafeBufferPointer { buffer in
             EventCodec.withCanonicalPayload(of: buffer) { header, fields in read = fields.flatMap { ProgrammeEvent.decodeInPlace(header, $0) } }
         }
@@ -29,8 +29,12 @@ import Testing
         return (payload, Result { () throws(FieldError) in try ProgrammeEvent.decode(type: payload.type, schema: payload.schema, payload: payload.payload) })
     }
 
+    /// Every event of the default ledger, read as a replay reads it, is the event its tree gives, and
+    /// its effect, read from the payload in place, is the effect of the tree's event
+    /// (`EntityEffect(_:)`) — for every payload type that has one.
     @Test func everyDefaultLedgerEventReadsAsItsTreeReadsIt() throws {
         var inPlace = 0
+        var typesWithEffects = Set<String>()
         let events = DefaultLedger.events
         for (i, event) in events.enumerated() {
             let sequence = UInt64(i + 1)
@@ -39,13 +43,20 @@ import Testing
             let (tree, typed) = try Self.viaTree(bytes, sequence: sequence)
             #expect(decoded.typed == typed, "\(event.type) #\(sequence)")
             #expect(decoded.sequence == tree.sequence && decoded.stream == tree.stream && decoded.type == tree.type && decoded.effective == tree.effective)
+            let treeEffect = (try? typed.get()).flatMap { EntityEffect($0) }
+            #expect(decoded.effect == treeEffect, "\(event.type) #\(sequence)")
+            if treeEffect != nil { typesWithEffects.insert(event.type) }
             if let read = Self.readInPlace(bytes) {
                 inPlace += 1
-                #expect(Result.success(read) == typed)
+                #expect(Result.success(read.event) == typed)
+                #expect(read.effect == treeEffect, "\(event.type) #\(sequence)")
             }
         }
         // The in-place reading is the one a replay takes for nearly every event, not a path never run.
         #expect(inPlace * 10 >= events.count * 8, "\(inPlace) of \(events.count) read in place")
+        var effectTypes = Set<String>()
+        for type in ProgrammeEvent.catalogue where !type.definesEntity && type.typeName != EventCorrected.typeName { effectTypes.insert(type.typeName) }
+        #expect(effectTypes.count == 11 && typesWithEffects == effectTypes, "\(typesWithEffects.sorted())")
     }
 
     @Test(arguments: [

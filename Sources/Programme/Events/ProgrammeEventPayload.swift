@@ -16,9 +16,13 @@ public protocol ProgrammeEventPayload: Sendable, Equatable {
     init(fields: some JSONObjectFields) throws(FieldError)
     /// The payload at the current schema version.
     var json: JSONValue { get }
+    /// What the event does to its entity's state (``EntityEffect``); `nil` for a definition or a
+    /// correction, which have none of their own.
+    var effect: EntityEffect? { get }
 }
 
 extension ProgrammeEventPayload {
     public static var currentSchema: Int { 1 }
     public static var definesEntity: Bool { false }
+    public var effect: EntityEffect? { nil }
 }
