@@ -248,7 +248,11 @@ public struct CurrentStateProjection: Projection {
     static func define(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], steps: [Step],
                        in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws -> Bool {
         guard let first = new.first, let definition = first.definition, var state = EntityState.defined(by: try first.stored()) else { return false }
-        let defined = state.definitionOnly
+        // Its next batch reads its definition list back (``read(_:of:definitions:)``): kept decoded
+        // below, not decoded then. Only for a kind that later events change: the others (a tenth of a
+        // history's events define a decision) are never read back here, and would fill the decoder's
+        // bounded cache.
+        let defined = state.changes ? state.definitionOnly : nil
         let rest = Step.inValidTimeOrder(Array(steps.dropFirst()))
         // Bounds as ``store(_:from:sameDay:definition:applying:in:_:_:)`` finds them: the days are the
         // definition's, then each later one of the rest; the definition is the stream's first event, so
@@ -279,8 +283,7 @@ public struct CurrentStateProjection: Projection {
         }
         let list = EntitySnapshot.encodeDefinitions([definition])
         try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
-        // Its next batch reads the list back (``read(_:of:definitions:)``): kept decoded, not decoded then.
-        EntitySnapshotDecoder.shared.keep(list, decoded: [defined], for: stream)
+        if let defined { EntitySnapshotDecoder.shared.keep(list, decoded: [defined], for: stream) }
         return true
     }
 

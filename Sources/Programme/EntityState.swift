@@ -121,7 +121,7 @@ public enum EntityState: Sendable, Equatable {
 
     /// Whether events after the definition change this kind of entity (indicators, allocations,
     /// milestones); anything after the definition of another kind was refused at append.
-    var changes: Bool {
+    public var changes: Bool {
         switch self {
         case .indicator, .allocation, .milestone: true
         case .programme, .component, .organisation, .decision: false
