@@ -313,7 +313,11 @@ public struct CurrentStateProjection: Projection {
         }
         let list = EntitySnapshot.encodeDefinitions(definitions.map(\.bytes))
         try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
-        EntitySnapshotDecoder.shared.keep(list, decoded: definitions.map(\.state), for: stream)
+        // Kept decoded for the stream's next batch, as ``define(_:_:with:steps:in:_:_:_:)`` keeps a new
+        // entity's: only for a kind that later events change.
+        if definitions.first?.state.changes == true {
+            EntitySnapshotDecoder.shared.keep(list, decoded: definitions.map(\.state), for: stream)
+        }
     }
 
     /// Stores `state` as the snapshot `key`, referring to definition number `definition`, after its
