@@ -40,7 +40,7 @@ struct BatchesAhead {
                 // Only what the projections fold (``EventPayload``): decoding each event whole made strings
                 // of its actor, rationale and source and copied its bytes, for nothing.
                 try log.scanCanonical(from: sequence + 1) { sequence, bytes in
-                    batch.append(try DecodedEvent(stored: bytes, sequence: sequence, definitions: true))
+                    batch.append(try DecodedEvent.read(stored: bytes, sequence: sequence, definitions: true))
                     return batch.count < limit
                 }
                 return batch

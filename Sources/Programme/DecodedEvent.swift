@@ -10,7 +10,7 @@ import EventLog
 /// and copying the event and its payload as a value showed as a tenth of the work it saved.
 ///
 /// It holds no more of the event than a fold reads (``EventPayload``): a catch-up reads each event's
-/// payload alone (``init(stored:sequence:definitions:)``), not its actor, rationale, source, ids,
+/// payload alone (``read(stored:sequence:definitions:)``), not its actor, rationale, source, ids,
 /// recorded time or bytes; what needs those (a correction's target, an audit entry shown) reads the
 /// event from the log.
 public final class DecodedEvent: Sendable {
@@ -65,8 +65,13 @@ public final class DecodedEvent: Sendable {
     /// reads their ``EventPayload``: a flat payload at its type's current schema in place
     /// (``ProgrammeEvent/decodeInPlace(_:_:)``), anything else through its value tree. Bytes that do
     /// not decode are ``EventLogError/damaged(sequence:reason:)``.
-    public convenience init(stored bytes: UnsafeRawBufferPointer, sequence: UInt64, definitions: Bool = false) throws {
-        var read: (header: EventCodec.StoredHeader, typed: ProgrammeEvent, effect: EntityEffect?, written: [UInt8]?)?
+    ///
+    /// A function rather than an initializer: the event is made where its payload is read, inside the
+    /// reader's closure. An initializer had the closure hand the typed payload out through a captured
+    /// optional, copied into it and out again before it was stored (160 bytes each time: about nine
+    /// `memcpy`s an event on the reading thread, callgrind, Round 54 in docs/BENCHMARKS.md).
+    public static func read(stored bytes: UnsafeRawBufferPointer, sequence: UInt64, definitions: Bool = false) throws -> DecodedEvent {
+        var made: DecodedEvent?
         EventCodec.withCanonicalPayload(of: bytes.assumingMemoryBound(to: UInt8.self), knownType: ProgrammeEvent.knownTypeName) { header, fields in
             guard let fields, let (typed, effect) = ProgrammeEvent.decodeInPlace(header, fields) else { return }
             // A decision's definition is its payload, read in place: taken as it is.
@@ -74,17 +79,10 @@ public final class DecodedEvent: Sendable {
             if definitions, case .decisionRecorded = typed {
                 written = EntityState.decisionDefinitionBytes(payload: UnsafeRawBufferPointer(rebasing: bytes[header.payload]))
             }
-            read = (header, typed, effect, written)
+            made = DecodedEvent(sequence: header.sequence, stream: header.stream, type: header.type, effective: header.effective,
+                                typed: .success(typed), effect: effect, definitions: definitions, written: written)
         }
-        // Consumed, not copied: a copy left the optional to be destroyed after, through the runtime's
-        // generic value witness (about 450 instructions an event in a replay: callgrind, Round 51 in
-        // docs/BENCHMARKS.md).
-        if let (header, typed, effect, written) = consume read {
-            self.init(sequence: header.sequence, stream: header.stream, type: header.type, effective: header.effective, typed: .success(typed),
-                      effect: effect, definitions: definitions, written: written)
-        } else {
-            self.init(try EventCodec.decodeStoredPayload(bytes, sequence: sequence), definitions: definitions)
-        }
+        return try made ?? DecodedEvent(try EventCodec.decodeStoredPayload(bytes, sequence: sequence), definitions: definitions)
     }
 
     /// `written`: the definition's bytes where the reading already has them (a decision's payload).

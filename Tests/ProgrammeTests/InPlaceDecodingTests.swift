@@ -4,7 +4,7 @@ import Foundation
 import PropertyBased
 import Testing
 
-/// A stored payload read in place (`JSONObjectBytes`, `DecodedEvent(stored:sequence:)`) gives what its
+/// A stored payload read in place (`JSONObjectBytes`, `DecodedEvent.read(stored:sequence:)`) gives what its
 /// value tree gives (`JSONFields`, `ProgrammeEvent.decode`): the same event, or, for anything it does
 /// not read in place or that does not decode, the tree's answer word for word.
 @Suite struct InPlaceDecodingTests {
@@ -39,7 +39,7 @@ import Testing
         for (i, event) in events.enumerated() {
             let sequence = UInt64(i + 1)
             let bytes = Self.stored(event, sequence: sequence)
-            let decoded = try bytes.withUnsafeBytes { try DecodedEvent(stored: $0, sequence: sequence) }
+            let decoded = try bytes.withUnsafeBytes { try DecodedEvent.read(stored: $0, sequence: sequence) }
             let (tree, typed) = try Self.viaTree(bytes, sequence: sequence)
             #expect(decoded.typed == typed, "\(event.type) #\(sequence)")
             #expect(decoded.sequence == tree.sequence && decoded.stream == tree.stream && decoded.type == tree.type && decoded.effective == tree.effective)
@@ -104,7 +104,7 @@ import Testing
     @Test func aDecisionsDefinitionFromItsPayloadIsItsCanonicalJSON() async throws {
         func check(_ event: ProposedEvent, sequence: UInt64) throws -> Bool {
             let bytes = Self.stored(event, sequence: sequence)
-            let decoded = try bytes.withUnsafeBytes { try DecodedEvent(stored: $0, sequence: sequence, definitions: true) }
+            let decoded = try bytes.withUnsafeBytes { try DecodedEvent.read(stored: $0, sequence: sequence, definitions: true) }
             guard case .success(.decisionRecorded(let d)) = decoded.typed else {
                 Issue.record("\(event.stream) did not decode as a decision: \(decoded.typed)")
                 return false
@@ -289,7 +289,7 @@ import Testing
             let event = ProposedEvent(stream: "indicator/IND-01", type: "IndicatorMeasured", effective: CalendarDate(daysSinceEpoch: 20_000),
                                       actor: "a", rationale: "r", source: "s", payload: payload)
             let bytes = Self.stored(event, sequence: 9)
-            let decoded = try bytes.withUnsafeBytes { try DecodedEvent(stored: $0, sequence: 9) }
+            let decoded = try bytes.withUnsafeBytes { try DecodedEvent.read(stored: $0, sequence: 9) }
             let (_, typed) = try Self.viaTree(bytes, sequence: 9)
             guard case .failure(let error) = typed else { Issue.record("\(payload) decoded"); continue }
             #expect(decoded.typed == .failure(error))
