@@ -28,11 +28,18 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
         fingerprint = Self.fingerprint(of: text)
     }
 
-    /// Validates UTF-8 `bytes` as a stream name (stored keys), without first making a string.
+    /// Validates UTF-8 `bytes` as a stream name (stored keys), without first making a string. The
+    /// same bytes read again give the name made then (``StreamNameCache``).
     public init(validatingUTF8 bytes: UnsafeRawBufferPointer, field: @autoclosure () -> String = "stream") throws(FieldError) {
+        let place = StreamNameCache.place(of: bytes)
+        if let kept = StreamNameCache.shared.name(bytes, at: place) {
+            self = kept
+            return
+        }
         guard StreamName.isValid(bytes) else { throw StreamName.invalid(String(decoding: bytes.prefix(60), as: UTF8.self), field: field()) }
         rawValue = String(decoding: bytes, as: UTF8.self)
         fingerprint = Self.fingerprint(of: bytes)
+        StreamNameCache.shared.keep(self, at: place)
     }
 
     public static func == (a: StreamName, b: StreamName) -> Bool { a.fingerprint == b.fingerprint && a.rawValue == b.rawValue }
