@@ -60,5 +60,8 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     /// The amount with digit grouping and the currency's minor-unit digits: `1,300,000,000,000.00`.
     public var amountGrouped: String { inMinorUnits.grouped }
 
-    public var description: String { inMinorUnits.text(grouped: true, prefix: currency.code + " ") }
+    public var description: String {
+        var code = currency.code
+        return code.withUTF8 { inMinorUnits.text(grouped: true, prefix: $0, spaced: true) }
+    }
 }

@@ -79,19 +79,32 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// allocated whatever its length, and freed after (callgrind, Round 40 in docs/BENCHMARKS.md).
     func text(grouped: Bool, prefix: String = "") -> String {
         var prefix = prefix
-        return prefix.withUTF8 { before in withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.textBound + before.count) { out in
-            let length = writeText(grouped: grouped, prefix: before, into: out)
-            return String(decoding: UnsafeBufferPointer(rebasing: out[..<length]), as: UTF8.self)
-        } }
+        return prefix.withUTF8 { text(grouped: grouped, prefix: $0, spaced: false) }
+    }
+
+    /// ``text(grouped:prefix:)`` after `prefix`'s UTF-8 and, when `spaced`, a space (a currency's code
+    /// before an amount: the code and the space were joined into a string for each amount shown).
+    ///
+    /// The prefix is written just before the digits, which end where the buffer does, and the string
+    /// made from there: the digits were written at the end and then moved behind the prefix, a byte at
+    /// a time (callgrind, Round 55 in docs/BENCHMARKS.md).
+    func text(grouped: Bool, prefix before: UnsafeBufferPointer<UInt8>, spaced: Bool) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.textBound + before.count + 1) { out in
+            var at = writeDigits(grouped: grouped, endingAt: out)
+            if spaced { at -= 1; out[at] = UInt8(ascii: " ") }
+            at -= before.count
+            if let from = before.baseAddress, let to = out.baseAddress { (to + at).update(from: from, count: before.count) }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[at...]), as: UTF8.self)
+        }
     }
 
     /// The most bytes a text takes beside its prefix: 39 digits, 12 commas, a point and a sign, and one
     /// to spare.
     private static let textBound = 54
 
-    /// Writes ``text(grouped:prefix:)``'s bytes (`prefix` given as UTF-8) at the start of `out`, which
-    /// has room for ``textBound`` bytes after the prefix's; their count.
-    private func writeText(grouped: Bool, prefix before: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    /// Writes the digits of ``text(grouped:prefix:)`` (its sign, commas and point with them) at the end
+    /// of `out`, which has room for ``textBound`` bytes; where they start.
+    private func writeDigits(grouped: Bool, endingAt out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var at = out.count
         var magnitude = significand.magnitude
         var written = 0
@@ -113,11 +126,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             written += 1
         }
         if significand < 0 { at -= 1; out[at] = UInt8(ascii: "-") }
-        let length = out.count - at
-        // The digits lie at the end, after room for the prefix: moved forward, behind it.
-        for i in 0..<before.count { out[i] = before[i] }
-        for i in 0..<length { out[before.count + i] = out[at + i] }
-        return before.count + length
+        return at
     }
 
     public var isPositive: Bool { significand > 0 }
