@@ -4,28 +4,29 @@ import Programme
 import Projection
 
 extension CurrentStateProjection {
-    /// Entities' states in a time slice folded from the effects kept in `state-events`, and the
+    /// Entities' states in a time slice folded from the effects kept with the snapshots, and the
     /// entities that must be folded from the log instead.
     public struct EffectFold: Sendable {
         /// The states of the entities folded here, in stream-name order.
         public var states: EntityStates
-        /// The entities with a correction (marked in `state-events` by their number alone), in
+        /// The entities with a correction (marked in `state-events` by their number), in
         /// stream-name order: a correction may change what an earlier event did or replace the
-        /// definition, which the effects kept beside each event do not say. Also any entity whose
-        /// entries do not read as one definition and the effects of later events.
+        /// definition, which the effects kept with the snapshots do not say. Also any entity whose
+        /// effects do not read as one definition and the effects of later events.
         public var fromLog: [StreamName]
     }
 
     /// Every entity's state in `slice` (of `kinds` only, when given), as known at the slice's sequence
     /// number: for each entity, its definition (in `state-entities`) and the effects of its events known
-    /// then and effective by the slice's date (`state-events`), applied in valid-time order. `nil` when
+    /// then and effective by the slice's date (kept with its snapshots), applied in valid-time order. `nil` when
     /// the store has not applied every event the slice knows (its checkpoint is below the slice's
     /// sequence number); entities with a correction are listed in ``EffectFold/fromLog``, not folded.
     ///
     /// Why: folding each entity's events from the log decoded every one of them whole (about 0.8 s at
-    /// 1,000,000 events). `state-events` holds every event applied, keyed by entity, day and sequence
-    /// number, with its effect in a few bytes, in valid-time order. The snapshots hold states as known
-    /// now, but each says which events it folds (``SnapshotBounds``): an entity's fold starts from the
+    /// 1,000,000 events). Each snapshot keeps the effects of its day's events, a few bytes each with
+    /// their sequence numbers (``EffectList``), so an entity's snapshots hold its events in valid-time
+    /// order. The snapshots hold states as known now, but each says which events it folds
+    /// (``SnapshotBounds``): an entity's fold starts from the
     /// latest snapshot whose events were all known at the slice's sequence number and walks the effects
     /// only up to the day from which none was (``knownRange(_:in:_:steppingFirst:)``), so its cost
     /// follows the events recorded near that point, not all the entity's events before the date.
@@ -109,21 +110,20 @@ extension CurrentStateProjection {
         case fromLog(StreamName)
     }
 
-    /// The state in `slice` of entity `number` (key `key` in `state-entities`), from its entries in
-    /// `state-events` (read through `c`), as `EntityState.fold(stream:in:)` folds its events from the
+    /// The state in `slice` of entity `number` (key `key` in `state-entities`), from the effects kept
+    /// with its snapshots (read through `s`), as `EntityState.fold(stream:in:)` folds its events from the
     /// log: the definition first, then the other events known and effective by then, in valid-time
-    /// order. When a snapshot (read through `s`) holds the first of them (``knownRange(_:in:_:steppingFirst:)``),
-    /// from its state, then the events after its day known then, up to the day from which none was.
-    /// `definitions` gives its stream name and definitions (given a snapshot's stored state: its stream
-    /// name and that state), asked for only when the entity has a state or goes to the log: a slice
-    /// early in the log passes over most entities without decoding a definition.
+    /// order. When a snapshot holds the first of them (``knownRange(_:in:_:steppingFirst:)``), from its
+    /// state, then the events after its day known then, up to the day from which none was. `c` reads
+    /// `state-events`, where the entity's number marks a correction. `definitions` gives its stream name
+    /// and definitions (given a snapshot's stored state: its stream name and that state), asked for only
+    /// when the entity has a state or goes to the log: a slice early in the log passes over most
+    /// entities without decoding a definition.
     static func entityFold(_ number: UInt32, key: UnsafeRawBufferPointer, in slice: ResolvedSlice, _ c: borrowing Cursor,
                            _ s: borrowing Cursor, steppingFirst: Int, _ steps: inout [KnownStep],
                            definitions: (UnsafeRawBufferPointer?) throws -> (StreamName, [EntityState])) throws -> EntityFold {
-        // The number alone sorts before the entity's events: there, it marks a correction.
-        let marker = EventIndexKey.corrected(number)
-        var entry = try c.seek(atLeast: marker)
-        if let e = entry, e.key.elementsEqual(marker) { return .fromLog(try definitions(nil).0) }
+        let marker = CorrectionKey.of(number)
+        if let e = try c.seek(atLeast: marker), e.key.elementsEqual(marker) { return .fromLog(try definitions(nil).0) }
         let range = try knownRange(number, in: slice, s, steppingFirst: steppingFirst)
         let end = range?.end ?? slice.asOf
         if let start = range?.start {
@@ -131,33 +131,51 @@ extension CurrentStateProjection {
             guard var state = list.first else { return .fromLog(stream) }
             // Nothing to walk when the snapshot is the last day's (a slice known now for its date).
             guard end > start.day else { return .state(stream, state) }
-            entry = try c.seek(atLeast: EventIndexKey.from(number, CalendarDate(daysSinceEpoch: start.day.daysSinceEpoch + 1)))
-            while let e = entry, let (n, day, sequence) = EventIndexKey.parse(e.key), n == number, day <= end {
-                if sequence <= slice.sequence {
-                    // A definition after the snapshot's day: entries that do not read as one stream's.
-                    guard !e.value.isEmpty else { return .fromLog(stream) }
-                    try EntityState.apply(try EventIndexKey.effect(stored: e.value, of: String(decoding: key, as: UTF8.self), sequence: sequence),
-                                          effective: day, sequence: sequence, to: &state)
+            // The snapshots after the start's, day by day (their keys descend as their days ascend).
+            _ = try SnapshotKey.inForce(at: SnapshotKey(number, start.day), in: s)
+            var entry = try s.previous()
+            var definitionAfter = false
+            while let e = entry, let k = SnapshotKey(stored: e.key), k.number == number, k.day <= end {
+                try DayEffects.forEach(in: e.value, day: k.day, of: String(decoding: key, as: UTF8.self)) { sequence, day, stored in
+                    guard !definitionAfter, sequence <= slice.sequence else { return }
+                    // A definition after the snapshot's day: effects that do not read as one stream's.
+                    guard let effect = try DayEffects.effect(stored, of: String(decoding: key, as: UTF8.self), sequence: sequence) else {
+                        definitionAfter = true
+                        return
+                    }
+                    try EntityState.apply(effect, effective: day, sequence: sequence, to: &state)
                 }
-                entry = try c.next()
+                if definitionAfter { return .fromLog(stream) }
+                entry = try s.previous()
             }
             return .state(stream, state)
         }
         steps.removeAll(keepingCapacity: true)
-        // The definition is the entry without an effect: the stream's first event, so every other
-        // entry has a later sequence number. Events dated before it (in key order, before it) still
-        // apply after it, as in the log's fold.
+        // The definition is the event without an effect: the stream's first event, so every other has a
+        // later sequence number. Events dated before it (kept with its day's snapshot, the entity's
+        // first, before it) still apply after it, as in the log's fold. From the oldest snapshot (the
+        // entity's last key) day by day.
         var definition: UInt64?
-        while let e = entry, let (n, day, sequence) = EventIndexKey.parse(e.key), n == number, day <= end {
-            if sequence <= slice.sequence {
-                if e.value.isEmpty {
-                    guard definition == nil else { return .fromLog(try definitions(nil).0) }
+        var twoDefinitions = false
+        var entry: Cursor.Entry?
+        if let e = try SnapshotKey(number, countdown: .max).withStoredBytes({ try s.seek(atLeast: $0) }) {
+            entry = SnapshotKey(stored: e.key)?.number == number ? e : try s.previous()
+        } else {
+            entry = try s.last()
+        }
+        while let e = entry, let k = SnapshotKey(stored: e.key), k.number == number, k.day <= end {
+            try DayEffects.forEach(in: e.value, day: k.day, of: String(decoding: key, as: UTF8.self)) { sequence, day, stored in
+                guard !twoDefinitions, sequence <= slice.sequence else { return }
+                if let effect = try DayEffects.effect(stored, of: String(decoding: key, as: UTF8.self), sequence: sequence) {
+                    steps.append((day, sequence, effect))
+                } else if definition == nil {
                     definition = sequence
                 } else {
-                    steps.append((day, sequence, try EventIndexKey.effect(stored: e.value, of: String(decoding: key, as: UTF8.self), sequence: sequence)))
+                    twoDefinitions = true
                 }
             }
-            entry = try c.next()
+            if twoDefinitions { return .fromLog(try definitions(nil).0) }
+            entry = try s.previous()
         }
         guard let definition else { return .none }
         let (stream, list) = try definitions(nil)

@@ -7,13 +7,13 @@ import Projection
 /// of any date" is one seek per entity rather than a replay of the log.
 ///
 /// `state-snapshots` keys are the entity's number and the day, one 64-bit integer (``SnapshotKey``);
-/// values the entity's state in the form of ``EntitySnapshot`` that refers to its definition by number
-/// (then what changed since, in binary).
-/// `state-events` indexes the events applied, by entity number, effective day and sequence number
-/// (``EventIndexKey`` → the event's effect; the number alone marks an entity with a correction), so
-/// that a back-dated event is applied from the snapshot before its date with only the events after it,
-/// not the whole stream, and a state known at a past point is folded from the effects, not from the
-/// events decoded from the log (``states(in:store:kinds:splittingFrom:)``).
+/// values the snapshot's bounds (``SnapshotBounds``), the effects of the events of its day
+/// (``EffectList``, with their sequence numbers), then the entity's state in the form of
+/// ``EntitySnapshot`` that refers to its definition by number (then what changed since, in binary).
+/// The effects are what a back-dated event is applied with, from the snapshot before its date, rather
+/// than the whole stream, and what a state known at a past point is folded from, not the events decoded
+/// from the log (``states(in:store:kinds:splittingFrom:)``).
+/// `state-events` marks the entities with a correction (``CorrectionKey``: the entity's number).
 /// `state-entities` lists every stream with events (`stream` → the entity's number and definitions,
 /// ``EntityEntry``: one definition, unless a correction replaced it), so that a query visits each entity
 /// with one seek into its snapshots, never walks past them, and finds its definition beside its name.
@@ -38,7 +38,7 @@ public struct CurrentStateProjection: Projection {
                 groups.append([e])
             }
         }
-        // Reused for every value put (an effect or a snapshot): one allocation, not one a put.
+        // Reused for every snapshot put: one allocation, not one a put.
         var buffer: [UInt8] = []
         // Entities are never removed: the numbers taken are 0 ..< the count listed.
         guard var nextNumber = UInt32(exactly: try txn.statistics(entities).entries) else {
@@ -62,34 +62,25 @@ public struct CurrentStateProjection: Projection {
             work.append((entry?.number ?? nextNumber, entry, new))
             if entry == nil { nextNumber += 1 }
         }
-        // In entity order: both databases' keys begin with the number, so each put lands after the one
-        // before, mostly on the leaf the cursor stands on, which LMDB then searches alone rather than
-        // the tree from its root (callgrind, Round 22 in docs/BENCHMARKS.md). Through one cursor a
-        // database: an entity's keys lie together, and a put near where the cursor stands (an index
-        // key after the entity's last, a snapshot beside the one just read) searches one leaf.
+        // In entity order: the keys begin with the number, so each put lands after the one before,
+        // mostly on the leaf the cursor stands on, which LMDB then searches alone rather than the tree
+        // from its root (callgrind, Round 22 in docs/BENCHMARKS.md): an entity's keys lie together, and
+        // a snapshot goes beside the one just read.
         work.sort { $0.number < $1.number }
-        try txn.withWriteCursor(index) { indexCursor in try txn.withWriteCursor(snapshots) { snapshotCursor in
+        try txn.withWriteCursor(snapshots) { snapshotCursor in
             for (number, entry, new) in work {
                 guard let stream = new.first?.stream else { continue }
-                // Each event's step for the fold, made with its effect here: an event with an effect
-                // folds through it, which is what folding the event does (``EntityState/apply(_:effective:sequence:to:)``),
-                // without working the effect out a second time.
+                // Each event's step for the fold, made with its effect (read with the payload,
+                // ``DecodedEvent/effect``): an event with an effect folds through it, which is what
+                // folding the event does (``EntityState/apply(_:effective:sequence:to:)``), without
+                // working the effect out a second time; its snapshot keeps the effect.
                 var steps: [Step] = []
                 steps.reserveCapacity(new.count)
                 for e in new {
-                    try EventIndexKey.withEvent(number, e.effective, e.sequence) { k in
-                        // The effect read with the payload (``DecodedEvent/effect``).
-                        if let effect = e.effect {
-                            try effect.withEncoded(in: &buffer) { v in try indexCursor.put(v, forKey: k) }
-                            steps.append(Step(sequence: e.sequence, effective: e.effective, change: .effect(effect)))
-                        } else {
-                            try indexCursor.put(UnsafeRawBufferPointer(rebasing: k[0..<0]), forKey: k)   // no effect: empty
-                            steps.append(Step(sequence: e.sequence, effective: e.effective, change: .event(e)))
-                        }
-                    }
+                    steps.append(Step(sequence: e.sequence, effective: e.effective, change: e.effect.map(Step.Change.effect) ?? .event(e)))
                 }
                 if new.contains(where: \.isCorrection) {
-                    try txn.put([], forKey: EventIndexKey.corrected(number), in: index)
+                    try txn.put([], forKey: CorrectionKey.of(number), in: index)
                 } else if let entry {
                     if try Self.extend(stream, number, with: new, steps: steps, definitions: entry.definitions, in: txn, snapshotCursor, &buffer) { continue }
                     if try Self.redo(stream, number, with: new, steps: steps, definitions: entry.definitions, in: txn, snapshotCursor, index, &buffer) { continue }
@@ -99,38 +90,39 @@ public struct CurrentStateProjection: Projection {
                 // The whole events (their ids name what a correction corrects) from the log: for a stream
                 // not listed before, the same events as `new`.
                 let history = try log.events(in: stream, through: last)
-                try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history),
-                                          bounds: history.map { (day: $0.effective, sequence: $0.sequence) }.sorted { $0.day < $1.day },
+                try Self.replaceSnapshots(of: stream, number, with: try EntityState.validTimeHistory(of: history), events: history,
                                           in: txn, snapshotCursor, entities, &buffer)
             }
-        } }
+        }
     }
 
     /// A back-dated event on a stream without corrections: start from the snapshot before the earliest
-    /// new date, and apply the stream's events from that date on (found in `state-events`) with the new
-    /// ones, rewriting the snapshots of those dates. Returns false when there is no snapshot before that
-    /// date (the event takes effect at or before the entity's definition) or the stream has a correction.
-    /// `steps` are `new`'s, one an event in the same order (``Step``).
+    /// new date, and apply the stream's events from that date on (their effects kept with the snapshots
+    /// of their days) with the new ones, rewriting the snapshots of those dates. Returns false when there
+    /// is no snapshot before that date (the event takes effect at or before the entity's definition) or
+    /// the stream has a correction. `steps` are `new`'s, one an event in the same order (``Step``).
     static func redo(_ stream: StreamName, _ number: UInt32, with new: [DecodedEvent], steps: [Step], definitions: [UInt8],
                      in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ index: Database, _ buffer: inout [UInt8]) throws -> Bool {
-        guard let from = new.map(\.effective).min(), try !txn.contains(EventIndexKey.corrected(number), in: index) else { return false }
+        guard let from = new.map(\.effective).min(), try !txn.contains(CorrectionKey.of(number), in: index) else { return false }
         let dayBefore = CalendarDate(daysSinceEpoch: from.daysSinceEpoch - 1)
         let reading = snapshots.reading
         guard let e = try SnapshotKey.inForce(at: SnapshotKey(number, dayBefore), in: reading) else { return false }
-        let (state, definition, _) = try read(e.value, of: stream, definitions: definitions)
+        let (state, definition, _, _) = try read(e.value, of: stream, definitions: definitions)
         let newSequences = Set(new.map(\.sequence))
-        // The events applied before, from that date on, each with its effect as kept beside it in the
-        // index (``EntityEffect``): the definition comes before that date, and a stream with a
+        // The events applied before, from that date on, each with its effect as kept with its day's
+        // snapshot, newest day first: the definition comes before that date, and a stream with a
         // correction never comes here, so every one has an effect.
         var earlier: [Step] = []
-        try txn.withCursor(index) { c in
-            var entry = try c.seek(atLeast: EventIndexKey.from(number, from))
-            while let e = entry, let (n, day, seq) = EventIndexKey.parse(e.key), n == number {
-                if !newSequences.contains(seq) {
-                    earlier.append(Step(sequence: seq, effective: day, change: .effect(try EventIndexKey.effect(stored: e.value, of: stream.rawValue, sequence: seq))))
+        var entry = try SnapshotKey.inForce(at: .newest(number), in: reading)
+        while let e = entry, let key = SnapshotKey(stored: e.key), key.number == number, key.day >= from {
+            try DayEffects.forEach(in: e.value, day: key.day, of: stream.rawValue) { sequence, day, stored in
+                guard day >= from, !newSequences.contains(sequence) else { return }
+                guard let effect = try DayEffects.effect(stored, of: stream.rawValue, sequence: sequence) else {
+                    throw DayEffects.damaged(stream.rawValue, sequence, "no effect after the entity's definition")
                 }
-                entry = try c.next()
+                earlier.append(Step(sequence: sequence, effective: day, change: .effect(effect)))
             }
+            entry = try reading.next()
         }
         // Every event effective from that date on is a step: the bounds of the snapshots stored are theirs.
         try store(number, from: state, sameDay: nil, definition: definition, applying: earlier + steps,
@@ -139,15 +131,17 @@ public struct CurrentStateProjection: Projection {
     }
 
     /// The state stored in snapshot value `value` of `stream`, whose definition list (in `state-entities`)
-    /// is `definitions`, the number of its definition in that list, and the snapshot's bounds.
-    static func read(_ value: UnsafeRawBufferPointer, of stream: StreamName, definitions: [UInt8]) throws -> (EntityState, Int, SnapshotBounds) {
-        let (bounds, bytes) = try SnapshotBounds.read(value)
+    /// is `definitions`, the number of its definition in that list, the snapshot's bounds and the effects
+    /// kept with it (``EffectList``: a view of `value`).
+    static func read(_ value: UnsafeRawBufferPointer, of stream: StreamName, definitions: [UInt8])
+        throws -> (EntityState, Int, SnapshotBounds, UnsafeRawBufferPointer) {
+        let (bounds, effects, bytes) = try SnapshotBounds.readWithEffects(value)
         let state = try definitions.withUnsafeBytes { try EntitySnapshotDecoder.shared.decode(bytes, definitions: $0, stream: stream) }
-        return (state, try EntitySnapshot.definitionNumber(stored: bytes), bounds)
+        return (state, try EntitySnapshot.definitionNumber(stored: bytes), bounds, effects)
     }
 
     /// An event to fold into a stored state: its place in valid time, and its effect (events applied
-    /// before, from `state-events`, and events of the batch that have one) or the event decoded (the
+    /// before, from their snapshots, and events of the batch that have one) or the event decoded (the
     /// batch's others: definitions, and payloads that did not decode, a damaged log when applied).
     struct Step {
         var sequence: UInt64
@@ -172,6 +166,11 @@ public struct CurrentStateProjection: Projection {
             }
         }
 
+        /// The effect its snapshot keeps: `nil` for an event without one.
+        var effect: EntityEffect? {
+            if case .effect(let effect) = change { effect } else { nil }
+        }
+
         /// Valid-time order (``EntityState/validTimeOrder(_:_:)``): effective date,
         /// then sequence number.
         static func validTimeOrder(_ a: Step, _ b: Step) -> Bool { (a.effective, a.sequence) < (b.effective, b.sequence) }
@@ -188,9 +187,11 @@ public struct CurrentStateProjection: Projection {
     /// `definition` is the number of the definition of the stored snapshot `state` was read from:
     /// applying an event never changes a definition (only a correction can, and none come here).
     /// `events` are every event of the entity effective after that snapshot's day, the new ones among
-    /// them on the first day; `sameDay`, that snapshot's day and bounds when they may start on it
-    /// (``SnapshotBounds/of(days:events:sameDay:)``).
-    static func store(_ number: UInt32, from state: consuming EntityState, sameDay: (day: CalendarDate, bounds: SnapshotBounds)?, definition: Int,
+    /// them on the first day; `sameDay`, that snapshot's day, bounds and effects (``EffectList``) when
+    /// they may start on it (``SnapshotBounds/of(days:events:sameDay:)``): a snapshot stored again for
+    /// its day keeps the effects of the day's events before these.
+    static func store(_ number: UInt32, from state: consuming EntityState,
+                      sameDay: (day: CalendarDate, bounds: SnapshotBounds, effects: [UInt8])?, definition: Int,
                       applying events: [Step], in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ buffer: inout [UInt8]) throws {
         let events = Step.inValidTimeOrder(events)
         // When sequence numbers ascend in valid-time order (no step back-dated behind another: the usual
@@ -204,10 +205,14 @@ public struct CurrentStateProjection: Projection {
             listed = SnapshotBounds.of(days: days, events: events.map { (day: $0.effective, sequence: $0.sequence) }, sameDay: sameFirst)
         }
         var i = 0, n = 0
+        var effects: [UInt8] = []   // each day's, in turn
         while i < events.count {
             let date = events[i].effective, first = events[i].sequence
+            effects.removeAll(keepingCapacity: true)
+            if let sameDay, sameDay.day == date { effects += sameDay.effects }
             while i < events.count, events[i].effective == date {
                 try events[i].apply(to: &state)
+                EffectList.append(sequence: events[i].sequence, dayOffset: 0, effect: events[i].effect, to: &effects)
                 i += 1
             }
             // The stored snapshot's own day: the events it folded then were recorded before these.
@@ -215,7 +220,7 @@ public struct CurrentStateProjection: Projection {
             if let sameFirst, sameFirst.day == date { firstOnOrAfter = min(first, sameFirst.firstOnOrAfter) }
             let bounds = ascending ? SnapshotBounds(lastFolded: events[i - 1].sequence, firstOnOrAfter: firstOnOrAfter) : listed[n]
             n += 1
-            try putSnapshot(state, definition: definition, bounds: bounds, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
+            try putSnapshot(state, definition: definition, bounds: bounds, effects: effects, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
         }
     }
 
@@ -230,8 +235,9 @@ public struct CurrentStateProjection: Projection {
         let reading = snapshots.reading
         guard let e = try SnapshotKey.inForce(at: .newest(number), in: reading), let lastDate = SnapshotKey(stored: e.key)?.day,
               new.allSatisfy({ $0.effective >= lastDate }) else { return false }
-        let (lastState, definition, bounds) = try read(e.value, of: stream, definitions: definitions)
-        try store(number, from: lastState, sameDay: (lastDate, bounds), definition: definition, applying: steps,
+        let (lastState, definition, bounds, effects) = try read(e.value, of: stream, definitions: definitions)
+        // Copied out: the puts below may move the page the value lies on.
+        try store(number, from: lastState, sameDay: (lastDate, bounds, Array(effects)), definition: definition, applying: steps,
                   in: txn, snapshots, &buffer)
         return true
     }
@@ -268,15 +274,28 @@ public struct CurrentStateProjection: Projection {
         }
         var date = first.effective
         var i = 0, n = 0
+        var effects: [UInt8] = []   // each day's, in turn
         while true {
             let firstOfDay = n == 0 ? first.sequence : rest[i].sequence
             var bounds = SnapshotBounds(lastFolded: firstOfDay, firstOnOrAfter: firstOfDay)
+            effects.removeAll(keepingCapacity: true)
+            // The definition's own entry (no effect), on its day: after those of events effective before
+            // it (kept with its day), first of the day's (it is the stream's first event).
+            var definitionEntry = n == 0
             while i < rest.count, rest[i].effective <= date {
+                if definitionEntry, rest[i].effective == date {
+                    EffectList.append(sequence: first.sequence, dayOffset: 0, effect: nil, to: &effects)
+                    definitionEntry = false
+                }
                 try rest[i].apply(to: &state)
+                EffectList.append(sequence: rest[i].sequence, dayOffset: rest[i].effective.daysSinceEpoch - date.daysSinceEpoch,
+                                  effect: rest[i].effect, to: &effects)
                 bounds.lastFolded = rest[i].sequence
                 i += 1
             }
-            try putSnapshot(state, definition: 0, bounds: ascending ? bounds : listed[n], of: SnapshotKey(number, date), through: &buffer, into: snapshots)
+            if definitionEntry { EffectList.append(sequence: first.sequence, dayOffset: 0, effect: nil, to: &effects) }
+            try putSnapshot(state, definition: 0, bounds: ascending ? bounds : listed[n], effects: effects,
+                            of: SnapshotKey(number, date), through: &buffer, into: snapshots)
             n += 1
             guard i < rest.count else { break }
             date = rest[i].effective
@@ -288,10 +307,11 @@ public struct CurrentStateProjection: Projection {
     }
 
     /// Replaces the stream's snapshots with `history`, and its definition list in `state-entities` with
-    /// the distinct definitions of `history`, in date order. `events` are the effective days and sequence
-    /// numbers of all the stream's events, in order of day: the snapshots' bounds.
+    /// the distinct definitions of `history`, in date order. `events` are all the stream's events: each
+    /// snapshot's bounds, and the effects kept with it (``EffectList``): each event's with the snapshot of
+    /// its day, those effective before the definition with the first.
     static func replaceSnapshots(of stream: StreamName, _ number: UInt32, with history: [(CalendarDate, EntityState)],
-                                 bounds events: [(day: CalendarDate, sequence: UInt64)], in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws {
+                                 events: [RecordedEvent], in txn: borrowing WriteTransaction, _ snapshots: borrowing WriteCursor, _ entities: Database, _ buffer: inout [UInt8]) throws {
         var old: [[UInt8]] = []
         let c = snapshots.reading
         var e = try c.seek(atLeast: SnapshotKey.newest(number).bytes)
@@ -300,7 +320,10 @@ public struct CurrentStateProjection: Projection {
         // A correction may replace the definition itself: each distinct definition is listed once.
         var definitions: [(state: EntityState, bytes: [UInt8])] = []
         var current = 0
-        let bounds = SnapshotBounds.of(days: history.map(\.0), events: events)
+        let inOrder = events.sorted { ($0.effective, $0.sequence) < ($1.effective, $1.sequence) }
+        let bounds = SnapshotBounds.of(days: history.map(\.0), events: inOrder.map { (day: $0.effective, sequence: $0.sequence) })
+        var next = 0   // the next event, in valid-time order, whose effect is kept
+        var effects: [UInt8] = []
         for ((date, state), bound) in zip(history, bounds) {
             if definitions.isEmpty || !definitions[current].state.hasIdenticalDefinition(to: state) {
                 if let i = definitions.firstIndex(where: { $0.state.hasIdenticalDefinition(to: state) }) { current = i } else {
@@ -309,7 +332,14 @@ public struct CurrentStateProjection: Projection {
                     current = definitions.count - 1
                 }
             }
-            try putSnapshot(state, definition: current, bounds: bound, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
+            effects.removeAll(keepingCapacity: true)
+            while next < inOrder.count, inOrder[next].effective <= date {
+                let event = inOrder[next]
+                let effect = (try? ProgrammeEvent.decode(event)).flatMap(EntityEffect.init)
+                EffectList.append(sequence: event.sequence, dayOffset: event.effective.daysSinceEpoch - date.daysSinceEpoch, effect: effect, to: &effects)
+                next += 1
+            }
+            try putSnapshot(state, definition: current, bounds: bound, effects: effects, of: SnapshotKey(number, date), through: &buffer, into: snapshots)
         }
         let list = EntitySnapshot.encodeDefinitions(definitions.map(\.bytes))
         try txn.put(EntityEntry.encode(number: number, definitions: list), forKey: Array(stream.rawValue.utf8), in: entities)
@@ -321,13 +351,15 @@ public struct CurrentStateProjection: Projection {
     }
 
     /// Stores `state` as the snapshot `key`, referring to definition number `definition`, after its
-    /// `bounds` (``SnapshotBounds``), encoded in `buffer` (reused across puts: a replay stores about a
-    /// snapshot an event).
-    static func putSnapshot(_ state: EntityState, definition: Int, bounds: SnapshotBounds, of key: SnapshotKey,
+    /// `bounds` (``SnapshotBounds``) and the effects of its day's events (``EffectList``), encoded in
+    /// `buffer` (reused across puts: a replay stores about a snapshot an event).
+    static func putSnapshot(_ state: EntityState, definition: Int, bounds: SnapshotBounds, effects: [UInt8], of key: SnapshotKey,
                             through buffer: inout [UInt8], into snapshots: borrowing WriteCursor) throws {
         try key.withStoredBytes { k in
-            try EntitySnapshot.withEncoded(state, prefix: (bounds.lastFolded, bounds.firstOnOrAfter), definitionNumber: definition,
-                                           in: &buffer) { v in try snapshots.put(v, forKey: k) }
+            try effects.withUnsafeBytes { effects in
+                try EntitySnapshot.withEncoded(state, prefix: (bounds.lastFolded, bounds.firstOnOrAfter), beside: effects,
+                                               definitionNumber: definition, in: &buffer) { v in try snapshots.put(v, forKey: k) }
+            }
         }
     }
 }

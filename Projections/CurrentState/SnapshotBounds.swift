@@ -20,12 +20,22 @@ struct SnapshotBounds: Equatable {
     /// The lowest sequence number of the entity's events effective on or after the snapshot's day.
     var firstOnOrAfter: UInt64
 
-    /// The bounds stored at the start of a snapshot value, and the snapshot after them; a value that
-    /// does not start so is a damaged store, reported with what to do.
+    /// The bounds stored at the start of a snapshot value, and the snapshot after them and the effects
+    /// kept beside it; a value that does not start so is a damaged store, reported with what to do.
     static func read(_ value: UnsafeRawBufferPointer) throws(FieldError) -> (SnapshotBounds, UnsafeRawBufferPointer) {
+        let (bounds, _, snapshot) = try readWithEffects(value)
+        return (bounds, snapshot)
+    }
+
+    /// The bounds stored at the start of a snapshot value, the effects of its day's events kept after
+    /// them (``EffectList``), and the snapshot after those; a value that does not read so is a damaged
+    /// store, reported with what to do.
+    static func readWithEffects(_ value: UnsafeRawBufferPointer) throws(FieldError)
+        -> (SnapshotBounds, effects: UnsafeRawBufferPointer, snapshot: UnsafeRawBufferPointer) {
         do throws(FieldError) {
-            let (numbers, snapshot) = try EntitySnapshot.prefix(stored: value)
-            return (SnapshotBounds(lastFolded: numbers.0, firstOnOrAfter: numbers.1), snapshot)
+            let (numbers, rest) = try EntitySnapshot.prefix(stored: value)
+            let (effects, snapshot) = try EntitySnapshot.beside(stored: rest)
+            return (SnapshotBounds(lastFolded: numbers.0, firstOnOrAfter: numbers.1), effects, snapshot)
         } catch {
             throw FieldError(field: "(state-snapshots)", "\(error.message); rebuild the store with `pledger replay`")
         }

@@ -48,7 +48,7 @@ struct SnapshotKey: Equatable {
     static func countdown(_ day: CalendarDate) -> UInt32 { ~ascending(day) }
 
     /// A day as 32 bits that sort in the order of days, days before 1970 too (the sign bit flipped):
-    /// ``countdown(_:)`` inverted, and the day in ``EventIndexKey``.
+    /// ``countdown(_:)`` inverted.
     static func ascending(_ day: CalendarDate) -> UInt32 {
         UInt32(bitPattern: Int32(clamping: day.daysSinceEpoch)) ^ 0x8000_0000
     }

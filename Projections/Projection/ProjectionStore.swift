@@ -30,8 +30,10 @@ public final class ProjectionStore: @unchecked Sendable {
     /// each `state-events` entry holds its event's effect, ``EntityEffect``, so that a back-dated event
     /// applies the later ones without reading them back from the log; 13: each current-state snapshot
     /// starts with the bounds of the sequence numbers of the events around its day, so that a state known
-    /// at a past point starts from a snapshot.)
-    public static let layout: UInt64 = 13
+    /// at a past point starts from a snapshot; 14: each current-state snapshot keeps the effects of its
+    /// day's events, with their sequence numbers, after its bounds, and `state-events` only marks the
+    /// entities with a correction: no put an event for its effect.)
+    public static let layout: UInt64 = 14
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

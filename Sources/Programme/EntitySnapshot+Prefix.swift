@@ -16,6 +16,38 @@ extension EntitySnapshot {
         }, use)
     }
 
+    /// ``withEncoded(_:prefix:definitionNumber:in:_:)`` with `beside` between the prefix's numbers and
+    /// the snapshot: its length in unsigned LEB128, then its bytes (read back by ``beside(stored:)``).
+    ///
+    /// Why: the current-state projection keeps with each snapshot the effects of the events of its
+    /// day (``EffectList``), where it kept them under a key of their own, a put an event (Round 55 in
+    /// docs/BENCHMARKS.md).
+    public static func withEncoded(_ state: EntityState, prefix: (UInt64, UInt64), beside: UnsafeRawBufferPointer, definitionNumber: Int,
+                                   in buffer: inout [UInt8], _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        let bound = 3 * SnapshotWriter.maximumNumberSize + beside.count + numberedBound(of: state)
+        try SnapshotWriter.withBytes(bound: bound, in: &buffer, {
+            $0.unsigned(prefix.0)
+            $0.unsigned(prefix.1)
+            $0.unsigned(UInt64(beside.count))
+            $0.bytes(beside)
+            $0.numbered(state, definitionNumber: definitionNumber)
+        }, use)
+    }
+
+    /// What ``withEncoded(_:prefix:beside:definitionNumber:in:_:)`` wrote beside a snapshot, and the
+    /// snapshot's bytes after it, given the bytes after the prefix (``prefix(stored:)``'s `snapshot`);
+    /// throws ``FieldError`` when the length is cut short or exceeds the bytes.
+    public static func beside(stored bytes: UnsafeRawBufferPointer) throws(FieldError)
+        -> (beside: UnsafeRawBufferPointer, snapshot: UnsafeRawBufferPointer) {
+        var r = SnapshotReader(bytes: bytes)
+        let count = try r.unsigned64()
+        guard count <= UInt64(bytes.count - r.offset) else {
+            throw FieldError(field: "(snapshot)", "\(count) bytes beside the snapshot, \(bytes.count - r.offset) left")
+        }
+        let beside = try r.take(Int(count))
+        return (beside, UnsafeRawBufferPointer(rebasing: bytes[r.offset...]))
+    }
+
     /// The two numbers ``withEncoded(_:prefix:definitionNumber:in:_:)`` wrote before a snapshot, and the
     /// snapshot's bytes after them; throws ``FieldError`` when a number is cut short or exceeds 64 bits.
     public static func prefix(stored bytes: UnsafeRawBufferPointer) throws(FieldError)

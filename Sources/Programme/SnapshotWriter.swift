@@ -57,6 +57,20 @@ struct SnapshotWriter {
         byte(UInt8(truncatingIfNeeded: n))
     }
 
+    /// Replaces the byte written at `index` (a length written before what it counts).
+    mutating func set(_ b: UInt8, at index: Int) {
+        precondition(index < count, "a byte not written yet")
+        base[index] = b
+    }
+
+    /// `bytes` as they are.
+    mutating func bytes(_ bytes: UnsafeRawBufferPointer) {
+        guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
+        precondition(bytes.count <= capacity - count, "a snapshot's bytes exceed the bound computed for them")
+        UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: bytes.count)
+        count += bytes.count
+    }
+
     /// `v` zigzag-encoded (small magnitudes, few bytes: −1 → 1, 1 → 2), then in unsigned LEB128 (read
     /// back by ``SnapshotReader/signed()``); in 64-bit arithmetic when it fits.
     @inline(__always)

@@ -134,24 +134,33 @@ import Testing
         }
     }
 
-    /// An effect in `state-events` that does not read as one is a damaged store: the fold of a past
+    /// An effect kept with a snapshot that does not read as one is a damaged store: the fold of a past
     /// slice says which entity and event, and what to do, as the redo of a back-dated event does.
     @Test func aDamagedEffectNamesTheEntityTheEventAndTheRemedy() throws {
         let dir = try TemporaryDirectory()
         var model = Random.Model()
         let (_, store, _) = try Self.caughtUp((0..<80).map { $0 * 7_919 % 100_000 }, in: dir, model: &model)
         let entities = try store.database("state-entities"), index = try store.database("state-events")
+        let snapshots = try store.database("state-snapshots")
         // An event with an effect that another of its entity, effective no later, was recorded after (back-dated):
         // no snapshot from its day on holds only events known at its sequence number, so the fold of a
         // slice known then starts before its day and reads its effect.
-        let (key, stream, sequence): ([UInt8], String, UInt64) = try store.environment.write { txn in
+        let (stream, sequence): (String, UInt64) = try store.environment.write { txn in
             var corrected: Set<UInt32> = []
-            let all = try txn.withCursor(index) { c in
-                var out: [(key: [UInt8], number: UInt32, day: CalendarDate, sequence: UInt64, effect: Bool)] = []
+            try txn.withCursor(index) { c in
                 var e = try c.first()
                 while let entry = e {
-                    if let (n, day, seq) = EventIndexKey.parse(entry.key) { out.append((Array(entry.key), n, day, seq, !entry.value.isEmpty)) }
                     if entry.key.count == 4 { corrected.insert(entry.key.loadUnaligned(as: UInt32.self).bigEndian) }
+                    e = try c.next()
+                }
+            }
+            let all = try txn.withCursor(snapshots) { c in
+                var out: [(key: [UInt8], number: UInt32, day: CalendarDate, sequence: UInt64, effect: Bool)] = []
+                var e = try c.first()
+                while let entry = e, let key = SnapshotKey(stored: entry.key) {
+                    try DayEffects.forEach(in: entry.value, day: key.day, of: "") { sequence, day, stored in
+                        out.append((Array(entry.key), key.number, day, sequence, !stored.isEmpty))
+                    }
                     e = try c.next()
                 }
                 return out
@@ -169,16 +178,42 @@ import Testing
                 }
                 return nil
             }
-            try txn.put([99], forKey: read.key, in: index)
-            return (read.key, try #require(stream), read.sequence)
+            // Its snapshot stored again with its effect replaced by a byte that is no effect's kind.
+            let value = try #require(try txn.value(in: snapshots, forKey: read.key))
+            try txn.put(try value.withUnsafeBytes { try Self.withEffect([99], of: read.sequence, in: $0) }, forKey: read.key, in: snapshots)
+            return (try #require(stream), read.sequence)
         }
-        #expect(!key.isEmpty)
         let slice = ResolvedSlice(asOf: .d("2030-12-31"), sequence: sequence)
         for stepping in [0, Int.max] {
-            #expect(throws: FieldError(field: "(state-events)", "\(stream), event \(sequence): unknown effect 99; rebuild the store with `pledger replay`")) {
+            #expect(throws: FieldError(field: "(state-snapshots)", "\(stream), event \(sequence): unknown effect 99; rebuild the store with `pledger replay`")) {
                 _ = try CurrentStateProjection.states(in: slice, store: store, kinds: nil, splittingFrom: Int.max, steppingFirst: stepping)
             }
         }
+    }
+
+    /// Snapshot value `value` with the stored effect of event `sequence` replaced by `effect`'s bytes,
+    /// whatever they are: bounds, effects and state written again as the projection lays them out.
+    static func withEffect(_ effect: [UInt8], of sequence: UInt64, in value: UnsafeRawBufferPointer) throws -> [UInt8] {
+        func leb(_ v: UInt64, _ out: inout [UInt8]) {
+            var n = v
+            while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+            out.append(UInt8(n))
+        }
+        let (bounds, rest) = try EntitySnapshot.prefix(stored: value)
+        let (effects, state) = try EntitySnapshot.beside(stored: rest)
+        var list: [UInt8] = []
+        try EffectList.forEach(effects) { s, offset, stored in
+            leb(s, &list)
+            leb(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)), &list)
+            let bytes = s == sequence ? effect : Array(stored)
+            leb(UInt64(bytes.count), &list)
+            list += bytes
+        }
+        var out: [UInt8] = []
+        leb(bounds.0, &out)
+        leb(bounds.1, &out)
+        leb(UInt64(list.count), &out)
+        return out + list + Array(state)
     }
 
     /// A snapshot whose bounds do not read as two numbers is a damaged store: a slice that reads them

@@ -43,8 +43,8 @@ import Testing
     }
     /// Histories crowded onto a few days, caught up in batches of every size: a new indicator defined in
     /// the batch of its events (some effective before its definition, several on one day), an allocation
-    /// extended and back-dated. Every snapshot's bounds are those the entity's events indexed in
-    /// `state-events` give, and every state known at a past point equals the fold of the log.
+    /// extended and back-dated. Every snapshot's bounds are those the entity's events kept with its
+    /// snapshots give, and every state known at a past point equals the fold of the log.
     @Test func storedBoundsAreThoseOfTheEventsIndexed() async {
         await propertyCheck(count: 15, input: Gen.int(in: 0...100_000).array(of: 1...40), Gen.int(in: 1...9).array(of: 1...6)) { codes, splits in
             do {
@@ -104,30 +104,45 @@ import Testing
             try catchUpAll(ledger, store, batchSize: batchSizes[i % batchSizes.count], eventsPerCommit: 1 + i % 3)
             i += 1
         }
-        // Each entity's events as indexed, and its snapshots' bounds.
+        // Each entity's events as its snapshots keep them (in order of day), and its snapshots' bounds.
         let (indexed, stored) = try store.environment.read { txn in
             var indexed: [UInt32: [(day: CalendarDate, sequence: UInt64)]] = [:]
             var stored: [UInt32: [(day: CalendarDate, bounds: SnapshotBounds)]] = [:]
-            try txn.withCursor(try store.database("state-events")) { c in
-                var e = try c.first()
-                while let entry = e {
-                    if let (n, day, sequence) = EventIndexKey.parse(entry.key) { indexed[n, default: []].append((day, sequence)) }
-                    e = try c.next()
-                }
-            }
             try txn.withCursor(try store.database("state-snapshots")) { c in
                 var e = try c.first()
                 while let entry = e, let key = SnapshotKey(stored: entry.key) {
                     stored[key.number, default: []].insert((key.day, try SnapshotBounds.read(entry.value).0), at: 0)
+                    try DayEffects.forEach(in: entry.value, day: key.day, of: "entity \(key.number)") { sequence, day, _ in
+                        indexed[key.number, default: []].append((day, sequence))
+                    }
                     e = try c.next()
                 }
             }
-            return (indexed, stored)
+            return (indexed.mapValues { $0.sorted { ($0.day, $0.sequence) < ($1.day, $1.sequence) } }, stored)
         }
         #expect(stored.count == indexed.count)
         for (number, snapshots) in stored {
             let events = indexed[number] ?? []
             #expect(snapshots.map(\.bounds) == SnapshotBounds.of(days: snapshots.map(\.day), events: events), "entity \(number)")
+        }
+        // The events kept are each entity's in the log, each with the day it is effective on (those
+        // effective before the definition, kept with its day, too).
+        let numbers: [(UInt32, StreamName)] = try store.environment.read { txn in
+            try txn.withCursor(try store.database("state-entities")) { c in
+                var out: [(UInt32, StreamName)] = []
+                var e = try c.first()
+                while let entry = e {
+                    out.append((try EntityEntry(entry.value).number, try StreamName(validatingUTF8: entry.key)))
+                    e = try c.next()
+                }
+                return out
+            }
+        }
+        #expect(numbers.count == indexed.count)
+        for (number, stream) in numbers {
+            let logged = try ledger.log.events(in: stream).map { (day: $0.effective, sequence: $0.sequence) }
+                .sorted { ($0.day, $0.sequence) < ($1.day, $1.sequence) }
+            #expect(indexed[number]?.map(\.day) == logged.map(\.day) && indexed[number]?.map(\.sequence) == logged.map(\.sequence), "\(stream)")
         }
         let head = try ledger.log.head().sequence
         for sequence in 1...head {

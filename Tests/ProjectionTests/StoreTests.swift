@@ -174,7 +174,7 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
         #expect(try CurrentState.states(log: ledger.log, store: together, slice: ResolvedSlice(asOf: .d("2026-02-28"), sequence: head))["indicator/N"] == nil)
 
         // Back-dated events on each kind that changes, caught up: the events after their dates apply
-        // again from the effects kept in `state-events`, as they applied from the log.
+        // again from the effects kept with their snapshots, as they applied from the log.
         var later = HistoryBuilder(namespace: "pledger/tests/defined-in-batch-later")
         later.at("2026-07-01T00:00:00Z", actor: "t")
         later.add(IndicatorMeasured.self, "indicator/N", ["year": 2026, "value": "2.75"], effective: "2026-03-10", rationale: "r", source: "s")
