@@ -2,8 +2,8 @@ import EventLog
 import Programme
 
 /// What a snapshot in `state-snapshots` says of when the entity's events around it were recorded,
-/// stored before the state (``EntitySnapshot/withEncoded(_:prefix:definitionNumber:in:_:)``): two
-/// sequence numbers, each unsigned LEB128.
+/// stored before the state (``EntitySnapshot/withEncoded(_:prefix:beside:definitionNumber:in:_:)``):
+/// two sequence numbers, each unsigned LEB128.
 ///
 /// Why: a state known at a past point (sequence number `S`) folds the entity's events recorded by `S`
 /// and effective by the date asked. A snapshot whose ``lastFolded`` is at most `S` already is that fold
@@ -20,8 +20,9 @@ struct SnapshotBounds: Equatable {
     /// The lowest sequence number of the entity's events effective on or after the snapshot's day.
     var firstOnOrAfter: UInt64
 
-    /// The bounds stored at the start of a snapshot value, and the snapshot after them and the effects
-    /// kept beside it; a value that does not start so is a damaged store, reported with what to do.
+    /// The bounds stored at the start of a snapshot value, and the snapshot after them, the effects kept
+    /// between passed over (``readWithEffects(_:)``); a value that does not read so is a damaged store,
+    /// reported with what to do.
     static func read(_ value: UnsafeRawBufferPointer) throws(FieldError) -> (SnapshotBounds, UnsafeRawBufferPointer) {
         let (bounds, _, snapshot) = try readWithEffects(value)
         return (bounds, snapshot)

@@ -2,26 +2,14 @@ import EventLog
 
 extension EntitySnapshot {
     /// `use` given the bytes ``withEncoded(_:definitionNumber:in:_:)`` makes, after the two numbers of
-    /// `prefix`, each in unsigned LEB128 (read back by ``prefix(stored:)``), all written into `buffer`.
+    /// `prefix`, each in unsigned LEB128 (read back by ``prefix(stored:)``), then `beside`: its length in
+    /// unsigned LEB128 and its bytes (read back by ``beside(stored:)``); all written into `buffer`.
     ///
     /// Why: a store may keep beside a state what it needs to know of the state without decoding it. The
     /// current-state projection keeps the bounds of the sequence numbers of the events a snapshot folds,
-    /// so that a state known at a past point can start from a snapshot instead of every event before it.
-    public static func withEncoded(_ state: EntityState, prefix: (UInt64, UInt64), definitionNumber: Int,
-                                   in buffer: inout [UInt8], _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try SnapshotWriter.withBytes(bound: 2 * SnapshotWriter.maximumNumberSize + numberedBound(of: state), in: &buffer, {
-            $0.unsigned(prefix.0)
-            $0.unsigned(prefix.1)
-            $0.numbered(state, definitionNumber: definitionNumber)
-        }, use)
-    }
-
-    /// ``withEncoded(_:prefix:definitionNumber:in:_:)`` with `beside` between the prefix's numbers and
-    /// the snapshot: its length in unsigned LEB128, then its bytes (read back by ``beside(stored:)``).
-    ///
-    /// Why: the current-state projection keeps with each snapshot the effects of the events of its
-    /// day (``EffectList``), where it kept them under a key of their own, a put an event (Round 55 in
-    /// docs/BENCHMARKS.md).
+    /// so that a state known at a past point can start from a snapshot instead of every event before it,
+    /// and (`beside`) the effects of the events of its day (``EffectList``), where it kept them under a
+    /// key of their own, a put an event (Round 55 in docs/BENCHMARKS.md).
     public static func withEncoded(_ state: EntityState, prefix: (UInt64, UInt64), beside: UnsafeRawBufferPointer, definitionNumber: Int,
                                    in buffer: inout [UInt8], _ use: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let bound = 3 * SnapshotWriter.maximumNumberSize + beside.count + numberedBound(of: state)
@@ -48,8 +36,8 @@ extension EntitySnapshot {
         return (beside, UnsafeRawBufferPointer(rebasing: bytes[r.offset...]))
     }
 
-    /// The two numbers ``withEncoded(_:prefix:definitionNumber:in:_:)`` wrote before a snapshot, and the
-    /// snapshot's bytes after them; throws ``FieldError`` when a number is cut short or exceeds 64 bits.
+    /// The two numbers ``withEncoded(_:prefix:beside:definitionNumber:in:_:)`` wrote first, and the
+    /// bytes after them (what was written beside the snapshot, then the snapshot: ``beside(stored:)``); throws ``FieldError`` when a number is cut short or exceeds 64 bits.
     public static func prefix(stored bytes: UnsafeRawBufferPointer) throws(FieldError)
         -> (prefix: (UInt64, UInt64), snapshot: UnsafeRawBufferPointer) {
         var r = SnapshotReader(bytes: bytes)

@@ -117,22 +117,31 @@ import Testing
         }
     }
 
-    /// A snapshot written after two numbers: those numbers in unsigned LEB128 as the format documents,
-    /// then the bytes the snapshot alone has; read back as written, at every size up to 64 bits; cut
-    /// short or longer than 64 bits, an error that says so, not a trap.
+    /// A snapshot written after two numbers and bytes beside it: those numbers in unsigned LEB128 as the
+    /// format documents, the bytes' count and the bytes, then the bytes the snapshot alone has; read back
+    /// as written, at every size up to 64 bits; cut short or longer than 64 bits, or bytes beside it
+    /// longer than what is left, an error that says so, not a trap.
     @Test func aPrefixOfTwoNumbersReadsBackBeforeTheSnapshot() throws {
         let states = try EntitySnapshotTests().states().1.map(\.1)
         var scratch: [UInt8] = []
         let numbers: [UInt64] = [0, 1, 127, 128, 16_383, 16_384, 1_000_000, UInt64(UInt32.max), 1 << 63, .max]
         for (i, state) in states.enumerated() {
             let prefix = (numbers[i % numbers.count], numbers[(i * 7 + 3) % numbers.count])
+            let beside = (0..<(i * 37 % 200)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ i) }
             var got: [UInt8] = []
-            EntitySnapshot.withEncoded(state, prefix: prefix, definitionNumber: i, in: &scratch) { got = Array($0) }
+            beside.withUnsafeBytes { b in
+                EntitySnapshot.withEncoded(state, prefix: prefix, beside: b, definitionNumber: i, in: &scratch) { got = Array($0) }
+            }
             let alone = EntitySnapshot.encode(state, definitionNumber: i)
-            #expect(got == Self.reference(UInt128(prefix.0)) + Self.reference(UInt128(prefix.1)) + alone)
+            #expect(got == Self.reference(UInt128(prefix.0)) + Self.reference(UInt128(prefix.1)) + Self.reference(UInt128(beside.count)) + beside + alone)
             let read = try got.withUnsafeBytes { try EntitySnapshot.prefix(stored: $0) }
             #expect(read.prefix == prefix)
-            #expect(Array(read.snapshot) == alone)
+            let split = try EntitySnapshot.beside(stored: read.snapshot)
+            #expect(Array(split.beside) == beside)
+            #expect(Array(split.snapshot) == alone)
+        }
+        for bad: [UInt8] in [[], [0x80], [5], [5, 0, 0, 0, 0], [0x81, 0x01, 0]] {
+            #expect(throws: FieldError.self) { try bad.withUnsafeBytes { _ = try EntitySnapshot.beside(stored: $0) } }
         }
         for bad: [UInt8] in [[], [0x80], [5], [5, 0xFF], Array(repeating: 0xFF, count: 9) + [0x02, 0]] {
             #expect(throws: FieldError.self) { try bad.withUnsafeBytes { _ = try EntitySnapshot.prefix(stored: $0) } }
