@@ -335,7 +335,9 @@ public struct CurrentStateProjection: Projection {
             effects.removeAll(keepingCapacity: true)
             while next < inOrder.count, inOrder[next].effective <= date {
                 let event = inOrder[next]
-                let effect = (try? ProgrammeEvent.decode(event)).flatMap(EntityEffect.init)
+                // Each decoded once more: `validTimeHistory(of:)` decoded them all (a payload that does
+                // not decode is a damaged log, there as here), on this rare path only.
+                let effect = EntityEffect(try ProgrammeEvent.decodeStored(event))
                 EffectList.append(sequence: event.sequence, dayOffset: event.effective.daysSinceEpoch - date.daysSinceEpoch, effect: effect, to: &effects)
                 next += 1
             }

@@ -178,9 +178,10 @@ import Testing
                 }
                 return nil
             }
-            // Its snapshot stored again with its effect replaced by a byte that is no effect's kind.
-            let value = try #require(try txn.value(in: snapshots, forKey: read.key))
-            try txn.put(try value.withUnsafeBytes { try Self.withEffect([99], of: read.sequence, in: $0) }, forKey: read.key, in: snapshots)
+            // Its snapshot stored again with its effect's first byte, its kind, one that is no effect's.
+            var value = try #require(try txn.value(in: snapshots, forKey: read.key))
+            try value.withUnsafeMutableBytes { v in v[try Self.effectOffset(of: read.sequence, in: UnsafeRawBufferPointer(v))] = 99 }
+            try txn.put(value, forKey: read.key, in: snapshots)
             return (try #require(stream), read.sequence)
         }
         let slice = ResolvedSlice(asOf: .d("2030-12-31"), sequence: sequence)
@@ -191,29 +192,13 @@ import Testing
         }
     }
 
-    /// Snapshot value `value` with the stored effect of event `sequence` replaced by `effect`'s bytes,
-    /// whatever they are: bounds, effects and state written again as the projection lays them out.
-    static func withEffect(_ effect: [UInt8], of sequence: UInt64, in value: UnsafeRawBufferPointer) throws -> [UInt8] {
-        func leb(_ v: UInt64, _ out: inout [UInt8]) {
-            var n = v
-            while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-            out.append(UInt8(n))
+    /// Where the stored effect of event `sequence` starts in snapshot value `value`.
+    static func effectOffset(of sequence: UInt64, in value: UnsafeRawBufferPointer) throws -> Int {
+        var offset: Int?
+        try DayEffects.forEach(in: value, day: CalendarDate(daysSinceEpoch: 0), of: "") { s, _, stored in
+            if s == sequence, let start = stored.baseAddress, let base = value.baseAddress, !stored.isEmpty { offset = start - base }
         }
-        let (bounds, rest) = try EntitySnapshot.prefix(stored: value)
-        let (effects, state) = try EntitySnapshot.beside(stored: rest)
-        var list: [UInt8] = []
-        try EffectList.forEach(effects) { s, offset, stored in
-            leb(s, &list)
-            leb(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)), &list)
-            let bytes = s == sequence ? effect : Array(stored)
-            leb(UInt64(bytes.count), &list)
-            list += bytes
-        }
-        var out: [UInt8] = []
-        leb(bounds.0, &out)
-        leb(bounds.1, &out)
-        leb(UInt64(list.count), &out)
-        return out + list + Array(state)
+        return try #require(offset)
     }
 
     /// A snapshot whose bounds do not read as two numbers is a damaged store: a slice that reads them
