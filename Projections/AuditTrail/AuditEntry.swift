@@ -86,6 +86,42 @@ struct AuditBuilder {
         }
     }
 
+    /// Appends the canonical bytes of ``row(for:)`` of `decoded` to `out`, and returns the sequence
+    /// number of the event it corrects (the row's ``AuditRow/corrects``).
+    ///
+    /// An event with an effect on a stream that has a state (nearly every event of a replay) is written
+    /// straight from its effect's changes (``AuditRow/writeCanonical(decision:changes:into:)``), without
+    /// making the row; any other through ``row(for:)``. The same bytes either way.
+    mutating func writeRow(for decoded: DecodedEvent, into out: inout [UInt8]) throws -> UInt64? {
+        try withExtendedLifetime(decoded) {
+            if case .success(let typed) = decoded.typed, let effect = decoded.effect {
+                var changes = EffectChanges()
+                if try applied(effect, of: decoded, into: &changes) {
+                    AuditRow.writeCanonical(decision: typed.authorisingDecision, changes: changes, into: &out)
+                    return nil
+                }
+            }
+            let row = try row(for: decoded)
+            row.writeCanonical(into: &out)
+            return row.corrects
+        }
+    }
+
+    /// Applies `effect`, `decoded`'s, to its stream's state, where the table keeps it or as `loadState`
+    /// gives it, and adds what it changed to `changes`; false, with nothing applied, when the stream has
+    /// no state.
+    private mutating func applied(_ effect: EntityEffect, of decoded: DecodedEvent, into changes: inout EffectChanges) throws -> Bool {
+        let stream = decoded.stream
+        let found: Void? = try states.withMutableValue(forKey: stream) { state in
+            try EntityState.effectChanges(applying: effect, effective: decoded.effective, sequence: decoded.sequence, to: &state, into: &changes)
+        }
+        if found != nil { return true }
+        guard var state = try loadState(stream) else { return false }
+        try EntityState.effectChanges(applying: effect, effective: decoded.effective, sequence: decoded.sequence, to: &state, into: &changes)
+        states[stream] = consume state
+        return true
+    }
+
     /// ``row(for:)`` of an event whose payload decoded to `typed`.
     private mutating func row(for decoded: DecodedEvent, typed: ProgrammeEvent) throws -> AuditRow {
         let stream = decoded.stream
@@ -115,8 +151,13 @@ struct AuditBuilder {
         // (``EntityState/changes(applying:effective:sequence:to:)``): the state before is neither copied
         // nor compared field by field with the state after (Rounds 40 and 52 in docs/BENCHMARKS.md).
         let effect = decoded.effect   // `EntityEffect(typed)`, read with the payload (``DecodedEvent/effect``)
+        if let effect {
+            var changes = EffectChanges()
+            if try applied(effect, of: decoded, into: &changes) {
+                return AuditRow(decision: typed.authorisingDecision?.description, changes: changes.facetChanges, corrects: nil)
+            }
+        }
         let changed = try states.withMutableValue(forKey: stream) { state -> [AuditEntry.Change] in
-            if let effect { return try EntityState.changes(applying: effect, effective: decoded.effective, sequence: decoded.sequence, to: &state) }
             var after = state
             try EntityState.apply(typed, effective: decoded.effective, sequence: decoded.sequence, to: &after)
             let changes = EntityState.changes(from: state, to: after)
@@ -125,11 +166,6 @@ struct AuditBuilder {
         }
         if let changed { return AuditRow(decision: typed.authorisingDecision?.description, changes: changed, corrects: nil) }
         let before = try loadState(stream)
-        if let effect, var state = before {
-            let changes = try EntityState.changes(applying: effect, effective: decoded.effective, sequence: decoded.sequence, to: &state)
-            states[stream] = consume state
-            return AuditRow(decision: typed.authorisingDecision?.description, changes: changes, corrects: nil)
-        }
         let after = try EntityState.apply(typed, effective: decoded.effective, sequence: decoded.sequence, to: before)
         let changes = EntityState.changes(from: before, to: after)
         // Moved into the table once the changes are known, not copied there first.

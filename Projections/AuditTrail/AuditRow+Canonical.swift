@@ -1,4 +1,5 @@
 import EventLog
+import Programme
 
 extension AuditRow {
     /// The canonical JSON of ``json``, written straight from the fields: the same bytes as
@@ -29,14 +30,19 @@ extension AuditRow {
 
     /// The most bytes ``writeMembers(_:)`` writes, with two to spare for braces around them.
     var membersBound: Int {
+        Self.membersBound(changes: changes, correctedBy: correctedBy.count, decision: decision)
+    }
+
+    /// The most bytes ``writeMembers(changes:correctedBy:corrects:decision:_:)`` writes for these, with
+    /// two to spare for braces around them.
+    @inline(__always)
+    static func membersBound(changes: some RowChanges, correctedBy: Int, decision: String?) -> Int {
         typealias W = CanonicalJSON.ReservedWriter
         // Tokens: 12 bytes before the changes; at most 30 a change beside its strings; 18 around the
         // corrections' numbers; 12 before `corrects`, 12 before `decision`, a closing brace. Each
         // sequence number an integer and a comma.
-        var bound = 55 + W.integerBound + (W.integerBound + 1) * correctedBy.count + (decision.map(W.stringBound) ?? 0)
-        for c in changes {
-            bound += 30 + W.stringBound(c.facet) + (c.before.map(W.stringBound) ?? 0) + (c.after.map(W.stringBound) ?? 0)
-        }
+        var bound = 55 + W.integerBound + (W.integerBound + 1) * correctedBy + (decision.map(W.stringBound) ?? 0)
+        for i in 0..<changes.count { bound += 30 + changes.bound(at: i) }
         return bound
     }
 
@@ -44,14 +50,25 @@ extension AuditRow {
     /// then `,"corrects":N` and `,"decision":"…"` when present. Canonical order places them together in
     /// an audit entry's JSON too (``AuditEntry/writeCanonical(into:)``), between `actor` and `effective`.
     func writeMembers(_ w: inout CanonicalJSON.ReservedWriter) {
+        Self.writeMembers(changes: changes, correctedBy: correctedBy, corrects: corrects, decision: decision, &w)
+    }
+
+    /// ``writeMembers(_:)`` of a row with these fields, its changes with their texts (``AuditEntry/Change``)
+    /// or with the values they are written from (``EffectChanges``): the same bytes either way. Inlined
+    /// where the changes' type is known: called generically, each change was copied through its type's
+    /// value witnesses.
+    @inline(__always)
+    static func writeMembers(changes: some RowChanges, correctedBy: [UInt64], corrects: UInt64?, decision: String?,
+                             _ w: inout CanonicalJSON.ReservedWriter) {
         w.token(#""changes":["#)
-        for (n, c) in changes.enumerated() {
-            w.token(n == 0 ? "{" : ",{")
+        for i in 0..<changes.count {
+            w.token(i == 0 ? "{" : ",{")
             // Each token is the member's name with its quotes and colon, and the comma before it
             // when a member came first.
-            if let after = c.after { w.token(#""after":"#); w.string(after) }
-            if let before = c.before { w.token(c.after == nil ? #""before":"# : #","before":"#); w.string(before) }
-            w.token(c.after == nil && c.before == nil ? #""facet":"# : #","facet":"#); w.string(c.facet)
+            let (before, after) = changes.has(at: i)
+            if after { w.token(#""after":"#); changes.writeAfter(at: i, &w) }
+            if before { w.token(after ? #","before":"# : #""before":"#); changes.writeBefore(at: i, &w) }
+            w.token(after || before ? #","facet":"# : #""facet":"#); changes.writeFacet(at: i, &w)
             w.byte(UInt8(ascii: "}"))
         }
         w.token(#"],"correctedBy":["#)
@@ -62,6 +79,28 @@ extension AuditRow {
         w.byte(UInt8(ascii: "]"))
         if let corrects { w.token(#","corrects":"#); w.integer(Int64(corrects)) }
         if let decision { w.token(#","decision":"#); w.string(decision) }
+    }
+
+    /// Appends the canonical bytes of the row of an event that corrects nothing and that nothing has
+    /// corrected yet, with `changes` (its effect's), authorised by `decision`: the bytes of
+    /// `AuditRow(decision: decision?.description, changes: changes.facetChanges, corrects: nil)`,
+    /// written without making the row or the changes' texts.
+    ///
+    /// Why: a replay writes a row an event, nearly all of them of an effect; made as a row first, each
+    /// change's values were made strings and copied into the row, in an array freed after (about 2,400
+    /// instructions a row: callgrind, Round 56 in docs/BENCHMARKS.md).
+    static func writeCanonical(decision: EntityReference?, changes: borrowing EffectChanges, into out: inout [UInt8]) {
+        let decision = decision?.description
+        let bound = membersBound(changes: changes, correctedBy: 0, decision: decision)
+        // Handed to the writer, not captured by it: a capture copies what it captures.
+        _ = withUnsafePointer(to: changes) { changes in
+            CanonicalJSON.appendIfWritten(bound: bound, to: &out, decision) { w, decision in
+                w.byte(UInt8(ascii: "{"))
+                writeMembers(changes: changes.pointee, correctedBy: [], corrects: nil, decision: decision, &w)
+                w.byte(UInt8(ascii: "}"))
+                return true
+            }
+        }
     }
 
     /// A stored row: read in one pass when it is in the form ``writeCanonical(into:)`` writes, else
@@ -121,4 +160,44 @@ extension AuditRow {
         guard r.consume("}"), r.isAtEnd else { return nil }
         self.init(decision: decision, changes: changes, corrects: corrects, correctedBy: correctedBy)
     }
+}
+
+/// The changes of a row, as ``AuditRow/writeMembers(changes:correctedBy:corrects:decision:_:)`` writes
+/// them: with their texts (``AuditEntry/Change``s: a row read back, or made from two states) or with the
+/// values they are written from (``EffectChanges``: a replay's rows, written as they are computed).
+protocol RowChanges {
+    var count: Int { get }
+    /// Whether the change at `i` has a value before and after.
+    func has(at i: Int) -> (before: Bool, after: Bool)
+    /// The most bytes the change at `i`'s facet and values take, written.
+    func bound(at i: Int) -> Int
+    /// Writes the change at `i`'s facet as a JSON string.
+    func writeFacet(at i: Int, _ w: inout CanonicalJSON.ReservedWriter)
+    /// Writes the change at `i`'s value before as a JSON string, when it has one.
+    func writeBefore(at i: Int, _ w: inout CanonicalJSON.ReservedWriter)
+    /// Writes the change at `i`'s value after as a JSON string, when it has one.
+    func writeAfter(at i: Int, _ w: inout CanonicalJSON.ReservedWriter)
+}
+
+extension [FacetChange]: RowChanges {
+    func has(at i: Int) -> (before: Bool, after: Bool) { (self[i].before != nil, self[i].after != nil) }
+    func bound(at i: Int) -> Int {
+        typealias W = CanonicalJSON.ReservedWriter
+        let c = self[i]
+        return W.stringBound(c.facet) + (c.before.map(W.stringBound) ?? 0) + (c.after.map(W.stringBound) ?? 0)
+    }
+    func writeFacet(at i: Int, _ w: inout CanonicalJSON.ReservedWriter) { w.string(self[i].facet) }
+    func writeBefore(at i: Int, _ w: inout CanonicalJSON.ReservedWriter) { if let before = self[i].before { w.string(before) } }
+    func writeAfter(at i: Int, _ w: inout CanonicalJSON.ReservedWriter) { if let after = self[i].after { w.string(after) } }
+}
+
+extension EffectChanges: RowChanges {
+    func has(at i: Int) -> (before: Bool, after: Bool) { (self[i].before != nil, self[i].after != nil) }
+    func bound(at i: Int) -> Int {
+        let c = self[i]
+        return FacetLabel.quotedBound + (c.before?.quotedBound(currency: currency) ?? 0) + (c.after?.quotedBound(currency: currency) ?? 0)
+    }
+    func writeFacet(at i: Int, _ w: inout CanonicalJSON.ReservedWriter) { self[i].facet.writeQuoted(to: &w) }
+    func writeBefore(at i: Int, _ w: inout CanonicalJSON.ReservedWriter) { self[i].before?.writeQuoted(to: &w, currency: currency) }
+    func writeAfter(at i: Int, _ w: inout CanonicalJSON.ReservedWriter) { self[i].after?.writeQuoted(to: &w, currency: currency) }
 }

@@ -105,9 +105,8 @@ public struct AuditTrailProjection: ConcurrentProjection {
         // copied into one twice its size in every batch (callgrind, Round 54 in docs/BENCHMARKS.md).
         computed.rowBytes.reserveCapacity(128 * events.count)
         for event in events {
-            let row = try builder.row(for: event)
-            row.writeCanonical(into: &computed.rowBytes)
-            computed.rows.append((event.sequence, computed.rowBytes.count, row.corrects))
+            let corrects = try builder.writeRow(for: event, into: &computed.rowBytes)
+            computed.rows.append((event.sequence, computed.rowBytes.count, corrects))
         }
         computed.states = builder.states
         if prepared.writesStates { computed.encoded = Self.encoded(computed.states) }

@@ -66,18 +66,26 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The most bytes ``writeQuoted(to:)`` writes: a year of at most 20 characters (a sign and 19
     /// digits), two 2-digit fields, two dashes and the quotes come to 28.
-    static let quotedBound = 32
+    public static let quotedBound = 32
 
     /// ``description`` in quotes, as ``CanonicalJSON/writeString(_:into:)`` writes it, written into memory
     /// reserved beforehand (at most ``quotedBound`` bytes) without making the string first (an event's
     /// canonical bytes hold its effective date).
-    func writeQuoted(to writer: inout CanonicalJSON.ReservedWriter) {
+    public func writeQuoted(to writer: inout CanonicalJSON.ReservedWriter) {
         let (y, m, d) = components
         guard (0...9999).contains(y) else { return writer.string(description) }
         let buffer = writer.bytes(12)
         buffer[0] = UInt8(ascii: "\"")
         Self.writeDate(y, m, d, into: buffer, at: 1)
         buffer[11] = UInt8(ascii: "\"")
+    }
+
+    /// ``description`` without quotes, inside a string being written (at most ``quotedBound`` less the
+    /// two quotes): a milestone's status writes its day after its name.
+    public func writeText(to writer: inout CanonicalJSON.ReservedWriter) {
+        let (y, m, d) = components
+        guard (0...9999).contains(y) else { return writer.stringContents(description) }
+        Self.writeDate(y, m, d, into: writer.bytes(10), at: 0)
     }
 
     /// Writes `YYYY-MM-DD` (a year of four digits) into `buffer` from `start`.

@@ -62,6 +62,17 @@ extension CanonicalJSON {
         /// One byte, as it is.
         public mutating func byte(_ b: UInt8) { reserve(1).pointee = b }
 
+        /// `text`'s bytes, as they are: text that needs no escape inside a string (digits, a point, ASCII
+        /// letters and spaces), written without being checked for one, as ``token(_:)`` writes a token.
+        ///
+        /// Why: a value written from what it is (an amount's digits, a currency's code) is known to need
+        /// none, and an audit row writes two of them an event (Round 56 in docs/BENCHMARKS.md).
+        public mutating func unescaped(_ text: UnsafeBufferPointer<UInt8>) {
+            assert(needsNoEscape(text), "text written unescaped needs an escape")
+            guard let from = text.baseAddress else { return }
+            reserve(text.count).update(from: from, count: text.count)
+        }
+
         /// Set when ``plainString(_:)`` met a string that needs escapes, and wrote nothing of it.
         public private(set) var skippedEscapes = false
 

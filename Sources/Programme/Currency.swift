@@ -52,7 +52,7 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The amount with exactly the currency's minor-unit digits (as it is when it has more).
-    private var inMinorUnits: ExactDecimal { amount.rescaled(to: currency.minorUnits) ?? amount }
+    var inMinorUnits: ExactDecimal { amount.rescaled(to: currency.minorUnits) ?? amount }
 
     /// The amount written with exactly the currency's minor-unit digits, as stored: `1300000000000.00`.
     public var amountText: String { inMinorUnits.description }

@@ -94,6 +94,17 @@ extension EntityState {
         }
     }
 
+    /// A year's value before and after, as ``indicatorChanges(_:_:)`` words a change of it: gained,
+    /// lost, or a value whose text differs.
+    static func changedYear(_ label: String, _ x: ExactDecimal?, _ y: ExactDecimal?, into out: inout [FacetChange]) {
+        switch (x, y) {
+        case let (x?, y?): if !x.hasSameText(as: y) { differing(label, x.description, y.description, into: &out) }
+        case let (x?, nil): out.append(FacetChange(facet: label, before: x.description, after: nil))
+        case let (nil, y?): out.append(FacetChange(facet: label, before: nil, after: y.description))
+        case (nil, nil): break
+        }
+    }
+
     /// A change for each year of `new` that `old` lacks.
     private static func added(_ new: YearValues, _ old: YearValues, _ labels: [String], _ prefix: String, into out: inout [FacetChange]) {
         for e in new where old[e.year] == nil { changedYear(yearLabel(labels, prefix, e.year), nil, e.value, into: &out) }

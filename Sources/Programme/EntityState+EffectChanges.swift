@@ -14,34 +14,47 @@ extension EntityState {
     /// the answer to ``changes(from:to:)``'s for every effect on every kind of state.
     public static func changes(applying effect: EntityEffect, effective: CalendarDate, sequence: UInt64,
                                to state: inout EntityState) throws -> [FacetChange] {
-        var out: [FacetChange] = []
+        var changes = EffectChanges()
+        try effectChanges(applying: effect, effective: effective, sequence: sequence, to: &state, into: &changes)
+        return changes.facetChanges
+    }
+
+    /// ``changes(applying:effective:sequence:to:)`` with each facet's label and values as they are, their
+    /// texts not made (``FacetLabel``, ``FacetValue``), added to `out` (empty: ``EffectChanges``). On a
+    /// throw `state` and `out` are left as they were.
+    ///
+    /// Why: the audit trail writes each event's changes into its row straight from the values, and
+    /// the changes are written where the caller keeps them rather than returned: about 200 bytes,
+    /// copied each time they moved (Round 56 in docs/BENCHMARKS.md).
+    public static func effectChanges(applying effect: EntityEffect, effective: CalendarDate, sequence: UInt64,
+                                     to state: inout EntityState, into out: inout EffectChanges) throws {
         switch effect {
         case .target(let year, _):
             let before = state.year(year, target: true)
             try apply(effect, effective: effective, sequence: sequence, to: &state)
-            if let before { changedYear(yearLabel(targetLabels, "target ", year), before, state.year(year, target: true) ?? nil, into: &out) }
+            if let before { changedYear(.target(year: year), before, state.year(year, target: true) ?? nil, into: &out) }
         case .measured(let year, _):
             let before = state.year(year, target: false)
             try apply(effect, effective: effective, sequence: sequence, to: &state)
-            if let before { changedYear(yearLabel(actualLabels, "actual ", year), before, state.year(year, target: false) ?? nil, into: &out) }
+            if let before { changedYear(.actual(year: year), before, state.year(year, target: false) ?? nil, into: &out) }
         case .revised, .disbursed, .spent, .withdrawn:
             let before = state.funding
             try apply(effect, effective: effective, sequence: sequence, to: &state)
             guard let before, let after = state.funding else { break }
             switch effect {
-            case .revised: changedMoney("amount", before.amount, after.amount, before.currency, into: &out)
-            case .disbursed: changedMoney("disbursed", before.disbursed, after.disbursed, before.currency, into: &out)
-            case .spent: changedMoney("spent", before.spent, after.spent, before.currency, into: &out)
-            case .withdrawn: changedWithdrawn(before.withdrawn, after.withdrawn, into: &out)
+            case .revised: out.currency = before.currency; out.appendDiffering(.amount, .money(before.amount), .money(after.amount))
+            case .disbursed: out.currency = before.currency; out.appendDiffering(.disbursed, .money(before.disbursed), .money(after.disbursed))
+            case .spent: out.currency = before.currency; out.appendDiffering(.spent, .money(before.spent), .money(after.spent))
+            case .withdrawn: out.appendDiffering(.status, .withdrawn(before.withdrawn), .withdrawn(after.withdrawn))
             default: break
             }
         case .rescheduled, .achieved, .missed, .cancelled:
             let before = state.plan
             try apply(effect, effective: effective, sequence: sequence, to: &state)
             guard let before, let after = state.plan else { break }
-            changedPlan(before.date, before.status, after.date, after.status, into: &out)
+            out.appendDiffering(.planned, .date(before.date), .date(after.date))
+            out.appendDiffering(.status, .status(before.status), .status(after.status))
         }
-        return out
     }
 
     /// An indicator's target (or actual) for `year`, as stored; `.none` for any other kind of entity.
@@ -64,17 +77,12 @@ extension EntityState {
 
     /// A year's value before and after, as ``indicatorChanges(_:_:)`` words a change of it: gained,
     /// lost, or a value whose text differs.
-    static func changedYear(_ label: String, _ x: ExactDecimal?, _ y: ExactDecimal?, into out: inout [FacetChange]) {
+    static func changedYear(_ label: FacetLabel, _ x: ExactDecimal?, _ y: ExactDecimal?, into out: inout EffectChanges) {
         switch (x, y) {
-        case let (x?, y?): if !x.hasSameText(as: y) { differing(label, x.description, y.description, into: &out) }
-        case let (x?, nil): out.append(FacetChange(facet: label, before: x.description, after: nil))
-        case let (nil, y?): out.append(FacetChange(facet: label, before: nil, after: y.description))
+        case let (x?, y?): out.appendDiffering(label, .decimal(x), .decimal(y))
+        case let (x?, nil): out.append(EffectChange(facet: label, before: .decimal(x), after: nil))
+        case let (nil, y?): out.append(EffectChange(facet: label, before: nil, after: .decimal(y)))
         case (nil, nil): break
         }
-    }
-
-    /// An amount before and after, in one currency, as ``allocationChanges(_:_:)`` words a change of it.
-    private static func changedMoney(_ label: String, _ x: ExactDecimal, _ y: ExactDecimal, _ currency: Currency, into out: inout [FacetChange]) {
-        if !x.hasSameText(as: y) { differing(label, Money(x, currency).description, Money(y, currency).description, into: &out) }
     }
 }

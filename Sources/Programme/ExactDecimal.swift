@@ -100,11 +100,11 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The most bytes a text takes beside its prefix: 39 digits, 12 commas, a point and a sign, and one
     /// to spare.
-    private static let textBound = 54
+    static let textBound = 54
 
     /// Writes the digits of ``text(grouped:prefix:)`` (its sign, commas and point with them) at the end
     /// of `out`, which has room for ``textBound`` bytes; where they start.
-    private func writeDigits(grouped: Bool, endingAt out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    func writeDigits(grouped: Bool, endingAt out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var at = out.count
         var magnitude = significand.magnitude
         var written = 0

@@ -141,6 +141,22 @@ import Testing
                 return EntityState.changes(from: before, to: after)
             }
             let read = Result { try EntityState.changes(applying: effect, effective: effective, sequence: 9, to: &applied) }
+            // The changes with their values, not their texts: each label and value written into JSON is
+            // the JSON string of its text.
+            var valued = before, changes = EffectChanges()
+            if (try? EntityState.effectChanges(applying: effect, effective: effective, sequence: 9, to: &valued, into: &changes)) != nil {
+                #expect(valued == after)
+                #expect(changes.facetChanges == (try? read.get()))
+                for c in changes {
+                    #expect(Self.quoted(FacetLabel.quotedBound) { c.facet.writeQuoted(to: &$0) } == Self.jsonString(c.facet.text))
+                    for value in [c.before, c.after].compactMap({ $0 }) {
+                        #expect(Self.quoted(value.quotedBound(currency: changes.currency)) { value.writeQuoted(to: &$0, currency: changes.currency) }
+                                == Self.jsonString(value.text(currency: changes.currency)), "\(value) in \(String(describing: changes.currency))")
+                    }
+                }
+            } else {
+                #expect(valued == before && changes.isEmpty)
+            }
             switch (compared, read) {
             case let (.success(x), .success(y)): #expect(x == y, "\(effect) on \(before.facets)")
             case (.failure, .failure): #expect(applied == before)
@@ -148,6 +164,47 @@ import Testing
             }
             #expect(applied == after)
         }
+    }
+
+    /// What `write` writes within `bound` bytes, as text.
+    static func quoted(_ bound: Int, _ write: (inout CanonicalJSON.ReservedWriter) -> Void) -> String {
+        var out: [UInt8] = []
+        CanonicalJSON.append(bound: bound, to: &out, write)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` as a canonical JSON string.
+    static func jsonString(_ text: String) -> String { String(decoding: CanonicalJSON.encode(.string(text)), as: UTF8.self) }
+
+    /// Labels and values written from what they are, past the years and currencies a workload uses:
+    /// years before 1900 and after 2099 (labels not made in advance), negative and long amounts, every
+    /// status, and a currency of no minor units whose amount keeps its fraction.
+    @Test func labelsAndValuesWriteTheirTextsAsJSONStrings() {
+        for label in [FacetLabel.target(year: 2027), .actual(year: 1899), .target(year: 2100), .actual(year: -5), .target(year: 12345),
+                      .amount, .disbursed, .spent, .planned, .status] {
+            #expect(Self.quoted(FacetLabel.quotedBound) { label.writeQuoted(to: &$0) } == Self.jsonString(label.text))
+        }
+        #expect(FacetLabel.target(year: 2027).text == "target 2027" && FacetLabel.actual(year: 1899).text == "actual 1899")
+        let day = CalendarDate(year: 2027, month: 3, day: 14) ?? CalendarDate(daysSinceEpoch: 0)
+        let values: [FacetValue] = [
+            .decimal(ExactDecimal(significand: -5, scale: 3)), .decimal(ExactDecimal(significand: Int128.max, scale: 38)),
+            .money(ExactDecimal(significand: 130_000_000_000_000, scale: 2)), .money(ExactDecimal(significand: -105, scale: 1)),
+            .money(ExactDecimal(significand: Int128.min + 1, scale: 0)),
+            .date(day), .date(CalendarDate(daysSinceEpoch: -800_000)), .date(CalendarDate(daysSinceEpoch: 3_000_000)),
+            .status(.scheduled), .status(.achieved(on: day)), .status(.missed(on: day)), .status(.cancelled(on: CalendarDate(daysSinceEpoch: 3_000_000))),
+            .withdrawn(true), .withdrawn(false),
+        ]
+        for currency in [nil, Currency(code: "KZT"), Currency(code: "JPY"), Currency(code: "KWD")] as [Currency?] {
+            for value in values {
+                #expect(Self.quoted(value.quotedBound(currency: currency)) { value.writeQuoted(to: &$0, currency: currency) }
+                        == Self.jsonString(value.text(currency: currency)), "\(value) in \(String(describing: currency))")
+            }
+        }
+        #expect(FacetValue.money(ExactDecimal(significand: 130_000, scale: 2)).text(currency: .kzt) == "KZT 1,300.00")
+        #expect(FacetValue.status(.achieved(on: day)).text(currency: nil) == "achieved 2027-03-14")
+        // Amounts show the currency's minor-unit digits: 12.5 and 12.50 tenge show the same text.
+        let a = FacetValue.money(ExactDecimal(significand: 125, scale: 1)), b = FacetValue.money(ExactDecimal(significand: 1250, scale: 2))
+        #expect(a.hasSameText(as: b, currency: .kzt) && !a.hasSameText(as: b, currency: nil))
     }
 
     /// `b`'s plan and status on `a`'s definition, shared.

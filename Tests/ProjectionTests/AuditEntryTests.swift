@@ -1,7 +1,7 @@
 @testable import AuditTrail
 import EventLog
 import Foundation
-import Programme
+@testable import Programme
 import Projection
 import PropertyBased
 import TestSupport
@@ -239,6 +239,31 @@ import Testing
         for n in 0..<bytes.count {
             let prefix = String(decoding: bytes[..<n], as: UTF8.self)
             #expect(throws: (any Error).self, "prefix of \(n) bytes") { try stored(prefix) }
+        }
+    }
+
+    /// A replay writes the row of an event with an effect from its changes' values
+    /// (``AuditRow/writeCanonical(decision:changes:into:)``): the same bytes as the row made with their
+    /// texts, for none, one or two changes with a value before, after or both, with a decision or none,
+    /// in a currency or none.
+    @Test func aRowWrittenFromItsChangesValuesIsTheRowOfTheirTexts() async {
+        let day = CalendarDate(year: 2027, month: 3, day: 14) ?? CalendarDate(daysSinceEpoch: 0)
+        let labels: [FacetLabel] = [.target(year: 2027), .actual(year: 1850), .amount, .disbursed, .spent, .planned, .status]
+        let values: [FacetValue] = [.decimal(ExactDecimal(significand: 1250, scale: 2)), .money(ExactDecimal(significand: -130_000_005, scale: 3)),
+                                    .date(day), .status(.cancelled(on: day)), .status(.scheduled), .withdrawn(true)]
+        await propertyCheck(count: 300, input: Gen.int(in: 0...(labels.count * 49 - 1)).array(of: 0...2), Gen.int(in: 0...3), Gen.int(in: 0...2)) { codes, currency, decision in
+            var changes = EffectChanges()
+            changes.currency = [nil, Currency.kzt, Currency(code: "JPY"), Currency(code: "KWD")][currency]
+            for code in codes {
+                // A value before and after, each one of the values or none.
+                let before = code / labels.count % 7, after = code / labels.count / 7
+                changes.append(EffectChange(facet: labels[code % labels.count], before: before < 6 ? values[before] : nil, after: after < 6 ? values[after] : nil))
+            }
+            let reference = [nil, EntityReference(stream: "decision/GOV-1"), EntityReference(stream: "decision/KZ-2026/02.a_b@c")][decision]
+            var written: [UInt8] = [0x20]   // after a byte of another row
+            AuditRow.writeCanonical(decision: reference, changes: changes, into: &written)
+            let row = AuditRow(decision: reference?.description, changes: changes.facetChanges, corrects: nil)
+            #expect(String(decoding: written.dropFirst(), as: UTF8.self) == String(decoding: row.canonicalBytes, as: UTF8.self))
         }
     }
 
