@@ -47,6 +47,10 @@ public final class ProjectionStore: @unchecked Sendable {
         var options = Environment.Options()
         options.readOnly = readOnly
         options.mapSize = mapSize
+        // A catch-up's commits flush their pages but not each meta page (``ProjectionSet/catchUp(log:store:batchSize:eventsPerCommit:through:progress:)``
+        // syncs once after its last): a power loss may undo the last commit, whose events the next
+        // catch-up applies again from the log.
+        options.syncsMetaEachCommit = false
         let layout = withUnsafeBytes(of: Self.layout.bigEndian, Array.init)
         // The usual case, one open: the store is in this layout.
         if let env = try Self.openInLayout(layout, path: path, options: options) {
@@ -165,7 +169,7 @@ public struct ProjectionSet: Sendable {
     /// states of the streams it touches) are paid half as often, and with the reads before a commit
     /// counted in events the peak memory stayed as it was (docs/PROJECTIONS.md gives the figures).
     public static let defaultBatchSize = 8_000
-    /// Events applied in each durable commit of the store, at least: a commit's dirty pages are held
+    /// Events applied in each commit of the store, at least: a commit's dirty pages are held
     /// until it commits. docs/PROJECTIONS.md ("Checkpoints and rebuilds") gives the figures behind both.
     public static let defaultEventsPerCommit = 16_000
     /// Batches read ahead while one is applied: the next.
@@ -187,8 +191,10 @@ public struct ProjectionSet: Sendable {
     /// events, committed after at least `eventsPerCommit` events and at the head (sizes below 1 count
     /// as 1); `progress` sees (done, total) after each commit.
     ///
-    /// Each commit is one durable write transaction of the store moving every member's checkpoint with
-    /// its state: a failure leaves the store as the commit before left it. Commits span several batches
+    /// Each commit is one write transaction of the store moving every member's checkpoint with its
+    /// state: a failure leaves the store as the commit before left it. The last commit is made durable
+    /// before this returns; one before it may be undone by a power loss (its meta page not yet flushed,
+    /// ``LMDB/Environment/Options/syncsMetaEachCommit``), and its events are then applied again. Commits span several batches
     /// because at 1,000,000 events a commit of 2,000 rewrote about 1,330 pages of the store and waited
     /// for their sync; a batch stays small because several are held in memory, decoded (the one applied,
     /// the one before it while a concurrent member computes it, and those read ahead), while a commit's
@@ -298,6 +304,10 @@ public struct ProjectionSet: Sendable {
             from = reached
             progress?(from - start, head - start)
         }
+        // The commits' meta pages are not flushed each (the store opens without `syncsMetaEachCommit`):
+        // the last is made durable here, so that a catch-up that returns has stored what it applied.
+        // Each commit before it flushed the one before (Round 56 in docs/BENCHMARKS.md).
+        if from > start { try store.environment.sync() }
     }
 
     /// Forgets the members' state and applies the whole log again from event 1, in batches and commits
@@ -312,6 +322,7 @@ public struct ProjectionSet: Sendable {
             }
         }
         try catchUp(log: log, store: store, batchSize: batchSize, eventsPerCommit: eventsPerCommit, progress: progress)
+        try store.environment.sync()   // the emptying too, when no event followed it
     }
 }
 

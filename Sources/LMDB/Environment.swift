@@ -4,7 +4,8 @@ import Foundation
 /// An LMDB environment: one memory-mapped file holding named databases, shared by threads and processes.
 ///
 /// Commits are durable by default: an acknowledged write survives `kill -9` and power loss. pledger never
-/// uses `MDB_NOSYNC`, `MDB_NOMETASYNC` or `MDB_WRITEMAP`. All named databases are opened once, at open,
+/// uses `MDB_NOSYNC` or `MDB_WRITEMAP`; the event log never `MDB_NOMETASYNC` either (only an environment
+/// opened without ``Options/syncsMetaEachCommit``, the projection store's, does). All named databases are opened once, at open,
 /// in one transaction; stale reader slots left by dead processes are cleared at open (`mdb_reader_check`).
 /// When a write finds the map full, the environment aborts it, grows the map while no transaction of
 /// this process is active, and runs the write again.
@@ -21,6 +22,13 @@ public final class Environment: @unchecked Sendable {
         public var readOnly: Bool = false
         /// Permissions of files the environment creates.
         public var fileMode: mode_t = 0o600
+        /// Whether each commit also flushes the meta page that points at what it wrote (the default).
+        /// When false (`MDB_NOMETASYNC`), a commit flushes its data pages, and its meta page reaches
+        /// the disk with the next commit's flush or with ``sync()``: a system crash or power loss may
+        /// undo the last commit, never one before it and never the environment's integrity (LMDB keeps
+        /// atomicity, consistency and isolation). Only for data that is derived again from elsewhere
+        /// after such a loss: the projection store, whose checkpoints say what its state covers.
+        public var syncsMetaEachCommit = true
         public init() {}
     }
 
@@ -53,6 +61,7 @@ public final class Environment: @unchecked Sendable {
             // MDB_NOTLS: read slots belong to transactions, not threads, so one thread may hold several.
             var flags = UInt32(MDB_NOTLS)
             if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            if !options.syncsMetaEachCommit { flags |= UInt32(MDB_NOMETASYNC) }
             try check(mdb_env_open(env, path, flags, options.fileMode), "mdb_env_open")
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "mdb_reader_check")
@@ -217,8 +226,23 @@ public final class Environment: @unchecked Sendable {
         return try body(ReadTransaction(txn))
     }
 
-    /// Flushes buffers to disk. Commits already do this; it exists for completeness.
+    /// Flushes to disk what commits wrote: they flush it themselves, but for the meta page of the last
+    /// commit of an environment opened without ``Options/syncsMetaEachCommit``, which this makes durable.
     public func sync() throws { try check(mdb_env_sync(handle, 1), "mdb_env_sync") }
+
+    /// Whether each commit flushes the pages it wrote before it returns, as LMDB reports the
+    /// environment's flags: neither `MDB_NOSYNC` nor `MDB_WRITEMAP` set (pledger sets neither, anywhere).
+    public var syncsEachCommit: Bool { flags & UInt32(MDB_NOSYNC | MDB_WRITEMAP | MDB_MAPASYNC) == 0 }
+
+    /// Whether each commit also flushes its meta page, as LMDB reports the environment's flags: false
+    /// where opened without ``Options/syncsMetaEachCommit``.
+    public var syncsMetaEachCommit: Bool { flags & UInt32(MDB_NOMETASYNC) == 0 }
+
+    private var flags: UInt32 {
+        var f: UInt32 = 0
+        mdb_env_get_flags(handle, &f)
+        return f
+    }
 
     /// The version of the linked liblmdb, such as "LMDB 0.9.24: (July 24, 2019)".
     public static var libraryVersion: String { String(cString: mdb_version(nil, nil, nil)) }

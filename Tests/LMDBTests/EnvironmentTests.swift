@@ -114,6 +114,29 @@ import Testing
         #expect(try all(a) == stored, "the refused batch left nothing, not even its first put")
     }
 
+    /// Commits flush their pages, and by default their meta pages too, as LMDB reports the flags; an
+    /// environment opened without `syncsMetaEachCommit` leaves only the meta flush to the next commit or
+    /// `sync()`, and what it committed is there when it is opened again.
+    @Test func commitsSyncTheirMetaPageUnlessOpenedNotTo() throws {
+        let dir = try TemporaryDirectory()
+        let durable = try Environment(path: dir.path, databases: [.init("kv")])
+        #expect(durable.syncsEachCommit && durable.syncsMetaEachCommit)
+        var options = Environment.Options()
+        options.syncsMetaEachCommit = false
+        try FileManager.default.createDirectory(atPath: dir.path + "/b", withIntermediateDirectories: true)
+        do {
+            let env = try Environment(path: dir.path + "/b", options: options, databases: [.init("kv")])
+            #expect(env.syncsEachCommit && !env.syncsMetaEachCommit)
+            let kv = try env.database("kv")
+            for n in 0..<3 as Range<UInt8> { try env.write { txn in try txn.put([n], forKey: [n], in: kv) } }
+            try env.sync()
+        }
+        let again = try Environment(path: dir.path + "/b", databases: [.init("kv")])
+        #expect(again.syncsMetaEachCommit)
+        let kv = try again.database("kv")
+        #expect(try again.read { txn in try (0..<3 as Range<UInt8>).map { try txn.value(in: kv, forKey: [$0]) } } == [[0], [1], [2]])
+    }
+
     @Test func appendFlagRejectsOutOfOrderKeysWithMatchableCode() throws {
         let dir = try TemporaryDirectory()
         let env = try Environment(path: dir.path, databases: [.init("log")])

@@ -1,6 +1,6 @@
 import AuditTrail
 @testable import CurrentState
-import EventLog
+@testable import EventLog
 import Foundation
 import LMDB
 @testable import Programme
@@ -116,6 +116,18 @@ func rebuildAll(_ ledger: Ledger, _ store: ProjectionStore) throws {
     }
 
     /// The projection is derived data: deleting it loses nothing.
+    /// The ledger's commits flush their data and meta pages; the projection store's flush their pages
+    /// and leave each meta page to the next commit's flush (a power loss may undo only the last commit,
+    /// whose events a catch-up applies again), and a catch-up syncs once after its last.
+    @Test func theLogSyncsEachCommitAndTheStoreItsPagesOnly() throws {
+        let (dir, ledger) = try Scenario.ledger()
+        let store = try ProjectionStore(path: dir.path + "/projections")
+        #expect(store.environment.syncsEachCommit && !store.environment.syncsMetaEachCommit)
+        #expect(ledger.log.environment.syncsEachCommit && ledger.log.environment.syncsMetaEachCommit)
+        try catchUpAll(ledger, store)
+        #expect(try store.checkpoint(of: "current-state") == (try ledger.log.head().sequence))
+    }
+
     @Test func deletingTheStoreAndRebuildingGivesTheSameAnswers() throws {
         let (dir, ledger) = try Scenario.ledger()
         let store = try ProjectionStore(path: dir.path + "/projections")

@@ -145,7 +145,7 @@ struct Replay: ParsableCommand {
     @Argument(help: "Projections to rebuild: current-state, audit-trail.") var names: [String] = []
     @Option(help: "Events read and applied at a time (a few batches are in memory: the one applied, the one before it, those read ahead).")
     var batchSize = ProjectionSet.defaultBatchSize
-    @Option(help: "Events applied in each durable commit of the store, at least (whole batches; memory holds a commit's writes).")
+    @Option(help: "Events applied in each commit of the store, at least (whole batches; memory holds a commit's writes).")
     var eventsPerCommit = ProjectionSet.defaultEventsPerCommit
 
     func validate() throws {
