@@ -6,8 +6,10 @@ import Projection
 /// Keeps one audit row per event: what the audit trail derives for it (the changes, the authorising
 /// decision, the correction links), the event's own fields being read from the log when an entry is shown.
 ///
-/// Keys in the `audit` database: `r` + big-endian seq → the event's ``AuditRow`` as canonical JSON,
-/// appended in sequence order (`MDB_APPEND`: full pages); in `audit-states`, the stream's name → its
+/// Keys in the `audit` database: `r` + the big-endian first sequence number of a block of 32 events →
+/// their ``AuditRow``s as canonical JSON, one after another (``AuditRowBlock``), appended in sequence
+/// order (`MDB_APPEND`) and completed by the next batch where a batch ends inside a block; in
+/// `audit-states`, the stream's name → its
 /// state after its last event (an ``EntitySnapshot``: decoded and encoded with the definition kept, not
 /// parsed and written as JSON per batch). An entity's rows are found through the log's own stream index.
 public struct AuditTrailProjection: ConcurrentProjection {
@@ -16,15 +18,11 @@ public struct AuditTrailProjection: ConcurrentProjection {
 
     public init() {}
 
-    static func rowKey(_ seq: UInt64) -> [UInt8] { withRowKey(seq, Array.init) }
-
-    /// `body` given the bytes of ``rowKey(_:)`` (`r`, then the sequence number big-endian), made on the
-    /// stack: a replay stores a row an event, and an array a key was an allocation and a free each.
-    static func withRowKey<R>(_ seq: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try withUnsafeTemporaryAllocation(byteCount: 9, alignment: 1) { key in
-            key.storeBytes(of: UInt8(ascii: "r"), toByteOffset: 0, as: UInt8.self)
-            key.storeBytes(of: seq.bigEndian, toByteOffset: 1, as: UInt64.self)
-            return try body(UnsafeRawBufferPointer(key))
+    /// The stored bytes of `sequence`'s row, copied out of its block; `nil` when the store holds none.
+    static func storedRow(_ sequence: UInt64, in txn: borrowing some ReadableTransaction & ~Copyable, _ audit: Database) throws -> [UInt8]? {
+        let first = AuditRowBlock.first(of: sequence)
+        return try AuditRowBlock.withKey(first: first) { key in
+            try txn.withValue(in: audit, forKey: key) { block in try block.flatMap { try AuditRowBlock.row(sequence, in: $0, first: first) } }
         }
     }
     static func stateKey(_ s: StreamName) -> [UInt8] { Array(s.rawValue.utf8) }
@@ -136,20 +134,44 @@ public struct AuditTrailProjection: ConcurrentProjection {
 
     public func write(_ computed: Computed, store: ProjectionStore, in txn: borrowing WriteTransaction) throws {
         let audit = try store.database("audit"), states = try store.database("audit-states")
-        try txn.withWriteCursor(audit) { rows in try computed.rowBytes.withUnsafeBytes { bytes in
-            var start = 0
-            for row in computed.rows {
-                // Rows come in sequence order, after every row stored: appended to the last page.
-                let v = UnsafeRawBufferPointer(rebasing: bytes[start..<row.end])
-                start = row.end
-                try Self.withRowKey(row.sequence) { k in try rows.put(v, forKey: k, flags: .append) }
-                if let corrected = row.corrects, let bytes = try txn.value(in: audit, forKey: Self.rowKey(corrected)) {
-                    var earlier = try bytes.withUnsafeBytes { try AuditRow.stored($0) }
-                    earlier.correctedBy.append(row.sequence)
-                    try txn.put(earlier.canonicalBytes, forKey: Self.rowKey(corrected), in: audit)
+        try computed.rowBytes.withUnsafeBytes { bytes in
+            var block: [UInt8] = []   // reused for each block
+            var start = 0, i = 0
+            while i < computed.rows.count {
+                // Rows come in sequence order, after every row stored: a block's first events start it,
+                // appended after the last; a batch that begins inside a block completes it.
+                let first = AuditRowBlock.first(of: computed.rows[i].sequence)
+                block.removeAll(keepingCapacity: true)
+                let completing = computed.rows[i].sequence != first
+                if completing {
+                    guard let stored = try txn.value(in: audit, forKey: AuditRowBlock.key(first: first)),
+                          try stored.withUnsafeBytes({ try AuditRowBlock.count(in: $0, first: first) }) == computed.rows[i].sequence - first
+                    else { throw AuditRowBlock.damaged(first, "the rows before \(computed.rows[i].sequence) are not all stored") }
+                    block = stored
+                }
+                while i < computed.rows.count, computed.rows[i].sequence < first + AuditRowBlock.size {
+                    AuditRowBlock.append(UnsafeRawBufferPointer(rebasing: bytes[start ..< computed.rows[i].end]), to: &block)
+                    start = computed.rows[i].end
+                    i += 1
+                }
+                try AuditRowBlock.withKey(first: first) { key in
+                    try block.withUnsafeBytes { try txn.put($0, forKey: key, in: audit, flags: completing ? [] : .append) }
                 }
             }
-        } }
+        }
+        // Each correction listed on the row of the event it corrects, in sequence order, once the
+        // batch's rows are stored (the corrected row may be among them).
+        for row in computed.rows {
+            guard let corrected = row.corrects else { continue }
+            let first = AuditRowBlock.first(of: corrected)
+            guard let stored = try txn.value(in: audit, forKey: AuditRowBlock.key(first: first)),
+                  let bytes = try stored.withUnsafeBytes({ try AuditRowBlock.row(corrected, in: $0, first: first) }) else { continue }
+            var earlier = try bytes.withUnsafeBytes { try AuditRow.stored($0) }
+            earlier.correctedBy.append(row.sequence)
+            guard let replaced = try stored.withUnsafeBytes({ try AuditRowBlock.replacing(corrected, with: earlier.canonicalBytes, in: $0, first: first) })
+            else { continue }
+            try txn.put(replaced, forKey: AuditRowBlock.key(first: first), in: audit)
+        }
         try Self.store(computed.encoded, into: states, in: txn)
     }
 
@@ -177,7 +199,7 @@ public struct AuditTrailProjection: ConcurrentProjection {
             let events = try log.envelopes(in: entity, through: last)
             try store.environment.read { txn in
                 for event in events {
-                    guard let bytes = try txn.value(in: audit, forKey: rowKey(event.sequence)) else { continue }
+                    guard let bytes = try storedRow(event.sequence, in: txn, audit) else { continue }
                     try body(AuditEntry(event: event, row: try bytes.withUnsafeBytes { try AuditRow.stored($0) }))
                 }
             }
@@ -190,10 +212,14 @@ public struct AuditTrailProjection: ConcurrentProjection {
                 rows.reserveCapacity(chunk)
                 while true {
                     rows.removeAll(keepingCapacity: true)
-                    while rows.count < chunk, let entry = e, entry.key.first == UInt8(ascii: "r"), entry.key.count == 9 {
-                        let s = entry.key.dropFirst().reduce(0) { $0 << 8 | UInt64($1) }
-                        guard s <= last else { e = nil; break }
-                        rows.append((s, try AuditRow.stored(entry.value)))
+                    // Whole blocks, until the chunk is full.
+                    while rows.count < chunk, let entry = e, let first = AuditRowBlock.first(key: entry.key) {
+                        guard first <= last else { e = nil; break }
+                        try AuditRowBlock.forEachRow(in: entry.value, first: first) { s, row in
+                            guard s <= last else { return false }
+                            rows.append((s, try AuditRow.stored(row)))
+                            return true
+                        }
                         e = try c.next()
                     }
                     guard !rows.isEmpty else { return }

@@ -32,8 +32,9 @@ public final class ProjectionStore: @unchecked Sendable {
     /// starts with the bounds of the sequence numbers of the events around its day, so that a state known
     /// at a past point starts from a snapshot; 14: each current-state snapshot keeps the effects of its
     /// day's events, with their sequence numbers, after its bounds, and `state-events` only marks the
-    /// entities with a correction: no put an event for its effect.)
-    public static let layout: UInt64 = 14
+    /// entities with a correction: no put an event for its effect; 15: the audit trail's rows stored 32
+    /// events to a value, ``AuditRowBlock``: no put an event for its row.)
+    public static let layout: UInt64 = 15
     static let layoutKey = Array("(layout)".utf8)
     /// Whether the store's layout is ``layout``.
     public private(set) var current = true

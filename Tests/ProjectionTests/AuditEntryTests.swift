@@ -29,7 +29,7 @@ import Testing
                 #expect(entry.actor == event.actor && entry.rationale == event.rationale && entry.source == event.source
                         && entry.recorded == event.recorded && entry.effective == event.effective && entry.type == event.type
                         && entry.stream == event.stream, "entry \(entry.sequence)")
-                let bytes = try #require(try store.environment.read { try $0.value(in: audit, forKey: AuditTrailProjection.rowKey(entry.sequence)) })
+                let bytes = try #require(try store.environment.read { try AuditTrailProjection.storedRow(entry.sequence, in: $0, audit) })
                 let row = try AuditRow(json: try JSONParser.parse(bytes))
                 #expect(bytes == CanonicalJSON.encode(row.json), "row \(entry.sequence)")
                 #expect(bytes.withUnsafeBufferPointer { AuditRow(canonical: $0) } == row, "row \(entry.sequence) read in one pass")
