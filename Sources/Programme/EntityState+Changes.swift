@@ -94,14 +94,20 @@ extension EntityState {
         }
     }
 
-    /// A year's value before and after, as ``indicatorChanges(_:_:)`` words a change of it: gained,
-    /// lost, or a value whose text differs.
+    /// A year's value before and after, as ``yearChange(_:_:)`` finds a change of it, with their texts.
     static func changedYear(_ label: String, _ x: ExactDecimal?, _ y: ExactDecimal?, into out: inout [FacetChange]) {
+        guard let c = yearChange(x, y) else { return }
+        out.append(FacetChange(facet: label, before: c.before?.text(currency: nil), after: c.after?.text(currency: nil)))
+    }
+
+    /// A year's value before and after when ``indicatorChanges(_:_:)`` words a change of it (gained,
+    /// lost, or a value whose text differs), as the values to show; `nil` when it is no change. Both
+    /// the changes found by comparing states and those an effect makes (into ``EffectChanges``) follow it.
+    static func yearChange(_ x: ExactDecimal?, _ y: ExactDecimal?) -> (before: FacetValue?, after: FacetValue?)? {
         switch (x, y) {
-        case let (x?, y?): if !x.hasSameText(as: y) { differing(label, x.description, y.description, into: &out) }
-        case let (x?, nil): out.append(FacetChange(facet: label, before: x.description, after: nil))
-        case let (nil, y?): out.append(FacetChange(facet: label, before: nil, after: y.description))
-        case (nil, nil): break
+        case let (x?, y?): x.hasSameText(as: y) ? nil : (.decimal(x), .decimal(y))
+        case (nil, nil): nil
+        default: (x.map(FacetValue.decimal), y.map(FacetValue.decimal))
         }
     }
 
@@ -119,7 +125,7 @@ extension EntityState {
             differing(label, Money(x, a.currency).description, Money(y, b.currency).description, into: &out)
         }
         money("amount", a.amount, b.amount)
-        changedWithdrawn(a.withdrawn, b.withdrawn, into: &out)
+        differing(.status, .withdrawn(a.withdrawn), .withdrawn(b.withdrawn), into: &out)
         money("disbursed", a.disbursed, b.disbursed)
         money("spent", a.spent, b.spent)
         return out
@@ -136,21 +142,16 @@ extension EntityState {
         if a.shared !== b.shared, a.definition.title != b.definition.title {
             out.append(FacetChange(facet: "title", before: a.definition.title, after: b.definition.title))
         }
-        changedPlan(a.plannedDate, a.status, b.plannedDate, b.status, into: &out)
+        differing(.planned, .date(a.plannedDate), .date(b.plannedDate), into: &out)
+        differing(.status, .status(a.status), .status(b.status), into: &out)
         return out
     }
 
-    /// A milestone's planned date and status before and after, as its facets word a change of them.
-    static func changedPlan(_ date: CalendarDate, _ status: MilestoneStatus, _ newDate: CalendarDate, _ newStatus: MilestoneStatus,
-                            into out: inout [FacetChange]) {
-        if date != newDate { differing("planned", date.description, newDate.description, into: &out) }
-        if status != newStatus { differing("status", statusText(status), statusText(newStatus), into: &out) }
-    }
-
-    /// An allocation's status before and after, as its facet words a change of it.
-    static func changedWithdrawn(_ withdrawn: Bool, _ newWithdrawn: Bool, into out: inout [FacetChange]) {
-        if withdrawn != newWithdrawn {
-            out.append(FacetChange(facet: "status", before: statusText(withdrawn: withdrawn), after: statusText(withdrawn: newWithdrawn)))
+    /// `label`'s change from `before` to `after`, with their texts, when those differ: the rule an
+    /// effect's changes follow too (``EffectChanges``, ``FacetValue/hasSameText(as:currency:)``).
+    static func differing(_ label: FacetLabel, _ before: FacetValue, _ after: FacetValue, into out: inout [FacetChange]) {
+        if !before.hasSameText(as: after, currency: nil) {
+            out.append(FacetChange(facet: label.text, before: before.text(currency: nil), after: after.text(currency: nil)))
         }
     }
 

@@ -75,14 +75,9 @@ extension EntityState {
         return (m.plannedDate, m.status)
     }
 
-    /// A year's value before and after, as ``indicatorChanges(_:_:)`` words a change of it: gained,
-    /// lost, or a value whose text differs.
+    /// A year's value before and after, as ``yearChange(_:_:)`` finds a change of it.
     static func changedYear(_ label: FacetLabel, _ x: ExactDecimal?, _ y: ExactDecimal?, into out: inout EffectChanges) {
-        switch (x, y) {
-        case let (x?, y?): out.appendDiffering(label, .decimal(x), .decimal(y))
-        case let (x?, nil): out.append(EffectChange(facet: label, before: .decimal(x), after: nil))
-        case let (nil, y?): out.append(EffectChange(facet: label, before: nil, after: .decimal(y)))
-        case (nil, nil): break
-        }
+        guard let c = yearChange(x, y) else { return }
+        out.append(EffectChange(facet: label, before: c.before, after: c.after))
     }
 }
