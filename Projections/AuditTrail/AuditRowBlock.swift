@@ -1,11 +1,12 @@
 import EventLog
 import LMDB
+import Programme
 
 /// The audit rows of a block of ``size`` consecutive events, stored as one value of the `audit`
 /// database: the block of sequence numbers 1–32 under `r` and big-endian 1, 33–64 under `r` and 33, and
-/// so on. The value is each row in sequence order from the block's first event: its length in unsigned
-/// LEB128, then its canonical JSON (``AuditRow/writeCanonical(into:)``). A block holds the rows of its
-/// first events so far: the batch that stores the next events completes it.
+/// so on. The value is each row in sequence order from the block's first event, its length in unsigned
+/// LEB128, then its canonical JSON (``AuditRow/writeCanonical(into:)``): a ``LengthPrefixedList``. A
+/// block holds the rows of its first events so far: the batch that stores the next events completes it.
 ///
 /// Why: a row a value was a put an event on the replay's applying thread, about 950 instructions each
 /// (LMDB finding the last page and adding a node, callgrind), for rows of about 100 bytes; 32 rows are a
@@ -35,33 +36,24 @@ enum AuditRowBlock {
         return key.dropFirst().reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    /// Appends `row` to `block`: its length, then its bytes.
+    /// Appends `row` to `block`: its length, then its bytes (``LengthPrefixedList``).
     static func append(_ row: UnsafeRawBufferPointer, to block: inout [UInt8]) {
-        var n = UInt64(row.count)
-        while n >= 0x80 { block.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-        block.append(UInt8(n))
-        block.append(contentsOf: row)
+        LengthPrefixedList.append(row, to: &block)
     }
 
     /// Each row of `block` (whose first sequence number is `first`) with its sequence number, in order;
-    /// `body` returns false to stop. Throws when a length runs past the block's end (a damaged store).
+    /// `body` returns false to stop. Throws, after the whole rows before it, when a length is cut short
+    /// or runs past the block's end (a damaged store), naming the block.
     static func forEachRow(in block: UnsafeRawBufferPointer, first: UInt64,
                            _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
-        var at = 0, sequence = first
-        while at < block.count {
-            var length = 0, shift = 0
-            while true {
-                guard at < block.count, shift < 63 else { throw damaged(first, "a row's length is cut short") }
-                let b = block[at]
-                at += 1
-                length |= Int(b & 0x7F) << shift
-                if b < 0x80 { break }
-                shift += 7
+        var sequence = first
+        do {
+            try LengthPrefixedList.forEach(block) { row in
+                defer { sequence += 1 }
+                return try body(sequence, row)
             }
-            guard length <= block.count - at else { throw damaged(first, "a row of \(length) bytes runs past the block's end") }
-            guard try body(sequence, UnsafeRawBufferPointer(rebasing: block[at ..< at + length])) else { return }
-            at += length
-            sequence += 1
+        } catch let error as FieldError where error.field == "(list)" || error.field == "(snapshot)" {
+            throw damaged(first, error.message)
         }
     }
 
